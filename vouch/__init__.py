@@ -1,0 +1,1 @@
+"""Vouch domain: load, validate and publish partner profiles (no Pelican here)."""

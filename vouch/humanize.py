@@ -1,0 +1,25 @@
+"""Dates and opening hours in words, for people (used as template filters)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+DAYS = {"Mo": "Monday", "Tu": "Tuesday", "We": "Wednesday", "Th": "Thursday", "Fr": "Friday", "Sa": "Saturday", "Su": "Sunday"}
+
+
+def opening_hours(spec: str) -> tuple[str, str]:
+    """``("Monday to Friday", "08:00–17:30")`` for one validated opening_hours entry."""
+    days, _, times = spec.partition(" ")
+    ranges = []
+    for part in days.split(","):
+        first, _, last = part.partition("-")
+        ranges.append(f"{DAYS[first]} to {DAYS[last]}" if last else DAYS[first])
+    return ", ".join(ranges), times.replace("-", "–")
+
+
+def long_date(value: dt.date) -> str:
+    """``1 March 2026``: unambiguous in every English-speaking country."""
+    return f"{value.day} {value:%B %Y}"
+
+
+FILTERS = {"long_date": long_date, "hours": opening_hours}

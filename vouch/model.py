@@ -1,0 +1,165 @@
+"""The profile format, as strict pydantic models (the source of the JSON Schema).
+
+These models hold *everything* in a profile file, private fields included.
+They never leave the domain: the site only ever sees ``public.Partner``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo
+from pydantic_core import PydanticCustomError
+
+STATUSES = ("pending", "vetted", "suspended", "retired")
+SLUG_RE = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+REGISTRY_KEY_RE = r"^[a-z0-9][a-z0-9]*(-[a-z0-9]+)*$"
+_DAY = "(Mo|Tu|We|Th|Fr|Sa|Su)"
+_DAYS = f"{_DAY}(-{_DAY})?(,{_DAY}(-{_DAY})?)*"
+OPENING_HOURS_RE = rf"^{_DAYS} ([01]\d|2[0-4]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$"
+DEFAULT_PHONE_REGION = "GB"
+
+
+def _fail(expected: str, value: Any) -> PydanticCustomError:
+    return PydanticCustomError("vouch", "expected {expected}", {"expected": expected, "got": value})
+
+
+def _check_url(value: str, schemes: tuple[str, ...]) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in schemes or not parts.netloc or any(c.isspace() for c in value):
+        raise _fail(f"an {'/'.join(schemes)} URL such as {schemes[-1]}://example.org", value)
+    return value
+
+
+def _web_url(value: str) -> str:
+    return _check_url(value, ("http", "https"))
+
+
+def _https_url(value: str) -> str:
+    return _check_url(value, ("https",))
+
+
+def _email(value: str) -> str:
+    try:
+        validate_email(value, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise _fail(f"an e-mail address ({exc})", value) from None
+    return value
+
+
+def _phone(value: str, info: ValidationInfo) -> str:
+    region = (info.context or {}).get("phone_region", DEFAULT_PHONE_REGION)
+    try:
+        number = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise _fail(f"a valid phone number (national numbers are read as {region})", value)
+    return value
+
+
+NON_BLANK_RE = r"\S"
+Text = Annotated[str, Field(min_length=1, pattern=NON_BLANK_RE)]
+WebUrl = Annotated[str, AfterValidator(_web_url), Field(pattern=r"^https?://")]
+HttpsUrl = Annotated[str, AfterValidator(_https_url), Field(pattern=r"^https://")]
+Email = Annotated[str, AfterValidator(_email), Field(pattern=r"^[^@\s]+@[^@\s]+$")]
+Phone = Annotated[str, AfterValidator(_phone)]
+Slug = Annotated[str, Field(pattern=REGISTRY_KEY_RE)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+class Address(_Strict):
+    street: Text | None = None
+    locality: Text | None = None
+    region: Text | None = None
+    postcode: Text | None = None
+    country: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] | None = Field(
+        None, description="ISO 3166 two-letter code, e.g. GB"
+    )
+
+
+class Contact(_Strict):
+    person: Text | None = None
+    phone: Phone | None = None
+    email: Email | None = None
+    website: WebUrl | None = None
+    social: list[HttpsUrl] = []
+    address: Address | None = None
+
+
+class Logo(_Strict):
+    src: Text = Field(description="a file under content/, e.g. images/logo.png")
+    alt: Text = Field(description="text alternative, required")
+
+
+class Vetting(_Strict):
+    vetted_on: dt.date = Field(description="date the checks were completed")
+    vouched_by: Text = Field(description="the member who vouches (public)")
+    checks: list[Slug] = Field(min_length=1, description="keys of partners/_checks.yaml")
+    review_by: dt.date | None = Field(None, description="default: vetted_on + VETTING_VALID_DAYS")
+    notes: str | None = Field(None, description="PRIVATE: never published")
+
+
+class Referrals(_Strict):
+    good_fit: list[Text] = []
+    not_a_fit: list[Text] = []
+    how_to_refer: Text | None = None
+
+
+class Testimonial(_Strict):
+    quote: Text
+    by: Text
+    date: dt.date | None = None
+
+
+class ProfileFile(_Strict):
+    """One ``partners/<slug>.yaml`` file, exactly as written."""
+
+    name: Text
+    status: Literal[STATUSES]  # type: ignore[valid-type]
+    category: Slug = Field(description="a key of partners/_categories.yaml")
+    summary: Annotated[str, Field(max_length=160)] | None = None
+    description: str | None = Field(None, description="Markdown; rendered, then sanitised")
+    services: list[Text] = []
+    areas: list[Text] = []
+    established: Annotated[int, Field(ge=1000, le=2999)] | None = None
+    logo: Logo | None = None
+    opening_hours: list[Annotated[str, Field(pattern=OPENING_HOURS_RE)]] = []
+    contact: Contact | None = None
+    vetting: Vetting | None = Field(None, description="required when status is vetted")
+    referrals: Referrals | None = None
+    testimonials: list[Testimonial] = []
+    private: dict[str, Any] | None = Field(None, description="PRIVATE: never published")
+
+
+class RegistryEntry(_Strict):
+    title: Text
+    description: Text
+
+
+def known_keys() -> dict[tuple[str, ...], tuple[str, ...]]:
+    """Field names at each nesting level (list indices dropped), for typo hints."""
+    out: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+    def visit(model: type[BaseModel], prefix: tuple[str, ...]) -> None:
+        out[prefix] = tuple(model.model_fields)
+        for name, info in model.model_fields.items():
+            for sub in _models_in(info.annotation):
+                visit(sub, (*prefix, name))
+
+    visit(ProfileFile, ())
+    return out
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in getattr(annotation, "__args__", ()) for m in _models_in(arg)]
+

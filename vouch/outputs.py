@@ -1,0 +1,75 @@
+"""Writing a build into a staging folder, then swapping it in whole.
+
+A build never touches the live ``output/``: it writes a fresh sibling folder
+and renames it into place only when everything succeeded. A file whose bytes
+equal the live copy is hard-linked instead of written, which saves the disk
+work on rebuilds; since every staging file is new, nothing ever writes into a
+linked file.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+
+class StagedWriter:
+    def __init__(self, staging: Path, live: Path | None) -> None:
+        self.staging = staging
+        self.live = live if live is not None and live.is_dir() else None
+        self._dirs: set[Path] = set()
+        self.written = 0
+        self.linked = 0
+
+    def put(self, relpath: str, data: bytes) -> None:
+        target = self.staging / relpath
+        parent = target.parent
+        if parent not in self._dirs:
+            parent.mkdir(parents=True, exist_ok=True)
+            self._dirs.add(parent)
+        if self.live is not None and self._same_as_live(relpath, data):
+            os.link(self.live / relpath, target)
+            self.linked += 1
+            return
+        target.write_bytes(data)
+        self.written += 1
+
+    def _same_as_live(self, relpath: str, data: bytes) -> bool:
+        old = self.live / relpath  # type: ignore[operator]
+        try:
+            if old.stat().st_size != len(data):
+                return False
+            return old.read_bytes() == data
+        except OSError:
+            return False
+
+
+def staging_path(live: Path) -> Path:
+    return live.with_name(f".{live.name}.staging")
+
+
+def fresh_staging(live: Path) -> Path:
+    """An empty staging folder beside ``live`` (left-overs of a crashed build removed)."""
+    staging = staging_path(live)
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    return staging
+
+
+def swap_in(staging: Path, live: Path) -> None:
+    """Replace ``live`` with ``staging`` by two renames; the old tree is then deleted."""
+    retired = live.with_name(f".{live.name}.old")
+    if retired.exists():
+        shutil.rmtree(retired)
+    if live.exists():
+        live.rename(retired)
+    staging.rename(live)
+    if retired.exists():
+        shutil.rmtree(retired)
+
+
+def discard(staging: Path) -> None:
+    if staging.exists():
+        shutil.rmtree(staging)

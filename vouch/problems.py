@@ -1,0 +1,31 @@
+"""One error type for everything a build can reject, printed in one format."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    path: Path
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else str(self.path)
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+def sort_problems(problems: list[Problem]) -> list[Problem]:
+    """Sort by file, then line (a missing line first), then field."""
+    return sorted(problems, key=lambda p: (str(p.path), p.line or 0, p.field, p.message))
+
+
+class ValidationFailed(Exception):
+    """Raised by the build when validation found problems; carries all of them."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sort_problems(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))

@@ -1,0 +1,255 @@
+"""Load and validate ``partners/``: registries first, then every profile.
+
+Every problem in every file is collected; nothing stops at the first one.
+Validated profiles are cached by content hash, so a rebuild after one edit
+re-reads only that file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import pickle
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from difflib import get_close_matches
+
+from pydantic import ValidationError
+
+from vouch import messages
+from vouch.model import REGISTRY_KEY_RE, ProfileFile, RegistryEntry, known_keys
+from vouch.problems import Problem
+from vouch.strictyaml import Document, YamlProblem, dotted, load
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+REGISTRY_KEY_PATTERN = re.compile(REGISTRY_KEY_RE)
+REGISTRIES = ("_categories.yaml", "_checks.yaml")
+CACHE_VERSION = 1
+KNOWN_KEYS = known_keys()
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """Settings that change what a profile means (part of the cache key)."""
+
+    phone_region: str = "GB"
+    vetting_valid_days: int = 365
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """A valid profile file, private fields included: never handed to templates."""
+
+    slug: str
+    source: Path
+    file: ProfileFile
+    review_by: dt.date | None  # explicit, or vetted_on + VETTING_VALID_DAYS
+    logo_line: int | None = None  # so a missing logo file can be reported after a cache hit
+
+
+@dataclass(slots=True)
+class Loaded:
+    profiles: list[Profile]
+    categories: dict[str, RegistryEntry]
+    checks: dict[str, RegistryEntry]
+    problems: list[Problem]
+
+
+def load_partners(
+    partners_dir: Path,
+    content_dir: Path,
+    options: Options = Options(),
+    cache_file: Path | None = None,
+) -> Loaded:
+    """Read the registries and every profile under ``partners_dir``.
+
+    Logo files are looked up under ``content_dir`` on every call (never cached).
+    """
+    problems: list[Problem] = []
+    categories = _load_registry(partners_dir / "_categories.yaml", problems)
+    checks = _load_registry(partners_dir / "_checks.yaml", problems)
+    fingerprint = repr((CACHE_VERSION, options, sorted(categories), sorted(checks)))
+    cache = _read_cache(cache_file, fingerprint)
+    fresh: dict[str, tuple[str, Any]] = {}
+    profiles: list[Profile] = []
+    for path in sorted(partners_dir.glob("*.y*ml")):
+        if path.name.startswith("_"):
+            continue
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        hit = cache.get(path.name)
+        if hit is not None and hit[0] == digest:
+            result = hit[1]
+        else:
+            result = _validate_file(path, data, options, categories, checks)
+        fresh[path.name] = (digest, result)
+        if isinstance(result, Profile):
+            profiles.append(result)
+            problems.extend(_check_logo(result, content_dir))
+        else:
+            problems.extend(result)
+    if cache_file is not None and fresh != cache:
+        _write_cache(cache_file, fingerprint, fresh)
+    return Loaded(profiles, categories, checks, problems)
+
+
+def _validate_file(
+    path: Path,
+    data: bytes,
+    options: Options,
+    categories: dict[str, RegistryEntry],
+    checks: dict[str, RegistryEntry],
+) -> Profile | list[Problem]:
+    problems: list[Problem] = []
+    if path.suffix != ".yaml":
+        problems.append(Problem(path, None, "", "profile files end in .yaml"))
+    if not SLUG_PATTERN.match(path.stem):
+        problems.append(
+            Problem(path, None, "", "file name must be a slug such as harbour-plumbing.yaml (a-z, 0-9, single hyphens)")
+        )
+    doc = _read_yaml(path, data, problems)
+    if doc is None:
+        return problems
+    if not isinstance(doc.data, dict):
+        problems.append(Problem(path, 1, "", f"expected one mapping of fields; got {messages.describe(doc.data)}"))
+        return problems
+    try:
+        profile_file = ProfileFile.model_validate(doc.data, context={"phone_region": options.phone_region})
+    except ValidationError as exc:
+        problems.extend(_pydantic_problems(path, doc, exc))
+        profile_file = None
+    # Registry cross-checks need only the raw values, so they run even when the model failed.
+    raw = doc.data
+    category = raw.get("category")
+    if isinstance(category, str) and category not in categories and REGISTRY_KEY_PATTERN.match(category):
+        problems.append(
+            Problem(path, doc.line_of(("category",)), "category", _unknown_key(category, categories, "_categories.yaml"))
+        )
+    vetting = raw.get("vetting")
+    if isinstance(vetting, dict) and isinstance(vetting.get("checks"), list):
+        for i, check in enumerate(vetting["checks"]):
+            if isinstance(check, str) and check not in checks and REGISTRY_KEY_PATTERN.match(check):
+                where = ("vetting", "checks", i)
+                problems.append(Problem(path, doc.line_of(where), dotted(where), _unknown_key(check, checks, "_checks.yaml")))
+    if raw.get("status") == "vetted" and "vetting" not in raw:
+        problems.append(
+            Problem(
+                path,
+                doc.line_of(("status",)),
+                "vetting",
+                "expected a vetting block (vetted_on, vouched_by, checks) because status is vetted; got nothing",
+            )
+        )
+    if problems or profile_file is None:
+        return problems
+    vet = profile_file.vetting
+    review_by = None
+    if vet is not None:
+        review_by = vet.review_by or vet.vetted_on + dt.timedelta(days=options.vetting_valid_days)
+        if review_by < vet.vetted_on:
+            where = ("vetting", "review_by")
+            return [Problem(path, doc.line_of(where), dotted(where), f"expected a date on or after vetted_on ({vet.vetted_on}); got {review_by}")]
+    logo_line = doc.line_of(("logo", "src")) if profile_file.logo else None
+    return Profile(path.stem, path, profile_file, review_by, logo_line)
+
+
+def _check_logo(profile: Profile, content_dir: Path) -> list[Problem]:
+    logo = profile.file.logo
+    if logo is None:
+        return []
+    target = (content_dir / logo.src).resolve()
+    if content_dir.resolve() not in target.parents or not target.is_file():
+        return [
+            Problem(profile.source, profile.logo_line, "logo.src", f"expected a file under {content_dir}/; got {logo.src!r} (not found)")
+        ]
+    return []
+
+
+def _unknown_key(key: str, registry: dict[str, RegistryEntry], file: str) -> str:
+    close = get_close_matches(key, registry, n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    known = ", ".join(registry) or "none defined"
+    return f"expected a key of partners/{file} ({known}); got {key!r}{hint}"
+
+
+def _read_yaml(path: Path, data: bytes, problems: list[Problem]) -> Document | None:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(path, None, "", f"expected UTF-8 text; got an undecodable byte at offset {exc.start}"))
+        return None
+    try:
+        return load(text)
+    except YamlProblem as exc:
+        problems.append(Problem(path, exc.line, exc.field, exc.message))
+        return None
+
+
+def _pydantic_problems(path: Path, doc: Document, exc: ValidationError) -> list[Problem]:
+    out = []
+    for error in exc.errors():
+        loc = tuple(part for part in error["loc"] if not _is_union_tag(part))
+        parent = tuple(p for p in loc[:-1] if isinstance(p, str))
+        siblings = KNOWN_KEYS.get(parent, ())
+        message = messages.from_pydantic(error, doc.raw.get(loc), siblings)
+        out.append(Problem(path, doc.line_of(loc), dotted(loc), message))
+    return _dedupe(out)
+
+
+def _is_union_tag(part: Any) -> bool:
+    # pydantic inserts the member type ("str", "function-after[...]") into a union's loc
+    return isinstance(part, str) and (part.endswith("]") or part in {"str", "int", "date", "none"})
+
+
+def _dedupe(problems: list[Problem]) -> list[Problem]:
+    seen: dict[tuple[int | None, str], Problem] = {}
+    for p in problems:
+        seen.setdefault((p.line, p.field), p)
+    return list(seen.values())
+
+
+def _load_registry(path: Path, problems: list[Problem]) -> dict[str, RegistryEntry]:
+    if not path.exists():
+        problems.append(Problem(path, None, "", "missing registry file (key: {title: ..., description: ...})"))
+        return {}
+    doc = _read_yaml(path, path.read_bytes(), problems)
+    if doc is None:
+        return {}
+    if not isinstance(doc.data, dict) or not doc.data:
+        problems.append(Problem(path, 1, "", f"expected a mapping of key: {{title, description}}; got {messages.describe(doc.data)}"))
+        return {}
+    entries: dict[str, RegistryEntry] = {}
+    for key, value in doc.data.items():
+        line = doc.line_of((key,))
+        if len(key) < 2 or not REGISTRY_KEY_PATTERN.match(key):
+            problems.append(Problem(path, line, key, "expected a key of at least two characters: a-z, 0-9, single hyphens"))
+            continue
+        try:
+            entries[key] = RegistryEntry.model_validate(value)
+        except ValidationError as exc:
+            for error in exc.errors():
+                loc = (key, *error["loc"])
+                message = messages.from_pydantic(error, doc.raw.get(loc), tuple(RegistryEntry.model_fields))
+                problems.append(Problem(path, doc.line_of(loc), dotted(loc), message))
+    return entries
+
+
+def _read_cache(cache_file: Path | None, fingerprint: str) -> dict[str, tuple[str, Any]]:
+    if cache_file is None or not cache_file.exists():
+        return {}
+    try:
+        stored_fingerprint, entries = pickle.loads(cache_file.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
+        return {}
+    return entries if stored_fingerprint == fingerprint else {}
+
+
+def _write_cache(cache_file: Path, fingerprint: str, entries: dict[str, tuple[str, Any]]) -> None:
+    cache_file.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cache_file.with_suffix(".tmp")
+    tmp.write_bytes(pickle.dumps((fingerprint, entries), protocol=pickle.HIGHEST_PROTOCOL))
+    tmp.replace(cache_file)
+

@@ -1,0 +1,134 @@
+"""Strict YAML: libyaml speed, but duplicate keys, anchors and aliases are errors.
+
+PyYAML's ``CSafeLoader`` silently keeps the last of two duplicate keys and
+expands aliases (a "billion laughs" file explodes in memory). We compose the
+node graph in C, then walk it once in Python: a node seen twice is an alias,
+and the walk stops there, so such a file fails fast and small. The walk also
+records the line of every key, so validation errors can name ``file:line``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml import CSafeLoader
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+Path = tuple[str | int, ...]
+
+
+class YamlProblem(Exception):
+    """A file that cannot be read as strict YAML; ``line`` is 1-based."""
+
+    def __init__(self, line: int | None, field: str, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.field = field
+        self.message = message
+
+
+@dataclass(slots=True)
+class Document:
+    """Plain Python data plus where each value came from."""
+
+    data: Any
+    lines: dict[Path, int] = field(default_factory=dict)
+    raw: dict[Path, str] = field(default_factory=dict)  # source text of scalars
+
+    def line_of(self, path: Path) -> int:
+        """The line of ``path`` or of its nearest ancestor that exists."""
+        while path not in self.lines and path:
+            path = path[:-1]
+        return self.lines.get(path, 1)
+
+
+def dotted(path: Path) -> str:
+    """``('vetting', 'checks', 1)`` -> ``vetting.checks[1]``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+def load(text: str) -> Document:
+    """Parse one YAML document strictly; raise YamlProblem on the first fault."""
+    if "&" in text:  # anchors are rare; only then pay for a second, event-level pass
+        _reject_anchors(text)
+    loader = CSafeLoader(text)
+    try:
+        try:
+            root = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = mark.line + 1 if mark else None
+            raise YamlProblem(line, "", f"invalid YAML: {exc.problem or exc.context}") from None
+        except yaml.YAMLError as exc:
+            raise YamlProblem(None, "", f"invalid YAML: {exc}") from None
+        doc = Document(data=None)
+        if root is None:
+            return doc
+        doc.data = _Walker(loader, doc).value(root, ())
+        return doc
+    finally:
+        loader.dispose()
+
+
+def _reject_anchors(text: str) -> None:
+    try:
+        for event in yaml.parse(text, Loader=CSafeLoader):
+            anchor = getattr(event, "anchor", None)
+            if anchor is not None:
+                kind = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
+                raise YamlProblem(
+                    event.start_mark.line + 1,
+                    "",
+                    f"YAML {kind} '{anchor}' is not allowed: write the value out in full",
+                )
+    except yaml.YAMLError:
+        return  # the main pass reports syntax errors with their line
+
+
+class _Walker:
+    def __init__(self, loader: CSafeLoader, doc: Document) -> None:
+        self.loader = loader
+        self.doc = doc
+        self.seen: set[int] = set()
+
+    def value(self, node: Node, path: Path) -> Any:
+        if id(node) in self.seen:
+            raise YamlProblem(
+                node.start_mark.line + 1, dotted(path), "YAML aliases are not allowed: write the value out in full"
+            )
+        self.seen.add(id(node))
+        if isinstance(node, MappingNode):
+            return self.mapping(node, path)
+        if isinstance(node, SequenceNode):
+            out = []
+            for i, item in enumerate(node.value):
+                self.doc.lines[(*path, i)] = item.start_mark.line + 1
+                out.append(self.value(item, (*path, i)))
+            return out
+        assert isinstance(node, ScalarNode)
+        self.doc.raw[path] = node.value
+        try:
+            return self.loader.construct_object(node)
+        except yaml.constructor.ConstructorError as exc:
+            raise YamlProblem(node.start_mark.line + 1, dotted(path), f"cannot read value: {exc.problem}") from None
+
+    def mapping(self, node: MappingNode, path: Path) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise YamlProblem(line, dotted(path), "YAML merge keys (<<) are not allowed")
+            if not isinstance(key_node, ScalarNode):
+                raise YamlProblem(line, dotted(path), "expected a plain key; got a list or mapping")
+            key = key_node.value
+            if key in out:
+                first = self.doc.lines[(*path, key)]
+                raise YamlProblem(line, dotted((*path, key)), f"duplicate key (first defined on line {first})")
+            self.doc.lines[(*path, key)] = line
+            out[key] = self.value(value_node, (*path, key))
+        return out

@@ -1,0 +1,99 @@
+"""``invoke build``: validate everything, build into staging, swap in on success."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from vouch.outputs import discard, fresh_staging, swap_in
+from vouch.problems import ValidationFailed
+from vouch.site import EditorReport, PublicSite, prepare
+from vouch_site.config import load_settings
+
+
+@dataclass(slots=True)
+class Timings:
+    stages: list[tuple[str, float]] = field(default_factory=list)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        yield
+        self.stages.append((name, time.perf_counter() - start))
+
+
+@dataclass(slots=True)
+class BuildResult:
+    output: Path
+    site: PublicSite
+    report: EditorReport
+    timings: Timings
+    files: int
+
+    def summary(self) -> str:
+        lines = [
+            f"built {self.output}: {self.files} files, "
+            f"{len(self.site.partners)} of {len(self.report.roster)} partners published",
+        ]
+        lines += [f"{name}: {seconds:.1f} s" for name, seconds in self.timings.stages]
+        return "\n".join(lines)
+
+
+def validate(root: Path, settings: dict[str, Any]) -> tuple[PublicSite, EditorReport]:
+    """Everything a build checks before it writes a byte; raises with all problems."""
+    site, report = prepare(
+        root / "partners",
+        Path(settings["PATH"]),
+        settings,
+        cache_dir=root / ".cache" / "vouch",
+    )
+    if report.problems:
+        raise ValidationFailed(report.problems)
+    return site, report
+
+
+def build(
+    root: Path,
+    output: Path | None = None,
+    overrides: dict[str, Any] | None = None,
+    settings_file: str = "pelicanconf.py",
+    on_stage: Callable[[str], None] | None = None,
+) -> BuildResult:
+    """Build the site in ``root`` into ``output`` (default ``root/output``), atomically."""
+    root = root.resolve()
+    output = (output or root / "output").resolve()
+    timings = Timings()
+    with timings.stage("validate"):
+        settings = load_settings(root, settings_file, overrides)
+        site, report = validate(root, settings)
+    staging = fresh_staging(output)
+    try:
+        with timings.stage("pages"):
+            _run_pelican(settings, site, staging, output)
+        files = sum(1 for p in staging.rglob("*") if p.is_file())
+        with timings.stage("swap"):
+            swap_in(staging, output)
+    except BaseException:
+        discard(staging)
+        raise
+    return BuildResult(output, site, report, timings, files)
+
+
+def _run_pelican(settings: dict[str, Any], site: PublicSite, staging: Path, live: Path) -> None:
+    from pelican import Pelican
+    from pelican.log import FatalLogger, console
+
+    settings = {**settings, "OUTPUT_PATH": str(staging), "VOUCH_SITE": site, "VOUCH_LIVE_OUTPUT": live}
+    # Pelican logs a broken article or template and carries on; a Vouch build stops.
+    previous, FatalLogger.fatal_lvl = FatalLogger.fatal_lvl, logging.ERROR
+    quiet, console.quiet = console.quiet, True
+    try:
+        Pelican(settings).run()
+    finally:
+        FatalLogger.fatal_lvl = previous
+        console.quiet = quiet

@@ -1,0 +1,91 @@
+"""Pelican settings for a Vouch site: our defaults, the site's file, then fixed rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pelican.settings import DEFAULT_CONFIG, configure_settings, get_settings_from_file
+
+from vouch.humanize import FILTERS
+from vouch.settings import vouch_settings
+
+CODE_ROOT = Path(__file__).resolve().parent.parent
+
+# Defaults a site may change in pelicanconf.py.
+PELICAN_DEFAULTS: dict[str, Any] = {
+    "PATH": "content",
+    "THEME": str(CODE_ROOT / "theme"),
+    "PLUGIN_PATHS": [str(CODE_ROOT / "plugins")],
+    "RELATIVE_URLS": True,
+    "ARTICLE_PATHS": ["articles"],
+    "PAGE_PATHS": ["pages"],
+    "STATIC_PATHS": ["images"],
+    "ARTICLE_URL": "articles/{slug}/",
+    "ARTICLE_SAVE_AS": "articles/{slug}/index.html",
+    "PAGE_URL": "{slug}/",
+    "PAGE_SAVE_AS": "{slug}/index.html",
+    "DEFAULT_PAGINATION": 20,
+    "SLUGIFY_SOURCE": "basename",
+    "CACHE_PATH": ".cache/pelican",
+}
+
+# What Vouch decides, whatever the file says: one way to make each output.
+FIXED: dict[str, Any] = {
+    "DELETE_OUTPUT_DIRECTORY": False,
+    "FEED_ALL_ATOM": None,
+    "FEED_ALL_RSS": None,
+    "FEED_ATOM": None,
+    "FEED_RSS": None,
+    "CATEGORY_FEED_ATOM": None,
+    "CATEGORY_FEED_RSS": None,
+    "TAG_FEED_ATOM": None,
+    "TAG_FEED_RSS": None,
+    "AUTHOR_FEED_ATOM": None,
+    "AUTHOR_FEED_RSS": None,
+    "TRANSLATION_FEED_ATOM": None,
+    "TRANSLATION_FEED_RSS": None,
+    "DIRECT_TEMPLATES": [],
+    "CATEGORY_SAVE_AS": "",
+    "CATEGORIES_SAVE_AS": "",
+    "TAG_SAVE_AS": "",
+    "TAGS_SAVE_AS": "",
+    "AUTHOR_SAVE_AS": "",
+    "AUTHORS_SAVE_AS": "",
+    "ARCHIVES_SAVE_AS": "",
+    "YEAR_ARCHIVE_SAVE_AS": "",
+    "MONTH_ARCHIVE_SAVE_AS": "",
+    "DAY_ARCHIVE_SAVE_AS": "",
+    "DRAFT_SAVE_AS": "",
+    "DRAFT_PAGE_SAVE_AS": "",
+    "ARTICLE_LANG_SAVE_AS": "",
+    "PAGE_LANG_SAVE_AS": "",
+    "DRAFT_LANG_SAVE_AS": "",
+    "DRAFT_PAGE_LANG_SAVE_AS": "",
+    "OUTPUT_SOURCES": False,
+    "TEMPLATE_PAGES": {},
+    "LOAD_CONTENT_CACHE": False,
+    "CACHE_CONTENT": False,
+}
+
+_PATH_KEYS = ("PATH", "THEME", "CACHE_PATH")
+
+
+def load_settings(root: Path, settings_file: str = "pelicanconf.py", overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Pelican's settings for the site in ``root``, Vouch's defaults merged in."""
+    root = root.resolve()
+    path = root / settings_file
+    from_file = get_settings_from_file(str(path)) if path.exists() else {}
+    merged: dict[str, Any] = {**PELICAN_DEFAULTS, **from_file, **(overrides or {}), **FIXED}
+    for key in _PATH_KEYS:
+        merged[key] = str((root / merged[key]).resolve())
+    merged["PLUGIN_PATHS"] = [str((root / p).resolve()) for p in merged["PLUGIN_PATHS"]]
+    plugins = list(merged.get("PLUGINS") or [])
+    if "vouch_partners" not in plugins:
+        plugins.insert(0, "vouch_partners")
+    merged["PLUGINS"] = plugins
+    merged["JINJA_FILTERS"] = {**FILTERS, **(merged.get("JINJA_FILTERS") or {})}
+    merged = {**vouch_settings(merged), **merged}
+    merged["SITEURL"] = str(merged.get("SITEURL") or "").rstrip("/")
+    merged["VOUCH_ROOT"] = str(root)
+    return configure_settings({**DEFAULT_CONFIG, **merged})
