@@ -12,10 +12,9 @@ import hashlib
 import pickle
 import re
 from dataclasses import dataclass
+from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
-
-from difflib import get_close_matches
 
 from pydantic import ValidationError
 
@@ -126,14 +125,18 @@ def _validate_file(
     category = raw.get("category")
     if isinstance(category, str) and category not in categories and REGISTRY_KEY_PATTERN.match(category):
         problems.append(
-            Problem(path, doc.line_of(("category",)), "category", _unknown_key(category, categories, "_categories.yaml"))
+            Problem(
+                path, doc.line_of(("category",)), "category", _unknown_key(category, categories, "_categories.yaml")
+            )
         )
     vetting = raw.get("vetting")
     if isinstance(vetting, dict) and isinstance(vetting.get("checks"), list):
         for i, check in enumerate(vetting["checks"]):
             if isinstance(check, str) and check not in checks and REGISTRY_KEY_PATTERN.match(check):
                 where = ("vetting", "checks", i)
-                problems.append(Problem(path, doc.line_of(where), dotted(where), _unknown_key(check, checks, "_checks.yaml")))
+                problems.append(
+                    Problem(path, doc.line_of(where), dotted(where), _unknown_key(check, checks, "_checks.yaml"))
+                )
     if raw.get("status") == "vetted" and "vetting" not in raw:
         problems.append(
             Problem(
@@ -151,7 +154,14 @@ def _validate_file(
         review_by = vet.review_by or vet.vetted_on + dt.timedelta(days=options.vetting_valid_days)
         if review_by < vet.vetted_on:
             where = ("vetting", "review_by")
-            return [Problem(path, doc.line_of(where), dotted(where), f"expected a date on or after vetted_on ({vet.vetted_on}); got {review_by}")]
+            return [
+                Problem(
+                    path,
+                    doc.line_of(where),
+                    dotted(where),
+                    f"expected a date on or after vetted_on ({vet.vetted_on}); got {review_by}",
+                )
+            ]
     logo_line = doc.line_of(("logo", "src")) if profile_file.logo else None
     return Profile(path.stem, path, profile_file, review_by, logo_line)
 
@@ -163,7 +173,12 @@ def _check_logo(profile: Profile, content_dir: Path) -> list[Problem]:
     target = (content_dir / logo.src).resolve()
     if content_dir.resolve() not in target.parents or not target.is_file():
         return [
-            Problem(profile.source, profile.logo_line, "logo.src", f"expected a file under {content_dir}/; got {logo.src!r} (not found)")
+            Problem(
+                profile.source,
+                profile.logo_line,
+                "logo.src",
+                f"expected a file under {content_dir}/; got {logo.src!r} (not found)",
+            )
         ]
     return []
 
@@ -219,13 +234,19 @@ def _load_registry(path: Path, problems: list[Problem]) -> dict[str, RegistryEnt
     if doc is None:
         return {}
     if not isinstance(doc.data, dict) or not doc.data:
-        problems.append(Problem(path, 1, "", f"expected a mapping of key: {{title, description}}; got {messages.describe(doc.data)}"))
+        problems.append(
+            Problem(
+                path, 1, "", f"expected a mapping of key: {{title, description}}; got {messages.describe(doc.data)}"
+            )
+        )
         return {}
     entries: dict[str, RegistryEntry] = {}
     for key, value in doc.data.items():
         line = doc.line_of((key,))
         if len(key) < 2 or not REGISTRY_KEY_PATTERN.match(key):
-            problems.append(Problem(path, line, key, "expected a key of at least two characters: a-z, 0-9, single hyphens"))
+            problems.append(
+                Problem(path, line, key, "expected a key of at least two characters: a-z, 0-9, single hyphens")
+            )
             continue
         try:
             entries[key] = RegistryEntry.model_validate(value)
@@ -252,4 +273,3 @@ def _write_cache(cache_file: Path, fingerprint: str, entries: dict[str, tuple[st
     tmp = cache_file.with_suffix(".tmp")
     tmp.write_bytes(pickle.dumps((fingerprint, entries), protocol=pickle.HIGHEST_PROTOCOL))
     tmp.replace(cache_file)
-

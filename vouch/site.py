@@ -36,6 +36,7 @@ class EditorReport:
     today: dt.date
     problems: list[Problem]
     roster: list[RosterEntry]
+    withheld_files: frozenset[str]  # content files (logos) only unpublished partners use
 
 
 def prepare(
@@ -48,10 +49,8 @@ def prepare(
     cache_file = cache_dir / "profiles.pickle" if cache_dir else None
     loaded = load_partners(partners_dir, content_dir, options, cache_file)
     on = today(settings["TIMEZONE"])
-    public = PublicSite(
-        today=on,
-        partners=tuple(sort_az(publish(loaded.profiles, on, options.phone_region))),
-        categories=loaded.categories,
-        checks=loaded.checks,
-    )
-    return public, EditorReport(on, loaded.problems, roster(loaded.profiles, on))
+    partners = tuple(sort_az(publish(loaded.profiles, on, options.phone_region)))
+    public = PublicSite(today=on, partners=partners, categories=loaded.categories, checks=loaded.checks)
+    shown = {p.logo.src for p in partners if p.logo}
+    hidden = {p.file.logo.src for p in loaded.profiles if p.file.logo} - shown
+    return public, EditorReport(on, loaded.problems, roster(loaded.profiles, on), frozenset(hidden))

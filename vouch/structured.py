@@ -86,10 +86,21 @@ def partner_record(partner: Partner, url: str) -> dict[str, Any]:
             "social": list(contact.social),
             "address": None
             if a is None
-            else {"street": a.street, "locality": a.locality, "region": a.region, "postcode": a.postcode, "country": a.country},
+            else {
+                "street": a.street,
+                "locality": a.locality,
+                "region": a.region,
+                "postcode": a.postcode,
+                "country": a.country,
+            },
         }
     return record
 
 
 def partners_json(records: list[dict[str, Any]], generated: dt.date) -> str:
-    return json.dumps({"generated": generated.isoformat(), "partners": records}, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+    return (
+        json.dumps(
+            {"generated": generated.isoformat(), "partners": records}, ensure_ascii=False, indent=1, sort_keys=False
+        )
+        + "\n"
+    )

@@ -30,7 +30,11 @@ def vcard(partner: Partner, profile_url: str) -> str:
             a = contact.address
             adr = card.add("adr")
             adr.value = vobject.vcard.Address(
-                street=a.street or "", city=a.locality or "", region=a.region or "", code=a.postcode or "", country=a.country or ""
+                street=a.street or "",
+                city=a.locality or "",
+                region=a.region or "",
+                code=a.postcode or "",
+                country=a.country or "",
             )
             adr.type_param = "WORK"
     card.add("source").value = profile_url

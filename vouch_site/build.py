@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,7 +62,6 @@ def build(
     output: Path | None = None,
     overrides: dict[str, Any] | None = None,
     settings_file: str = "pelicanconf.py",
-    on_stage: Callable[[str], None] | None = None,
 ) -> BuildResult:
     """Build the site in ``root`` into ``output`` (default ``root/output``), atomically."""
     root = root.resolve()
@@ -74,7 +73,7 @@ def build(
     staging = fresh_staging(output)
     try:
         with timings.stage("pages"):
-            _run_pelican(settings, site, staging, output)
+            _run_pelican(settings, site, report, staging, output)
         files = sum(1 for p in staging.rglob("*") if p.is_file())
         with timings.stage("swap"):
             swap_in(staging, output)
@@ -84,11 +83,17 @@ def build(
     return BuildResult(output, site, report, timings, files)
 
 
-def _run_pelican(settings: dict[str, Any], site: PublicSite, staging: Path, live: Path) -> None:
+def _run_pelican(settings: dict[str, Any], site: PublicSite, report: EditorReport, staging: Path, live: Path) -> None:
     from pelican import Pelican
     from pelican.log import FatalLogger, console
 
-    settings = {**settings, "OUTPUT_PATH": str(staging), "VOUCH_SITE": site, "VOUCH_LIVE_OUTPUT": live}
+    settings = {
+        **settings,
+        "OUTPUT_PATH": str(staging),
+        "VOUCH_SITE": site,
+        "VOUCH_LIVE_OUTPUT": live,
+        "VOUCH_WITHHELD_FILES": report.withheld_files,
+    }
     # Pelican logs a broken article or template and carries on; a Vouch build stops.
     previous, FatalLogger.fatal_lvl = FatalLogger.fatal_lvl, logging.ERROR
     quiet, console.quiet = console.quiet, True
@@ -97,3 +102,10 @@ def _run_pelican(settings: dict[str, Any], site: PublicSite, staging: Path, live
     finally:
         FatalLogger.fatal_lvl = previous
         console.quiet = quiet
+
+
+def check(root: Path, settings_file: str = "pelicanconf.py") -> EditorReport:
+    """Validate without building: the problems and the roster, for ``invoke check``."""
+    settings = load_settings(root.resolve(), settings_file)
+    _, report = prepare(root / "partners", Path(settings["PATH"]), settings, cache_dir=root / ".cache" / "vouch")
+    return report

@@ -71,7 +71,9 @@ FIXED: dict[str, Any] = {
 _PATH_KEYS = ("PATH", "THEME", "CACHE_PATH")
 
 
-def load_settings(root: Path, settings_file: str = "pelicanconf.py", overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+def load_settings(
+    root: Path, settings_file: str = "pelicanconf.py", overrides: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """Pelican's settings for the site in ``root``, Vouch's defaults merged in."""
     root = root.resolve()
     path = root / settings_file
@@ -85,6 +87,8 @@ def load_settings(root: Path, settings_file: str = "pelicanconf.py", overrides: 
         plugins.insert(0, "vouch_partners")
     merged["PLUGINS"] = plugins
     merged["JINJA_FILTERS"] = {**FILTERS, **(merged.get("JINJA_FILTERS") or {})}
+    # Profile text is untrusted: every template escapes by default, whatever the site sets.
+    merged["JINJA_ENVIRONMENT"] = {**DEFAULT_CONFIG["JINJA_ENVIRONMENT"], **merged.get("JINJA_ENVIRONMENT", {}), "autoescape": True}
     merged = {**vouch_settings(merged), **merged}
     merged["SITEURL"] = str(merged.get("SITEURL") or "").rstrip("/")
     merged["VOUCH_ROOT"] = str(root)

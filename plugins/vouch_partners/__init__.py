@@ -7,7 +7,10 @@ several times cheaper than going through Pelican's readers and writer.
 
 from __future__ import annotations
 
+import os
+
 from pelican import signals
+from pelican.generators import StaticGenerator
 
 from .generator import PartnersGenerator
 
@@ -16,5 +19,16 @@ def get_generators(_pelican: object) -> type[PartnersGenerator]:
     return PartnersGenerator
 
 
+def drop_withheld_files(static_generator: StaticGenerator) -> None:
+    """Keep content files that only unpublished partners use (their logos) out of output/."""
+    withheld = static_generator.settings.get("VOUCH_WITHHELD_FILES") or ()
+    if withheld:
+        root = static_generator.path
+        static_generator.staticfiles[:] = [
+            s for s in static_generator.staticfiles if os.path.relpath(s.source_path, root) not in withheld
+        ]
+
+
 def register() -> None:
     signals.get_generators.connect(get_generators)
+    signals.static_generator_finalized.connect(drop_withheld_files)

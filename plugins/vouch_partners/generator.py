@@ -76,7 +76,11 @@ class PartnersGenerator(Generator):
         site, size = self.site, self.vouch["LISTING_PAGE_SIZE"]
         category_titles = {g.slug: g.title for g in self.categories}
         out = [
-            Page("index.html", "home.html", {"categories": [g for g in self.categories if g.count], "newest": self.newest}),
+            Page(
+                "index.html",
+                "home.html",
+                {"categories": [g for g in self.categories if g.count], "newest": self.newest},
+            ),
             Page("vetting/index.html", "vetting.html", {"checks": site.checks}),
             Page("areas/index.html", "areas.html", {"areas": self.areas}),
             Page("404.html", "404.html", {}),
@@ -92,7 +96,9 @@ class PartnersGenerator(Generator):
         )
         if split:
             for group in self.letters:
-                out.append(Page(f"directory/{group.slug}/index.html", "listing.html", {"group": group, "kind": "letter"}))
+                out.append(
+                    Page(f"directory/{group.slug}/index.html", "listing.html", {"group": group, "kind": "letter"})
+                )
         for kind, groups, base in (("category", self.categories, "directory"), ("area", self.areas, "areas")):
             for group in groups:
                 out.extend(self._listing(kind, group, f"{base}/{group.slug}/", size))
@@ -117,7 +123,9 @@ class PartnersGenerator(Generator):
                 "next": f"{base}page/{number + 1}/" if number < len(chunks) else None,
             }
             pages.append(
-                Page(relpath, "listing.html", {"group": group, "kind": kind, "partners": chunk, "pagination": pagination})
+                Page(
+                    relpath, "listing.html", {"group": group, "kind": kind, "partners": chunk, "pagination": pagination}
+                )
             )
         return pages
 

@@ -1,0 +1,193 @@
+"""End-to-end: the demo network and small sites built for real."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import vobject
+
+from tests.sitekit import make_site, read_tree, vetted
+from vouch.problems import ValidationFailed
+from vouch_site.build import build
+
+PUBLISHED = {
+    "24-7-locksmiths-devon",
+    "avon-valley-accountants",
+    "bolt-head-carpentry",
+    "dart-valley-builders",
+    "estuary-electrical",
+    "fairweather-solicitors",
+    "harbour-plumbing",
+    "salcombe-garden-care",
+    "start-bay-roofing",
+    "tidewater-cleaning",
+}
+UNPUBLISHED = {"crystal-clear-windows", "moorview-landscapes", "quayside-drainage", "thurlestone-thatching"}
+
+
+def test_demo_builds_every_public_url(demo_output: Path) -> None:
+    for rel in (
+        "index.html",
+        "directory/index.html",
+        "directory/plumbing/index.html",
+        "areas/index.html",
+        "areas/kingsbridge/index.html",
+        "vetting/index.html",
+        "partners.json",
+        "404.html",
+        "robots.txt",
+        "theme/site.css",
+    ):
+        assert (demo_output / rel).is_file(), rel
+    for slug in PUBLISHED:
+        assert (demo_output / "partners" / slug / "index.html").is_file()
+        assert (demo_output / "partners" / f"{slug}.vcf").is_file()
+
+
+def test_unpublished_demo_partners_appear_in_no_file(demo_output: Path, demo_site: Path) -> None:
+    import yaml
+
+    needles = set(UNPUBLISHED)
+    for slug in UNPUBLISHED:
+        profile = yaml.safe_load((demo_site / "partners" / f"{slug}.yaml").read_text())
+        needles.add(profile["name"])
+    for rel, data in read_tree(demo_output).items():
+        text = data.decode("utf-8", "replace")
+        for needle in needles:
+            assert needle not in text and needle.replace("&", "&amp;") not in text, f"{needle} in {rel}"
+
+
+def test_partners_json_has_the_spec_shape_and_only_published(demo_output: Path) -> None:
+    data = json.loads((demo_output / "partners.json").read_text())
+    assert data["generated"] == "2026-11-25"
+    assert {p["slug"] for p in data["partners"]} == PUBLISHED
+    entry = next(p for p in data["partners"] if p["slug"] == "harbour-plumbing")
+    assert set(entry) == {"slug", "name", "category", "summary", "areas", "services", "contact", "vetting", "url"}
+    assert set(entry["vetting"]) == {"vetted_on", "review_by", "vouched_by", "checks"}
+    assert entry["url"] == "https://trusted.southhams.example/partners/harbour-plumbing/"
+    assert entry["contact"]["phone"].startswith("+44")
+
+
+def test_profile_page_shows_contact_links_and_vetting_badge(demo_output: Path) -> None:
+    html = (demo_output / "partners/harbour-plumbing/index.html").read_text()
+    assert 'href="tel:+441174960100"' in html
+    assert ">0117 496 0100<" in html
+    assert 'href="mailto:fred@harbour-plumbing.example"' in html
+    assert "Vouched for by" in html and "Next review" in html
+    assert 'href="../../vetting/#check-references"' in html
+    assert 'href="../../partners/harbour-plumbing.vcf"' in html
+    assert '<link rel="canonical" href="https://trusted.southhams.example/partners/harbour-plumbing/">' in html
+
+
+def test_vcard_is_version_3_with_the_contact_details(demo_output: Path) -> None:
+    card = vobject.readOne((demo_output / "partners/harbour-plumbing.vcf").read_text())
+    assert card.version.value == "3.0"
+    assert card.fn.value == "Harbour Plumbing & Heating"
+    assert card.tel.value == "+441174960100"
+    assert card.email.value == "fred@harbour-plumbing.example"
+
+
+def test_pages_link_relatively_so_output_works_from_any_folder(demo_output: Path) -> None:
+    for rel in ("index.html", "directory/index.html", "partners/harbour-plumbing/index.html"):
+        html = (demo_output / rel).read_text()
+        links = re.findall(r'(?:href|src)="([^"]+)"', html)
+        site_links = [u for u in links if not u.startswith(("http", "mailto:", "tel:", "#"))]
+        assert site_links, rel
+        assert not [u for u in site_links if u.startswith("/")], rel
+        for url in site_links:
+            target = (demo_output / rel).parent / url.split("#")[0]
+            assert target.exists(), f"{rel} links to missing {url}"
+
+
+def test_jsonld_cannot_close_its_script_element(tmp_path: Path) -> None:
+    evil = "</script><script>alert(1)</script>"
+    make_site(tmp_path, {"evil": vetted(f"Evil {evil}", summary=evil)})
+    build(tmp_path)
+    html = (tmp_path / "output/partners/evil/index.html").read_text()
+    scripts = re.findall(r"<script[^>]*>(.*?)</script>", html, flags=re.S)
+    assert len(scripts) == 1
+    assert "<" not in scripts[0]
+    assert json.loads(scripts[0])["name"] == f"Evil {evil}"
+    assert "<script>alert(1)" not in html
+
+
+def test_markdown_description_is_sanitised(tmp_path: Path) -> None:
+    description = "Hello <script>alert(1)</script> [x](javascript:alert(2)) <img src=x onerror=alert(3)>"
+    make_site(tmp_path, {"p": vetted("P", description=description)})
+    build(tmp_path)
+    html = (tmp_path / "output/partners/p/index.html").read_text()
+    assert "<script>alert" not in html
+    assert "javascript:" not in html
+    assert "onerror" not in html
+
+
+def test_same_inputs_give_byte_identical_output(tmp_path: Path, demo_site: Path) -> None:
+    first = build(demo_site, tmp_path / "one")
+    second = build(demo_site, tmp_path / "two")
+    assert read_tree(first.output) == read_tree(second.output)
+
+
+def test_rebuild_into_existing_output_gives_the_same_bytes(tmp_path: Path, demo_site: Path) -> None:
+    out = tmp_path / "out"
+    build(demo_site, out)
+    before = read_tree(out)
+    build(demo_site, out)
+    assert read_tree(out) == before
+
+
+def test_failed_build_leaves_previous_output_untouched(tmp_path: Path) -> None:
+    make_site(tmp_path, {"good": vetted("Good Plumbing")})
+    build(tmp_path)
+    before = read_tree(tmp_path / "output")
+    (tmp_path / "partners" / "good.yaml").write_text("name: Good\nstatus: yes\ncategory: plumbing\n")
+    (tmp_path / "partners" / "other.yaml").write_text("name: [\n")
+    with pytest.raises(ValidationFailed) as failed:
+        build(tmp_path)
+    assert [str(p) for p in failed.value.problems] == [
+        f"{tmp_path}/partners/good.yaml:2: status: expected one of pending, vetted, suspended, retired; "
+        "got True (YAML reads yes as a boolean: quote it)",
+        f"{tmp_path}/partners/other.yaml:2: invalid YAML: did not find expected node content",
+    ]
+    assert read_tree(tmp_path / "output") == before
+    assert not list(tmp_path.glob(".output*"))
+
+
+def test_crash_while_writing_leaves_previous_output_untouched(tmp_path: Path) -> None:
+    make_site(tmp_path, {"good": vetted("Good Plumbing")})
+    build(tmp_path)
+    before = read_tree(tmp_path / "output")
+    broken_theme = tmp_path / "theme" / "templates"
+    broken_theme.mkdir(parents=True)
+    (broken_theme / "partner.html").write_text("{% extends 'base.html' %}{% block content %}{{ nope() }}{% endblock %}")
+    with pytest.raises(Exception, match="undefined"):
+        build(tmp_path, overrides={"THEME_TEMPLATES_OVERRIDES": [str(broken_theme)]})
+    assert read_tree(tmp_path / "output") == before
+    assert not list(tmp_path.glob(".output*"))
+
+
+def test_logo_of_an_unpublished_partner_is_not_copied(tmp_path: Path) -> None:
+    logo = b"<svg xmlns='http://www.w3.org/2000/svg'/>"
+    pending = {"name": "Secret Co", "status": "pending", "category": "plumbing", "logo": {"src": "images/secret.svg", "alt": "S"}}
+    make_site(
+        tmp_path,
+        {"secret": pending, "shown": vetted("Shown", logo={"src": "images/shown.svg", "alt": "Shown logo"})},
+        {"content/images/secret.svg": logo, "content/images/shown.svg": logo},
+    )
+    build(tmp_path)
+    assert (tmp_path / "output/images/shown.svg").exists()
+    assert not (tmp_path / "output/images/secret.svg").exists()
+
+
+def test_large_directory_splits_by_letter(tmp_path: Path) -> None:
+    profiles = {f"p{i}": vetted(f"{'AB9'[i % 3]}firm {i}") for i in range(7)}
+    make_site(tmp_path, profiles)
+    build(tmp_path, overrides={"DIRECTORY_PAGE_SIZE": 5, "LISTING_PAGE_SIZE": 3})
+    out = tmp_path / "output"
+    assert (out / "directory/a/index.html").exists()
+    assert (out / "directory/0-9/index.html").exists()
+    assert (out / "directory/plumbing/page/3/index.html").exists()
+    assert not (out / "directory/plumbing/page/4/index.html").exists()
+    assert "firm" not in (out / "directory/index.html").read_text().split("<main")[1].split("By trade")[0]

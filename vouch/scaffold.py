@@ -1,0 +1,38 @@
+"""``invoke new-partner``: a profile to fill in, pending until someone vouches."""
+
+from __future__ import annotations
+
+import json
+
+SCHEMA_COMMENT = "# yaml-language-server: $schema=../schema/partner.schema.json"
+
+
+def new_profile(name: str, category: str, email: str = "", phone: str = "") -> str:
+    """YAML text for a new, pending profile (only ``name`` and ``status`` are filled)."""
+
+    def quoted(value: str) -> str:
+        return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid YAML string
+
+    lines = [
+        SCHEMA_COMMENT,
+        f"name: {quoted(name)}",
+        "status: pending          # pending | vetted | suspended | retired",
+        f"category: {category}",
+        "# summary: One line, at most 160 characters.",
+        "# description: |",
+        "#   What they do, for whom, since when (Markdown).",
+        "services: []",
+        "areas: []",
+        "contact:",
+        f"  email: {quoted(email)}" if email else "  # email: someone@example.org",
+        f"  phone: {quoted(phone)}" if phone else '  # phone: "+44 117 496 0100"',
+        "# When the checks are done, set status: vetted and add:",
+        "# vetting:",
+        "#   vetted_on: 2026-01-31",
+        "#   vouched_by: Your Name",
+        "#   checks: [references, insurance]",
+        "#   notes: private, never published",
+        "",
+    ]
+    return "\n".join(lines)
+
