@@ -34,10 +34,12 @@ def build(c, output=""):
 def check(c):
     """Validate only; list partners by state, reviews due within 30 days, lapses."""
     from vouch.report import roster_report
-    from vouch_site.build import check as run_check
+    from vouch_site.build import check_only
 
-    report = run_check(ROOT)
+    report = check_only(ROOT)
     print(roster_report(report.roster, report.today))
+    for path, slugs in sorted(report.withheld_content.items()):
+        print(f"withheld: {path.relative_to(ROOT)} (names unpublished {', '.join(slugs)})")
     if report.problems:
         print(file=sys.stderr)
         _fail_with(report.problems)

@@ -170,7 +170,12 @@ def test_crash_while_writing_leaves_previous_output_untouched(tmp_path: Path) ->
 
 def test_logo_of_an_unpublished_partner_is_not_copied(tmp_path: Path) -> None:
     logo = b"<svg xmlns='http://www.w3.org/2000/svg'/>"
-    pending = {"name": "Secret Co", "status": "pending", "category": "plumbing", "logo": {"src": "images/secret.svg", "alt": "S"}}
+    pending = {
+        "name": "Secret Co",
+        "status": "pending",
+        "category": "plumbing",
+        "logo": {"src": "images/secret.svg", "alt": "S"},
+    }
     make_site(
         tmp_path,
         {"secret": pending, "shown": vetted("Shown", logo={"src": "images/shown.svg", "alt": "Shown logo"})},

@@ -43,14 +43,14 @@ def describe(value: Any) -> str:
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):
-        return "a list"
+        return "a list" if value else "an empty list"
     if isinstance(value, str):
         text = value if len(value) <= 60 else value[:57] + "..."
         return repr(text)
     return str(value)
 
 
-def yaml_hint(value: Any, raw: str | None, expected: str) -> str:
+def yaml_hint(value: Any, raw: str | None, expected: str) -> str:  # noqa: PLR0911
     """Explain the YAML 1.1 surprises: unquoted yes, numbers, dates."""
     if raw is None:
         return ""
@@ -62,6 +62,8 @@ def yaml_hint(value: Any, raw: str | None, expected: str) -> str:
         return f" (YAML reads {raw} as a date: quote it)"
     if isinstance(value, str) and "date" in expected:
         return " (write the date unquoted)"
+    if isinstance(value, str) and expected == "a whole number":
+        return " (write the number unquoted)"
     return ""
 
 

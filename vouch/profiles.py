@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from vouch import messages
 from vouch.model import REGISTRY_KEY_RE, ProfileFile, RegistryEntry, known_keys
-from vouch.problems import Problem
+from vouch.problems import Problem, sort_problems
 from vouch.strictyaml import Document, YamlProblem, dotted, load
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -68,9 +68,9 @@ def load_partners(
     Logo files are looked up under ``content_dir`` on every call (never cached).
     """
     problems: list[Problem] = []
-    categories = _load_registry(partners_dir / "_categories.yaml", problems)
-    checks = _load_registry(partners_dir / "_checks.yaml", problems)
-    fingerprint = repr((CACHE_VERSION, options, sorted(categories), sorted(checks)))
+    categories, category_keys = _load_registry(partners_dir / "_categories.yaml", problems)
+    checks, check_keys = _load_registry(partners_dir / "_checks.yaml", problems)
+    fingerprint = repr((CACHE_VERSION, options, category_keys, check_keys))
     cache = _read_cache(cache_file, fingerprint)
     fresh: dict[str, tuple[str, Any]] = {}
     profiles: list[Profile] = []
@@ -79,12 +79,12 @@ def load_partners(
             continue
         data = path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
-        hit = cache.get(path.name)
+        hit = cache.get(str(path))
         if hit is not None and hit[0] == digest:
             result = hit[1]
         else:
-            result = _validate_file(path, data, options, categories, checks)
-        fresh[path.name] = (digest, result)
+            result = _validate_file(path, data, options, category_keys, check_keys)
+        fresh[str(path)] = (digest, result)
         if isinstance(result, Profile):
             profiles.append(result)
             problems.extend(_check_logo(result, content_dir))
@@ -92,22 +92,28 @@ def load_partners(
             problems.extend(result)
     if cache_file is not None and fresh != cache:
         _write_cache(cache_file, fingerprint, fresh)
-    return Loaded(profiles, categories, checks, problems)
+    return Loaded(profiles, categories, checks, sort_problems(problems))
 
 
 def _validate_file(
     path: Path,
     data: bytes,
     options: Options,
-    categories: dict[str, RegistryEntry],
-    checks: dict[str, RegistryEntry],
+    categories: list[str],
+    checks: list[str],
 ) -> Profile | list[Problem]:
     problems: list[Problem] = []
     if path.suffix != ".yaml":
         problems.append(Problem(path, None, "", "profile files end in .yaml"))
     if not SLUG_PATTERN.match(path.stem):
         problems.append(
-            Problem(path, None, "", "file name must be a slug such as harbour-plumbing.yaml (a-z, 0-9, single hyphens)")
+            Problem(
+                path,
+                None,
+                "",
+                f"expected a file name that is a slug such as harbour-plumbing.yaml (a-z, 0-9, single hyphens); "
+                f"got {path.name!r}",
+            )
         )
     doc = _read_yaml(path, data, problems)
     if doc is None:
@@ -137,7 +143,7 @@ def _validate_file(
                 problems.append(
                     Problem(path, doc.line_of(where), dotted(where), _unknown_key(check, checks, "_checks.yaml"))
                 )
-    if raw.get("status") == "vetted" and "vetting" not in raw:
+    if raw.get("status") == "vetted" and raw.get("vetting") is None:
         problems.append(
             Problem(
                 path,
@@ -183,7 +189,7 @@ def _check_logo(profile: Profile, content_dir: Path) -> list[Problem]:
     return []
 
 
-def _unknown_key(key: str, registry: dict[str, RegistryEntry], file: str) -> str:
+def _unknown_key(key: str, registry: list[str], file: str) -> str:
     close = get_close_matches(key, registry, n=1)
     hint = f" (did you mean '{close[0]}'?)" if close else ""
     known = ", ".join(registry) or "none defined"
@@ -206,17 +212,12 @@ def _read_yaml(path: Path, data: bytes, problems: list[Problem]) -> Document | N
 def _pydantic_problems(path: Path, doc: Document, exc: ValidationError) -> list[Problem]:
     out = []
     for error in exc.errors():
-        loc = tuple(part for part in error["loc"] if not _is_union_tag(part))
+        loc = tuple(error["loc"])
         parent = tuple(p for p in loc[:-1] if isinstance(p, str))
         siblings = KNOWN_KEYS.get(parent, ())
         message = messages.from_pydantic(error, doc.raw.get(loc), siblings)
         out.append(Problem(path, doc.line_of(loc), dotted(loc), message))
     return _dedupe(out)
-
-
-def _is_union_tag(part: Any) -> bool:
-    # pydantic inserts the member type ("str", "function-after[...]") into a union's loc
-    return isinstance(part, str) and (part.endswith("]") or part in {"str", "int", "date", "none"})
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:
@@ -226,28 +227,33 @@ def _dedupe(problems: list[Problem]) -> list[Problem]:
     return list(seen.values())
 
 
-def _load_registry(path: Path, problems: list[Problem]) -> dict[str, RegistryEntry]:
+def _load_registry(path: Path, problems: list[Problem]) -> tuple[dict[str, RegistryEntry], list[str]]:
+    """Valid entries, and every well-formed key (so a broken entry is reported once, not per profile)."""
     if not path.exists():
         problems.append(Problem(path, None, "", "missing registry file (key: {title: ..., description: ...})"))
-        return {}
+        return {}, []
     doc = _read_yaml(path, path.read_bytes(), problems)
     if doc is None:
-        return {}
+        return {}, []
     if not isinstance(doc.data, dict) or not doc.data:
         problems.append(
             Problem(
                 path, 1, "", f"expected a mapping of key: {{title, description}}; got {messages.describe(doc.data)}"
             )
         )
-        return {}
+        return {}, []
     entries: dict[str, RegistryEntry] = {}
+    keys: list[str] = []
     for key, value in doc.data.items():
         line = doc.line_of((key,))
         if len(key) < 2 or not REGISTRY_KEY_PATTERN.match(key):
             problems.append(
-                Problem(path, line, key, "expected a key of at least two characters: a-z, 0-9, single hyphens")
+                Problem(
+                    path, line, key, f"expected a key of at least two characters: a-z, 0-9, single hyphens; got {key!r}"
+                )
             )
             continue
+        keys.append(key)
         try:
             entries[key] = RegistryEntry.model_validate(value)
         except ValidationError as exc:
@@ -255,7 +261,7 @@ def _load_registry(path: Path, problems: list[Problem]) -> dict[str, RegistryEnt
                 loc = (key, *error["loc"])
                 message = messages.from_pydantic(error, doc.raw.get(loc), tuple(RegistryEntry.model_fields))
                 problems.append(Problem(path, doc.line_of(loc), dotted(loc), message))
-    return entries
+    return entries, keys
 
 
 def _read_cache(cache_file: Path | None, fingerprint: str) -> dict[str, tuple[str, Any]]:

@@ -35,4 +35,3 @@ def new_profile(name: str, category: str, email: str = "", phone: str = "") -> s
         "",
     ]
     return "\n".join(lines)
-

@@ -7,7 +7,7 @@ it returns for rendering holds nothing about an unpublished partner.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,7 @@ class EditorReport:
     problems: list[Problem]
     roster: list[RosterEntry]
     withheld_files: frozenset[str]  # content files (logos) only unpublished partners use
+    withheld_content: dict[Path, list[str]] = field(default_factory=dict)  # Markdown naming unpublished partners
 
 
 def prepare(

@@ -9,6 +9,7 @@ records the line of every key, so validation errors can name ``file:line``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,7 +64,7 @@ def load(text: str) -> Document:
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark else None
-            raise YamlProblem(line, "", f"invalid YAML: {exc.problem or exc.context}") from None
+            raise YamlProblem(line, "", _explain(exc, text)) from None
         except yaml.YAMLError as exc:
             raise YamlProblem(None, "", f"invalid YAML: {exc}") from None
         doc = Document(data=None)
@@ -73,6 +74,20 @@ def load(text: str) -> Document:
         return doc
     finally:
         loader.dispose()
+
+
+def _explain(exc: yaml.MarkedYAMLError, text: str) -> str:
+    """PyYAML's words, made into advice for the usual mistakes."""
+    problem = exc.problem or exc.context or "unreadable"
+    mark = exc.problem_mark
+    if problem == "found undefined alias" and mark is not None:
+        name = re.match(r"\*?([^\s,\]}]*)", text[mark.index :])
+        return f"YAML alias '{name.group(1) if name else ''}' is not allowed: write the value out in full"
+    if problem == "but found another document":
+        return "expected one mapping of fields; got a second YAML document (one partner per file)"
+    if exc.context == "while scanning an alias":
+        return f"invalid YAML: {problem} (a value that starts with * or & must be quoted)"
+    return f"invalid YAML: {problem}"
 
 
 def _reject_anchors(text: str) -> None:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from vouch.outputs import discard, fresh_staging, swap_in
-from vouch.problems import ValidationFailed
+from vouch.problems import ValidationFailed, sort_problems
+from vouch.references import check_references
 from vouch.site import EditorReport, PublicSite, prepare
 from vouch_site.config import load_settings
 
@@ -46,14 +48,21 @@ class BuildResult:
 
 def validate(root: Path, settings: dict[str, Any]) -> tuple[PublicSite, EditorReport]:
     """Everything a build checks before it writes a byte; raises with all problems."""
-    site, report = prepare(
-        root / "partners",
-        Path(settings["PATH"]),
-        settings,
-        cache_dir=root / ".cache" / "vouch",
-    )
+    site, report = check(root, settings)
     if report.problems:
         raise ValidationFailed(report.problems)
+    return site, report
+
+
+def check(root: Path, settings: dict[str, Any]) -> tuple[PublicSite, EditorReport]:
+    """Profiles, registries and the partner references of every Markdown file."""
+    content = Path(settings["PATH"])
+    site, report = prepare(root / "partners", content, settings, cache_dir=root / ".cache" / "vouch")
+    sources = [(path, path.read_text(encoding="utf-8")) for path in sorted(content.rglob("*.md"))]
+    problems, withheld = check_references(
+        sources, known={e.slug for e in report.roster}, published={p.slug for p in site.partners}
+    )
+    report = replace(report, problems=sort_problems(report.problems + problems), withheld_content=withheld)
     return site, report
 
 
@@ -93,6 +102,7 @@ def _run_pelican(settings: dict[str, Any], site: PublicSite, report: EditorRepor
         "VOUCH_SITE": site,
         "VOUCH_LIVE_OUTPUT": live,
         "VOUCH_WITHHELD_FILES": report.withheld_files,
+        "VOUCH_WITHHELD_CONTENT": {os.path.realpath(path): slugs for path, slugs in report.withheld_content.items()},
     }
     # Pelican logs a broken article or template and carries on; a Vouch build stops.
     previous, FatalLogger.fatal_lvl = FatalLogger.fatal_lvl, logging.ERROR
@@ -104,8 +114,8 @@ def _run_pelican(settings: dict[str, Any], site: PublicSite, report: EditorRepor
         console.quiet = quiet
 
 
-def check(root: Path, settings_file: str = "pelicanconf.py") -> EditorReport:
+def check_only(root: Path, settings_file: str = "pelicanconf.py") -> EditorReport:
     """Validate without building: the problems and the roster, for ``invoke check``."""
-    settings = load_settings(root.resolve(), settings_file)
-    _, report = prepare(root / "partners", Path(settings["PATH"]), settings, cache_dir=root / ".cache" / "vouch")
+    root = root.resolve()
+    _, report = check(root, load_settings(root, settings_file))
     return report

@@ -88,7 +88,11 @@ def load_settings(
     merged["PLUGINS"] = plugins
     merged["JINJA_FILTERS"] = {**FILTERS, **(merged.get("JINJA_FILTERS") or {})}
     # Profile text is untrusted: every template escapes by default, whatever the site sets.
-    merged["JINJA_ENVIRONMENT"] = {**DEFAULT_CONFIG["JINJA_ENVIRONMENT"], **merged.get("JINJA_ENVIRONMENT", {}), "autoescape": True}
+    merged["JINJA_ENVIRONMENT"] = {
+        **DEFAULT_CONFIG["JINJA_ENVIRONMENT"],
+        **merged.get("JINJA_ENVIRONMENT", {}),
+        "autoescape": True,
+    }
     merged = {**vouch_settings(merged), **merged}
     merged["SITEURL"] = str(merged.get("SITEURL") or "").rstrip("/")
     merged["VOUCH_ROOT"] = str(root)

@@ -12,6 +12,7 @@ import os
 from pelican import signals
 from pelican.generators import StaticGenerator
 
+from .content import drop_withheld_articles, drop_withheld_pages, resolve_partner_links
 from .generator import PartnersGenerator
 
 
@@ -32,3 +33,6 @@ def drop_withheld_files(static_generator: StaticGenerator) -> None:
 def register() -> None:
     signals.get_generators.connect(get_generators)
     signals.static_generator_finalized.connect(drop_withheld_files)
+    signals.content_object_init.connect(resolve_partner_links)
+    signals.article_generator_finalized.connect(drop_withheld_articles)
+    signals.page_generator_finalized.connect(drop_withheld_pages)

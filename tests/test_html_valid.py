@@ -1,0 +1,39 @@
+"""The demo's HTML checked by the current Nu HTML checker (vnu.jar on Java)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from tests.sitekit import REPO
+
+VNU_CANDIDATES = (
+    os.environ.get("VNU_JAR", ""),
+    str(REPO / ".tools/node_modules/vnu-jar/build/dist/vnu.jar"),
+)
+
+
+def vnu_jar() -> str:
+    for candidate in VNU_CANDIDATES:
+        if candidate and Path(candidate).is_file():
+            return candidate
+    raise AssertionError("vnu.jar not found: run scripts/install-test-tools.sh (or set VNU_JAR)")
+
+
+def test_every_demo_page_is_valid_html(demo_output: Path) -> None:
+    java = shutil.which("java")
+    assert java, "java not found: run scripts/install-test-tools.sh"
+    pages = sorted(str(p) for p in demo_output.rglob("*.html"))
+    assert len(pages) > 20
+    result = subprocess.run(
+        [java, "-jar", vnu_jar(), "--format", "json", "--stdout", *pages],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    messages = json.loads(result.stdout)["messages"]
+    errors = [f"{m.get('url', '')}:{m.get('lastLine', '')}: {m['message']}" for m in messages if m["type"] == "error"]
+    assert errors == []

@@ -1,0 +1,124 @@
+"""The core promise, as a property: nothing unpublished and nothing private leaks.
+
+Every generated profile carries a unique canary token in every field. After a
+real build, no byte of any output file may contain a canary of an unpublished
+partner or of a private field, and every published partner has its page,
+vCard and JSON entry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.sitekit import make_site, read_tree
+from vouch_site.build import build
+
+TODAY = dt.date(2026, 11, 25)  # DEMO_EPOCH, pinned by conftest
+PHONES = [f"+44 117 496 0{n:03d}" for n in range(100, 200)]
+# Text that HTML, JSON, Markdown, vCard and YAML all treat specially.
+FILLER = st.text(alphabet=st.sampled_from(list("ab <>&\"'*_`[]()#;:,\\é—")), max_size=12)
+
+
+@st.composite
+def profile(draw: st.DrawFn, index: int) -> dict:
+    def canary(field: str) -> str:
+        return f"zq{index}{field}q"
+
+    def text(field: str) -> str:
+        return f"{draw(FILLER)} {canary(field)} {draw(FILLER)}".strip()
+
+    status = draw(st.sampled_from(["pending", "vetted", "vetted", "vetted", "suspended", "retired"]))
+    data: dict = {
+        "name": text("name"),
+        "status": status,
+        "category": draw(st.sampled_from(["plumbing", "electrical"])),
+        "summary": text("summary")[:160],
+        "description": text("description"),
+        "services": [text("service")],
+        "areas": [f"Area {canary('area')}"],
+        "established": 1990,
+        "opening_hours": ["Mo-Fr 08:00-17:30"],
+        "contact": {
+            "person": text("person"),
+            "phone": PHONES[index],
+            "email": f"{canary('email')}@example.org",
+            "website": f"https://{canary('website')}.example",
+            "social": [f"https://social.example/{canary('social')}"],
+            "address": {"street": text("street"), "locality": text("locality"), "postcode": canary("postcode")},
+        },
+        "referrals": {"good_fit": [text("goodfit")], "how_to_refer": text("howto")},
+        "testimonials": [{"quote": text("quote"), "by": text("by")}],
+        "private": {"owner": canary("private"), "nested": [canary("privatelist")]},
+    }
+    if draw(st.booleans()):
+        data["logo"] = {"src": f"images/{canary('logo')}.svg", "alt": text("alt")}
+    if status != "pending" or draw(st.booleans()):
+        vetted_on = TODAY + dt.timedelta(days=draw(st.integers(-800, 30)))
+        vetting: dict = {
+            "vetted_on": vetted_on,
+            "vouched_by": text("voucher"),
+            "checks": ["references"],
+            "notes": text("notes"),
+        }
+        if draw(st.booleans()):
+            vetting["review_by"] = vetted_on + dt.timedelta(days=draw(st.integers(0, 900)))
+        data["vetting"] = vetting
+    return data
+
+
+def is_published(p: dict) -> bool:
+    vet = p.get("vetting")
+    if p["status"] != "vetted" or vet is None:
+        return False
+    review_by = vet.get("review_by", vet["vetted_on"] + dt.timedelta(days=365))
+    return vet["vetted_on"] <= TODAY <= review_by
+
+
+@st.composite
+def network(draw: st.DrawFn) -> list[dict]:
+    count = draw(st.integers(1, 5))
+    return [draw(profile(i)) for i in range(count)]
+
+
+PUBLIC_FIELDS = ("name", "summary", "email", "website", "voucher", "area")
+PRIVATE_FIELDS = ("notes", "private", "privatelist")
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(network())
+def test_nothing_unpublished_or_private_reaches_any_output(profiles: list[dict]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        files = {
+            f"content/{p['logo']['src']}": b"<svg xmlns='http://www.w3.org/2000/svg'/>" for p in profiles if "logo" in p
+        }
+        make_site(root, {f"firm{i}": p for i, p in enumerate(profiles)}, files)
+        build(root)
+        tree = read_tree(root / "output")
+        blob = b"\n".join(tree.values()) + b"\n" + "\n".join(tree).encode()
+
+        for i, p in enumerate(profiles):
+            for field in PRIVATE_FIELDS:
+                assert f"zq{i}{field}q".encode() not in blob, f"private {field} of p{i} leaked"
+            digits = p["contact"]["phone"].replace(" ", "")[-7:]
+            slug = f"firm{i}"
+            if is_published(p):
+                assert f"partners/{slug}/index.html" in tree
+                assert f"partners/{slug}.vcf" in tree
+                assert f"zq{i}nameq".encode() in tree[f"partners/{slug}/index.html"]
+            else:
+                leaked = [rel for rel, data in tree.items() if f"zq{i}".encode() in data or f"zq{i}" in rel]
+                assert not leaked, f"unpublished p{i} ({p['status']}) appears in {leaked}"
+                assert not [rel for rel in tree if slug in rel]
+                assert digits.encode() not in blob
+
+        data = json.loads(tree["partners.json"])
+        assert sorted(e["slug"] for e in data["partners"]) == sorted(
+            f"firm{i}" for i, p in enumerate(profiles) if is_published(p)
+        )

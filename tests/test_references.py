@@ -1,0 +1,76 @@
+"""Partner references in Markdown: links, unknown slugs, withheld items."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.sitekit import make_site, read_tree, vetted
+from vouch.problems import ValidationFailed
+from vouch.references import link_partners, references
+from vouch_site.build import build
+
+ARTICLE = """\
+Title: Boilers in winter
+Date: 2026-10-01
+Partners: harbour
+
+Call {partner}harbour or [the quay people]({partner}quay).
+"""
+
+
+def test_references_are_found_in_metadata_and_text_with_lines() -> None:
+    found = [(r.slug, r.line, r.field) for r in references(ARTICLE)]
+    assert found == [("harbour", 3, "Partners"), ("harbour", 5, ""), ("quay", 5, "")]
+
+
+def test_links_resolve_relative_to_the_page_and_bare_ones_get_the_name() -> None:
+    html = '<p>Call {partner}harbour or <a href="{partner}quay">them</a>.</p>'
+    out = link_partners(html, "../..", {"harbour": "Harbour & Co", "quay": "Quay"})
+    assert out == (
+        '<p>Call <a href="../../partners/harbour/">Harbour &amp; Co</a> or <a href="../../partners/quay/">them</a>.</p>'
+    )
+
+
+def test_article_links_to_published_partners(tmp_path: Path) -> None:
+    make_site(
+        tmp_path,
+        {"harbour": vetted("Harbour Plumbing"), "quay": vetted("Quay Drains")},
+        {"content/articles/boilers.md": ARTICLE},
+    )
+    build(tmp_path)
+    html = (tmp_path / "output/articles/boilers/index.html").read_text()
+    assert '<a href="../../partners/harbour/">Harbour Plumbing</a>' in html
+    assert '<a href="../../partners/quay/">the quay people</a>' in html
+    assert "{partner}" not in html
+
+
+def test_unknown_slug_is_a_build_error_with_file_and_line(tmp_path: Path) -> None:
+    make_site(tmp_path, {"harbour": vetted("Harbour")}, {"content/articles/boilers.md": ARTICLE})
+    with pytest.raises(ValidationFailed) as failed:
+        build(tmp_path)
+    assert [str(p) for p in failed.value.problems] == [
+        f"{tmp_path}/content/articles/boilers.md:5: partner reference: "
+        "expected the slug of a profile in partners/; got 'quay'"
+    ]
+    assert not (tmp_path / "output").exists()
+
+
+def test_item_naming_an_unpublished_partner_is_withheld_everywhere(tmp_path: Path) -> None:
+    suspended = vetted("Quay Drains") | {"status": "suspended"}
+    make_site(
+        tmp_path,
+        {"harbour": vetted("Harbour Plumbing"), "quay": suspended},
+        {
+            "content/articles/boilers.md": ARTICLE,
+            "content/pages/about.md": "Title: About us\n\nWe recommend {partner}quay.\n",
+            "content/articles/fine.md": "Title: Fine\nDate: 2026-10-02\n\nSee {partner}harbour.\n",
+        },
+    )
+    build(tmp_path)
+    tree = read_tree(tmp_path / "output")
+    assert "articles/fine/index.html" in tree
+    assert not [rel for rel in tree if "boilers" in rel or "about" in rel]
+    blob = b"".join(tree.values())
+    assert b"Boilers in winter" not in blob and b"About us" not in blob and b"Quay" not in blob
