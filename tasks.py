@@ -10,11 +10,13 @@ from invoke import Exit, task
 ROOT = Path(__file__).resolve().parent
 
 
-def _fail_with(problems: list) -> None:
+def _fail_with(problems: list, consequence: str) -> None:
+    from vouch.problems import relative_to
+
     for problem in problems:
-        print(problem, file=sys.stderr)
+        print(relative_to(problem, ROOT), file=sys.stderr)
     noun = "problem" if len(problems) == 1 else "problems"
-    raise Exit(f"vouch: {len(problems)} {noun}; nothing was written", code=1)
+    raise Exit(f"vouch: {len(problems)} {noun}{consequence}", code=1)
 
 
 @task(help={"output": "folder to build into (default: output/)"})
@@ -26,7 +28,7 @@ def build(c, output=""):
     try:
         result = run_build(ROOT, Path(output) if output else None)
     except ValidationFailed as failed:
-        _fail_with(failed.problems)
+        _fail_with(failed.problems, "; nothing was written, output/ is unchanged")
     print(result.summary())
 
 
@@ -42,7 +44,7 @@ def check(c):
         print(f"withheld: {path.relative_to(ROOT)} (names unpublished {', '.join(slugs)})")
     if report.problems:
         print(file=sys.stderr)
-        _fail_with(report.problems)
+        _fail_with(report.problems, "")
 
 
 @task(

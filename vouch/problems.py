@@ -18,6 +18,14 @@ class Problem:
         return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
 
 
+def relative_to(problem: Problem, root: Path) -> Problem:
+    """The same problem with its path shown from the project folder, as the editor types it."""
+    try:
+        return Problem(problem.path.resolve().relative_to(root), problem.line, problem.field, problem.message)
+    except ValueError:
+        return problem
+
+
 def sort_problems(problems: list[Problem]) -> list[Problem]:
     """Sort by file, then line (a missing line first), then field."""
     return sorted(problems, key=lambda p: (str(p.path), p.line or 0, p.field, p.message))

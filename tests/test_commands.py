@@ -1,0 +1,95 @@
+"""The editor's commands, run as the editor runs them: ``invoke`` in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.sitekit import DEMO_EPOCH, REPO, make_site, vetted
+from vouch.schema import SCHEMA_PATH, profile_schema
+
+INVOKE = [sys.executable, "-m", "invoke"]
+
+
+def invoke(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": DEMO_EPOCH}
+    return subprocess.run([*INVOKE, *args], cwd=project, capture_output=True, text=True, env=env, check=False)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A site folder with this repository's tasks.py, as an editor's checkout has."""
+    shutil.copy(REPO / "tasks.py", tmp_path / "tasks.py")
+    return tmp_path
+
+
+def test_check_lists_partners_by_state_and_exits_zero(project: Path) -> None:
+    make_site(
+        project,
+        {
+            "harbour": vetted("Harbour", review_by="2026-12-10"),
+            "quay": vetted("Quay", review_by="2026-01-31"),
+            "moor": {"name": "Moor", "status": "pending", "category": "plumbing"},
+        },
+    )
+    result = invoke(project, "check")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "3 profiles (1 published, 1 pending, 1 lapsed)" in out
+    assert "due for review within 30 days:" in out and "harbour  2026-12-10  15" in out
+    assert "lapsed (off the site until renewed): quay" in out
+
+
+def test_check_exits_non_zero_and_lists_every_problem(project: Path) -> None:
+    make_site(project, {"a": "name: A\nstatus: yes\ncategory: plumbing\n", "b": "name: B\nstaus: vetted\n"})
+    result = invoke(project, "check")
+    assert result.returncode == 1
+    assert "partners/a.yaml:2: status: expected one of" in result.stderr
+    assert "partners/b.yaml:2: staus: unknown field; did you mean 'status'?" in result.stderr
+    assert result.stderr.strip().endswith("vouch: 4 problems")
+
+
+def test_build_failure_exits_non_zero(project: Path) -> None:
+    make_site(project, {"a": "name: A\nstatus: yes\ncategory: plumbing\n"})
+    result = invoke(project, "build")
+    assert result.returncode == 1
+    assert "partners/a.yaml:2: status:" in result.stderr
+    assert "nothing was written, output/ is unchanged" in result.stderr
+    assert not (project / "output").exists()
+
+
+def test_build_prints_a_summary_with_stage_times(project: Path) -> None:
+    make_site(project, {"harbour": vetted("Harbour")})
+    result = invoke(project, "build")
+    assert result.returncode == 0, result.stderr
+    assert "1 of 1 partners published" in result.stdout
+    assert "validate: " in result.stdout and "pages: " in result.stdout
+
+
+def test_new_partner_scaffolds_a_pending_profile_that_validates(project: Path) -> None:
+    make_site(project, {})
+    result = invoke(
+        project, "new-partner", "Harbour Plumbing & Heating", "--category", "plumbing", "--phone", "0117 496 0100"
+    )
+    assert result.returncode == 0, result.stderr
+    created = project / "partners/harbour-plumbing-heating.yaml"
+    assert "status: pending" in created.read_text()
+    assert invoke(project, "check").returncode == 0
+    again = invoke(project, "new-partner", "Harbour Plumbing & Heating", "--category", "plumbing")
+    assert again.returncode != 0 and "already exists" in again.stderr
+
+
+def test_new_partner_requires_a_known_category(project: Path) -> None:
+    make_site(project, {})
+    result = invoke(project, "new-partner", "X Ltd", "--category", "nope")
+    assert result.returncode != 0
+    assert "--category must be one of: electrical, plumbing" in result.stderr
+
+
+def test_committed_schema_is_current() -> None:
+    assert (REPO / SCHEMA_PATH).read_text() == profile_schema(), "run: invoke schema"
