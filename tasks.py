@@ -40,8 +40,11 @@ def check(c):
 
     report = check_only(ROOT)
     print(roster_report(report.roster, report.today))
-    for path, slugs in sorted(report.withheld_content.items()):
+    selection = report.content
+    for path, slugs in sorted(selection.withheld.items()):
         print(f"withheld: {path.relative_to(ROOT)} (names unpublished {', '.join(slugs)})")
+    for item in selection.scheduled:
+        print(f"scheduled: {item.path.relative_to(ROOT)} (published on {item.date})")
     if report.problems:
         print(file=sys.stderr)
         _fail_with(report.problems, "")

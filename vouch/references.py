@@ -10,11 +10,8 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
-
-from vouch.problems import Problem
 
 SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 REFERENCE = re.compile(r"\{partner\}(" + SLUG + r")")
@@ -51,26 +48,6 @@ def references(text: str) -> list[Reference]:
     for number, line in enumerate(text.splitlines(), start=1):
         found += [Reference(m.group(1), number, "") for m in REFERENCE.finditer(line)]
     return found
-
-
-def check_references(
-    files: Iterable[tuple[Path, str]], known: set[str], published: set[str]
-) -> tuple[list[Problem], dict[Path, list[str]]]:
-    """Problems for unknown slugs, and the files withheld with the unpublished slugs they name."""
-    problems: list[Problem] = []
-    withheld: dict[Path, list[str]] = {}
-    for path, text in files:
-        for ref in references(text):
-            if ref.slug not in known:
-                where = "partner reference" if not ref.field else ref.field
-                problems.append(
-                    Problem(path, ref.line, where, f"expected the slug of a profile in partners/; got {ref.slug!r}")
-                )
-            elif ref.slug not in published:
-                withheld.setdefault(path, [])
-                if ref.slug not in withheld[path]:
-                    withheld[path].append(ref.slug)
-    return problems, withheld
 
 
 def link_partners(rendered: str, root: str, names: Mapping[str, str]) -> str:

@@ -16,6 +16,8 @@ DEFAULTS: dict[str, Any] = {
     "DIRECTORY_PAGE_SIZE": 500,
     "LISTING_PAGE_SIZE": 50,
     "HOME_NEWEST_PARTNERS": 6,
+    "HOME_LATEST_ARTICLES": 3,
+    "FEED_MAX_ITEMS": 50,
     "VETTING_DISCLAIMER": (
         "Vetting is a check of track record, references and paperwork at one point in time. "
         "It is not a guarantee of work, a warranty or a regulated accreditation: agree the "

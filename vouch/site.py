@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from vouch.content import Selection
 from vouch.directory import sort_az
 from vouch.model import RegistryEntry
 from vouch.problems import Problem
@@ -37,7 +38,7 @@ class EditorReport:
     problems: list[Problem]
     roster: list[RosterEntry]
     withheld_files: frozenset[str]  # content files (logos) only unpublished partners use
-    withheld_content: dict[Path, list[str]] = field(default_factory=dict)  # Markdown naming unpublished partners
+    content: Selection = field(default_factory=Selection)  # which Markdown items are shown, and why not
 
 
 def prepare(

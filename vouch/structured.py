@@ -104,3 +104,28 @@ def partners_json(records: list[dict[str, Any]], generated: dt.date) -> str:
         )
         + "\n"
     )
+
+
+def article_data(
+    title: str,
+    url: str,
+    published: dt.datetime,
+    modified: dt.datetime | None,
+    publisher: str,
+    mentions: list[tuple[str, str]],
+) -> dict[str, Any]:
+    """schema.org Article; ``mentions`` are (name, absolute profile URL) of featured partners."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": title,
+        "url": url,
+        "mainEntityOfPage": url,
+        "datePublished": published.isoformat(),
+        "dateModified": (modified or published).isoformat(),
+        "author": {"@type": "Organization", "name": publisher},
+        "publisher": {"@type": "Organization", "name": publisher},
+    }
+    if mentions:
+        data["mentions"] = [{"@type": "LocalBusiness", "name": name, "url": link} for name, link in mentions]
+    return data

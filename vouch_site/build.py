@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,11 +10,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from vouch.content import load_items, select
 from vouch.outputs import discard, fresh_staging, swap_in
 from vouch.problems import ValidationFailed, sort_problems
-from vouch.references import check_references
 from vouch.site import EditorReport, PublicSite, prepare
 from vouch_site.config import load_settings
+
+log = logging.getLogger("vouch")
 
 
 @dataclass(slots=True)
@@ -55,14 +56,15 @@ def validate(root: Path, settings: dict[str, Any]) -> tuple[PublicSite, EditorRe
 
 
 def check(root: Path, settings: dict[str, Any]) -> tuple[PublicSite, EditorReport]:
-    """Profiles, registries and the partner references of every Markdown file."""
+    """Profiles, registries, and the metadata and partner references of every Markdown item."""
     content = Path(settings["PATH"])
     site, report = prepare(root / "partners", content, settings, cache_dir=root / ".cache" / "vouch")
-    sources = [(path, path.read_text(encoding="utf-8")) for path in sorted(content.rglob("*.md"))]
-    problems, withheld = check_references(
-        sources, known={e.slug for e in report.roster}, published={p.slug for p in site.partners}
-    )
-    report = replace(report, problems=sort_problems(report.problems + problems), withheld_content=withheld)
+    known = {e.slug for e in report.roster}
+    items, problems = load_items(content, settings["TIMEZONE"], known)
+    selection = select(items, site.today, {p.slug for p in site.partners})
+    for path, slugs in selection.withheld.items():
+        log.warning("vouch: withheld %s: it names unpublished %s", path, ", ".join(slugs))
+    report = replace(report, problems=sort_problems(report.problems + problems), content=selection)
     return site, report
 
 
@@ -102,7 +104,7 @@ def _run_pelican(settings: dict[str, Any], site: PublicSite, report: EditorRepor
         "VOUCH_SITE": site,
         "VOUCH_LIVE_OUTPUT": live,
         "VOUCH_WITHHELD_FILES": report.withheld_files,
-        "VOUCH_WITHHELD_CONTENT": {os.path.realpath(path): slugs for path, slugs in report.withheld_content.items()},
+        "VOUCH_ITEMS": tuple(report.content.shown),
     }
     # Pelican logs a broken article or template and carries on; a Vouch build stops.
     previous, FatalLogger.fatal_lvl = FatalLogger.fatal_lvl, logging.ERROR

@@ -12,7 +12,7 @@ import os
 from pelican import signals
 from pelican.generators import StaticGenerator
 
-from .content import drop_withheld_articles, drop_withheld_pages, resolve_partner_links
+from .content import article_jsonld, keep_shown_articles, keep_shown_pages, resolve_partner_links
 from .generator import PartnersGenerator
 
 
@@ -30,9 +30,14 @@ def drop_withheld_files(static_generator: StaticGenerator) -> None:
         ]
 
 
+def add_template_globals(generator: object) -> None:
+    generator.env.globals["article_jsonld"] = article_jsonld  # type: ignore[attr-defined]
+
+
 def register() -> None:
+    signals.generator_init.connect(add_template_globals)
     signals.get_generators.connect(get_generators)
     signals.static_generator_finalized.connect(drop_withheld_files)
     signals.content_object_init.connect(resolve_partner_links)
-    signals.article_generator_finalized.connect(drop_withheld_articles)
-    signals.page_generator_finalized.connect(drop_withheld_pages)
+    signals.article_generator_finalized.connect(keep_shown_articles)
+    signals.page_generator_finalized.connect(keep_shown_pages)

@@ -1,21 +1,19 @@
 """Pelican content (articles, pages) and partner references.
 
-Links are resolved in each item's rendered HTML; items that name a partner
-who is not published were found by validation and are dropped here, before
-anything is written.
+Links are resolved in each item's rendered HTML; only the items validation
+selected (not withheld, not dated in the future) are kept, before anything
+is written.
 """
 
 from __future__ import annotations
 
-import logging
 import os
 from typing import Any
 
+from vouch import structured
 from vouch.references import link_partners
 
 from .generator import root_of
-
-log = logging.getLogger(__name__)
 
 
 def resolve_partner_links(content: Any) -> None:
@@ -27,24 +25,41 @@ def resolve_partner_links(content: Any) -> None:
     content._content = link_partners(content._content, root_of(content.save_as), names)
 
 
-def _drop(items: list[Any], withheld: dict[str, list[str]]) -> None:
-    kept = []
-    for item in items:
-        slugs = withheld.get(os.path.realpath(item.source_path))
-        if slugs:
-            log.warning("vouch: withheld %s: it names unpublished %s", item.relative_source_path, ", ".join(slugs))
-        else:
-            kept.append(item)
-    items[:] = kept
+def _shown(settings: dict[str, Any]) -> frozenset[str] | None:
+    items = settings.get("VOUCH_ITEMS")
+    return None if items is None else frozenset(os.path.realpath(item.path) for item in items)
 
 
-def drop_withheld_articles(generator: Any) -> None:
-    withheld = generator.settings.get("VOUCH_WITHHELD_CONTENT") or {}
-    for name in ("articles", "translations", "hidden_articles", "hidden_translations", "dates"):
-        _drop(getattr(generator, name), withheld)
+def _keep_shown(items: list[Any], shown: frozenset[str]) -> None:
+    items[:] = [item for item in items if os.path.realpath(item.source_path) in shown]
 
 
-def drop_withheld_pages(generator: Any) -> None:
-    withheld = generator.settings.get("VOUCH_WITHHELD_CONTENT") or {}
-    for name in ("pages", "translations", "hidden_pages", "hidden_translations"):
-        _drop(getattr(generator, name), withheld)
+def keep_shown_articles(generator: Any) -> None:
+    """Drop what validation did not select: withheld, future-dated (drafts are never written)."""
+    shown = _shown(generator.settings)
+    if shown is not None:
+        for name in ("articles", "translations", "hidden_articles", "hidden_translations", "dates"):
+            _keep_shown(getattr(generator, name), shown)
+
+
+def keep_shown_pages(generator: Any) -> None:
+    shown = _shown(generator.settings)
+    if shown is not None:
+        for name in ("pages", "translations", "hidden_pages", "hidden_translations"):
+            _keep_shown(getattr(generator, name), shown)
+
+
+def article_jsonld(
+    article: Any, site_url: str, site_name: str, featured: tuple[str, ...], names: dict[str, str]
+) -> str:
+    """Jinja global: the article's JSON-LD, safe inside ``<script>``."""
+    mentions = [(names[slug], f"{site_url}/partners/{slug}/") for slug in featured if slug in names]
+    data = structured.article_data(
+        article.title,
+        f"{site_url}/{article.url}",
+        article.date,
+        getattr(article, "modified", None),
+        site_name,
+        mentions,
+    )
+    return structured.script_json(data)

@@ -1,20 +1,31 @@
-"""The directory generator: collect in ``generate_context``, write in ``generate_output``."""
+"""The Vouch generator: directory pages, article index, feeds and sitemap.
+
+``generate_context`` collects (Pelican's articles and pages are already
+read and filtered by then); ``generate_output`` only renders and writes.
+Partner pages are rendered straight from the public models with the
+theme's compiled templates, not as Pelican articles.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import os
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pelican.generators import Generator
 
-from vouch import directory, structured
+from vouch import directory, feeds, structured
 from vouch.markup import ProfileMarkdown
 from vouch.outputs import StagedWriter
 from vouch.public import Partner
 from vouch.settings import vouch_settings
 from vouch.site import PublicSite, prepare
+from vouch.sitemap import sitemap
 from vouch.vcard import vcard
 
 log = logging.getLogger(__name__)
@@ -28,12 +39,21 @@ class Page:
     template: str | None = None
     context: dict[str, Any] = field(default_factory=dict)
     data: bytes | None = None
+    lastmod: dt.date | None = None  # for the sitemap; HTML pages only
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """An article that features a partner, for the profile's "Featured in"."""
+
+    title: str
+    url: str
+    date: dt.date
 
 
 def root_of(relpath: str) -> str:
     """Relative path from a file back to the site root ('.' at the top)."""
-    depth = relpath.count("/")
-    return "/".join([".."] * depth) or "."
+    return "/".join([".."] * relpath.count("/")) or "."
 
 
 def url_of(relpath: str) -> str:
@@ -52,7 +72,11 @@ class PartnersGenerator(Generator):
                 log.error("vouch: %s", problem)
         self.site = site
         self.abs_url = self.settings.get("SITEURL", "").rstrip("/")
+        self.zone = ZoneInfo(self.vouch["TIMEZONE"])
         self.markdown = ProfileMarkdown()
+        self.articles = list(self.context.get("articles", []))
+        self.featured = self._featured_by_path()
+        self.mentions = self._mentions()
 
         az = list(site.partners)
         self.categories = directory.by_category(az, site.categories)
@@ -62,72 +86,98 @@ class PartnersGenerator(Generator):
         self.context.update(
             ABSOLUTE_SITEURL=self.abs_url,
             vouch_partners=site.partners,
-            vouch_categories=self.categories,
-            vouch_areas=self.areas,
-            vouch_newest=self.newest,
             vouch_checks=site.checks,
-            vouch_today=site.today,
+            vouch_names={p.slug: p.name for p in site.partners},
+            vouch_featured={
+                a.source_path: self.featured.get(os.path.realpath(a.source_path), ()) for a in self.articles
+            },
             VOUCH=self.vouch,
         )
+        self.pages = self._html_pages()
+        self.files = self._data_files()
 
-    # -- what to write ---------------------------------------------------
+    # -- collecting ------------------------------------------------------------
 
-    def pages(self) -> list[Page]:
+    def _featured_by_path(self) -> dict[str, tuple[str, ...]]:
+        items = self.settings.get("VOUCH_ITEMS") or ()
+        return {os.path.realpath(item.path): item.partners for item in items}
+
+    def _mentions(self) -> dict[str, list[Mention]]:
+        out: dict[str, list[Mention]] = defaultdict(list)
+        for article in self.articles:
+            for slug in self.featured.get(os.path.realpath(article.source_path), ()):
+                out[slug].append(Mention(article.title, article.url, article.date.date()))
+        return out
+
+    def _html_pages(self) -> list[Page]:
         site, size = self.site, self.vouch["LISTING_PAGE_SIZE"]
-        category_titles = {g.slug: g.title for g in self.categories}
-        out = [
+        newest_vetting = max((p.vetting.vetted_on for p in site.partners), default=None)
+        latest = self.articles[: self.vouch["HOME_LATEST_ARTICLES"]]
+        home_date = max([d for d in (newest_vetting, *(a.date.date() for a in latest[:1])) if d], default=None)
+        pages = [
             Page(
                 "index.html",
                 "home.html",
-                {"categories": [g for g in self.categories if g.count], "newest": self.newest},
+                {"categories": [g for g in self.categories if g.count], "newest": self.newest, "latest": latest},
+                lastmod=home_date,
             ),
             Page("vetting/index.html", "vetting.html", {"checks": site.checks}),
-            Page("areas/index.html", "areas.html", {"areas": self.areas}),
-            Page("404.html", "404.html", {}),
-            Page("robots.txt", data=self._robots()),
+            Page("areas/index.html", "areas.html", {"areas": self.areas}, lastmod=newest_vetting),
         ]
         split = len(site.partners) > self.vouch["DIRECTORY_PAGE_SIZE"]
-        out.append(
+        pages.append(
             Page(
                 "directory/index.html",
                 "directory.html",
                 {"letters": self.letters, "split": split, "categories": self.categories, "count": len(site.partners)},
+                lastmod=newest_vetting,
             )
         )
         if split:
             for group in self.letters:
-                out.append(
-                    Page(f"directory/{group.slug}/index.html", "listing.html", {"group": group, "kind": "letter"})
-                )
+                pages.append(
+                    Page(f"directory/{group.slug}/index.html", "listing.html", {"group": group, "kind": "letter"},
+                         lastmod=_newest(group.partners))
+                )  # fmt: skip
         for kind, groups, base in (("category", self.categories, "directory"), ("area", self.areas, "areas")):
             for group in groups:
-                out.extend(self._listing(kind, group, f"{base}/{group.slug}/", size))
-        records = []
+                pages.extend(self._listing(kind, group, f"{base}/{group.slug}/", size))
+        pages.extend(self._article_index())
+        category_titles = {g.slug: g.title for g in self.categories}
         for partner in site.partners:
-            url = f"partners/{partner.slug}/"
-            out.append(Page(f"{url}index.html", "partner.html", self._partner_context(partner, category_titles)))
-            out.append(Page(f"partners/{partner.slug}.vcf", data=vcard(partner, f"{self.abs_url}/{url}").encode()))
-            records.append(structured.partner_record(partner, f"{self.abs_url}/{url}"))
-        out.append(Page("partners.json", data=structured.partners_json(records, site.today).encode()))
-        return out
-
-    def _listing(self, kind: str, group: directory.Group, base: str, size: int) -> list[Page]:
-        chunks = directory.paginate(group.partners, size)
-        pages = []
-        for number, chunk in enumerate(chunks, start=1):
-            relpath = f"{base}index.html" if number == 1 else f"{base}page/{number}/index.html"
-            pagination = {
-                "number": number,
-                "count": len(chunks),
-                "previous": None if number == 1 else (base if number == 2 else f"{base}page/{number - 1}/"),
-                "next": f"{base}page/{number + 1}/" if number < len(chunks) else None,
-            }
             pages.append(
                 Page(
-                    relpath, "listing.html", {"group": group, "kind": kind, "partners": chunk, "pagination": pagination}
+                    f"partners/{partner.slug}/index.html",
+                    "partner.html",
+                    self._partner_context(partner, category_titles),
+                    lastmod=partner.vetting.vetted_on,
                 )
             )
         return pages
+
+    def _listing(self, kind: str, group: directory.Group, base: str, size: int) -> list[Page]:
+        chunks = directory.paginate(group.partners, size)
+        return [
+            Page(
+                f"{base}index.html" if number == 1 else f"{base}page/{number}/index.html",
+                "listing.html",
+                {"group": group, "kind": kind, "partners": chunk, "pagination": _pagination(base, number, len(chunks))},
+                lastmod=_newest(chunk),
+            )
+            for number, chunk in enumerate(chunks, start=1)
+        ]
+
+    def _article_index(self) -> list[Page]:
+        chunks = directory.paginate(self.articles, self.settings["DEFAULT_PAGINATION"])
+        return [
+            Page(
+                "articles/index.html" if number == 1 else f"articles/page/{number}/index.html",
+                "articles.html",
+                {"articles_page": chunk, "pagination": _pagination("articles/", number, len(chunks))},
+                lastmod=max((a.date.date() for a in chunk), default=None),
+            )
+            for number, chunk in enumerate(chunks, start=1)
+        ]
 
     def _partner_context(self, partner: Partner, category_titles: dict[str, str]) -> dict[str, Any]:
         url = f"{self.abs_url}/partners/{partner.slug}/"
@@ -136,8 +186,69 @@ class PartnersGenerator(Generator):
             "partner": partner,
             "category_title": category_titles.get(partner.category, partner.category),
             "description_html": self.markdown.render(partner.description) if partner.description else "",
+            "featured_in": self.mentions.get(partner.slug, []),
+            "og_image": logo_url,
             "jsonld": structured.script_json(structured.local_business(partner, url, logo_url)),
         }
+
+    def _data_files(self) -> list[Page]:
+        site = self.site
+        files = [Page("robots.txt", data=self._robots()), Page("404.html", "404.html")]
+        records = []
+        for partner in site.partners:
+            url = f"{self.abs_url}/partners/{partner.slug}/"
+            files.append(Page(f"partners/{partner.slug}.vcf", data=vcard(partner, url).encode()))
+            records.append(structured.partner_record(partner, url))
+        files.append(Page("partners.json", data=structured.partners_json(records, site.today).encode()))
+        files.extend(self._feeds())
+        return files
+
+    def _midnight(self, day: dt.date) -> dt.datetime:
+        return dt.datetime.combine(day, dt.time(), self.zone)
+
+    def _feeds(self) -> list[Page]:
+        site, limit = self.site, self.vouch["FEED_MAX_ITEMS"]
+        name, lang = self.settings["SITENAME"], self.settings["DEFAULT_LANG"]
+        article_entries = []
+        for a in self.articles[:limit]:
+            url = f"{self.abs_url}/{a.url}"
+            updated = getattr(a, "modified", None) or a.date
+            article_entries.append(
+                feeds.Entry(
+                    id=feeds.tag_uri(self.abs_url, a.date.date(), a.url.rstrip("/")),
+                    title=a.title,
+                    url=url,
+                    published=a.date,
+                    updated=updated,
+                    summary=_plain(a.summary),
+                    content_html=feeds.absolutize(a._content, url),
+                )
+            )
+        partner_entries = []
+        for p in directory.newest(site.partners, limit):
+            vetted_on = p.vetting.vetted_on
+            partner_entries.append(
+                feeds.Entry(
+                    id=feeds.tag_uri(self.abs_url, vetted_on, f"partners/{p.slug}/{vetted_on.isoformat()}"),
+                    title=f"Vetted: {p.name}",
+                    url=f"{self.abs_url}/partners/{p.slug}/",
+                    published=self._midnight(vetted_on),
+                    updated=self._midnight(vetted_on),
+                    summary=f"{p.summary or p.name} Vouched for by {p.vetting.vouched_by}.",
+                )
+            )
+        dates = [e.updated for e in (*article_entries, *partner_entries)]
+        fallback = max(dates, default=self._midnight(site.today))
+        out = []
+        for path, title, subtitle, entries in (
+            ("feeds/articles", f"{name}: articles", "Advice from the network.", article_entries),
+            ("feeds/partners", f"{name}: newly vetted partners", "Partners as they are vetted.", partner_entries),
+            ("feeds/newsletter", f"{name}: newsletter", "The newsletter archive.", []),
+        ):
+            feed = feeds.Feed(title, subtitle, self.abs_url, path, lang, name)
+            atom, rss = feeds.render(feed, entries, fallback)
+            out += [Page(f"{path}.atom.xml", data=atom), Page(f"{path}.rss.xml", data=rss)]
+        return out
 
     def _robots(self) -> bytes:
         lines = ["User-agent: *", "Allow: /"]
@@ -145,12 +256,24 @@ class PartnersGenerator(Generator):
             lines.append(f"Sitemap: {self.abs_url}/sitemap.xml")
         return ("\n".join(lines) + "\n").encode()
 
-    # -- writing -----------------------------------------------------------
+    def _sitemap(self) -> bytes:
+        urls: list[tuple[str, dt.date | None]] = [
+            (f"{self.abs_url}/{url_of(p.relpath)}", p.lastmod) for p in self.pages
+        ]
+        for article in self.articles:
+            modified = getattr(article, "modified", None) or article.date
+            urls.append((f"{self.abs_url}/{article.url}", modified.date()))
+        for page in self.context.get("pages", []):
+            stamp = getattr(page, "modified", None) or getattr(page, "date", None)
+            urls.append((f"{self.abs_url}/{page.url}", stamp.date() if stamp else None))
+        return sitemap(urls)
+
+    # -- writing -----------------------------------------------------------------
 
     def generate_output(self, _writer: object) -> None:
         out = StagedWriter(Path(self.output_path), self.settings.get("VOUCH_LIVE_OUTPUT"))
         base = dict(self.context)
-        for page in self.pages():
+        for page in (*self.pages, *self.files):
             if page.data is not None:
                 out.put(page.relpath, page.data)
                 continue
@@ -158,4 +281,24 @@ class PartnersGenerator(Generator):
             context = base | page.context
             context.update(SITEURL=root_of(page.relpath), page_url=url_of(page.relpath), output_file=page.relpath)
             out.put(page.relpath, template.render(context).encode())
+        out.put("sitemap.xml", self._sitemap())
         log.info("vouch: %d files written, %d unchanged (linked)", out.written, out.linked)
+
+
+def _newest(partners: Any) -> dt.date | None:
+    return max((p.vetting.vetted_on for p in partners), default=None)
+
+
+def _pagination(base: str, number: int, count: int) -> dict[str, Any]:
+    return {
+        "number": number,
+        "count": count,
+        "previous": None if number == 1 else (base if number == 2 else f"{base}page/{number - 1}/"),
+        "next": f"{base}page/{number + 1}/" if number < count else None,
+    }
+
+
+def _plain(html: str) -> str:
+    from markupsafe import Markup
+
+    return Markup(html).striptags()

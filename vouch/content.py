@@ -1,0 +1,128 @@
+"""Markdown items (articles, pages, newsletter issues): metadata checks and selection.
+
+Pelican alone logs a bad article, skips it and exits 0; Vouch reads the
+metadata header itself first, so a bad item fails the build with
+``file:line`` like a bad profile does. Selection decides, with the same
+``today`` as the partners, which items are shown: not drafts, not dated in
+the future, and not those that name an unpublished partner (withheld).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from vouch.problems import Problem
+from vouch.references import metadata_lines, references
+
+KINDS = ("articles", "pages", "newsletter")
+STATUSES = ("draft", "published")
+# URL segments the site itself uses: a page there would collide.
+RESERVED_SLUGS = frozenset(
+    {"directory", "areas", "partners", "vetting", "articles", "newsletter", "search", "feeds", "pagefind", "theme",
+     "images", "page", "404", "sitemap", "robots", "partners-json"}
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    path: Path
+    kind: str  # articles | pages | newsletter
+    slug: str
+    title: str
+    date: dt.date | None
+    status: str
+    partners: tuple[str, ...]  # every slug named, metadata first, each once
+
+
+@dataclass(slots=True)
+class Selection:
+    shown: list[Item] = field(default_factory=list)
+    withheld: dict[Path, list[str]] = field(default_factory=dict)  # path -> unpublished slugs it names
+    scheduled: list[Item] = field(default_factory=list)  # dated after today
+    drafts: list[Item] = field(default_factory=list)
+
+
+def parse_date(value: str, timezone: str) -> dt.date | None:
+    """The calendar date, in ``timezone``, of a Pelican ``Date:`` value written as ISO 8601."""
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(ZoneInfo(timezone))
+    return moment.date()
+
+
+def load_items(content_dir: Path, timezone: str, known: set[str]) -> tuple[list[Item], list[Problem]]:
+    items: list[Item] = []
+    problems: list[Problem] = []
+    for kind in KINDS:
+        for path in sorted((content_dir / kind).rglob("*.md")):
+            item, found = _read_item(path, kind, timezone, known)
+            problems += found
+            if item is not None:
+                items.append(item)
+    return items, problems
+
+
+def _read_item(path: Path, kind: str, timezone: str, known: set[str]) -> tuple[Item | None, list[Problem]]:
+    text = path.read_text(encoding="utf-8")
+    meta = metadata_lines(text)
+    problems: list[Problem] = []
+
+    def problem(key: str, message: str) -> None:
+        line = meta[key.lower()][0] if key.lower() in meta else 1
+        problems.append(Problem(path, line, key, message))
+
+    title = meta.get("title", (0, ""))[1]
+    if not title:
+        problem("Title", "expected a title line such as 'Title: How to brief a tradesperson'; got nothing")
+    date = None
+    if "date" in meta:
+        date = parse_date(meta["date"][1], timezone)
+        if date is None:
+            problem("Date", f"expected a date such as 2026-09-14 or 2026-09-14 10:30; got {meta['date'][1]!r}")
+    elif kind != "pages":
+        problem("Date", "expected a date line such as 'Date: 2026-09-14'; got nothing")
+    if "modified" in meta and parse_date(meta["modified"][1], timezone) is None:
+        problem("Modified", f"expected a date such as 2026-09-14; got {meta['modified'][1]!r}")
+    status = meta.get("status", (0, "published"))[1].lower()
+    if status not in STATUSES:
+        problem("Status", f"expected one of {', '.join(STATUSES)}; got {meta['status'][1]!r}")
+    slug = path.stem
+    if kind == "pages" and slug in RESERVED_SLUGS:
+        problems.append(
+            Problem(path, None, "", f"expected a page name that no site URL uses; got /{slug}/ (rename the file)")
+        )
+    slugs: list[str] = []
+    for ref in references(text):
+        if ref.slug not in known:
+            field_name = ref.field or "partner reference"
+            problems.append(
+                Problem(path, ref.line, field_name, f"expected the slug of a profile in partners/; got {ref.slug!r}")
+            )
+        elif ref.slug not in slugs:
+            slugs.append(ref.slug)
+    if problems:
+        return None, problems
+    return Item(path, kind, slug, title, date, status, tuple(slugs)), []
+
+
+def select(items: Iterable[Item], today: dt.date, published: set[str]) -> Selection:
+    """Which items the site shows; the rest are reported, never written."""
+    chosen = Selection()
+    for item in items:
+        hidden = [slug for slug in item.partners if slug not in published]
+        if item.status == "draft":
+            chosen.drafts.append(item)
+        elif item.date is not None and item.date > today:
+            chosen.scheduled.append(item)
+        elif hidden:
+            chosen.withheld[item.path] = hidden
+        else:
+            chosen.shown.append(item)
+    return chosen
