@@ -81,23 +81,34 @@ def is_published(p: dict) -> bool:
 
 
 @st.composite
-def network(draw: st.DrawFn) -> list[dict]:
+def network(draw: st.DrawFn) -> tuple[list[dict], list[int]]:
+    """Profiles, and which of them an article features (by metadata and in its text)."""
     count = draw(st.integers(1, 5))
-    return [draw(profile(i)) for i in range(count)]
+    profiles = [draw(profile(i)) for i in range(count)]
+    featured = draw(st.lists(st.integers(0, count - 1), unique=True, max_size=count))
+    return profiles, featured
 
 
-PUBLIC_FIELDS = ("name", "summary", "email", "website", "voucher", "area")
+def article(i: int) -> str:
+    return (
+        f"Title: Advice zqa{i}titleq\nDate: 2026-06-0{i + 1}\nSummary: zqa{i}summaryq\nPartners: firm{i}\n\n"
+        f"Call {{partner}}firm{i} or [them]({{partner}}firm{i}). zqa{i}bodyq\n"
+    )
+
+
 PRIVATE_FIELDS = ("notes", "private", "privatelist")
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(network())
-def test_nothing_unpublished_or_private_reaches_any_output(profiles: list[dict]) -> None:
+def test_nothing_unpublished_or_private_reaches_any_output(generated: tuple[list[dict], list[int]]) -> None:
+    profiles, featured = generated
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        files = {
+        files: dict[str, str | bytes] = {
             f"content/{p['logo']['src']}": b"<svg xmlns='http://www.w3.org/2000/svg'/>" for p in profiles if "logo" in p
         }
+        files |= {f"content/articles/art{i}.md": article(i) for i in featured}
         make_site(root, {f"firm{i}": p for i, p in enumerate(profiles)}, files)
         build(root)
         tree = read_tree(root / "output")
@@ -117,6 +128,15 @@ def test_nothing_unpublished_or_private_reaches_any_output(profiles: list[dict])
                 assert not leaked, f"unpublished p{i} ({p['status']}) appears in {leaked}"
                 assert not [rel for rel in tree if slug in rel]
                 assert digits.encode() not in blob
+
+        for i in featured:
+            article_canaries = [f"zqa{i}{part}q".encode() for part in ("title", "summary", "body")]
+            if is_published(profiles[i]):
+                assert f"articles/art{i}/index.html" in tree
+                assert all(c in tree["feeds/articles.atom.xml"] for c in article_canaries)
+            else:  # withheld: nothing of the article either
+                assert not [c for c in article_canaries if c in blob]
+                assert not [rel for rel in tree if f"art{i}" in rel]
 
         data = json.loads(tree["partners.json"])
         assert sorted(e["slug"] for e in data["partners"]) == sorted(

@@ -38,14 +38,29 @@ def keep_shown_articles(generator: Any) -> None:
     """Drop what validation did not select: withheld, future-dated (drafts are never written)."""
     shown = _shown(generator.settings)
     if shown is not None:
-        for name in ("articles", "translations", "hidden_articles", "hidden_translations", "dates"):
+        for name in (
+            "articles",
+            "translations",
+            "hidden_articles",
+            "hidden_translations",
+            "dates",
+            "drafts",
+            "drafts_translations",
+        ):
             _keep_shown(getattr(generator, name), shown)
 
 
 def keep_shown_pages(generator: Any) -> None:
     shown = _shown(generator.settings)
     if shown is not None:
-        for name in ("pages", "translations", "hidden_pages", "hidden_translations"):
+        for name in (
+            "pages",
+            "translations",
+            "hidden_pages",
+            "hidden_translations",
+            "draft_pages",
+            "draft_translations",
+        ):
             _keep_shown(getattr(generator, name), shown)
 
 

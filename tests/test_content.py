@@ -1,0 +1,107 @@
+"""Articles and pages: Vouch's own metadata checks, drafts, future dates, collisions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.sitekit import make_site, read_tree, vetted
+from vouch.problems import ValidationFailed
+from vouch_site.build import build
+
+
+@pytest.mark.parametrize(
+    ("rel", "text", "expected"),
+    [
+        (
+            "content/articles/a.md",
+            "Date: 2026-01-01\n\nBody\n",
+            "content/articles/a.md:1: Title: expected a title line such as 'Title: How to brief a tradesperson'; got nothing",
+        ),
+        (
+            "content/articles/a.md",
+            "Title: A\n\nBody\n",
+            "content/articles/a.md:1: Date: expected a date line such as 'Date: 2026-09-14'; got nothing",
+        ),
+        (
+            "content/articles/a.md",
+            "Title: A\nDate: 14/09/2026\n\nBody\n",
+            "content/articles/a.md:2: Date: expected a date such as 2026-09-14 or 2026-09-14 10:30; got '14/09/2026'",
+        ),
+        (
+            "content/articles/a.md",
+            "Title: A\nDate: 2026-01-01\nModified: soon\n\nBody\n",
+            "content/articles/a.md:3: Modified: expected a date such as 2026-09-14; got 'soon'",
+        ),
+        (
+            "content/articles/a.md",
+            "Title: A\nDate: 2026-01-01\nStatus: hidden\n\nBody\n",
+            "content/articles/a.md:3: Status: expected one of draft, published; got 'hidden'",
+        ),
+        (
+            "content/articles/a.md",
+            "Title: A\nDate: 2026-01-01\nPartners: harbour, nobody\n\nBody\n",
+            "content/articles/a.md:3: Partners: expected the slug of a profile in partners/; got 'nobody'",
+        ),
+        (
+            "content/pages/directory.md",
+            "Title: Directory\n\nBody\n",
+            "content/pages/directory.md: expected a page name that no site URL uses; got /directory/ (rename the file)",
+        ),
+    ],
+)
+def test_bad_metadata_fails_the_build_with_file_and_line(tmp_path: Path, rel: str, text: str, expected: str) -> None:
+    make_site(tmp_path, {"harbour": vetted("Harbour")}, {rel: text})
+    with pytest.raises(ValidationFailed) as failed:
+        build(tmp_path)
+    assert [str(p).removeprefix(f"{tmp_path}/") for p in failed.value.problems] == [expected]
+
+
+def test_all_content_and_profile_problems_are_reported_together(tmp_path: Path) -> None:
+    make_site(
+        tmp_path,
+        {"harbour": "name: H\nstatus: yes\ncategory: plumbing\n"},
+        {"content/articles/a.md": "Date: nope\n\nx\n", "content/pages/b.md": "Title: B\n\n{partner}ghost\n"},
+    )
+    with pytest.raises(ValidationFailed) as failed:
+        build(tmp_path)
+    assert [f"{p.path.name}:{p.line}:{p.field}" for p in failed.value.problems] == [
+        "a.md:1:Date",
+        "a.md:1:Title",
+        "b.md:3:partner reference",
+        "harbour.yaml:2:status",
+    ]
+
+
+def test_drafts_and_future_articles_are_not_written_anywhere(tmp_path: Path) -> None:
+    make_site(
+        tmp_path,
+        {"harbour": vetted("Harbour")},
+        {
+            "content/articles/live.md": "Title: Live one\nDate: 2026-11-25\n\nNow.\n",
+            "content/articles/draft.md": "Title: Draft one\nDate: 2026-01-01\nStatus: draft\n\nSoon.\n",
+            "content/articles/later.md": "Title: Later one\nDate: 2026-11-26\n\nTomorrow.\n",
+        },
+    )
+    build(tmp_path)
+    tree = read_tree(tmp_path / "output")
+    assert "articles/live/index.html" in tree
+    blob = b"".join(tree.values())
+    assert b"Draft one" not in blob and b"Later one" not in blob
+    assert not [rel for rel in tree if "draft" in rel or "later" in rel]
+
+
+def test_articles_index_paginates_and_profiles_show_featured_in(tmp_path: Path) -> None:
+    files = {
+        f"content/articles/a{i}.md": f"Title: Article {i}\nDate: 2026-01-{i + 1:02d}\nPartners: harbour\n\nText.\n"
+        for i in range(3)
+    }
+    make_site(tmp_path, {"harbour": vetted("Harbour")}, files)
+    build(tmp_path, overrides={"DEFAULT_PAGINATION": 2})
+    out = tmp_path / "output"
+    first = (out / "articles/index.html").read_text()
+    assert "Article 2" in first and "Article 1" in first and "Article 0" not in first
+    assert "Article 0" in (out / "articles/page/2/index.html").read_text()
+    profile = (out / "partners/harbour/index.html").read_text()
+    assert "Featured in" in profile and '<a href="../../articles/a0/">Article 0</a>' in profile
