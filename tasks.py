@@ -40,6 +40,8 @@ def check(c):
 
     report = check_only(ROOT)
     print(roster_report(report.roster, report.today))
+    for slug, slugs in sorted(report.withheld_partners.items()):
+        print(f"withheld: partners/{slug}.yaml (its description names unpublished {', '.join(slugs)})")
     selection = report.content
     for path, slugs in sorted(selection.withheld.items()):
         print(f"withheld: {path.relative_to(ROOT)} (names unpublished {', '.join(slugs)})")

@@ -74,3 +74,47 @@ def test_item_naming_an_unpublished_partner_is_withheld_everywhere(tmp_path: Pat
     assert not [rel for rel in tree if "boilers" in rel or "about" in rel]
     blob = b"".join(tree.values())
     assert b"Boilers in winter" not in blob and b"About us" not in blob and b"Quay" not in blob
+
+
+def test_profile_description_links_to_partners(tmp_path: Path) -> None:
+    make_site(
+        tmp_path,
+        {
+            "harbour": vetted(
+                "Harbour Plumbing", description="We work with {partner}quay and [others]({partner}quay)."
+            ),
+            "quay": vetted("Quay Drains"),
+        },
+    )
+    build(tmp_path)
+    html = (tmp_path / "output/partners/harbour/index.html").read_text()
+    assert '<a href="../../partners/quay/">Quay Drains</a>' in html
+    assert '<a href="../../partners/quay/" rel="nofollow noopener">others</a>' in html
+
+
+def test_description_naming_an_unpublished_partner_withholds_the_profile(tmp_path: Path) -> None:
+    make_site(
+        tmp_path,
+        {
+            "harbour": vetted("Harbour Plumbing", description="Ask {partner}quay."),
+            "mill": vetted("Mill Joinery", description="Friends of {partner}harbour."),
+            "quay": vetted("Quay Drains") | {"status": "suspended"},
+            "fine": vetted("Fine Electrics"),
+        },
+    )
+    result = build(tmp_path)
+    assert [p.slug for p in result.site.partners] == ["fine"]
+    assert result.report.withheld_partners == {"harbour": ["quay"], "mill": ["harbour"]}
+    blob = b"".join(read_tree(tmp_path / "output").values())
+    assert b"Harbour" not in blob and b"Mill" not in blob and b"Quay" not in blob
+
+
+def test_unknown_slug_in_a_description_is_an_error_on_its_line(tmp_path: Path) -> None:
+    make_site(
+        tmp_path, {"harbour": "name: H\nstatus: pending\ncategory: plumbing\ndescription: |\n  Ask {partner}ghost.\n"}
+    )
+    with pytest.raises(ValidationFailed) as failed:
+        build(tmp_path)
+    assert [str(p).removeprefix(f"{tmp_path}/") for p in failed.value.problems] == [
+        "partners/harbour.yaml:4: description: expected the slug of a profile in partners/; got 'ghost'"
+    ]

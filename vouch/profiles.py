@@ -26,7 +26,7 @@ from vouch.strictyaml import Document, YamlProblem, dotted, load
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 REGISTRY_KEY_PATTERN = re.compile(REGISTRY_KEY_RE)
 REGISTRIES = ("_categories.yaml", "_checks.yaml")
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 KNOWN_KEYS = known_keys()
 
 
@@ -47,6 +47,7 @@ class Profile:
     file: ProfileFile
     review_by: dt.date | None  # explicit, or vetted_on + VETTING_VALID_DAYS
     logo_line: int | None = None  # so a missing logo file can be reported after a cache hit
+    description_line: int | None = None  # for partner references in the description
 
 
 @dataclass(slots=True)
@@ -169,7 +170,8 @@ def _validate_file(
                 )
             ]
     logo_line = doc.line_of(("logo", "src")) if profile_file.logo else None
-    return Profile(path.stem, path, profile_file, review_by, logo_line)
+    description_line = doc.line_of(("description",)) if profile_file.description else None
+    return Profile(path.stem, path, profile_file, review_by, logo_line, description_line)
 
 
 def _check_logo(profile: Profile, content_dir: Path) -> list[Problem]:

@@ -7,17 +7,18 @@ it returns for rendering holds nothing about an unpublished partner.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from vouch.content import Selection
 from vouch.directory import sort_az
 from vouch.model import RegistryEntry
-from vouch.problems import Problem
-from vouch.profiles import Options, load_partners
+from vouch.problems import Problem, sort_problems
+from vouch.profiles import Options, Profile, load_partners
 from vouch.public import Partner
 from vouch.publication import RosterEntry, publish, roster, today
+from vouch.references import references
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,7 @@ class EditorReport:
     roster: list[RosterEntry]
     withheld_files: frozenset[str]  # content files (logos) only unpublished partners use
     content: Selection = field(default_factory=Selection)  # which Markdown items are shown, and why not
+    withheld_partners: dict[str, list[str]] = field(default_factory=dict)  # slug -> unpublished slugs it names
 
 
 def prepare(
@@ -51,8 +53,39 @@ def prepare(
     cache_file = cache_dir / "profiles.pickle" if cache_dir else None
     loaded = load_partners(partners_dir, content_dir, options, cache_file)
     on = today(settings["TIMEZONE"])
-    partners = tuple(sort_az(publish(loaded.profiles, on, options.phone_region)))
-    public = PublicSite(today=on, partners=partners, categories=loaded.categories, checks=loaded.checks)
+    problems = list(loaded.problems)
+    partners, withheld = _withhold_by_description(publish(loaded.profiles, on, options.phone_region))
+    problems += _unknown_description_references(loaded.profiles)
+    public = PublicSite(today=on, partners=tuple(sort_az(partners)), categories=loaded.categories, checks=loaded.checks)
     shown = {p.logo.src for p in partners if p.logo}
     hidden = {p.file.logo.src for p in loaded.profiles if p.file.logo} - shown
-    return public, EditorReport(on, loaded.problems, roster(loaded.profiles, on), frozenset(hidden))
+    report = EditorReport(on, sort_problems(problems), roster(loaded.profiles, on), frozenset(hidden))
+    return public, replace(report, withheld_partners=withheld)
+
+
+def _withhold_by_description(partners: list[Partner]) -> tuple[list[Partner], dict[str, list[str]]]:
+    """A description naming an unpublished partner withholds its profile, like an article."""
+    withheld: dict[str, list[str]] = {}
+    while True:
+        shown = {p.slug for p in partners}
+        dropped = {}
+        for p in partners:
+            missing = [r.slug for r in references(p.description or "") if r.slug not in shown]
+            if missing:
+                dropped[p.slug] = list(dict.fromkeys(missing))
+        if not dropped:
+            return partners, withheld
+        withheld |= dropped
+        partners = [p for p in partners if p.slug not in dropped]
+
+
+def _unknown_description_references(profiles: list[Profile]) -> list[Problem]:
+    known = {p.slug for p in profiles}
+    return [
+        Problem(
+            p.source, p.description_line, "description", f"expected the slug of a profile in partners/; got {r.slug!r}"
+        )
+        for p in profiles
+        for r in references(p.file.description or "")
+        if r.slug not in known
+    ]

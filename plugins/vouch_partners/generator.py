@@ -23,6 +23,7 @@ from vouch import directory, feeds, structured
 from vouch.markup import ProfileMarkdown
 from vouch.outputs import StagedWriter
 from vouch.public import Partner
+from vouch.references import link_partners
 from vouch.settings import vouch_settings
 from vouch.site import PublicSite, prepare
 from vouch.sitemap import sitemap
@@ -71,6 +72,7 @@ class PartnersGenerator(Generator):
             for problem in report.problems:
                 log.error("vouch: %s", problem)
         self.site = site
+        self.names = {p.slug: p.name for p in site.partners}
         self.abs_url = self.settings.get("SITEURL", "").rstrip("/")
         self.zone = ZoneInfo(self.vouch["TIMEZONE"])
         self.markdown = ProfileMarkdown()
@@ -87,7 +89,7 @@ class PartnersGenerator(Generator):
             ABSOLUTE_SITEURL=self.abs_url,
             vouch_partners=site.partners,
             vouch_checks=site.checks,
-            vouch_names={p.slug: p.name for p in site.partners},
+            vouch_names=self.names,
             vouch_featured={
                 a.source_path: self.featured.get(os.path.realpath(a.source_path), ()) for a in self.articles
             },
@@ -185,11 +187,17 @@ class PartnersGenerator(Generator):
         return {
             "partner": partner,
             "category_title": category_titles.get(partner.category, partner.category),
-            "description_html": self.markdown.render(partner.description) if partner.description else "",
+            "description_html": self._description(partner),
             "featured_in": self.mentions.get(partner.slug, []),
             "og_image": logo_url,
             "jsonld": structured.script_json(structured.local_business(partner, url, logo_url)),
         }
+
+    def _description(self, partner: Partner) -> str:
+        if not partner.description:
+            return ""
+        html = self.markdown.render(partner.description)  # sanitised first; links added are ours
+        return link_partners(html, "../..", self.names) if "{partner}" in html else html
 
     def _data_files(self) -> list[Page]:
         site = self.site
