@@ -27,6 +27,7 @@ def test_demo_feeds_parse_and_count_what_is_published(demo_output: Path) -> None
         partners = parse(demo_output / f"feeds/partners.{kind}.xml")
         newsletter = parse(demo_output / f"feeds/newsletter.{kind}.xml")
         assert len(articles.entries) == 5
+        assert [e.link.rsplit("/", 2)[-2] for e in newsletter.entries] == ["november-2026", "october-2026"]
         assert {e.link.rsplit("/", 2)[-2] for e in partners.entries} == PUBLISHED
         assert newsletter.feed.title.endswith("newsletter")
 
@@ -46,8 +47,14 @@ def test_feeds_are_dated_by_content_and_stable(demo_site: Path, tmp_path: Path) 
     again = build(demo_site, tmp_path / "again").output
     for name in ("articles.atom.xml", "partners.rss.xml", "newsletter.atom.xml"):
         assert (again / "feeds" / name).read_bytes() == (demo_site / "output/feeds" / name).read_bytes()
-    empty = parse(again / "feeds/newsletter.atom.xml")
-    assert empty.feed.updated == "2026-11-12T00:00:00+00:00"  # the newest content, not the clock
+
+
+def test_empty_feed_takes_the_newest_date_of_any_content(tmp_path: Path) -> None:
+    make_site(tmp_path, {}, {"content/articles/a.md": "Title: A\nDate: 2026-03-04 09:30\n\nText.\n"})
+    build(tmp_path)
+    empty = parse(tmp_path / "output/feeds/partners.atom.xml")
+    assert empty.entries == []
+    assert empty.feed.updated == "2026-03-04T09:30:00+00:00"  # the newest content, not the clock
 
 
 def test_renewal_is_a_new_entry_and_a_lapse_removes_it(tmp_path: Path) -> None:

@@ -36,6 +36,8 @@ class Item:
     date: dt.date | None
     status: str
     partners: tuple[str, ...]  # every slug named, metadata first, each once
+    summary: str | None = None
+    body: str = ""  # the Markdown after the metadata header
 
 
 @dataclass(slots=True)
@@ -109,20 +111,30 @@ def _read_item(path: Path, kind: str, timezone: str, known: set[str]) -> tuple[I
             slugs.append(ref.slug)
     if problems:
         return None, problems
-    return Item(path, kind, slug, title, date, status, tuple(slugs)), []
+    summary = meta.get("summary", (0, ""))[1] or None
+    return Item(path, kind, slug, title, date, status, tuple(slugs), summary, _body(text)), []
+
+
+def _body(text: str) -> str:
+    head, _, body = text.partition("\n\n")
+    return body if metadata_lines(head) else text
 
 
 def select(items: Iterable[Item], today: dt.date, published: set[str]) -> Selection:
-    """Which items the site shows; the rest are reported, never written."""
+    """Which items the site shows; the rest are reported, never written.
+
+    Withholding comes first: a draft that names an unpublished partner is
+    withheld too, so not even its e-mail preview is rendered.
+    """
     chosen = Selection()
     for item in items:
         hidden = [slug for slug in item.partners if slug not in published]
-        if item.status == "draft":
+        if hidden:
+            chosen.withheld[item.path] = hidden
+        elif item.status == "draft":
             chosen.drafts.append(item)
         elif item.date is not None and item.date > today:
             chosen.scheduled.append(item)
-        elif hidden:
-            chosen.withheld[item.path] = hidden
         else:
             chosen.shown.append(item)
     return chosen

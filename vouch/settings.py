@@ -24,6 +24,12 @@ DEFAULTS: dict[str, Any] = {
         "scope, price and terms of every job directly with the business."
     ),
     "INTRODUCTIONS_EMAIL": "",
+    "NEWSLETTER_FROM": "Newsletter <newsletter@example.org>",
+    "NEWSLETTER_REPLY_TO": "",
+    "NEWSLETTER_UNSUBSCRIBE_URL": "",
+    "SUBSCRIBE_URL": "",
+    "NEWSLETTER_CADENCE_DAYS": 30,
+    "NEWSLETTER_DIGEST_MAX": 10,
 }
 
 

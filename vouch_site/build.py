@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from vouch.content import load_items, select
-from vouch.outputs import discard, fresh_staging, swap_in
+from vouch.outputs import StagedWriter, discard, fresh_staging, swap_in
 from vouch.problems import ValidationFailed, sort_problems
 from vouch.site import EditorReport, PublicSite, prepare
 from vouch_site.config import load_settings
+from vouch_site.mailout import Newsletter, prepare_newsletter, write_previews
 
 log = logging.getLogger("vouch")
 
@@ -37,6 +38,7 @@ class BuildResult:
     report: EditorReport
     timings: Timings
     files: int
+    newsletter: Newsletter
 
     def summary(self) -> str:
         lines = [
@@ -44,6 +46,10 @@ class BuildResult:
             f"{len(self.site.partners)} of {len(self.report.roster)} partners published",
         ]
         lines += [f"{name}: {seconds:.1f} s" for name, seconds in self.timings.stages]
+        for view in self.newsletter.views:
+            for finding in self.newsletter.findings[view.slug]:
+                if not (view.status == "draft" and finding.check == "status"):
+                    lines.append(f"warning: newsletter {view.slug}: {finding}")
         return "\n".join(lines)
 
 
@@ -77,24 +83,34 @@ def build(
     """Build the site in ``root`` into ``output`` (default ``root/output``), atomically."""
     root = root.resolve()
     output = (output or root / "output").resolve()
+    mail = output.with_name("mail")
     timings = Timings()
     with timings.stage("validate"):
         settings = load_settings(root, settings_file, overrides)
         site, report = validate(root, settings)
-    staging = fresh_staging(output)
+    staging, mail_staging = fresh_staging(output), fresh_staging(mail)
     try:
+        with timings.stage("newsletter"):
+            newsletter = prepare_newsletter(site, report, settings)
+            write_previews(newsletter, settings, StagedWriter(mail_staging, mail))
+            shown = {i.slug for i in report.content.shown if i.kind == "newsletter"}
+            archive = newsletter.archive(shown)
         with timings.stage("pages"):
-            _run_pelican(settings, site, report, staging, output)
+            _run_pelican(settings, site, report, archive, staging, output)
         files = sum(1 for p in staging.rglob("*") if p.is_file())
         with timings.stage("swap"):
             swap_in(staging, output)
+            swap_in(mail_staging, mail)
     except BaseException:
         discard(staging)
+        discard(mail_staging)
         raise
-    return BuildResult(output, site, report, timings, files)
+    return BuildResult(output, site, report, timings, files, newsletter)
 
 
-def _run_pelican(settings: dict[str, Any], site: PublicSite, report: EditorReport, staging: Path, live: Path) -> None:
+def _run_pelican(
+    settings: dict[str, Any], site: PublicSite, report: EditorReport, archive: list, staging: Path, live: Path
+) -> None:
     from pelican import Pelican
     from pelican.log import FatalLogger, console
 
@@ -105,6 +121,7 @@ def _run_pelican(settings: dict[str, Any], site: PublicSite, report: EditorRepor
         "VOUCH_LIVE_OUTPUT": live,
         "VOUCH_WITHHELD_FILES": report.withheld_files,
         "VOUCH_ITEMS": tuple(report.content.shown),
+        "VOUCH_ARCHIVE": tuple(archive),
     }
     # Pelican logs a broken article or template and carries on; a Vouch build stops.
     previous, FatalLogger.fatal_lvl = FatalLogger.fatal_lvl, logging.ERROR

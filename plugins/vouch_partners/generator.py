@@ -21,6 +21,7 @@ from pelican.generators import Generator
 
 from vouch import directory, feeds, structured
 from vouch.markup import ProfileMarkdown
+from vouch.newsletter.email import subscribe_url
 from vouch.outputs import StagedWriter
 from vouch.public import Partner
 from vouch.references import link_partners
@@ -77,6 +78,7 @@ class PartnersGenerator(Generator):
         self.zone = ZoneInfo(self.vouch["TIMEZONE"])
         self.markdown = ProfileMarkdown()
         self.articles = list(self.context.get("articles", []))
+        self.archive = list(self.settings.get("VOUCH_ARCHIVE") or ())  # newsletter issues, newest first
         self.featured = self._featured_by_path()
         self.mentions = self._mentions()
 
@@ -90,6 +92,7 @@ class PartnersGenerator(Generator):
             vouch_partners=site.partners,
             vouch_checks=site.checks,
             vouch_names=self.names,
+            subscribe_href=subscribe_url(self.vouch),
             vouch_featured={
                 a.source_path: self.featured.get(os.path.realpath(a.source_path), ()) for a in self.articles
             },
@@ -145,6 +148,7 @@ class PartnersGenerator(Generator):
             for group in groups:
                 pages.extend(self._listing(kind, group, f"{base}/{group.slug}/", size))
         pages.extend(self._article_index())
+        pages.extend(self._newsletter_archive())
         category_titles = {g.slug: g.title for g in self.categories}
         for partner in site.partners:
             pages.append(
@@ -180,6 +184,17 @@ class PartnersGenerator(Generator):
             )
             for number, chunk in enumerate(chunks, start=1)
         ]
+
+    def _newsletter_archive(self) -> list[Page]:
+        newest = self.archive[0].date if self.archive else None
+        pages = [Page("newsletter/index.html", "newsletter_index.html", {"issues": self.archive}, lastmod=newest)]
+        for issue in self.archive:
+            body = issue.body_html("../..", self.names)
+            pages.append(
+                Page(f"{issue.url}index.html", "newsletter_issue.html", {"issue": issue, "body_html": body},
+                     lastmod=issue.date)
+            )  # fmt: skip
+        return pages
 
     def _partner_context(self, partner: Partner, category_titles: dict[str, str]) -> dict[str, Any]:
         url = f"{self.abs_url}/partners/{partner.slug}/"
@@ -245,13 +260,29 @@ class PartnersGenerator(Generator):
                     summary=f"{p.summary or p.name} Vouched for by {p.vetting.vouched_by}.",
                 )
             )
-        dates = [e.updated for e in (*article_entries, *partner_entries)]
+        content = self.get_template("_issue_content")
+        issue_entries = []
+        for issue in self.archive[:limit]:
+            url = f"{self.abs_url}/{issue.url}"
+            html = content.render(issue=issue, base=self.abs_url, body_html=issue.body_html(self.abs_url, self.names))
+            issue_entries.append(
+                feeds.Entry(
+                    id=feeds.tag_uri(self.abs_url, issue.date, issue.url.rstrip("/")),
+                    title=issue.subject,
+                    url=url,
+                    published=self._midnight(issue.date),
+                    updated=self._midnight(issue.date),
+                    summary=issue.preheader,
+                    content_html=feeds.absolutize(html, url),
+                )
+            )
+        dates = [e.updated for e in (*article_entries, *partner_entries, *issue_entries)]
         fallback = max(dates, default=self._midnight(site.today))
         out = []
         for path, title, subtitle, entries in (
             ("feeds/articles", f"{name}: articles", "Advice from the network.", article_entries),
             ("feeds/partners", f"{name}: newly vetted partners", "Partners as they are vetted.", partner_entries),
-            ("feeds/newsletter", f"{name}: newsletter", "The newsletter archive.", []),
+            ("feeds/newsletter", f"{name}: newsletter", "The newsletter archive.", issue_entries),
         ):
             feed = feeds.Feed(title, subtitle, self.abs_url, path, lang, name)
             atom, rss = feeds.render(feed, entries, fallback)

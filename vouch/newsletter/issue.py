@@ -1,0 +1,67 @@
+"""Newsletter issues as ready-to-render views: subject, body, computed digest."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import markdown
+
+from vouch.content import Item, Selection
+from vouch.newsletter.digest import Digest, DigestArticle, digest, window_for
+from vouch.public import Partner
+from vouch.references import link_partners
+
+
+@dataclass(frozen=True, slots=True)
+class IssueView:
+    slug: str
+    subject: str
+    preheader: str | None
+    date: dt.date
+    status: str  # draft | published
+    body_markdown: str
+    digest: Digest
+
+    @property
+    def url(self) -> str:
+        return f"newsletter/{self.slug}/"
+
+    def body_html(self, root: str, names: Mapping[str, str]) -> str:
+        """The editor's note as HTML; partner references linked from ``root`` (relative or absolute)."""
+        html = markdown.markdown(self.body_markdown, extensions=["sane_lists"], output_format="html")
+        return link_partners(html, root, names)
+
+
+def digest_articles(items: Sequence[Item]) -> list[DigestArticle]:
+    return [
+        DigestArticle(i.title, f"articles/{i.slug}/", i.date, i.summary)
+        for i in items
+        if i.kind == "articles" and i.date is not None
+    ]
+
+
+def plan_issues(selection: Selection, partners: Sequence[Partner], settings: Mapping[str, Any]) -> list[IssueView]:
+    """Every newsletter issue that may be rendered (not withheld), oldest first, with its digest."""
+    issues = [
+        i for i in (*selection.shown, *selection.scheduled, *selection.drafts) if i.kind == "newsletter" and i.date
+    ]
+    published_dates = [i.date for i in issues if i.status == "published"]
+    articles = digest_articles(selection.shown)
+    views = []
+    for item in sorted(issues, key=lambda i: (i.date, i.slug)):
+        window = window_for(item.date, published_dates, settings["NEWSLETTER_CADENCE_DAYS"])
+        views.append(
+            IssueView(
+                slug=item.slug,
+                subject=item.title,
+                preheader=item.summary,
+                date=item.date,
+                status=item.status,
+                body_markdown=item.body,
+                digest=digest(window, articles, partners, settings["NEWSLETTER_DIGEST_MAX"]),
+            )
+        )
+    return views

@@ -1,0 +1,243 @@
+"""Sending an issue through any SMTP relay, exactly once per recipient.
+
+The ledger marks a recipient ``sending`` before the end of DATA is written
+and ``sent`` as soon as the server's 250 is read. Anything that fails before
+the end of DATA is safe to retry (the server cannot have accepted the
+message); a reply lost after it leaves the recipient ``sending``, which the
+next run reports as unknown instead of resending.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import smtplib
+import ssl
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from vouch.newsletter.ledger import Delivery, Ledger
+from vouch.newsletter.subscribers import Subscriber
+
+SECURITY = ("starttls", "ssl", "none")
+_DOT_LINE = re.compile(rb"(?m)^\.")
+DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
+
+
+class SendAborted(Exception):
+    """The relay could not be reached; the ledger keeps what is left for a rerun."""
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpSettings:
+    host: str = "localhost"
+    port: int = 587
+    user: str = ""
+    password: str = ""
+    security: str = "starttls"
+    timeout: float = 30.0
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] = os.environ) -> SmtpSettings:
+        security = environ.get("SMTP_SECURITY", "starttls").lower()
+        if security not in SECURITY:
+            raise ValueError(f"SMTP_SECURITY: expected one of {', '.join(SECURITY)}; got {security!r}")
+        port = int(environ.get("SMTP_PORT") or DEFAULT_PORTS[security])
+        return cls(
+            environ.get("SMTP_HOST", "localhost"),
+            port,
+            environ.get("SMTP_USER", ""),
+            environ.get("SMTP_PASSWORD", ""),
+            security,
+            float(environ.get("SMTP_TIMEOUT", "30")),
+        )
+
+    def connect(self) -> smtplib.SMTP:
+        if self.security == "ssl":
+            conn: smtplib.SMTP = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,
+                                                 context=ssl.create_default_context())  # fmt: skip
+        else:
+            conn = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+        conn.ehlo()
+        if self.security == "starttls":
+            conn.starttls(context=ssl.create_default_context())
+            conn.ehlo()
+        if self.user:
+            conn.login(self.user, self.password)
+        return conn
+
+
+@dataclass(slots=True)
+class SendReport:
+    sent: int = 0
+    already_sent: int = 0
+    failed: list[Delivery] = field(default_factory=list)
+    unknown: list[Delivery] = field(default_factory=list)
+    queued: int = 0  # left for a rerun (relay unreachable)
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    max_attempts: int = 5
+    retry_delay: float = 2.0  # seconds; doubled after each round of retries
+    max_delay: float = 300.0
+
+
+class _Temporary(Exception):
+    """A 4xx answer or a broken connection before the end of DATA: safe to retry."""
+
+    def __init__(self, code: int | None, text: str, reconnect: bool) -> None:
+        super().__init__(text)
+        self.code = code
+        self.text = text
+        self.reconnect = reconnect
+
+
+class _Permanent(Exception):
+    def __init__(self, code: int, text: str) -> None:
+        super().__init__(text)
+        self.code = code
+        self.text = text
+
+
+class _ReplyLost(Exception):
+    """The message was fully written but no answer came back."""
+
+
+def send_issue(
+    issue: str,
+    subscribers: Sequence[Subscriber],
+    render: Callable[[Subscriber], bytes],
+    ledger: Ledger,
+    smtp: SmtpSettings,
+    sender: str,
+    policy: Policy = Policy(),
+    progress: Callable[[int, int], None] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> SendReport:
+    report = SendReport()
+    ledger.enqueue(issue, subscribers)
+    report.unknown = ledger.recover(issue)
+    wanted = {s.address.lower() for s in subscribers}
+    report.already_sent = sum(1 for d in ledger.in_state(issue, "sent") if d.key in wanted)
+    by_key = {s.address.lower(): s for s in subscribers}
+    queue = [d for d in ledger.in_state(issue, "queued") if d.key in wanted]
+    total, done = len(queue), 0
+    conn: smtplib.SMTP | None = None
+    delay = policy.retry_delay
+    try:
+        while queue:
+            retry: list[Delivery] = []
+            for delivery in queue:
+                if conn is None:
+                    conn = _connect(smtp, policy, sleep)
+                try:
+                    code, text = _transaction(conn, ledger, delivery, sender, render(by_key[delivery.key]))
+                    ledger.mark(issue, delivery.key, "sent", code, text)
+                    report.sent += 1
+                    done += 1
+                except _Temporary as exc:
+                    if exc.reconnect:
+                        conn = _close(conn)
+                    attempts = ledger.defer(issue, delivery.key, exc.code, exc.text)
+                    if attempts >= policy.max_attempts:
+                        ledger.mark(
+                            issue, delivery.key, "failed", exc.code, f"gave up after {attempts} attempts: {exc.text}"
+                        )
+                        done += 1
+                    else:
+                        retry.append(delivery)
+                except _Permanent as exc:
+                    ledger.mark(issue, delivery.key, "failed", exc.code, exc.text)
+                    done += 1
+                except _ReplyLost:
+                    conn = _close(conn)  # stays 'sending': reported as unknown, never resent blindly
+                    done += 1
+                if progress:
+                    progress(done, total)
+            if retry:
+                sleep(delay)
+                delay = min(delay * 2, policy.max_delay)
+            queue = retry
+    except SendAborted:
+        report.queued = len(ledger.in_state(issue, "queued"))
+        raise
+    finally:
+        _close(conn)
+        report.unknown += ledger.recover(issue)
+        report.failed = ledger.in_state(issue, "failed")
+    return report
+
+
+def _connect(smtp: SmtpSettings, policy: Policy, sleep: Callable[[float], None]) -> smtplib.SMTP:
+    delay = policy.retry_delay
+    for attempt in range(1, policy.max_attempts + 1):
+        try:
+            return smtp.connect()
+        except (OSError, smtplib.SMTPException) as exc:
+            if attempt == policy.max_attempts:
+                raise SendAborted(f"cannot reach {smtp.host}:{smtp.port}: {exc}") from exc
+            sleep(delay)
+            delay = min(delay * 2, policy.max_delay)
+    raise AssertionError("unreachable")
+
+
+def _close(conn: smtplib.SMTP | None) -> None:
+    if conn is not None:
+        try:
+            conn.quit()
+        except (OSError, smtplib.SMTPException):
+            conn.close()
+
+
+def _check(conn: smtplib.SMTP, code: int, text: bytes, ok: tuple[int, ...]) -> None:
+    """Raise for an answer other than ``ok``, leaving the connection ready for the next message."""
+    if code in ok:
+        return
+    message = text.decode("utf-8", "replace")
+    closing = code in (421, -1)  # the server is closing the connection
+    if not closing:
+        try:
+            conn.rset()
+        except (OSError, smtplib.SMTPException):
+            closing = True
+    if 400 <= code < 500 or code == -1:
+        raise _Temporary(code, message, reconnect=closing)
+    if closing:
+        raise _Temporary(code, message, reconnect=True)
+    raise _Permanent(code, message)
+
+
+def _transaction(
+    conn: smtplib.SMTP, ledger: Ledger, delivery: Delivery, sender: str, message: bytes
+) -> tuple[int, str]:
+    try:
+        code, text = conn.mail(sender)
+        _check(conn, code, text, (250,))
+        code, text = conn.rcpt(delivery.address)
+        _check(conn, code, text, (250, 251))
+        code, text = conn.docmd("DATA")
+        _check(conn, code, text, (354,))
+        payload = _DOT_LINE.sub(b"..", message)  # dot-stuffing, as smtplib.data() does
+        if not payload.endswith(b"\r\n"):
+            payload += b"\r\n"
+        payload += b".\r\n"
+        ledger.mark(delivery.issue, delivery.key, "sending")
+    except (OSError, smtplib.SMTPServerDisconnected) as exc:
+        raise _Temporary(None, f"connection lost: {exc}", reconnect=True) from exc
+    try:
+        conn.send(payload)
+    except (OSError, smtplib.SMTPServerDisconnected) as exc:
+        # The end of DATA never left: the server cannot have accepted the message.
+        ledger.mark(delivery.issue, delivery.key, "queued")
+        raise _Temporary(None, f"connection lost while sending: {exc}", reconnect=True) from exc
+    try:
+        code, text = conn.getreply()
+    except (OSError, smtplib.SMTPServerDisconnected) as exc:
+        raise _ReplyLost(str(exc)) from exc
+    if code == 250:
+        return code, text.decode("utf-8", "replace")
+    ledger.mark(delivery.issue, delivery.key, "queued")  # an explicit refusal: not delivered
+    _check(conn, code, text, (250,))
+    raise AssertionError("unreachable")
