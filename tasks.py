@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -96,3 +97,141 @@ def test(c):
     c.run("ruff check .", pty=False)
     c.run("ruff format --check .", pty=False)
     c.run(f"{sys.executable} -m pytest -n 2", pty=False)
+
+
+def _newsletter(slug: str):
+    """Settings, the validated site and the rendered issue ``slug`` (exits on any problem)."""
+    from vouch.problems import ValidationFailed
+    from vouch_site.build import validate
+    from vouch_site.config import load_settings
+    from vouch_site.mailout import prepare_newsletter
+
+    settings = load_settings(ROOT)
+    try:
+        site, report = validate(ROOT, settings)
+    except ValidationFailed as failed:
+        _fail_with(failed.problems, "; fix them before sending")
+    withheld = {p.stem: slugs for p, slugs in report.content.withheld.items() if p.parent.name == "newsletter"}
+    if slug in withheld:
+        raise Exit(f"vouch: {slug} names unpublished {', '.join(withheld[slug])}: it is withheld", code=1)
+    newsletter = prepare_newsletter(site, report, settings)
+    if slug not in newsletter.rendered:
+        known = ", ".join(v.slug for v in newsletter.views) or "none"
+        raise Exit(f"vouch: no newsletter issue {slug!r} (issues: {known})", code=2)
+    return settings, newsletter
+
+
+@task(
+    help={
+        "slug": "the issue: content/newsletter/<slug>.md",
+        "dry_run": "show what would be sent; send nothing",
+        "to": "send one test copy to this address only (recorded nowhere; drafts allowed)",
+        "yes": "do not ask for confirmation",
+        "retry_unknown": "send again to recipients whose earlier answer was lost",
+    }
+)
+def send(c, slug, dry_run=False, to="", yes=False, retry_unknown=False):
+    """Send an issue to every subscriber, exactly once each, through SMTP_* settings."""
+    from vouch.newsletter.ledger import Ledger
+    from vouch.newsletter.sender import Policy, SendAborted, SmtpSettings, send_issue
+    from vouch.newsletter.subscribers import Subscriber, recipients
+    from vouch_site.mailout import Paths, envelope_sender, personal_message
+    from vouch_site.progress import progress_bar
+
+    settings, newsletter = _newsletter(slug)
+    rendered = newsletter.rendered[slug]
+    findings = [f for f in newsletter.findings[slug] if not (to and f.check == "status")]
+    if findings:
+        for finding in findings:
+            print(f"{slug}: {finding}", file=sys.stderr)
+        raise Exit(f"vouch: {slug} fails {len(findings)} pre-send check(s); nothing was sent", code=1)
+    paths = Paths.from_env(ROOT)
+    if to:
+        subscribers, skipped, ledger = [Subscriber(to, "")], [], Ledger(None)
+    else:
+        if not paths.subscribers.exists():
+            raise Exit(f"vouch: no subscriber list at {paths.subscribers} (CSV with header email,name)", code=2)
+        subscribers, skipped = recipients(paths.subscribers, paths.suppressions)
+        ledger = Ledger(paths.ledger)
+    for line in skipped:
+        print(f"skipped {line}", file=sys.stderr)
+    counts = ledger.counts(slug)
+    print(f"{slug}: {rendered.subject!r} to {len(subscribers)} recipients ({counts.get('sent', 0)} already sent)")
+    if dry_run:
+        print("dry run: nothing sent")
+        return
+    if retry_unknown:
+        print(f"re-queued {ledger.retry_unknown(slug)} recipients whose answer was lost")
+    if sys.stdin.isatty() and not yes:
+        answer = input("Send now? [y/N] ")
+        if answer.strip().lower() not in {"y", "yes"}:
+            raise Exit("vouch: not sent", code=1)
+    smtp = SmtpSettings.from_env()
+    policy = Policy(retry_delay=float(os.environ.get("SMTP_RETRY_DELAY", "2")))
+    try:
+        with progress_bar("sending", len(subscribers)) as advance:
+            report = send_issue(
+                slug,
+                subscribers,
+                lambda s: personal_message(rendered, settings, s),
+                ledger,
+                smtp,
+                envelope_sender(settings),
+                policy=policy,
+                progress=advance,
+            )
+    except SendAborted as aborted:
+        raise Exit(f"vouch: {aborted}; run the same command again to resume", code=3) from None
+    print(f"sent {report.sent}, already sent before {report.already_sent}, failed {len(report.failed)}")
+    for delivery in report.failed:
+        print(f"failed: {delivery.address}: {delivery.code} {delivery.response}")
+    for delivery in report.unknown:
+        print(f"unknown: {delivery.address}: the server's answer was lost; check its log before --retry-unknown")
+    if report.unknown:
+        raise Exit(code=3)
+
+
+@task(help={"email": "the address to suppress"})
+def unsubscribe(c, email):
+    """Add an address to NEWSLETTER_SUPPRESSIONS: it is never sent to again."""
+    from vouch.newsletter.subscribers import add_suppression
+    from vouch_site.mailout import Paths
+
+    path = Paths.from_env(ROOT).suppressions
+    added = add_suppression(path, email)
+    print(f"{email.strip().lower()} {'added to' if added else 'already in'} {path.relative_to(ROOT)}")
+
+
+@task
+def newsletter(c):
+    """Draft the next issue in content/newsletter/, its computed digest shown as a comment."""
+    import datetime as dt
+
+    from vouch.newsletter.digest import digest, window_for
+    from vouch.newsletter.issue import digest_articles, draft_text
+    from vouch.problems import ValidationFailed
+    from vouch.publication import today
+    from vouch_site.build import validate
+    from vouch_site.config import load_settings
+
+    settings = load_settings(ROOT)
+    try:
+        site, report = validate(ROOT, settings)
+    except ValidationFailed as failed:
+        _fail_with(failed.problems, "")
+    issues = [i for i in (*report.content.shown, *report.content.scheduled) if i.kind == "newsletter"]
+    published = [i.date for i in issues if i.date]
+    on = today(settings["TIMEZONE"])
+    date = max(on, max(published, default=on) + dt.timedelta(days=settings["NEWSLETTER_CADENCE_DAYS"]))
+    window = window_for(date, published, settings["NEWSLETTER_CADENCE_DAYS"])
+    found = digest(window, digest_articles(report.content.shown), site.partners, settings["NEWSLETTER_DIGEST_MAX"])
+    folder = ROOT / "content" / "newsletter"
+    folder.mkdir(parents=True, exist_ok=True)
+    slug = f"{date:%B-%Y}".lower()
+    target = folder / f"{slug}.md"
+    suffix = 2
+    while target.exists():
+        target = folder / f"{slug}-{suffix}.md"
+        suffix += 1
+    target.write_text(draft_text(date, found, settings["SITEURL"]), encoding="utf-8")
+    print(f"created {target.relative_to(ROOT)} (draft, dated {date}); preview after `invoke build` in mail/")

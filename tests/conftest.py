@@ -24,7 +24,8 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("demo")
     for name in ("partners", "content"):
         shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "pelicanconf.py", root / "pelicanconf.py")
+    for name in ("pelicanconf.py", "tasks.py"):
+        shutil.copy(REPO / name, root / name)
     old = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = DEMO_EPOCH
     try:

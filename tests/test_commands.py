@@ -93,3 +93,24 @@ def test_new_partner_requires_a_known_category(project: Path) -> None:
 
 def test_committed_schema_is_current() -> None:
     assert (REPO / SCHEMA_PATH).read_text() == profile_schema(), "run: invoke schema"
+
+
+def test_unsubscribe_appends_once(project: Path) -> None:
+    make_site(project, {})
+    assert "added to private/suppressions.csv" in invoke(project, "unsubscribe", "Ann@Example.org").stdout
+    assert "already in" in invoke(project, "unsubscribe", "ann@example.org").stdout
+    assert (project / "private/suppressions.csv").read_text() == "email\nann@example.org\n"
+
+
+def test_newsletter_drafts_the_next_issue_with_its_digest(project: Path) -> None:
+    make_site(
+        project,
+        {"harbour": vetted("Harbour Plumbing", vetted_on="2026-11-10")},
+        {"content/newsletter/november-2026.md": "Title: November news for you\nDate: 2026-11-01\n\nHi.\n"},
+    )
+    result = invoke(project, "newsletter")
+    assert result.returncode == 0, result.stderr
+    draft = (project / "content/newsletter/december-2026.md").read_text()
+    assert "Date: 2026-12-01\n" in draft and "Status: draft" in draft
+    assert "partner: Harbour Plumbing (https://test.example/partners/harbour/), vetted 2026-11-10" in draft
+    assert invoke(project, "check").returncode == 0

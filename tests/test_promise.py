@@ -89,6 +89,10 @@ def network(draw: st.DrawFn) -> tuple[list[dict], list[int]]:
     return profiles, featured
 
 
+def issue(i: int) -> str:
+    return f"Title: Issue zqn{i}titleq here\nDate: 2026-07-0{i + 1}\nStatus: published\n\nNews of {{partner}}firm{i}.\n"
+
+
 def article(i: int) -> str:
     return (
         f"Title: Advice zqa{i}titleq\nDate: 2026-06-0{i + 1}\nSummary: zqa{i}summaryq\nPartners: firm{i}\n\n"
@@ -109,9 +113,10 @@ def test_nothing_unpublished_or_private_reaches_any_output(generated: tuple[list
             f"content/{p['logo']['src']}": b"<svg xmlns='http://www.w3.org/2000/svg'/>" for p in profiles if "logo" in p
         }
         files |= {f"content/articles/art{i}.md": article(i) for i in featured}
+        files |= {f"content/newsletter/issue{i}.md": issue(i) for i in featured}
         make_site(root, {f"firm{i}": p for i, p in enumerate(profiles)}, files)
         build(root)
-        tree = read_tree(root / "output")
+        tree = read_tree(root / "output") | {f"mail/{k}": v for k, v in read_tree(root / "mail").items()}
         blob = b"\n".join(tree.values()) + b"\n" + "\n".join(tree).encode()
 
         for i, p in enumerate(profiles):
@@ -131,12 +136,14 @@ def test_nothing_unpublished_or_private_reaches_any_output(generated: tuple[list
 
         for i in featured:
             article_canaries = [f"zqa{i}{part}q".encode() for part in ("title", "summary", "body")]
+            article_canaries.append(f"zqn{i}titleq".encode())  # the newsletter issue naming them
             if is_published(profiles[i]):
                 assert f"articles/art{i}/index.html" in tree
-                assert all(c in tree["feeds/articles.atom.xml"] for c in article_canaries)
+                assert all(c in tree["feeds/articles.atom.xml"] for c in article_canaries[:3])
+                assert f"mail/issue{i}/message.eml" in tree
             else:  # withheld: nothing of the article either
                 assert not [c for c in article_canaries if c in blob]
-                assert not [rel for rel in tree if f"art{i}" in rel]
+                assert not [rel for rel in tree if f"art{i}" in rel or f"issue{i}" in rel]
 
         data = json.loads(tree["partners.json"])
         assert sorted(e["slug"] for e in data["partners"]) == sorted(

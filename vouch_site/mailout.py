@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 
 from vouch.newsletter.checks import Finding, pre_send_findings
-from vouch.newsletter.email import RenderedIssue, build_message, email_env, personalize, render_issue
+from vouch.newsletter.email import (
+    RenderedIssue,
+    build_message,
+    display_to,
+    email_env,
+    personalize,
+    recipient_headers,
+    render_issue,
+)
 from vouch.newsletter.issue import IssueView, plan_issues
+from vouch.newsletter.subscribers import Subscriber
 from vouch.outputs import StagedWriter
 from vouch.site import EditorReport, PublicSite
 
@@ -40,3 +53,35 @@ def write_previews(newsletter: Newsletter, settings: dict[str, Any], writer: Sta
         writer.put(f"{slug}/message.html", personal.html.encode())
         writer.put(f"{slug}/message.txt", personal.text.encode())
         writer.put(f"{slug}/message.eml", bytes(build_message(rendered, personal, settings)))
+
+
+@dataclass(frozen=True, slots=True)
+class Paths:
+    """Private files, from the environment (relative paths are taken from the project folder)."""
+
+    subscribers: Path
+    suppressions: Path
+    ledger: Path
+
+    @classmethod
+    def from_env(cls, root: Path, environ: Mapping[str, str] = os.environ) -> Paths:
+        def get(name: str, default: str) -> Path:
+            return root / environ.get(name, default)
+
+        return cls(
+            get("NEWSLETTER_SUBSCRIBERS", "private/subscribers.csv"),
+            get("NEWSLETTER_SUPPRESSIONS", "private/suppressions.csv"),
+            get("NEWSLETTER_LEDGER", "private/newsletter.sqlite"),
+        )
+
+
+def personal_message(rendered: RenderedIssue, settings: dict[str, Any], subscriber: Subscriber) -> bytes:
+    """The bytes one recipient gets: own To, greeting, unsubscribe link, Date (now) and Message-ID."""
+    personal = personalize(rendered, settings, subscriber.name, subscriber.address)
+    headers = recipient_headers(rendered.slug, subscriber.address, settings, dt.datetime.now(dt.UTC))
+    to = display_to(subscriber.name, subscriber.address)
+    return build_message(rendered, personal, settings, to=to, extra_headers=headers).as_bytes()
+
+
+def envelope_sender(settings: dict[str, Any]) -> str:
+    return parseaddr(settings["NEWSLETTER_FROM"])[1]

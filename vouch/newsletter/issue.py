@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +14,8 @@ from vouch.content import Item, Selection
 from vouch.newsletter.digest import Digest, DigestArticle, digest, window_for
 from vouch.public import Partner
 from vouch.references import link_partners
+
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +34,8 @@ class IssueView:
 
     def body_html(self, root: str, names: Mapping[str, str]) -> str:
         """The editor's note as HTML; partner references linked from ``root`` (relative or absolute)."""
-        html = markdown.markdown(self.body_markdown, extensions=["sane_lists"], output_format="html")
+        text = _COMMENT.sub("", self.body_markdown)  # editor's notes, e.g. the drafted digest
+        html = markdown.markdown(text, extensions=["sane_lists"], output_format="html")
         return link_partners(html, root, names)
 
 
@@ -65,3 +69,28 @@ def plan_issues(selection: Selection, partners: Sequence[Partner], settings: Map
             )
         )
     return views
+
+
+def draft_text(date: dt.date, digest: Digest, site_url: str) -> str:
+    """A new issue file: metadata, a note to write, and the computed digest as a comment."""
+    lines = [
+        "Title: TODO subject, 10 to 78 characters",
+        f"Date: {date.isoformat()}",
+        "Summary: TODO one line shown as the preheader",
+        "Status: draft",
+        "",
+        "TODO: a short note from the editor. Link a partner by writing {partner} directly followed by its slug.",
+        "",
+        "<!--",
+        f"Digest computed for {digest.window.after} < date <= {digest.window.until} (added to the e-mail for you):",
+    ]
+    lines += [f"  partner: {p.name} ({site_url}/{p.url}), vetted {p.vetted_on}" for p in digest.partners]
+    if digest.more_partners:
+        lines.append(f"  ... and {digest.more_partners} more partners")
+    lines += [f"  article: {a.title} ({site_url}/{a.url}), {a.date}" for a in digest.articles]
+    if digest.more_articles:
+        lines.append(f"  ... and {digest.more_articles} more articles")
+    if digest.empty:
+        lines.append("  nothing new in this window yet")
+    lines += ["-->", ""]
+    return "\n".join(lines)

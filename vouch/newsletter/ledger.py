@@ -45,9 +45,11 @@ class Delivery:
 
 
 class Ledger:
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(path, isolation_level=None)  # autocommit: every change is durable at once
+    def __init__(self, path: Path | None) -> None:
+        """``path=None`` keeps the ledger in memory (a test send to one address records nothing)."""
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(path or ":memory:", isolation_level=None)  # autocommit: each change is durable
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.execute(SCHEMA)

@@ -1,0 +1,195 @@
+"""Sending with a real SMTP server (aiosmtpd): exactly once, through faults and crashes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tests.sitekit import DEMO_EPOCH
+from tests.smtpd import Faults, Recorder, start
+from vouch.newsletter.ledger import Ledger
+from vouch.newsletter.sender import Policy, SmtpSettings, send_issue
+from vouch.newsletter.subscribers import Subscriber
+from vouch_site.build import validate
+from vouch_site.config import load_settings
+from vouch_site.mailout import envelope_sender, personal_message, prepare_newsletter
+
+ISSUE = "november-2026"
+FAST = Policy(max_attempts=5, retry_delay=0.01)
+
+
+@pytest.fixture(scope="module")
+def rendered(demo_site: Path):
+    os.environ["SOURCE_DATE_EPOCH"] = DEMO_EPOCH
+    settings = load_settings(demo_site)
+    site, report = validate(demo_site, settings)
+    return settings, prepare_newsletter(site, report, settings).rendered[ISSUE]
+
+
+def people(n: int) -> list[Subscriber]:
+    return [Subscriber(f"reader{i}@example.org", f"Reader {i}" if i % 3 else "") for i in range(n)]
+
+
+def run(rendered, recorder: Recorder, subscribers: list[Subscriber], ledger: Ledger):
+    settings, issue = rendered
+    server = start(recorder)
+    try:
+        smtp = SmtpSettings("127.0.0.1", server.port, security="none", timeout=5)
+        return send_issue(
+            ISSUE, subscribers, lambda s: personal_message(issue, settings, s), ledger, smtp,
+            envelope_sender(settings), policy=FAST,
+        )  # fmt: skip
+    finally:
+        server.stop()
+
+
+def test_a_thousand_recipients_each_get_exactly_one_complete_message(rendered, tmp_path: Path) -> None:
+    recorder = Recorder()
+    subscribers = people(1000)
+    started = time.perf_counter()
+    report = run(rendered, recorder, subscribers, Ledger(tmp_path / "ledger.sqlite"))
+    rate = 1000 / (time.perf_counter() - started)
+    print(f"send rate against the local server: {rate:.0f} messages/s")
+    assert report.sent == 1000 and not report.failed and not report.unknown
+    assert Counter(recorder.addresses()) == Counter(s.address for s in subscribers)
+    ids = set()
+    for address, message in recorder.accepted:
+        assert message["To"].endswith(f"{address}>") or message["To"] == address
+        text = message.get_body(("plain",)).get_content()
+        html = message.get_body(("html",)).get_content()
+        assert "Hello Reader" in text or "Hello," in text
+        assert 'href="https://trusted.southhams.example/partners/' in html
+        assert "mailto:newsletter@example.org?subject=unsubscribe" in html
+        assert message["List-Unsubscribe"] == "<mailto:newsletter@example.org?subject=unsubscribe>"
+        ids.add(message["Message-ID"])
+    assert len(ids) == 1000
+
+
+def test_personal_unsubscribe_link_and_one_click_header(rendered, tmp_path: Path) -> None:
+    settings, issue = rendered
+    custom = {**settings, "NEWSLETTER_UNSUBSCRIBE_URL": "https://list.example/leave?e={email}"}
+    recorder = Recorder()
+    run((custom, issue), recorder, [Subscriber("Ann+news@example.org", "Ann")], Ledger(tmp_path / "l.sqlite"))
+    [(_, message)] = recorder.accepted
+    link = "https://list.example/leave?e=Ann%2Bnews%40example.org"
+    assert link in message.get_body(("plain",)).get_content()
+    assert message["List-Unsubscribe"].startswith(f"<{link}>")
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_faults_never_cause_a_duplicate_and_unknowns_are_reported(rendered, tmp_path: Path) -> None:
+    subscribers = people(200)
+    faults = Faults(
+        reject={"reader7@example.org", "reader8@example.org"},
+        busy_for=3,
+        drop_after_data={50, 120},
+        drop_at_rcpt={30, 90},
+    )
+    recorder = Recorder(faults)
+    ledger = Ledger(tmp_path / "ledger.sqlite")
+    report = run(rendered, recorder, subscribers, ledger)
+    got = Counter(recorder.addresses())
+    assert max(got.values()) == 1
+    unknown = {d.key for d in report.unknown}
+    failed = {d.key for d in report.failed}
+    assert len(unknown) == 2 and failed == {"reader7@example.org", "reader8@example.org"}
+    assert set(got) == {s.address for s in subscribers} - unknown - failed
+    assert {d.key for d in ledger.in_state(ISSUE, "sent")} == set(got)
+    # A rerun sends nothing new: everyone is sent, failed, or unknown.
+    again = run(rendered, Recorder(), subscribers, ledger)
+    assert again.sent == 0 and again.already_sent == len(got)
+    assert {d.key for d in again.unknown} == set()  # reported once, and kept as 'unknown'
+    assert len(ledger.in_state(ISSUE, "unknown")) == 2
+
+
+def test_temporary_failures_give_up_after_the_last_attempt(rendered, tmp_path: Path) -> None:
+    recorder = Recorder(Faults(busy_for=100))
+    report = run(rendered, recorder, people(2), Ledger(tmp_path / "ledger.sqlite"))
+    assert report.sent == 0
+    assert [d.response.startswith("gave up after 5 attempts") for d in report.failed] == [True, True]
+
+
+def test_send_killed_mid_run_resumes_without_duplicates(demo_site: Path, tmp_path: Path) -> None:
+    private = tmp_path / "private"
+    private.mkdir()
+    (private / "subscribers.csv").write_text(
+        "email,name\n" + "".join(f"reader{i}@example.org,Reader {i}\n" for i in range(400))
+        + "READER5@example.org,Duplicate\n"  # the same address again: sent once
+    )  # fmt: skip
+    (private / "suppressions.csv").write_text("email\nreader9@example.org\n")
+    recorder = Recorder(Faults(delay=0.01))
+    server = start(recorder)
+    env = {
+        **os.environ,
+        "SOURCE_DATE_EPOCH": DEMO_EPOCH,
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(server.port),
+        "SMTP_SECURITY": "none",
+        "NEWSLETTER_SUBSCRIBERS": str(private / "subscribers.csv"),
+        "NEWSLETTER_SUPPRESSIONS": str(private / "suppressions.csv"),
+        "NEWSLETTER_LEDGER": str(private / "newsletter.sqlite"),
+    }
+    command = [sys.executable, "-m", "invoke", "send", ISSUE]
+    try:
+        first = subprocess.Popen(command, cwd=demo_site, env=env, stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+        deadline = time.monotonic() + 60
+        while len(recorder.addresses()) < 100 and time.monotonic() < deadline and first.poll() is None:
+            time.sleep(0.01)
+        assert first.poll() is None, first.communicate()
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+        killed_at = len(recorder.addresses())
+        assert 100 <= killed_at < 399
+        second = subprocess.run(command, cwd=demo_site, env=env, stdin=subprocess.DEVNULL, capture_output=True,
+                                text=True, check=False, timeout=120)  # fmt: skip
+    finally:
+        server.stop()
+    got = Counter(recorder.addresses())
+    assert max(got.values()) == 1, "an address got two copies"
+    expected = {f"reader{i}@example.org" for i in range(400)} - {"reader9@example.org"}
+    unknown = {line.split()[1].rstrip(":") for line in second.stdout.splitlines() if line.startswith("unknown:")}
+    assert len(unknown) <= 1  # at most the one in flight when the process died
+    assert set(got) == expected - unknown
+    assert second.returncode == (3 if unknown else 0), second.stdout + second.stderr
+
+
+def test_dry_run_sends_nothing_and_draft_is_refused(demo_site: Path, tmp_path: Path) -> None:
+    (tmp_path / "subscribers.csv").write_text("email,name\na@example.org,A\n")
+    recorder = Recorder()
+    server = start(recorder)
+    env = {
+        **os.environ,
+        "SOURCE_DATE_EPOCH": DEMO_EPOCH,
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(server.port),
+        "SMTP_SECURITY": "none",
+        "NEWSLETTER_SUBSCRIBERS": str(tmp_path / "subscribers.csv"),
+        "NEWSLETTER_LEDGER": str(tmp_path / "ledger.sqlite"),
+    }
+
+    def invoke(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=demo_site, env=env, capture_output=True,
+                              text=True, check=False, stdin=subprocess.DEVNULL)  # fmt: skip
+
+    try:
+        dry = invoke("send", ISSUE, "--dry-run")
+        draft = invoke("send", "december-2026")
+        test_copy = invoke("send", "december-2026", "--to", "editor@example.org")
+    finally:
+        server.stop()
+    assert dry.returncode == 0 and "dry run: nothing sent" in dry.stdout
+    assert draft.returncode == 1 and "status: the issue is a draft" in draft.stderr
+    assert "nothing was sent" in draft.stderr
+    assert test_copy.returncode == 0, test_copy.stderr
+    assert recorder.addresses() == ["editor@example.org"]
+    assert not (tmp_path / "ledger.sqlite").exists() or "a@example.org" not in (
+        tmp_path / "ledger.sqlite"
+    ).read_bytes().decode("latin-1")
