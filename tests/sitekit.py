@@ -61,3 +61,24 @@ def vetted(name: str, vetted_on: str = "2026-01-10", review_by: str | None = "20
 
 def read_tree(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+PAGEFIND_UNSTABLE = ("pagefind/filter/", "pagefind/pagefind-entry.json")  # Pagefind 1.5 renames these per run
+
+
+def stable_tree(folder: Path) -> dict[str, bytes]:
+    """The tree minus the Pagefind files whose names and order change on every run (SPEC section 7)."""
+    return {
+        rel: data
+        for rel, data in read_tree(folder).items()
+        if not rel.startswith(PAGEFIND_UNSTABLE) and not rel.endswith(".pf_meta")
+    }
+
+
+def readable_tree(folder: Path) -> dict[str, bytes]:
+    """The tree with Pagefind's gzipped index files decompressed, so canaries can be searched for."""
+    import gzip
+
+    tree = read_tree(folder)
+    return {rel: gzip.decompress(data) if rel.startswith("pagefind/") and ".pf_" in rel else data
+            for rel, data in tree.items()}  # fmt: skip

@@ -16,7 +16,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.sitekit import make_site, read_tree
+from tests.sitekit import make_site, read_tree, readable_tree
 from vouch_site.build import build
 
 TODAY = dt.date(2026, 11, 25)  # DEMO_EPOCH, pinned by conftest
@@ -116,7 +116,7 @@ def test_nothing_unpublished_or_private_reaches_any_output(generated: tuple[list
         files |= {f"content/newsletter/issue{i}.md": issue(i) for i in featured}
         make_site(root, {f"firm{i}": p for i, p in enumerate(profiles)}, files)
         build(root)
-        tree = read_tree(root / "output") | {f"mail/{k}": v for k, v in read_tree(root / "mail").items()}
+        tree = readable_tree(root / "output") | {f"mail/{k}": v for k, v in read_tree(root / "mail").items()}
         blob = b"\n".join(tree.values()) + b"\n" + "\n".join(tree).encode()
 
         for i, p in enumerate(profiles):
@@ -144,6 +144,10 @@ def test_nothing_unpublished_or_private_reaches_any_output(generated: tuple[list
             else:  # withheld: nothing of the article either
                 assert not [c for c in article_canaries if c in blob]
                 assert not [rel for rel in tree if f"art{i}" in rel or f"issue{i}" in rel]
+
+        fragments = b"".join(v for k, v in tree.items() if k.startswith("pagefind/fragment/"))
+        for i, p in enumerate(profiles):
+            assert (f"zq{i}nameq".encode() in fragments) == is_published(p)  # the search index, decompressed
 
         data = json.loads(tree["partners.json"])
         assert sorted(e["slug"] for e in data["partners"]) == sorted(

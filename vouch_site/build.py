@@ -16,6 +16,7 @@ from vouch.problems import ValidationFailed, sort_problems
 from vouch.site import EditorReport, PublicSite, prepare
 from vouch_site.config import load_settings
 from vouch_site.mailout import Newsletter, prepare_newsletter, write_previews
+from vouch_site.search import index_site
 
 log = logging.getLogger("vouch")
 
@@ -97,6 +98,8 @@ def build(
             archive = newsletter.archive(shown)
         with timings.stage("pages"):
             _run_pelican(settings, site, report, archive, staging, output)
+        with timings.stage("search index"):
+            index_site(staging)
         files = sum(1 for p in staging.rglob("*") if p.is_file())
         with timings.stage("swap"):
             swap_in(staging, output)

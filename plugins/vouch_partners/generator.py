@@ -127,6 +127,7 @@ class PartnersGenerator(Generator):
                 lastmod=home_date,
             ),
             Page("vetting/index.html", "vetting.html", {"checks": site.checks}),
+            Page("search/index.html", "search.html", {"categories": self.categories, "areas": self.areas}),
             Page("areas/index.html", "areas.html", {"areas": self.areas}, lastmod=newest_vetting),
         ]
         split = len(site.partners) > self.vouch["DIRECTORY_PAGE_SIZE"]

@@ -1,0 +1,83 @@
+// Static search with Pagefind: the index lives in /pagefind/ beside this theme.
+// Works from any sub-path: every URL is resolved against this script's own location.
+const root = new URL("../", import.meta.url);
+const form = document.getElementById("search-form");
+const input = document.getElementById("q");
+const category = document.getElementById("category");
+const area = document.getElementById("area");
+const status = document.getElementById("search-status");
+const list = document.getElementById("search-results");
+const PAGE = 20;
+
+let pagefind;
+async function engine() {
+  if (!pagefind) {
+    pagefind = await import(new URL("pagefind/pagefind.js", root).href);
+    await pagefind.options({ baseUrl: root.pathname });
+  }
+  return pagefind;
+}
+
+function filters() {
+  const chosen = {};
+  if (category.value) chosen.category = category.value;
+  if (area.value) chosen.area = area.value;
+  return chosen;
+}
+
+function item(data) {
+  const li = document.createElement("li");
+  const heading = document.createElement("h2");
+  const link = document.createElement("a");
+  link.href = data.url;
+  link.textContent = data.meta.title || data.url;
+  heading.append(link);
+  const excerpt = document.createElement("p");
+  excerpt.innerHTML = data.excerpt; // Pagefind escapes the text and adds only <mark>
+  li.append(heading, excerpt);
+  return li;
+}
+
+let latest = 0;
+async function run() {
+  const query = input.value.trim();
+  const chosen = filters();
+  const ticket = ++latest;
+  if (!query && !Object.keys(chosen).length) {
+    status.textContent = "";
+    list.replaceChildren();
+    return;
+  }
+  const search = await (await engine()).search(query || null, { filters: chosen });
+  const data = await Promise.all(search.results.slice(0, PAGE).map((r) => r.data()));
+  if (ticket !== latest) return; // a newer search has started
+  const count = search.results.length;
+  const shown = count > PAGE ? `, showing the first ${PAGE}` : "";
+  status.textContent = count ? `${count} result${count === 1 ? "" : "s"}${shown}.` : "No results. Try another word or fewer filters.";
+  list.replaceChildren(...data.map(item));
+}
+
+function remember() {
+  const params = new URLSearchParams();
+  if (input.value.trim()) params.set("q", input.value.trim());
+  for (const [key, value] of Object.entries(filters())) params.set(key, value);
+  history.replaceState(null, "", params.size ? `?${params}` : location.pathname);
+}
+
+let timer;
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  remember();
+  run();
+});
+input.addEventListener("input", () => {
+  clearTimeout(timer);
+  timer = setTimeout(() => { remember(); run(); }, 250);
+});
+for (const select of [category, area]) select.addEventListener("change", () => { remember(); run(); });
+
+const params = new URLSearchParams(location.search);
+input.value = params.get("q") || "";
+category.value = params.get("category") || "";
+area.value = params.get("area") || "";
+run();
