@@ -1,0 +1,194 @@
+"""What users click, in a real browser: Debian's chromium driven by Playwright, plus axe-core."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]  # fmt: skip
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def site_url(demo_output: Path) -> Iterator[str]:
+    """The demo served from a sub-path, as a real host might (it must work from any folder)."""
+    mount = demo_output.parent / "www"
+    mount.mkdir(exist_ok=True)
+    link = mount / "network"
+    if not link.exists():
+        link.symlink_to(demo_output)
+    handler = functools.partial(QuietHandler, directory=str(mount))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/network/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert Path(CHROMIUM).exists(), "Debian chromium missing: run scripts/install-test-tools.sh"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert errors == []
+
+
+def results(page: Page) -> list[str]:
+    return [a.inner_text() for a in page.locator("#search-results h2 a").all()]
+
+
+def search(page: Page, site_url: str, query: str) -> list[str]:
+    page.goto(f"{site_url}search/")
+    page.fill("#q", query)
+    page.press("#q", "Enter")
+    page.wait_for_function("document.getElementById('search-status').textContent !== ''")
+    return results(page)
+
+
+def test_a_service_word_finds_the_right_partner(page: Page, site_url: str) -> None:
+    found = search(page, site_url, "thatch roof repairs")
+    assert found and found[0] == "Start Bay Roofing"
+    page.click("#search-results h2 a >> nth=0")
+    assert page.url == f"{site_url}partners/start-bay-roofing/"
+
+
+def test_filters_narrow_the_results_and_the_count_is_announced(page: Page, site_url: str) -> None:
+    everything = search(page, site_url, "boiler")
+    assert len(everything) > 1
+    status = page.locator("#search-status")
+    assert status.get_attribute("role") == "status" and status.get_attribute("aria-live") == "polite"
+    assert status.inner_text() == f"{len(everything)} results."
+    page.select_option("#category", "Plumbing & Heating")
+    page.wait_for_function("document.getElementById('search-status').textContent === '1 result.'")
+    assert results(page) == ["Harbour Plumbing & Heating"]
+    assert "category=Plumbing" in page.url  # the filtered search can be shared as a link
+
+
+def test_filters_alone_list_a_trade_in_an_area(page: Page, site_url: str) -> None:
+    page.goto(f"{site_url}search/?area=Dartmouth&category=Roofing")
+    page.wait_for_function("document.getElementById('search-status').textContent !== ''")
+    assert results(page) == ["Start Bay Roofing"]
+
+
+@pytest.mark.parametrize("query", ["Crystal Clear Windows", "Quayside Drainage", "Moorview", "Thurlestone Thatching"])
+def test_unpublished_partners_are_never_found(page: Page, site_url: str, query: str) -> None:
+    found = search(page, site_url, query)
+    assert not [title for title in found if query.split(maxsplit=1)[0] in title]
+
+
+def test_home_search_box_leads_to_results(page: Page, site_url: str) -> None:
+    page.goto(site_url)
+    page.fill("#home-q", "accountant")
+    page.press("#home-q", "Enter")
+    page.wait_for_function("document.getElementById('search-status').textContent !== ''")
+    assert "Avon Valley Accountants" in results(page)
+
+
+def test_profile_contact_links_and_vcard(page: Page, site_url: str) -> None:
+    page.goto(f"{site_url}partners/harbour-plumbing/")
+    assert page.get_attribute("a[href^='tel:']", "href") == "tel:+441174960100"
+    assert page.get_attribute("a[href^='mailto:']", "href") == "mailto:fred@harbour-plumbing.example"
+    vcard = page.locator("a[href$='.vcf']")
+    with page.expect_download() as download:
+        vcard.click()
+    text = Path(download.value.path()).read_text()
+    assert text.startswith("BEGIN:VCARD") and "TEL;TYPE=WORK:+441174960100" in text
+
+
+def test_keyboard_alone_skips_to_content_searches_and_opens_a_result(page: Page, site_url: str) -> None:
+    page.goto(f"{site_url}search/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")
+    for _ in range(10):  # from the top of the content, the search box is within reach
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "q":
+            break
+    assert page.evaluate("document.activeElement.id") == "q"
+    page.keyboard.type("locksmith")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelectorAll('#search-results a').length > 0")
+    page.evaluate("document.querySelector('#search-results a').focus()")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"  # focus is visible
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{site_url}partners/**")
+
+
+PAGES = [
+    "",
+    "directory/",
+    "directory/plumbing/",
+    "areas/",
+    "areas/kingsbridge/",
+    "partners/harbour-plumbing/",
+    "vetting/",
+    "articles/",
+    "articles/how-to-brief-a-tradesperson/",
+    "newsletter/",
+    "newsletter/november-2026/",
+    "search/?q=boiler",
+    "about/",
+    "404.html",
+]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_nothing_scrolls_sideways_at_360_px(browser: Browser, site_url: str, path: str) -> None:
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(site_url + path)
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", PAGES)
+def test_axe_finds_no_violation(browser: Browser, site_url: str, path: str, scheme: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme=scheme)
+    page = context.new_page()
+    page.goto(site_url + path)
+    if "?q=" in path:
+        page.wait_for_function("document.getElementById('search-status').textContent !== ''")
+    violations = Axe().run(page).response["violations"]
+    context.close()
+    assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations] == []
+
+
+def test_pages_work_without_javascript(browser: Browser, site_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{site_url}search/")
+    assert page.locator("noscript").count() == 1
+    page.click("text=All partners, A to Z")
+    assert page.url == f"{site_url}directory/"
+    page.click("text=Harbour Plumbing & Heating")
+    assert page.locator("h1").inner_text() == "Harbour Plumbing & Heating"
+    context.close()
