@@ -46,7 +46,7 @@ def test_boundary_dates_belong_to_the_later_issue_and_lapsed_partners_are_left_o
         _partner("inside", "2026-10-15"),
         _partner("lapsed", "2026-10-10", review_by="2026-10-20"),  # vetted in the window, lapsed since
     ]
-    partners = publish(profiles, D(2026, 11, 1), "GB")
+    partners = publish(profiles, D(2026, 11, 1))
     found = digest(window, [], partners, 10)
     assert [p.url for p in found.partners] == ["partners/on-end/", "partners/inside/"]
 

@@ -56,7 +56,7 @@ def test_due_soon_lists_published_partners_reviewed_within_30_days() -> None:
 
 
 def test_publish_returns_public_partners_without_private_fields() -> None:
-    [partner] = publish([profile()], D(2026, 6, 1), "GB")
+    [partner] = publish([profile()], D(2026, 6, 1))
     assert not hasattr(partner, "private")
     assert not hasattr(partner.vetting, "notes")
     assert not hasattr(partner, "status")

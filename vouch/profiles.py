@@ -9,24 +9,32 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import multiprocessing
+import os
 import pickle
 import re
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from difflib import get_close_matches
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
 from vouch import messages
 from vouch.model import REGISTRY_KEY_RE, ProfileFile, RegistryEntry, known_keys
+from vouch.phones import Phone, format_phone
 from vouch.problems import Problem, sort_problems
 from vouch.strictyaml import Document, YamlProblem, dotted, load
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 REGISTRY_KEY_PATTERN = re.compile(REGISTRY_KEY_RE)
 REGISTRIES = ("_categories.yaml", "_checks.yaml")
-CACHE_VERSION = 2
+CACHE_VERSION = 3
+PARALLEL_FROM = 500  # files; below this, starting processes costs more than it saves
+T = TypeVar("T")
 KNOWN_KEYS = known_keys()
 
 
@@ -48,6 +56,7 @@ class Profile:
     review_by: dt.date | None  # explicit, or vetted_on + VETTING_VALID_DAYS
     logo_line: int | None = None  # so a missing logo file can be reported after a cache hit
     description_line: int | None = None  # for partner references in the description
+    phone: Phone | None = None  # contact.phone, parsed once here and formatted for display
 
 
 @dataclass(slots=True)
@@ -73,19 +82,17 @@ def load_partners(
     checks, check_keys = _load_registry(partners_dir / "_checks.yaml", problems)
     fingerprint = repr((CACHE_VERSION, options, category_keys, check_keys))
     cache = _read_cache(cache_file, fingerprint)
+    files = [p for p in sorted(partners_dir.glob("*.y*ml")) if not p.name.startswith("_")]
+    contents = {path: path.read_bytes() for path in files}
+    digests = {path: hashlib.sha256(data).hexdigest() for path, data in contents.items()}
+    misses = [path for path in files if cache.get(str(path), ("",))[0] != digests[path]]
+    validate = partial(_validate_file, options=options, categories=category_keys, checks=check_keys)
+    validated = dict(zip(misses, _map(validate, [(p, contents[p]) for p in misses]), strict=True))
     fresh: dict[str, tuple[str, Any]] = {}
     profiles: list[Profile] = []
-    for path in sorted(partners_dir.glob("*.y*ml")):
-        if path.name.startswith("_"):
-            continue
-        data = path.read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
-        hit = cache.get(str(path))
-        if hit is not None and hit[0] == digest:
-            result = hit[1]
-        else:
-            result = _validate_file(path, data, options, category_keys, check_keys)
-        fresh[str(path)] = (digest, result)
+    for path in files:
+        result = validated[path] if path in validated else cache[str(path)][1]
+        fresh[str(path)] = (digests[path], result)
         if isinstance(result, Profile):
             profiles.append(result)
             problems.extend(_check_logo(result, content_dir))
@@ -96,13 +103,22 @@ def load_partners(
     return Loaded(profiles, categories, checks, sort_problems(problems))
 
 
+def _map(function: Callable[[tuple[Path, bytes]], T], jobs: list[tuple[Path, bytes]]) -> list[T]:
+    """Validate on every core when there is enough to do (a cold build of a big network)."""
+    workers = min(os.cpu_count() or 1, 4)
+    if len(jobs) < PARALLEL_FROM or workers < 2:
+        return [function(job) for job in jobs]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        return list(pool.map(function, jobs, chunksize=max(1, len(jobs) // (workers * 8))))
+
+
 def _validate_file(
-    path: Path,
-    data: bytes,
+    job: tuple[Path, bytes],
     options: Options,
     categories: list[str],
     checks: list[str],
 ) -> Profile | list[Problem]:
+    path, data = job
     problems: list[Problem] = []
     if path.suffix != ".yaml":
         problems.append(Problem(path, None, "", "profile files end in .yaml"))
@@ -171,7 +187,9 @@ def _validate_file(
             ]
     logo_line = doc.line_of(("logo", "src")) if profile_file.logo else None
     description_line = doc.line_of(("description",)) if profile_file.description else None
-    return Profile(path.stem, path, profile_file, review_by, logo_line, description_line)
+    contact = profile_file.contact
+    phone = format_phone(contact.phone, options.phone_region) if contact and contact.phone else None
+    return Profile(path.stem, path, profile_file, review_by, logo_line, description_line, phone)
 
 
 def _check_logo(profile: Profile, content_dir: Path) -> list[Problem]:

@@ -9,8 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import phonenumbers
-
+from vouch.phones import Phone
 from vouch.profiles import Profile
 from vouch.slugs import slugify
 
@@ -19,12 +18,6 @@ from vouch.slugs import slugify
 class Area:
     name: str
     slug: str
-
-
-@dataclass(frozen=True, slots=True)
-class Phone:
-    display: str  # national format at home, international abroad
-    uri: str  # tel:+441174960100
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,15 +89,7 @@ class Partner:
     testimonials: tuple[Testimonial, ...]
 
 
-def format_phone(raw: str, region: str) -> Phone:
-    number = phonenumbers.parse(raw, region)
-    home = phonenumbers.region_code_for_number(number) == region
-    fmt = phonenumbers.PhoneNumberFormat.NATIONAL if home else phonenumbers.PhoneNumberFormat.INTERNATIONAL
-    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    return Phone(phonenumbers.format_number(number, fmt), f"tel:{e164}")
-
-
-def to_public(profile: Profile, phone_region: str) -> Partner:
+def to_public(profile: Profile) -> Partner:
     """Copy the public fields of a *published* profile, field by field."""
     f = profile.file
     vet = f.vetting
@@ -116,7 +101,7 @@ def to_public(profile: Profile, phone_region: str) -> Partner:
         a = c.address
         contact = Contact(
             person=c.person,
-            phone=format_phone(c.phone, phone_region) if c.phone else None,
+            phone=profile.phone,
             email=c.email,
             website=c.website,
             social=tuple(c.social),

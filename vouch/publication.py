@@ -32,9 +32,9 @@ def is_published(profile: Profile, on: dt.date) -> bool:
     )
 
 
-def publish(profiles: Iterable[Profile], on: dt.date, phone_region: str) -> list[Partner]:
+def publish(profiles: Iterable[Profile], on: dt.date) -> list[Partner]:
     """The only source of partners for anything that is written out."""
-    return [to_public(p, phone_region) for p in profiles if is_published(p, on)]
+    return [to_public(p) for p in profiles if is_published(p, on)]
 
 
 @dataclass(frozen=True, slots=True)

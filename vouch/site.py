@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from vouch.publication import RosterEntry, publish, roster, today
 from vouch.references import references
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class PublicSite:
     """Everything public the generators need; built only by ``prepare``."""
 
@@ -29,6 +30,11 @@ class PublicSite:
     partners: tuple[Partner, ...]  # published only, A–Z
     categories: dict[str, RegistryEntry]
     checks: dict[str, RegistryEntry]
+
+    @cached_property
+    def names(self) -> dict[str, str]:
+        """slug -> name of every published partner, for partner links."""
+        return {p.slug: p.name for p in self.partners}
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +60,7 @@ def prepare(
     loaded = load_partners(partners_dir, content_dir, options, cache_file)
     on = today(settings["TIMEZONE"])
     problems = list(loaded.problems)
-    partners, withheld = _withhold_by_description(publish(loaded.profiles, on, options.phone_region))
+    partners, withheld = _withhold_by_description(publish(loaded.profiles, on))
     problems += _unknown_description_references(loaded.profiles)
     public = PublicSite(today=on, partners=tuple(sort_az(partners)), categories=loaded.categories, checks=loaded.checks)
     shown = {p.logo.src for p in partners if p.logo}

@@ -18,6 +18,7 @@ from yaml import CSafeLoader
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 Path = tuple[str | int, ...]
+_STR = "tag:yaml.org,2002:str"
 
 
 class YamlProblem(Exception):
@@ -127,6 +128,8 @@ class _Walker:
             return out
         assert isinstance(node, ScalarNode)
         self.doc.raw[path] = node.value
+        if node.tag == _STR:
+            return node.value  # the common case, without PyYAML's per-node bookkeeping
         try:
             return self.loader.construct_object(node)
         except yaml.constructor.ConstructorError as exc:

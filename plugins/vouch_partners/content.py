@@ -21,8 +21,7 @@ def resolve_partner_links(content: Any) -> None:
     site = content.settings.get("VOUCH_SITE")
     if site is None or not getattr(content, "_content", None) or "{partner}" not in content._content:
         return
-    names = {p.slug: p.name for p in site.partners}
-    content._content = link_partners(content._content, root_of(content.save_as), names)
+    content._content = link_partners(content._content, root_of(content.save_as), site.names)
 
 
 def _shown(settings: dict[str, Any]) -> frozenset[str] | None:

@@ -12,14 +12,16 @@ import datetime as dt
 import logging
 import os
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from pelican.generators import Generator
 
-from vouch import directory, feeds, structured
+from vouch import directory, feeds, parallel, structured
 from vouch.markup import ProfileMarkdown
 from vouch.newsletter.email import subscribe_url
 from vouch.outputs import StagedWriter
@@ -35,13 +37,18 @@ log = logging.getLogger(__name__)
 
 @dataclass(slots=True)
 class Page:
-    """One file to write: a template and its context, or ready bytes."""
+    """One file to write: a template and its context, or bytes.
+
+    ``make`` defers the costly part (Markdown, vCards) to the write step,
+    which runs on every core.
+    """
 
     relpath: str
     template: str | None = None
     context: dict[str, Any] = field(default_factory=dict)
     data: bytes | None = None
     lastmod: dt.date | None = None  # for the sitemap; HTML pages only
+    make: Callable[[], dict[str, Any] | bytes] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +80,7 @@ class PartnersGenerator(Generator):
             for problem in report.problems:
                 log.error("vouch: %s", problem)
         self.site = site
-        self.names = {p.slug: p.name for p in site.partners}
+        self.names = site.names
         self.abs_url = self.settings.get("SITEURL", "").rstrip("/")
         self.zone = ZoneInfo(self.vouch["TIMEZONE"])
         self.markdown = ProfileMarkdown()
@@ -156,8 +163,8 @@ class PartnersGenerator(Generator):
                 Page(
                     f"partners/{partner.slug}/index.html",
                     "partner.html",
-                    self._partner_context(partner, category_titles),
                     lastmod=partner.vetting.vetted_on,
+                    make=partial(self._partner_context, partner, category_titles),
                 )
             )
         return pages
@@ -221,7 +228,7 @@ class PartnersGenerator(Generator):
         records = []
         for partner in site.partners:
             url = f"{self.abs_url}/partners/{partner.slug}/"
-            files.append(Page(f"partners/{partner.slug}.vcf", data=vcard(partner, url).encode()))
+            files.append(Page(f"partners/{partner.slug}.vcf", make=partial(_vcard_bytes, partner, url)))
             records.append(structured.partner_record(partner, url))
         files.append(Page("partners.json", data=structured.partners_json(records, site.today).encode()))
         files.extend(self._feeds())
@@ -312,17 +319,28 @@ class PartnersGenerator(Generator):
 
     def generate_output(self, _writer: object) -> None:
         out = StagedWriter(Path(self.output_path), self.settings.get("VOUCH_LIVE_OUTPUT"))
+        everything = [*self.pages, *self.files]
+        parallel.run_split(everything, partial(self._write_all, out), parallel.workers(len(everything)))
+        out.put("sitemap.xml", self._sitemap())
+
+    def _write_all(self, out: StagedWriter, pages: list[Page]) -> None:
         base = dict(self.context)
-        for page in (*self.pages, *self.files):
+        for page in pages:
+            made = page.make() if page.make else None
+            if isinstance(made, bytes):
+                out.put(page.relpath, made)
+                continue
             if page.data is not None:
                 out.put(page.relpath, page.data)
                 continue
             template = self.get_template(page.template.removesuffix(".html"))
-            context = base | page.context
+            context = base | page.context | (made or {})
             context.update(SITEURL=root_of(page.relpath), page_url=url_of(page.relpath), output_file=page.relpath)
             out.put(page.relpath, template.render(context).encode())
-        out.put("sitemap.xml", self._sitemap())
-        log.info("vouch: %d files written, %d unchanged (linked)", out.written, out.linked)
+
+
+def _vcard_bytes(partner: Partner, url: str) -> bytes:
+    return vcard(partner, url).encode()
 
 
 def _newest(partners: Any) -> dt.date | None:

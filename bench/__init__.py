@@ -1,0 +1,1 @@
+"""The benchmark: a synthetic network generator and a runner (``invoke bench``)."""
