@@ -197,3 +197,19 @@ def test_large_directory_splits_by_letter(tmp_path: Path) -> None:
     assert (out / "directory/plumbing/page/3/index.html").exists()
     assert not (out / "directory/plumbing/page/4/index.html").exists()
     assert "firm" not in (out / "directory/index.html").read_text().split("<main")[1].split("By trade")[0]
+
+
+def test_rebuild_after_an_edit_reuses_current_files_and_never_serves_stale_ones(tmp_path: Path) -> None:
+    profiles = {f"p{i}": vetted(f"Firm {i}", description=f"Works with {{partner}}p{(i + 1) % 4}.") for i in range(4)}
+    make_site(tmp_path, profiles, {"content/articles/a.md": "Title: A\nDate: 2026-01-01\nPartners: p1\n\nx\n"})
+    build(tmp_path)
+    before = read_tree(tmp_path / "output")
+    inode = (tmp_path / "output/partners/p3/index.html").stat().st_ino
+    make_site(tmp_path, profiles | {"p1": profiles["p1"] | {"name": "Renamed Firm"}})
+    build(tmp_path)
+    after = read_tree(tmp_path / "output")
+    assert not [rel for rel, data in after.items() if b"Firm 1<" in data or b'Firm 1"' in data]
+    assert b"Renamed Firm" in after["partners/p0/index.html"]  # p0's description links p1 by name
+    assert b"Renamed Firm" in after["articles/a/index.html"]
+    assert after["partners/p2/index.html"] == before["partners/p2/index.html"]
+    assert (tmp_path / "output/partners/p3/index.html").stat().st_ino == inode  # reused, not rewritten

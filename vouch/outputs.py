@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
+
+STALE_TRASH_SECONDS = 120
 
 
 class StagedWriter:
@@ -35,6 +38,22 @@ class StagedWriter:
         target.write_bytes(data)
         self.written += 1
 
+    def reuse(self, relpath: str) -> bool:
+        """Link the live copy of ``relpath`` into staging, if there is one (the render cache said it is current)."""
+        if self.live is None:
+            return False
+        target = self.staging / relpath
+        parent = target.parent
+        if parent not in self._dirs:
+            parent.mkdir(parents=True, exist_ok=True)
+            self._dirs.add(parent)
+        try:
+            os.link(self.live / relpath, target)
+        except FileNotFoundError:
+            return False
+        self.linked += 1
+        return True
+
     def _same_as_live(self, relpath: str, data: bytes) -> bool:
         old = self.live / relpath  # type: ignore[operator]
         try:
@@ -54,20 +73,42 @@ def fresh_staging(live: Path) -> Path:
     staging = staging_path(live)
     if staging.exists():
         shutil.rmtree(staging)
+    sweep_trash(live)
     staging.mkdir(parents=True)
     return staging
 
 
 def swap_in(staging: Path, live: Path) -> None:
-    """Replace ``live`` with ``staging`` by two renames; the old tree is then deleted."""
-    retired = live.with_name(f".{live.name}.old")
-    if retired.exists():
-        shutil.rmtree(retired)
+    """Replace ``live`` with ``staging`` by two renames; the old tree is deleted in the background."""
+    retired = live.with_name(f".{live.name}.trash-{os.getpid()}-{time.monotonic_ns()}")
     if live.exists():
         live.rename(retired)
     staging.rename(live)
     if retired.exists():
-        shutil.rmtree(retired)
+        delete_in_background(retired)
+
+
+def delete_in_background(path: Path) -> None:
+    """Unlinking tens of thousands of files takes seconds the editor need not wait for."""
+    if not hasattr(os, "fork"):
+        shutil.rmtree(path, ignore_errors=True)
+        return
+    pid = os.fork()
+    if pid == 0:  # double fork: the grandchild is adopted by init, so nobody waits for it
+        try:
+            os.setsid()
+            if os.fork() == 0:
+                shutil.rmtree(path, ignore_errors=True)
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+
+
+def sweep_trash(live: Path) -> None:
+    """Remove what an earlier background deletion left (it may have been interrupted)."""
+    for old in live.parent.glob(f".{live.name}.trash-*"):
+        if time.time() - old.stat().st_ctime > STALE_TRASH_SECONDS:  # younger ones are still being deleted
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def discard(staging: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections.abc import Iterator
@@ -90,6 +91,11 @@ def build(
         settings = load_settings(root, settings_file, overrides)
         site, report = validate(root, settings)
     staging, mail_staging = fresh_staging(output), fresh_staging(mail)
+    # The render cache describes the live output/: it moves with it, or not at all.
+    cache_dir = root / ".cache" / "vouch"
+    render_keys = cache_dir / f"render-{hashlib.sha256(str(output).encode()).hexdigest()[:12]}.pickle"
+    next_keys = render_keys.with_suffix(".next")
+    next_keys.unlink(missing_ok=True)
     try:
         with timings.stage("newsletter"):
             newsletter = prepare_newsletter(site, report, settings)
@@ -97,13 +103,15 @@ def build(
             shown = {i.slug for i in report.content.shown if i.kind == "newsletter"}
             archive = newsletter.archive(shown)
         with timings.stage("pages"):
-            _run_pelican(settings, site, report, archive, staging, output)
+            _run_pelican(settings, site, report, archive, staging, output, (render_keys, next_keys))
         with timings.stage("search index"):
             index_site(staging)
         files = sum(1 for p in staging.rglob("*") if p.is_file())
         with timings.stage("swap"):
             swap_in(staging, output)
             swap_in(mail_staging, mail)
+            if next_keys.exists():
+                next_keys.replace(render_keys)
     except BaseException:
         discard(staging)
         discard(mail_staging)
@@ -112,7 +120,13 @@ def build(
 
 
 def _run_pelican(
-    settings: dict[str, Any], site: PublicSite, report: EditorReport, archive: list, staging: Path, live: Path
+    settings: dict[str, Any],
+    site: PublicSite,
+    report: EditorReport,
+    archive: list,
+    staging: Path,
+    live: Path,
+    render_keys: tuple[Path, Path],
 ) -> None:
     from pelican import Pelican
     from pelican.log import FatalLogger, console
@@ -125,6 +139,8 @@ def _run_pelican(
         "VOUCH_WITHHELD_FILES": report.withheld_files,
         "VOUCH_ITEMS": tuple(report.content.shown),
         "VOUCH_ARCHIVE": tuple(archive),
+        "VOUCH_RENDER_CACHE": render_keys[0] if live.exists() else None,
+        "VOUCH_RENDER_CACHE_NEXT": render_keys[1],
     }
     # Pelican logs a broken article or template and carries on; a Vouch build stops.
     previous, FatalLogger.fatal_lvl = FatalLogger.fatal_lvl, logging.ERROR

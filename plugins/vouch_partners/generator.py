@@ -21,12 +21,12 @@ from zoneinfo import ZoneInfo
 
 from pelican.generators import Generator
 
-from vouch import directory, feeds, parallel, structured
+from vouch import directory, feeds, parallel, render_cache, structured
 from vouch.markup import ProfileMarkdown
 from vouch.newsletter.email import subscribe_url
 from vouch.outputs import StagedWriter
 from vouch.public import Partner
-from vouch.references import link_partners
+from vouch.references import link_partners, references
 from vouch.settings import vouch_settings
 from vouch.site import PublicSite, prepare
 from vouch.sitemap import sitemap
@@ -49,6 +49,7 @@ class Page:
     data: bytes | None = None
     lastmod: dt.date | None = None  # for the sitemap; HTML pages only
     make: Callable[[], dict[str, Any] | bytes] | None = None
+    inputs: Any = None  # what the file is made of, besides the shared fingerprint; None: always render
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,12 +160,19 @@ class PartnersGenerator(Generator):
         pages.extend(self._newsletter_archive())
         category_titles = {g.slug: g.title for g in self.categories}
         for partner in site.partners:
+            args = (
+                partner,
+                category_titles.get(partner.category, partner.category),
+                tuple(self.mentions.get(partner.slug, ())),
+                tuple((slug, self.names.get(slug)) for slug in _linked(partner)),
+            )
             pages.append(
                 Page(
                     f"partners/{partner.slug}/index.html",
                     "partner.html",
                     lastmod=partner.vetting.vetted_on,
-                    make=partial(self._partner_context, partner, category_titles),
+                    make=partial(self._partner_context, *args),
+                    inputs=args,
                 )
             )
         return pages
@@ -177,6 +185,7 @@ class PartnersGenerator(Generator):
                 "listing.html",
                 {"group": group, "kind": kind, "partners": chunk, "pagination": _pagination(base, number, len(chunks))},
                 lastmod=_newest(chunk),
+                inputs=True,  # the context is plain data: it is the key
             )
             for number, chunk in enumerate(chunks, start=1)
         ]
@@ -204,14 +213,17 @@ class PartnersGenerator(Generator):
             )  # fmt: skip
         return pages
 
-    def _partner_context(self, partner: Partner, category_titles: dict[str, str]) -> dict[str, Any]:
+    def _partner_context(
+        self, partner: Partner, category_title: str, featured_in: tuple[Mention, ...], _linked_names: tuple
+    ) -> dict[str, Any]:
+        """Everything a profile page shows comes from these arguments (they are its render-cache key)."""
         url = f"{self.abs_url}/partners/{partner.slug}/"
         logo_url = f"{self.abs_url}/{partner.logo.src}" if partner.logo else None
         return {
             "partner": partner,
-            "category_title": category_titles.get(partner.category, partner.category),
+            "category_title": category_title,
             "description_html": self._description(partner),
-            "featured_in": self.mentions.get(partner.slug, []),
+            "featured_in": featured_in,
             "og_image": logo_url,
             "jsonld": structured.script_json(structured.local_business(partner, url, logo_url)),
         }
@@ -228,7 +240,9 @@ class PartnersGenerator(Generator):
         records = []
         for partner in site.partners:
             url = f"{self.abs_url}/partners/{partner.slug}/"
-            files.append(Page(f"partners/{partner.slug}.vcf", make=partial(_vcard_bytes, partner, url)))
+            files.append(
+                Page(f"partners/{partner.slug}.vcf", make=partial(_vcard_bytes, partner, url), inputs=(partner, url))
+            )
             records.append(structured.partner_record(partner, url))
         files.append(Page("partners.json", data=structured.partners_json(records, site.today).encode()))
         files.extend(self._feeds())
@@ -320,12 +334,44 @@ class PartnersGenerator(Generator):
     def generate_output(self, _writer: object) -> None:
         out = StagedWriter(Path(self.output_path), self.settings.get("VOUCH_LIVE_OUTPUT"))
         everything = [*self.pages, *self.files]
-        parallel.run_split(everything, partial(self._write_all, out), parallel.workers(len(everything)))
+        shared = self._shared_fingerprint()
+        previous = render_cache.load(self.settings.get("VOUCH_RENDER_CACHE"))
+        results = parallel.run_split(everything, partial(self._write_all, out, shared, previous),
+                                     parallel.workers(len(everything)))  # fmt: skip
         out.put("sitemap.xml", self._sitemap())
+        keys = {relpath: key for part in results for relpath, key in part[0].items()}
+        render_cache.save(self.settings.get("VOUCH_RENDER_CACHE_NEXT"), keys)
+        log.info(
+            "vouch: %d files rendered, %d current files reused", sum(p[1] for p in results), sum(p[2] for p in results)
+        )
 
-    def _write_all(self, out: StagedWriter, pages: list[Page]) -> None:
+    def _shared_fingerprint(self) -> str:
+        """What every page depends on: theme, code, settings, registries, menu."""
+        folders = [Path(self.theme), *map(Path, self.settings["THEME_TEMPLATES_OVERRIDES"])]
+        code = [Path(__file__).resolve().parent, Path(directory.__file__).parent]
+        files = [p for folder in folders for p in folder.rglob("*") if p.is_file()]
+        files += [p for folder in code for p in folder.rglob("*.py")]
+        menu = [(p.title, p.url) for p in self.context.get("pages", [])]
+        settings = {k: v for k, v in self.context.items() if k.isupper() and isinstance(v, str | int | float | bool)}
+        return render_cache.fingerprint(settings, menu, self.site.categories, self.site.checks, files=files)
+
+    def _write_all(
+        self, out: StagedWriter, shared: str, previous: dict[str, str], pages: list[Page]
+    ) -> tuple[dict[str, str], int, int]:
+        """Render (or reuse) ``pages``; returns the keys of the files written, and the counts."""
         base = dict(self.context)
+        keys: dict[str, str] = {}
+        rendered = reused = 0
         for page in pages:
+            key = None
+            if page.inputs is not None:
+                inputs = page.context if page.inputs is True else page.inputs
+                key = render_cache.key(shared, page.relpath, page.template, inputs)
+                keys[page.relpath] = key
+                if previous.get(page.relpath) == key and out.reuse(page.relpath):
+                    reused += 1
+                    continue
+            rendered += 1
             made = page.make() if page.make else None
             if isinstance(made, bytes):
                 out.put(page.relpath, made)
@@ -337,6 +383,12 @@ class PartnersGenerator(Generator):
             context = base | page.context | (made or {})
             context.update(SITEURL=root_of(page.relpath), page_url=url_of(page.relpath), output_file=page.relpath)
             out.put(page.relpath, template.render(context).encode())
+        return keys, rendered, reused
+
+
+def _linked(partner: Partner) -> list[str]:
+    """Partners named in the description: their names appear on this page."""
+    return [r.slug for r in references(partner.description or "")]
 
 
 def _vcard_bytes(partner: Partner, url: str) -> bytes:
