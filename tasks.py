@@ -235,3 +235,20 @@ def newsletter(c):
         suffix += 1
     target.write_text(draft_text(date, found, settings["SITEURL"]), encoding="utf-8")
     print(f"created {target.relative_to(ROOT)} (draft, dated {date}); preview after `invoke build` in mail/")
+
+
+@task(
+    help={
+        "partners": "partners in the synthetic network (default 10000)",
+        "articles": "articles (default 1000; scaled with --sizes)",
+        "issues": "newsletter issues (default 24)",
+        "sizes": "comma list of network sizes for the scaling curve, e.g. 1000,5000,10000",
+        "json": "where to write the results (default bench/results/latest.json)",
+    }
+)
+def bench(c, partners=10000, articles=1000, issues=24, sizes="", json="bench/results/latest.json"):
+    """Benchmark our build beside a plain Pelican build of the same pages."""
+    from bench.run import main
+
+    chosen = [int(s) for s in sizes.split(",") if s.strip()] or [int(partners)]
+    main(chosen, int(articles), int(issues), ROOT / json if json else None)

@@ -32,7 +32,7 @@ from vouch.strictyaml import Document, YamlProblem, dotted, load
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 REGISTRY_KEY_PATTERN = re.compile(REGISTRY_KEY_RE)
 REGISTRIES = ("_categories.yaml", "_checks.yaml")
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 PARALLEL_FROM = 500  # files; below this, starting processes costs more than it saves
 T = TypeVar("T")
 KNOWN_KEYS = known_keys()
@@ -57,6 +57,7 @@ class Profile:
     logo_line: int | None = None  # so a missing logo file can be reported after a cache hit
     description_line: int | None = None  # for partner references in the description
     phone: Phone | None = None  # contact.phone, parsed once here and formatted for display
+    digest: str = ""  # of the file's bytes: what the public partner is made of, for the render cache
 
 
 @dataclass(slots=True)
@@ -189,7 +190,8 @@ def _validate_file(
     description_line = doc.line_of(("description",)) if profile_file.description else None
     contact = profile_file.contact
     phone = format_phone(contact.phone, options.phone_region) if contact and contact.phone else None
-    return Profile(path.stem, path, profile_file, review_by, logo_line, description_line, phone)
+    digest = hashlib.sha256(data).hexdigest()
+    return Profile(path.stem, path, profile_file, review_by, logo_line, description_line, phone, digest)
 
 
 def _check_logo(profile: Profile, content_dir: Path) -> list[Problem]:

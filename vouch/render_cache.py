@@ -19,7 +19,7 @@ VERSION = 1
 
 def fingerprint(*parts: Any, files: Iterable[Path] = ()) -> str:
     """A hash of ``parts`` (picklable values) and of the bytes of ``files``."""
-    digest = hashlib.sha256(pickle.dumps((VERSION, parts), protocol=5))
+    digest = hashlib.sha256(repr((VERSION, parts)).encode())
     for path in sorted(files):
         digest.update(str(path).encode())
         digest.update(path.read_bytes())
@@ -27,7 +27,11 @@ def fingerprint(*parts: Any, files: Iterable[Path] = ()) -> str:
 
 
 def key(shared: str, *inputs: Any) -> str:
-    return hashlib.sha256(shared.encode() + pickle.dumps(inputs, protocol=5)).hexdigest()
+    """Inputs are frozen dataclasses, tuples, strings and dates: their repr is canonical.
+
+    (pickle is not: its bytes depend on which equal objects happen to be identical.)
+    """
+    return hashlib.sha256(f"{shared}\n{inputs!r}".encode()).hexdigest()
 
 
 def load(path: Path | None) -> dict[str, str]:

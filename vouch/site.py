@@ -30,6 +30,7 @@ class PublicSite:
     partners: tuple[Partner, ...]  # published only, A–Z
     categories: dict[str, RegistryEntry]
     checks: dict[str, RegistryEntry]
+    digests: dict[str, str] = field(default_factory=dict)  # slug -> hash of its profile file (render cache)
 
     @cached_property
     def names(self) -> dict[str, str]:
@@ -62,7 +63,14 @@ def prepare(
     problems = list(loaded.problems)
     partners, withheld = _withhold_by_description(publish(loaded.profiles, on))
     problems += _unknown_description_references(loaded.profiles)
-    public = PublicSite(today=on, partners=tuple(sort_az(partners)), categories=loaded.categories, checks=loaded.checks)
+    digests = {p.slug: p.digest for p in loaded.profiles}
+    public = PublicSite(
+        today=on,
+        partners=tuple(sort_az(partners)),
+        categories=loaded.categories,
+        checks=loaded.checks,
+        digests={p.slug: digests[p.slug] for p in partners},
+    )
     shown = {p.logo.src for p in partners if p.logo}
     hidden = {p.file.logo.src for p in loaded.profiles if p.file.logo} - shown
     report = EditorReport(on, sort_problems(problems), roster(loaded.profiles, on), frozenset(hidden))

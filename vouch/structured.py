@@ -98,12 +98,8 @@ def partner_record(partner: Partner, url: str) -> dict[str, Any]:
 
 
 def partners_json(records: list[dict[str, Any]], generated: dt.date) -> str:
-    return (
-        json.dumps(
-            {"generated": generated.isoformat(), "partners": records}, ensure_ascii=False, indent=1, sort_keys=False
-        )
-        + "\n"
-    )
+    # Compact: json's C encoder only runs without indent (ten times faster on a big network).
+    return json.dumps({"generated": generated.isoformat(), "partners": records}, ensure_ascii=False) + "\n"
 
 
 def article_data(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -106,7 +107,7 @@ def build(
             _run_pelican(settings, site, report, archive, staging, output, (render_keys, next_keys))
         with timings.stage("search index"):
             index_site(staging)
-        files = sum(1 for p in staging.rglob("*") if p.is_file())
+        files = sum(len(names) for _, _, names in os.walk(staging))
         with timings.stage("swap"):
             swap_in(staging, output)
             swap_in(mail_staging, mail)

@@ -64,8 +64,13 @@ FIXED: dict[str, Any] = {
     "DRAFT_PAGE_LANG_SAVE_AS": "",
     "OUTPUT_SOURCES": False,
     "TEMPLATE_PAGES": {},
-    "LOAD_CONTENT_CACHE": False,
-    "CACHE_CONTENT": False,
+    # Pelican caches what its readers return (the Markdown, parsed); Content objects, and so
+    # our partner links and withholding, are made anew on every build.
+    "CACHE_CONTENT": True,
+    "LOAD_CONTENT_CACHE": True,
+    "CONTENT_CACHING_LAYER": "reader",
+    "CHECK_MODIFIED_METHOD": "md5",
+    "GZIP_CACHE": False,  # compressing the cache took longer than the Markdown it saves
 }
 
 _PATH_KEYS = ("PATH", "THEME", "CACHE_PATH")

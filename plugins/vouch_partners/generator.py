@@ -161,7 +161,6 @@ class PartnersGenerator(Generator):
         category_titles = {g.slug: g.title for g in self.categories}
         for partner in site.partners:
             args = (
-                partner,
                 category_titles.get(partner.category, partner.category),
                 tuple(self.mentions.get(partner.slug, ())),
                 tuple((slug, self.names.get(slug)) for slug in _linked(partner)),
@@ -171,8 +170,8 @@ class PartnersGenerator(Generator):
                     f"partners/{partner.slug}/index.html",
                     "partner.html",
                     lastmod=partner.vetting.vetted_on,
-                    make=partial(self._partner_context, *args),
-                    inputs=args,
+                    make=partial(self._partner_context, partner, *args),
+                    inputs=(self._digest(partner), *args),
                 )
             )
         return pages
@@ -185,7 +184,16 @@ class PartnersGenerator(Generator):
                 "listing.html",
                 {"group": group, "kind": kind, "partners": chunk, "pagination": _pagination(base, number, len(chunks))},
                 lastmod=_newest(chunk),
-                inputs=True,  # the context is plain data: it is the key
+                inputs=(
+                    kind,
+                    group.slug,
+                    group.title,
+                    group.description,
+                    group.count,
+                    number,
+                    len(chunks),
+                    tuple(self._digest(p) for p in chunk),
+                ),
             )
             for number, chunk in enumerate(chunks, start=1)
         ]
@@ -212,6 +220,10 @@ class PartnersGenerator(Generator):
                      lastmod=issue.date)
             )  # fmt: skip
         return pages
+
+    def _digest(self, partner: Partner) -> str:
+        """Stands for the whole partner in render-cache keys (the hash of its profile file)."""
+        return self.site.digests.get(partner.slug) or render_cache.key("", partner)
 
     def _partner_context(
         self, partner: Partner, category_title: str, featured_in: tuple[Mention, ...], _linked_names: tuple
@@ -241,7 +253,11 @@ class PartnersGenerator(Generator):
         for partner in site.partners:
             url = f"{self.abs_url}/partners/{partner.slug}/"
             files.append(
-                Page(f"partners/{partner.slug}.vcf", make=partial(_vcard_bytes, partner, url), inputs=(partner, url))
+                Page(
+                    f"partners/{partner.slug}.vcf",
+                    make=partial(_vcard_bytes, partner, url),
+                    inputs=(self._digest(partner), url),
+                )
             )
             records.append(structured.partner_record(partner, url))
         files.append(Page("partners.json", data=structured.partners_json(records, site.today).encode()))
@@ -365,8 +381,7 @@ class PartnersGenerator(Generator):
         for page in pages:
             key = None
             if page.inputs is not None:
-                inputs = page.context if page.inputs is True else page.inputs
-                key = render_cache.key(shared, page.relpath, page.template, inputs)
+                key = render_cache.key(shared, page.relpath, page.template, page.inputs)
                 keys[page.relpath] = key
                 if previous.get(page.relpath) == key and out.reuse(page.relpath):
                     reused += 1

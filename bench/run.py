@@ -1,0 +1,148 @@
+"""``invoke bench``: our build beside a plain Pelican build of the same pages, in one run.
+
+Every build runs in a fresh process on a fresh folder; wall time, CPU time
+and peak memory come from the operating system (wait4), not from the build.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench.generate import generate
+from bench.plain import plain_site
+
+EPOCH = "1795608000"  # the synthetic network's "today": 2026-11-25
+
+
+@dataclass
+class Run:
+    wall: float
+    cpu: float
+    max_rss_mb: float
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+def timed(command: list[str], cwd: Path) -> Run:
+    """Run ``command`` and read its own resource usage (children included) from wait4."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+    start = time.perf_counter()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        child = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=err)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - start
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(), err.read().decode()
+    if child.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed:\n{stderr[-3000:]}")
+    lines = [line for line in stdout.splitlines() if line.startswith("{")]
+    detail = json.loads(lines[-1]) if lines else {}
+    rss_kb = max(usage.ru_maxrss, detail.get("children_max_rss_kb", 0))
+    return Run(wall, usage.ru_utime + usage.ru_stime, rss_kb / 1024, detail)
+
+
+def bench_size(partners: int, articles: int, issues: int, work: Path) -> dict[str, Any]:
+    network = generate(work / "network", partners, articles, issues)
+    plain_root = work / "plain"
+    plain_pages = plain_site(network, plain_root)
+    plain = timed(
+        [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", "output", "-q"], plain_root
+    )
+    plain_html = sum(1 for _ in (plain_root / "output").rglob("*.html"))
+    plain_files = [p for p in (plain_root / "output").rglob("*") if p.is_file()]
+    ours = timed([sys.executable, "-m", "bench.child", str(network)], Path(__file__).resolve().parent.parent)
+    edited = network / "partners" / "partner-00001.yaml"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("summary: ", "summary: Edited. ", 1), encoding="utf-8")
+    rebuild = timed([sys.executable, "-m", "bench.child", str(network)], Path(__file__).resolve().parent.parent)
+    search = rebuild.detail["stages"].get("search index", 0.0)
+    return {
+        "partners": partners,
+        "articles": articles,
+        "issues": issues,
+        "markdown_pages": plain_pages,
+        "plain": {
+            **asdict(plain),
+            "html_pages": plain_html,
+            "files": len(plain_files),
+            "bytes": sum(p.stat().st_size for p in plain_files),
+        },
+        "ours": asdict(ours),
+        "rebuild": asdict(rebuild),
+        "ratio": ours.wall / plain.wall,
+        "rebuild_ratio_without_search": (rebuild.wall - search) / ours.wall,
+        "ms_per_input_page": 1000 * ours.wall / (partners + articles + issues),
+    }
+
+
+def table(results: list[dict[str, Any]]) -> str:
+    rows = [
+        ("partners", "articles", "plain s", "ours s", "ratio", "ours CPU s", "ours RSS MB", "plain RSS MB",
+         "ours pages/s", "plain pages/s", "rebuild s", "of which search s", "rebuild/full*", "ms/page",
+         "largest HTML KB"),
+    ]  # fmt: skip
+    for r in results:
+        ours, plain, rebuild = r["ours"], r["plain"], r["rebuild"]
+        rows.append(
+            (
+                str(r["partners"]),
+                str(r["articles"]),
+                f"{plain['wall']:.1f}",
+                f"{ours['wall']:.1f}",
+                f"{r['ratio']:.2f}",
+                f"{ours['cpu']:.1f}",
+                f"{ours['max_rss_mb']:.0f}",
+                f"{plain['max_rss_mb']:.0f}",
+                f"{ours['detail']['html_pages'] / ours['wall']:.0f}",
+                f"{plain['html_pages'] / plain['wall']:.0f}",
+                f"{rebuild['wall']:.1f}",
+                f"{rebuild['detail']['stages'].get('search index', 0):.1f}",
+                f"{r['rebuild_ratio_without_search']:.2f}",
+                f"{r['ms_per_input_page']:.2f}",
+                f"{ours['detail']['largest_html'] / 1024:.0f}",
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines) + "\n* rebuild after editing one profile, search re-index excluded, over our full build"
+
+
+def stages(results: list[dict[str, Any]]) -> str:
+    lines = []
+    for r in results:
+        full = ", ".join(f"{k} {v:.1f} s" for k, v in r["ours"]["detail"]["stages"].items())
+        again = ", ".join(f"{k} {v:.1f} s" for k, v in r["rebuild"]["detail"]["stages"].items())
+        lines.append(
+            f"{r['partners']} partners: full build: {full}\n{' ' * len(str(r['partners']))}           rebuild: {again}"
+        )
+    return "\n".join(lines)
+
+
+def main(sizes: list[int], articles: int, issues: int, json_path: Path | None, keep: bool = False) -> list[dict]:
+    results = []
+    for size in sizes:
+        work = Path(tempfile.mkdtemp(prefix=f"vouch-bench-{size}-"))
+        try:
+            scaled_articles = max(1, articles * size // max(sizes)) if len(sizes) > 1 else articles
+            print(f"bench: {size} partners, {scaled_articles} articles, {issues} issues ...", flush=True)
+            results.append(bench_size(size, scaled_articles, issues, work))
+        finally:
+            if not keep:
+                shutil.rmtree(work, ignore_errors=True)
+    print(table(results))
+    print(stages(results))
+    if json_path:
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        json_path.write_text(json.dumps(results, indent=2) + "\n")
+        print(f"results written to {json_path}")
+    return results
