@@ -20,14 +20,23 @@ def _fail_with(problems: list, consequence: str) -> None:
     raise Exit(f"vouch: {len(problems)} {noun}{consequence}", code=1)
 
 
-@task(help={"output": "folder to build into (default: output/)"})
-def build(c, output=""):
+def _verbosity(verbose: bool) -> None:
+    import logging
+
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(message)s")
+
+
+@task(help={"output": "folder to build into (default: output/)", "verbose": "say more (withheld items, counts)"})
+def build(c, output="", verbose=False):
     """Validate everything, then build the site into output/ (atomically)."""
+    _verbosity(verbose)
     from vouch.problems import ValidationFailed
     from vouch_site.build import build as run_build
+    from vouch_site.progress import build_progress
 
     try:
-        result = run_build(ROOT, Path(output) if output else None)
+        with build_progress() as progress:
+            result = run_build(ROOT, Path(output) if output else None, progress=progress)
     except ValidationFailed as failed:
         _fail_with(failed.problems, "; nothing was written, output/ is unchanged")
     print(result.summary())
@@ -252,3 +261,11 @@ def bench(c, partners=10000, articles=1000, issues=24, sizes="", json="bench/res
 
     chosen = [int(s) for s in sizes.split(",") if s.strip()] or [int(partners)]
     main(chosen, int(articles), int(issues), ROOT / json if json else None)
+
+
+@task(help={"port": "port on localhost (default 8000)", "host": "address to listen on (default 127.0.0.1)"})
+def serve(c, port=8000, host="127.0.0.1"):
+    """Build and serve a preview on localhost; rebuild and reload the browser on every change."""
+    from vouch_site.serve import serve as run_serve
+
+    run_serve(ROOT, host, int(port))

@@ -6,9 +6,10 @@ import hashlib
 import logging
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -18,17 +19,20 @@ from vouch.problems import ValidationFailed, sort_problems
 from vouch.site import EditorReport, PublicSite, prepare
 from vouch_site.config import load_settings
 from vouch_site.mailout import Newsletter, prepare_newsletter, write_previews
-from vouch_site.search import index_site
+from vouch_site.search import index_site, keep_search_index
 
 log = logging.getLogger("vouch")
 
 
 @dataclass(slots=True)
 class Timings:
+    progress: Callable[[str, int, int], None] | None = None
     stages: list[tuple[str, float]] = field(default_factory=list)
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
+        if self.progress:
+            self.progress(name, 0, 0)
         start = time.perf_counter()
         yield
         self.stages.append((name, time.perf_counter() - start))
@@ -49,6 +53,9 @@ class BuildResult:
             f"{len(self.site.partners)} of {len(self.report.roster)} partners published",
         ]
         lines += [f"{name}: {seconds:.1f} s" for name, seconds in self.timings.stages]
+        withheld = len(self.report.content.withheld) + len(self.report.withheld_partners)
+        if withheld:
+            lines.append(f"withheld: {withheld} item(s) name an unpublished partner (invoke check lists them)")
         for view in self.newsletter.views:
             for finding in self.newsletter.findings[view.slug]:
                 if not (view.status == "draft" and finding.check == "status"):
@@ -72,7 +79,7 @@ def check(root: Path, settings: dict[str, Any]) -> tuple[PublicSite, EditorRepor
     items, problems = load_items(content, settings["TIMEZONE"], known)
     selection = select(items, site.today, {p.slug for p in site.partners})
     for path, slugs in selection.withheld.items():
-        log.warning("vouch: withheld %s: it names unpublished %s", path, ", ".join(slugs))
+        log.info("vouch: withheld %s: it names unpublished %s", path, ", ".join(slugs))
     report = replace(report, problems=sort_problems(report.problems + problems), content=selection)
     return site, report
 
@@ -82,12 +89,19 @@ def build(
     output: Path | None = None,
     overrides: dict[str, Any] | None = None,
     settings_file: str = "pelicanconf.py",
+    search: bool = True,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> BuildResult:
-    """Build the site in ``root`` into ``output`` (default ``root/output``), atomically."""
+    """Build the site in ``root`` into ``output`` (default ``root/output``), atomically.
+
+    ``search=False`` (for ``invoke serve``) keeps the previous search index, so the edited page
+    is served at once; ``reindex`` then refreshes the search. ``progress(stage, done, total)``
+    is told how the build advances.
+    """
     root = root.resolve()
     output = (output or root / "output").resolve()
     mail = output.with_name("mail")
-    timings = Timings()
+    timings = Timings(progress)
     with timings.stage("validate"):
         settings = load_settings(root, settings_file, overrides)
         site, report = validate(root, settings)
@@ -104,9 +118,13 @@ def build(
             shown = {i.slug for i in report.content.shown if i.kind == "newsletter"}
             archive = newsletter.archive(shown)
         with timings.stage("pages"):
+            settings["VOUCH_PROGRESS"] = partial(progress, "pages") if progress else None
             _run_pelican(settings, site, report, archive, staging, output, (render_keys, next_keys))
-        with timings.stage("search index"):
-            index_site(staging)
+        if search:
+            with timings.stage("search index"):
+                index_site(staging)
+        else:
+            keep_search_index(output, staging)
         files = sum(len(names) for _, _, names in os.walk(staging))
         with timings.stage("swap"):
             swap_in(staging, output)

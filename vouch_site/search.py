@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -23,3 +25,41 @@ def index_site(site: Path) -> None:
         raise SearchIndexFailed(
             f"pagefind failed ({result.returncode}): {result.stderr.strip() or result.stdout.strip()}"
         )
+
+
+def keep_search_index(live: Path, staging: Path) -> None:
+    """Link the live site's index into a staging site built without one (``invoke serve``)."""
+    index = live / "pagefind"
+    if not index.is_dir():
+        return
+    for path in index.rglob("*"):
+        target = staging / path.relative_to(live)
+        if path.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(path, target)
+
+
+def reindex(site: Path) -> None:
+    """Rebuild ``site/pagefind`` beside the live site, then swap it in with two renames."""
+    fresh = site.parent / f".{site.name}.pagefind-new"
+    if fresh.exists():
+        shutil.rmtree(fresh)
+    result = subprocess.run(
+        [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(fresh), "--silent"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise SearchIndexFailed(f"pagefind failed ({result.returncode}): {result.stderr.strip()}")
+    old = site.parent / f".{site.name}.pagefind-old"
+    if old.exists():
+        shutil.rmtree(old)
+    current = site / "pagefind"
+    if current.exists():
+        current.rename(old)
+    fresh.rename(current)
+    shutil.rmtree(old, ignore_errors=True)

@@ -352,8 +352,9 @@ class PartnersGenerator(Generator):
         everything = [*self.pages, *self.files]
         shared = self._shared_fingerprint()
         previous = render_cache.load(self.settings.get("VOUCH_RENDER_CACHE"))
-        results = parallel.run_split(everything, partial(self._write_all, out, shared, previous),
-                                     parallel.workers(len(everything)))  # fmt: skip
+        workers = parallel.workers(len(everything))
+        progress = _Progress(self.settings.get("VOUCH_PROGRESS"), len(everything), workers)
+        results = parallel.run_split(everything, partial(self._write_all, out, shared, previous, progress), workers)
         out.put("sitemap.xml", self._sitemap())
         keys = {relpath: key for part in results for relpath, key in part[0].items()}
         render_cache.save(self.settings.get("VOUCH_RENDER_CACHE_NEXT"), keys)
@@ -372,13 +373,14 @@ class PartnersGenerator(Generator):
         return render_cache.fingerprint(settings, menu, self.site.categories, self.site.checks, files=files)
 
     def _write_all(
-        self, out: StagedWriter, shared: str, previous: dict[str, str], pages: list[Page]
+        self, out: StagedWriter, shared: str, previous: dict[str, str], progress: _Progress, pages: list[Page]
     ) -> tuple[dict[str, str], int, int]:
         """Render (or reuse) ``pages``; returns the keys of the files written, and the counts."""
         base = dict(self.context)
         keys: dict[str, str] = {}
         rendered = reused = 0
-        for page in pages:
+        for done, page in enumerate(pages):
+            progress(done)
             key = None
             if page.inputs is not None:
                 key = render_cache.key(shared, page.relpath, page.template, page.inputs)
@@ -399,6 +401,17 @@ class PartnersGenerator(Generator):
             context.update(SITEURL=root_of(page.relpath), page_url=url_of(page.relpath), output_file=page.relpath)
             out.put(page.relpath, template.render(context).encode())
         return keys, rendered, reused
+
+
+class _Progress:
+    """Reports how far the pages are, from the parent process only (children share its slice sizes)."""
+
+    def __init__(self, report: Callable[[int, int], None] | None, total: int, workers: int) -> None:
+        self.report, self.total, self.workers, self.parent = report, total, workers, os.getpid()
+
+    def __call__(self, done: int) -> None:
+        if self.report and done % 250 == 0 and os.getpid() == self.parent:
+            self.report(min(self.total, done * self.workers), self.total)
 
 
 def _linked(partner: Partner) -> list[str]:

@@ -1,0 +1,112 @@
+"""``invoke serve`` as the editor runs it: a subprocess, real files edited, pages fetched."""
+
+from __future__ import annotations
+
+import os
+import queue
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.sitekit import DEMO_EPOCH, REPO, make_site, vetted
+from tests.smtpd import free_port
+
+
+class Server:
+    def __init__(self, project: Path) -> None:
+        self.port = free_port()
+        env = {**os.environ, "SOURCE_DATE_EPOCH": DEMO_EPOCH, "PYTHONUNBUFFERED": "1"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "invoke", "serve", "--port", str(self.port)],
+            cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )  # fmt: skip
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.put(line.rstrip("\n"))
+
+    def wait_for(self, text: str, timeout: float = 30) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=0.1)
+            except queue.Empty:
+                continue
+            if text in line:
+                return line
+        raise AssertionError(f"serve never printed {text!r}")
+
+    def get(self, path: str) -> str:
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/{path}", timeout=5) as response:
+            return response.read().decode()
+
+    def wait_until(self, path: str, text: str, timeout: float = 20) -> float:
+        started = time.monotonic()
+        while time.monotonic() - started < timeout:
+            if text in self.get(path):
+                return time.monotonic() - started
+            time.sleep(0.05)
+        raise AssertionError(f"{path} never showed {text!r}")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[Server, Path]]:
+    shutil.copy(REPO / "tasks.py", tmp_path / "tasks.py")
+    make_site(tmp_path, {"harbour": vetted("Harbour Plumbing", summary="Boilers and bathrooms.")})
+    running = Server(tmp_path)
+    try:
+        running.wait_for("serve: http://")
+        yield running, tmp_path
+    finally:
+        running.stop()
+
+
+def test_edits_are_served_errors_keep_the_last_good_site_and_fixes_recover(server: tuple[Server, Path]) -> None:
+    running, project = server
+    page = "partners/harbour/"
+    assert "Boilers and bathrooms." in running.get(page)
+    profile = project / "partners/harbour.yaml"
+    good = profile.read_text()
+
+    profile.write_text(good.replace("Boilers and bathrooms.", "Heat pumps too."))
+    seconds = running.wait_until(page, "Heat pumps too.")
+    print(f"edit visible after {seconds:.2f} s")
+    assert seconds < 2
+    running.wait_for("serve: search refreshed")
+
+    profile.write_text(good.replace("status: vetted", "status: yes"))
+    error = running.wait_for("status: expected one of")
+    assert "partners/harbour.yaml:2" in error
+    running.wait_for("still serving the last good build")
+    assert "Heat pumps too." in running.get(page)
+
+    profile.write_text(good.replace("Boilers and bathrooms.", "Fixed and back."))
+    running.wait_until(page, "Fixed and back.")
+
+
+def test_the_reload_script_is_served_but_never_written(server: tuple[Server, Path]) -> None:
+    running, project = server
+    assert "/__vouch/version" in running.get("")
+    before = running.get("__vouch/version")
+    (project / "partners/harbour.yaml").write_text(
+        (project / "partners/harbour.yaml").read_text().replace("Boilers", "Radiators")
+    )
+    running.wait_until("partners/harbour/", "Radiators")
+    assert running.get("__vouch/version") != before  # the browser's cue to reload
+    written = b"".join(p.read_bytes() for p in (project / ".serve/output").rglob("*.html"))
+    assert b"__vouch" not in written
+    assert not (project / "output").exists()  # a preview is never the deployable site
