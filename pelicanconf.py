@@ -7,3 +7,5 @@ TIMEZONE = "Europe/London"
 DEFAULT_LANG = "en-GB"
 PHONE_REGION = "GB"
 VETTING_VALID_DAYS = 365
+NEWSLETTER_FROM = "South Hams Trusted Traders <news@trusted.southhams.example>"
+INTRODUCTIONS_EMAIL = "Helen at South Hams Trusted Traders <connect@trusted.southhams.example>"

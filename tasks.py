@@ -269,3 +269,131 @@ def serve(c, port=8000, host="127.0.0.1"):
     from vouch_site.serve import serve as run_serve
 
     run_serve(ROOT, host, int(port))
+
+
+def _referrals():
+    import os
+
+    from vouch.referrals.ledger import ReferralLedger
+
+    return ReferralLedger(ROOT / os.environ.get("REFERRALS_LEDGER", "private/referrals.sqlite"))
+
+
+@task(
+    help={
+        "slug": "the partner to introduce",
+        "to": '"Name <email>" of the person who needs them',
+        "note": "why they should talk (shown to both)",
+        "dry_run": "print the e-mail; send and record nothing",
+        "again": "send even if the same two were introduced within the follow-up period",
+    }
+)
+def introduce(c, slug, to, note="", dry_run=False, again=False):
+    """Introduce someone to a partner: one e-mail to both, recorded for follow-up."""
+    import datetime as dt
+
+    from vouch.newsletter.sender import SmtpSettings
+    from vouch.publication import today
+    from vouch.referrals.introduction import Client, compose
+    from vouch_site.build import check_only
+    from vouch_site.config import load_settings
+
+    settings = load_settings(ROOT)
+    report = check_only(ROOT)
+    if report.problems:
+        _fail_with(report.problems, "; fix them first")
+    from vouch_site.build import validate
+
+    site, _ = validate(ROOT, settings)
+    partner = next((p for p in site.partners if p.slug == slug), None)
+    if partner is None:
+        state = next((e.state for e in report.roster if e.slug == slug), None)
+        why = f"it is {state}" if state else "there is no such profile"
+        raise Exit(f"vouch: cannot introduce {slug}: only published partners are introduced ({why})", code=1)
+    if partner.contact is None or not partner.contact.email:
+        raise Exit(f"vouch: cannot introduce {slug}: the profile has no contact.email", code=1)
+    try:
+        client = Client.parse(to)
+    except ValueError as exc:
+        raise Exit(f"vouch: {exc}", code=2) from None
+    on = today(settings["TIMEZONE"])
+    ledger = _referrals()
+    earlier = ledger.recent(slug, client.email, on)
+    if earlier and not again:
+        print(
+            f"warning: {client.email} was introduced to {slug} on {earlier.sent_on} (#{earlier.id}); "
+            f"follow-up due {earlier.follow_up_on}. Nothing sent; use --again to send anyway.",
+            file=sys.stderr,
+        )
+        return
+    connector = settings["INTRODUCTIONS_EMAIL"] or settings["NEWSLETTER_FROM"]
+    url = f"{settings['SITEURL']}/partners/{slug}/"
+    message = compose(partner, client, note, connector, url, settings["SITENAME"])
+    if dry_run:
+        print(message.get_body(("plain",)).get_content())
+        print(f"dry run: nothing sent to {message['To']}")
+        return
+    with SmtpSettings.from_env().connect() as conn:
+        conn.send_message(message)
+    follow_up = on + dt.timedelta(days=settings["REFERRAL_FOLLOW_UP_DAYS"])
+    ident = ledger.record(slug, partner.name, client.name, client.email, note, on, follow_up)
+    print(f"introduced {client.name} to {partner.name} (#{ident}); follow up on {follow_up}")
+
+
+@task(name="follow-ups")
+def follow_ups(c):
+    """Introductions due (or overdue) for a follow-up."""
+    from vouch.publication import today
+    from vouch.report import table
+    from vouch_site.config import load_settings
+
+    on = today(load_settings(ROOT)["TIMEZONE"])
+    due = _referrals().due(on)
+    if not due:
+        print(f"no follow-ups due on {on}")
+        return
+    rows = [(str(i.id), str(i.follow_up_on), f"{(on - i.follow_up_on).days}", i.partner, i.client_name, i.client_email)
+            for i in due]  # fmt: skip
+    print(table(rows, ("id", "due", "days late", "partner", "client", "e-mail")))
+    print("record the result with: invoke outcome <id> won|lost|no-contact [--value N]")
+
+
+@task(help={"ident": "the introduction's number", "result": "won, lost or no-contact", "value": "the work's value"})
+def outcome(c, ident, result, value=""):
+    """Record how an introduction ended."""
+    from vouch.publication import today
+    from vouch.referrals.ledger import OUTCOMES
+    from vouch_site.config import load_settings
+
+    ledger = _referrals()
+    intro = ledger.get(int(ident))
+    if intro is None:
+        raise Exit(f"vouch: no introduction #{ident}", code=2)
+    if result not in OUTCOMES:
+        raise Exit(f"vouch: result must be one of {', '.join(OUTCOMES)}; got {result!r}", code=2)
+    ledger.close_with(int(ident), result, float(value) if value else None, today(load_settings(ROOT)["TIMEZONE"]))
+    print(f"#{ident} {intro.client_name} -> {intro.partner_name}: {result}" + (f" ({value})" if value else ""))
+
+
+@task(help={"csv": "also write the summary as CSV to this file (e.g. private/referrals.csv)"})
+def referrals(c, csv=""):
+    """Introductions and outcomes per partner (private: never written to output/)."""
+    import csv as csv_module
+
+    from vouch.report import table
+
+    rows = []
+    for s in _referrals().summary():
+        rate = "-" if s.conversion is None else f"{s.conversion:.0%}"
+        rows.append((s.partner, str(s.introductions), str(s.won), str(s.lost), str(s.no_contact), str(s.open),
+                     f"{s.value:.2f}", rate))  # fmt: skip
+    header = ("partner", "introductions", "won", "lost", "no contact", "open", "value", "won of closed")
+    print(table(rows, header) if rows else "no introductions yet")
+    if csv:
+        target = ROOT / csv
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv_module.writer(handle)
+            writer.writerow(header)
+            writer.writerows(rows)
+        print(f"wrote {csv}")

@@ -66,8 +66,8 @@ def test_a_thousand_recipients_each_get_exactly_one_complete_message(rendered, t
         html = message.get_body(("html",)).get_content()
         assert "Hello Reader" in text or "Hello," in text
         assert 'href="https://trusted.southhams.example/partners/' in html
-        assert "mailto:newsletter@example.org?subject=unsubscribe" in html
-        assert message["List-Unsubscribe"] == "<mailto:newsletter@example.org?subject=unsubscribe>"
+        assert "mailto:news@trusted.southhams.example?subject=unsubscribe" in html
+        assert message["List-Unsubscribe"] == "<mailto:news@trusted.southhams.example?subject=unsubscribe>"
         ids.add(message["Message-ID"])
     assert len(ids) == 1000
 

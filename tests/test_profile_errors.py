@@ -974,3 +974,30 @@ def test_corrupt_cache_is_ignored(network: Network, cache_file: Path) -> None:
     cache_file.parent.mkdir(parents=True)
     cache_file.write_bytes(b"not a pickle")
     assert len(network.problems(cache_file=cache_file)) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (HEAD + "testimonials: [{quote: x, by: y, date: 2026-13-01}]\n", [
+            at(4, "testimonials[0].date: expected a real calendar date; got 2026-13-01"),
+        ]),
+        (VETTED + "vetting:\n  vetted_on: 2026-02-30\n  vouched_by: Jim\n  checks: [references]\n", [
+            at(5, "vetting.vetted_on: expected a real calendar date; got 2026-02-30"),
+        ]),
+    ],
+)  # fmt: skip
+def test_impossible_dates_are_reported_not_crashed_on(problems_of: Check, text: str, expected: list[str]) -> None:
+    assert problems_of(text) == expected
+
+
+def test_a_duplicate_key_does_not_hide_the_rest_of_the_file(problems_of: Check) -> None:
+    text = "name: Harbour\nname: Again\nstatus: yes\ncategory: plumbing\nstaus: x\n"
+    assert problems_of(text) == [
+        at(2, "name: duplicate key (first defined on line 1)"),
+        at(
+            3,
+            "status: expected one of pending, vetted, suspended, retired; got True (YAML reads yes as a boolean: quote it)",
+        ),
+        at(5, "staus: unknown field; did you mean 'status'?"),
+    ]

@@ -171,7 +171,7 @@ def _validate_file(
             )
         )
     if problems or profile_file is None:
-        return problems
+        return _dedupe(problems)
     vet = profile_file.vetting
     review_by = None
     if vet is not None:
@@ -225,10 +225,12 @@ def _read_yaml(path: Path, data: bytes, problems: list[Problem]) -> Document | N
         problems.append(Problem(path, None, "", f"expected UTF-8 text; got an undecodable byte at offset {exc.start}"))
         return None
     try:
-        return load(text)
+        doc = load(text)
     except YamlProblem as exc:
         problems.append(Problem(path, exc.line, exc.field, exc.message))
         return None
+    problems.extend(Problem(path, line, field, message) for line, field, message in doc.faults)
+    return doc
 
 
 def _pydantic_problems(path: Path, doc: Document, exc: ValidationError) -> list[Problem]:

@@ -24,6 +24,7 @@ DEFAULTS: dict[str, Any] = {
         "scope, price and terms of every job directly with the business."
     ),
     "INTRODUCTIONS_EMAIL": "",
+    "REFERRAL_FOLLOW_UP_DAYS": 14,
     "NEWSLETTER_FROM": "Newsletter <newsletter@example.org>",
     "NEWSLETTER_REPLY_TO": "",
     "NEWSLETTER_UNSUBSCRIBE_URL": "",

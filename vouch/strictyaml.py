@@ -38,6 +38,7 @@ class Document:
     data: Any
     lines: dict[Path, int] = field(default_factory=dict)
     raw: dict[Path, str] = field(default_factory=dict)  # source text of scalars
+    faults: list[tuple[int, str, str]] = field(default_factory=list)  # (line, field, message): reported, not fatal
 
     def line_of(self, path: Path) -> int:
         """The line of ``path`` or of its nearest ancestor that exists."""
@@ -134,6 +135,11 @@ class _Walker:
             return self.loader.construct_object(node)
         except yaml.constructor.ConstructorError as exc:
             raise YamlProblem(node.start_mark.line + 1, dotted(path), f"cannot read value: {exc.problem}") from None
+        except ValueError:  # a timestamp that is no calendar date, such as 2026-02-30
+            self.doc.faults.append(
+                (node.start_mark.line + 1, dotted(path), f"expected a real calendar date; got {node.value}")
+            )
+            return node.value
 
     def mapping(self, node: MappingNode, path: Path) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -144,9 +150,10 @@ class _Walker:
             if not isinstance(key_node, ScalarNode):
                 raise YamlProblem(line, dotted(path), "expected a plain key; got a list or mapping")
             key = key_node.value
-            if key in out:
+            if key in out:  # reported, and the first value kept, so the rest of the file is still checked
                 first = self.doc.lines[(*path, key)]
-                raise YamlProblem(line, dotted((*path, key)), f"duplicate key (first defined on line {first})")
+                self.doc.faults.append((line, dotted((*path, key)), f"duplicate key (first defined on line {first})"))
+                continue
             self.doc.lines[(*path, key)] = line
             out[key] = self.value(value_node, (*path, key))
         return out

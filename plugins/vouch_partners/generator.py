@@ -27,6 +27,7 @@ from vouch.newsletter.email import subscribe_url
 from vouch.outputs import StagedWriter
 from vouch.public import Partner
 from vouch.references import link_partners, references
+from vouch.referrals.introduction import ask_link
 from vouch.settings import vouch_settings
 from vouch.site import PublicSite, prepare
 from vouch.sitemap import sitemap
@@ -100,6 +101,7 @@ class PartnersGenerator(Generator):
             vouch_partners=site.partners,
             vouch_checks=site.checks,
             vouch_names=self.names,
+            vouch_category_titles={g.slug: g.title for g in self.categories},
             subscribe_href=subscribe_url(self.vouch),
             vouch_featured={
                 a.source_path: self.featured.get(os.path.realpath(a.source_path), ()) for a in self.articles
@@ -236,7 +238,12 @@ class PartnersGenerator(Generator):
             "category_title": category_title,
             "description_html": self._description(partner),
             "featured_in": featured_in,
-            "og_image": logo_url,
+            "ask_href": ask_link(partner, self.vouch["INTRODUCTIONS_EMAIL"], url)
+            if self.vouch["INTRODUCTIONS_EMAIL"]
+            else "",
+            "og_image": logo_url
+            if logo_url and logo_url.lower().endswith((".png", ".jpg", ".jpeg", ".webp"))
+            else None,
             "jsonld": structured.script_json(structured.local_business(partner, url, logo_url)),
         }
 
@@ -399,6 +406,9 @@ class PartnersGenerator(Generator):
             template = self.get_template(page.template.removesuffix(".html"))
             context = base | page.context | (made or {})
             context.update(SITEURL=root_of(page.relpath), page_url=url_of(page.relpath), output_file=page.relpath)
+            if page.relpath == "404.html":  # served at any depth: only absolute links work there
+                context["SITEURL"] = self.abs_url
+                context["inline_css"] = (Path(self.theme) / "static" / "site.css").read_text(encoding="utf-8")
             out.put(page.relpath, template.render(context).encode())
         return keys, rendered, reused
 

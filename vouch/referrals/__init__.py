@@ -1,0 +1,1 @@
+"""Referrals done properly: double introductions, follow-ups, outcomes (private, never published)."""

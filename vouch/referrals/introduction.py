@@ -1,0 +1,103 @@
+"""A double introduction: one e-mail to both people, each with the other's full details."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import formatdate, make_msgid, parseaddr
+from urllib.parse import quote
+
+from vouch.public import Partner
+
+
+@dataclass(frozen=True, slots=True)
+class Client:
+    name: str
+    email: str
+
+    @classmethod
+    def parse(cls, value: str) -> Client:
+        name, email = parseaddr(value)
+        if "@" not in email:
+            raise ValueError(f'--to: expected "Name <email>"; got {value!r}')
+        return cls(name.strip() or email, email)
+
+
+def partner_lines(partner: Partner, profile_url: str) -> list[str]:
+    c = partner.contact
+    lines = [partner.name]
+    if c is not None:
+        if c.person:
+            lines.append(f"Ask for: {c.person}")
+        if c.phone:
+            lines.append(f"Phone: {c.phone.display}")
+        if c.email:
+            lines.append(f"E-mail: {c.email}")
+        if c.website:
+            lines.append(f"Website: {c.website}")
+        if c.address and c.address.lines:
+            lines.append("Address: " + ", ".join(c.address.lines))
+    lines.append(f"Profile: {profile_url}")
+    return lines
+
+
+def compose(
+    partner: Partner, client: Client, note: str, connector: str, profile_url: str, network: str
+) -> EmailMessage:
+    """The message: addressed to both, plain text and HTML, replies going to both and the connector."""
+    assert partner.contact is not None and partner.contact.email
+    person = partner.contact.person or partner.name
+    why = note.strip() or f"{client.name} is looking for help that {partner.name} provides."
+    refer = partner.referrals.how_to_refer if partner.referrals and partner.referrals.how_to_refer else ""
+    partner_block = partner_lines(partner, profile_url)
+    client_block = [client.name, f"E-mail: {client.email}"]
+    text_lines = [
+        f"Hello {client.name} and {person},",
+        "",
+        f"I'd like to introduce you to each other. {why}",
+        "",
+        f"{client.name}: {partner.name} is one of the businesses {network} vouches for "
+        f"(vouched for by {partner.vetting.vouched_by}, vetted {partner.vetting.vetted_on:%d %B %Y}).",
+        *([f"How they like to be contacted: {refer}"] if refer else []),
+        "",
+        *partner_block,
+        "",
+        f"{person}: here is how to reach {client.name}:",
+        "",
+        *client_block,
+        "",
+        "I'll check in with you both in a couple of weeks to see how it went.",
+        "",
+        f"Best wishes,\n{parseaddr(connector)[0] or network}",
+    ]
+    text = "\n".join(text_lines) + "\n"
+    paragraphs = "".join(
+        f"<p>{'<br>'.join(html.escape(line) for line in block.splitlines())}</p>" for block in text.split("\n\n")
+    )
+    msg = EmailMessage(policy=SMTP)
+    msg["From"] = connector
+    msg["To"] = [
+        Address(display_name=client.name, addr_spec=client.email),
+        Address(display_name=person, addr_spec=partner.contact.email),
+    ]
+    msg["Cc"] = connector
+    msg["Subject"] = f"Introduction: {client.name} <> {partner.name}"
+    msg["Date"] = formatdate(localtime=True)
+    msg["Message-ID"] = make_msgid(domain=parseaddr(connector)[1].split("@")[-1] or None)
+    msg.set_content(text)
+    msg.add_alternative(f"<!doctype html><html><body>{paragraphs}</body></html>", subtype="html")
+    return msg
+
+
+def ask_link(partner: Partner, introductions_email: str, profile_url: str) -> str:
+    """The profile's "Ask for an introduction" mailto:, subject and body filled in (RFC 6068 encoding)."""
+    subject = f"Introduction to {partner.name}, please"
+    body = (
+        f"Hello,\n\nPlease introduce me to {partner.name} ({profile_url}).\n\n"
+        "What I need help with:\n\nMy name:\nMy phone (optional):\n\nThank you!"
+    )
+    address = quote(parseaddr(introductions_email)[1], safe="@")
+    return f"mailto:{address}?subject={quote(subject, safe='')}&body={quote(body, safe='')}"
