@@ -190,12 +190,13 @@ def test_logo_of_an_unpublished_partner_is_not_copied(tmp_path: Path) -> None:
 def test_large_directory_splits_by_letter(tmp_path: Path) -> None:
     profiles = {f"p{i}": vetted(f"{'AB9'[i % 3]}firm {i}") for i in range(7)}
     make_site(tmp_path, profiles)
-    build(tmp_path, overrides={"DIRECTORY_PAGE_SIZE": 5, "LISTING_PAGE_SIZE": 3})
+    build(tmp_path, overrides={"DIRECTORY_PAGE_SIZE": 5, "LISTING_PAGE_SIZE": 2})
     out = tmp_path / "output"
     assert (out / "directory/a/index.html").exists()
+    assert (out / "directory/a/page/2/index.html").exists()  # letters paginate too: no page grows without end
     assert (out / "directory/0-9/index.html").exists()
-    assert (out / "directory/plumbing/page/3/index.html").exists()
-    assert not (out / "directory/plumbing/page/4/index.html").exists()
+    assert (out / "directory/plumbing/page/4/index.html").exists()
+    assert not (out / "directory/plumbing/page/5/index.html").exists()
     assert "firm" not in (out / "directory/index.html").read_text().split("<main")[1].split("By trade")[0]
 
 

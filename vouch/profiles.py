@@ -270,7 +270,7 @@ def _load_registry(path: Path, problems: list[Problem]) -> tuple[dict[str, Regis
     keys: list[str] = []
     for key, value in doc.data.items():
         line = doc.line_of((key,))
-        if len(key) < 2 or not REGISTRY_KEY_PATTERN.match(key):
+        if len(key) < 2 or not REGISTRY_KEY_PATTERN.match(key) or key == "0-9":  # 0-9 is the digits' A–Z page
             problems.append(
                 Problem(
                     path, line, key, f"expected a key of at least two characters: a-z, 0-9, single hyphens; got {key!r}"

@@ -149,13 +149,10 @@ class PartnersGenerator(Generator):
                 lastmod=newest_vetting,
             )
         )
+        listings = [("category", self.categories, "directory"), ("area", self.areas, "areas")]
         if split:
-            for group in self.letters:
-                pages.append(
-                    Page(f"directory/{group.slug}/index.html", "listing.html", {"group": group, "kind": "letter"},
-                         lastmod=_newest(group.partners))
-                )  # fmt: skip
-        for kind, groups, base in (("category", self.categories, "directory"), ("area", self.areas, "areas")):
+            listings.append(("letter", self.letters, "directory"))
+        for kind, groups, base in listings:
             for group in groups:
                 pages.extend(self._listing(kind, group, f"{base}/{group.slug}/", size))
         pages.extend(self._article_index())
