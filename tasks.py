@@ -57,6 +57,14 @@ def check(c):
         print(f"withheld: {path.relative_to(ROOT)} (names unpublished {', '.join(slugs)})")
     for item in selection.scheduled:
         print(f"scheduled: {item.path.relative_to(ROOT)} (published on {item.date})")
+    from vouch.publication import due_soon
+
+    due = {e.slug: e.review_by for e in due_soon(report.roster, report.today)}
+    for item in selection.shown:
+        named = [slug for slug in item.partners if slug in due]
+        if named:
+            reviews = ", ".join(f"{slug} (review by {due[slug]})" for slug in named)
+            print(f"features a partner due for review: {item.path.relative_to(ROOT)}: {reviews}")
     if report.problems:
         print(file=sys.stderr)
         _fail_with(report.problems, "")

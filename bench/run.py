@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.request
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,6 +55,46 @@ def timed(command: list[str], cwd: Path) -> Run:
     return Run(wall, usage.ru_utime + usage.ru_stime, rss_kb / 1024, detail)
 
 
+def serve_latency(network: Path, edited: Path) -> dict[str, float]:
+    """Seconds from saving a profile to ``invoke serve`` serving the new page, then the new search."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    code = f"from pathlib import Path; from vouch_site.serve import serve; serve(Path({str(network)!r}), port={port})"
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PYTHONUNBUFFERED": "1"}
+    server = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True, cwd=Path(__file__).resolve().parent.parent)  # fmt: skip
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in server.stdout], daemon=True).start()  # type: ignore[union-attr]
+
+    def wait_for(text: str, limit: float = 600) -> None:
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            try:
+                if text in lines.get(timeout=0.5):
+                    return
+            except queue.Empty:
+                continue
+        raise RuntimeError(f"serve never printed {text!r}")
+
+    try:
+        wait_for("serve: http://")
+        token = f"Served-{time.monotonic_ns()}"
+        url = f"http://127.0.0.1:{port}/partners/{edited.stem}/"
+        start = time.perf_counter()
+        edited.write_text(
+            edited.read_text(encoding="utf-8").replace("summary: ", f"summary: {token} ", 1), encoding="utf-8"
+        )
+        while token not in urllib.request.urlopen(url, timeout=10).read().decode():
+            time.sleep(0.02)
+        page = time.perf_counter() - start
+        wait_for("serve: search refreshed")
+        return {"edit_visible_s": page, "search_refreshed_s": time.perf_counter() - start}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def bench_size(partners: int, articles: int, issues: int, work: Path) -> dict[str, Any]:
     network = generate(work / "network", partners, articles, issues)
     plain_root = work / "plain"
@@ -65,6 +109,7 @@ def bench_size(partners: int, articles: int, issues: int, work: Path) -> dict[st
     edited.write_text(edited.read_text(encoding="utf-8").replace("summary: ", "summary: Edited. ", 1), encoding="utf-8")
     rebuild = timed([sys.executable, "-m", "bench.child", str(network)], Path(__file__).resolve().parent.parent)
     search = rebuild.detail["stages"].get("search index", 0.0)
+    serve = serve_latency(network, edited)
     return {
         "partners": partners,
         "articles": articles,
@@ -78,6 +123,7 @@ def bench_size(partners: int, articles: int, issues: int, work: Path) -> dict[st
         },
         "ours": asdict(ours),
         "rebuild": asdict(rebuild),
+        "serve": serve,
         "ratio": ours.wall / plain.wall,
         "rebuild_ratio_without_search": (rebuild.wall - search) / ours.wall,
         "ms_per_input_page": 1000 * ours.wall / (partners + articles + issues),
@@ -88,7 +134,7 @@ def table(results: list[dict[str, Any]]) -> str:
     rows = [
         ("partners", "articles", "plain s", "ours s", "ratio", "ours CPU s", "ours RSS MB", "plain RSS MB",
          "ours pages/s", "plain pages/s", "rebuild s", "of which search s", "rebuild/full*", "ms/page",
-         "largest HTML KB"),
+         "largest HTML KB", "serve: edit shown s", "serve: search s"),
     ]  # fmt: skip
     for r in results:
         ours, plain, rebuild = r["ours"], r["plain"], r["rebuild"]
@@ -109,6 +155,8 @@ def table(results: list[dict[str, Any]]) -> str:
                 f"{r['rebuild_ratio_without_search']:.2f}",
                 f"{r['ms_per_input_page']:.2f}",
                 f"{ours['detail']['largest_html'] / 1024:.0f}",
+                f"{r['serve']['edit_visible_s']:.1f}",
+                f"{r['serve']['search_refreshed_s']:.1f}",
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]

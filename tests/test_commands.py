@@ -36,6 +36,11 @@ def test_check_lists_partners_by_state_and_exits_zero(project: Path) -> None:
             "quay": vetted("Quay", review_by="2026-01-31"),
             "moor": {"name": "Moor", "status": "pending", "category": "plumbing"},
         },
+        {
+            "content/articles/due.md": "Title: Boilers\nDate: 2026-11-01\nPartners: harbour\n\nx\n",
+            "content/articles/gone.md": "Title: Drains\nDate: 2026-11-01\n\nAsk {partner}quay.\n",
+            "content/articles/later.md": "Title: Soon\nDate: 2026-12-24\n\nx\n",
+        },
     )
     result = invoke(project, "check")
     assert result.returncode == 0, result.stderr
@@ -43,6 +48,9 @@ def test_check_lists_partners_by_state_and_exits_zero(project: Path) -> None:
     assert "3 profiles (1 published, 1 pending, 1 lapsed)" in out
     assert "due for review within 30 days:" in out and "harbour  2026-12-10  15" in out
     assert "lapsed (off the site until renewed): quay" in out
+    assert "withheld: content/articles/gone.md (names unpublished quay)" in out
+    assert "scheduled: content/articles/later.md (published on 2026-12-24)" in out
+    assert "features a partner due for review: content/articles/due.md: harbour (review by 2026-12-10)" in out
 
 
 def test_check_exits_non_zero_and_lists_every_problem(project: Path) -> None:

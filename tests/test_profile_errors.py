@@ -601,8 +601,7 @@ def test_http_website_is_allowed(problems_of: Check) -> None:
     [
         (
             "fred@@harbour.example",
-            "expected an e-mail address (The part after the @-sign contains invalid "
-            "characters: '@'.); got 'fred@@harbour.example'",
+            "expected an e-mail address; got 'fred@@harbour.example'",  # the schema's pattern catches it first
         ),
         (
             "fred@harbour",
@@ -611,7 +610,7 @@ def test_http_website_is_allowed(problems_of: Check) -> None:
         ),
         (
             "fred.harbour.example",
-            "expected an e-mail address (An email address must have an @-sign.); got 'fred.harbour.example'",
+            "expected an e-mail address; got 'fred.harbour.example'",
         ),
     ],
 )

@@ -64,9 +64,10 @@ def _phone(value: str, info: ValidationInfo) -> str:
 
 NON_BLANK_RE = r"\S"
 Text = Annotated[str, Field(min_length=1, pattern=NON_BLANK_RE)]
-WebUrl = Annotated[str, AfterValidator(_web_url), Field(pattern=r"^https?://")]
-HttpsUrl = Annotated[str, AfterValidator(_https_url), Field(pattern=r"^https://")]
-Email = Annotated[str, AfterValidator(_email), Field(pattern=r"^[^@\s]+@[^@\s]+$")]
+# The pattern comes first so it reaches the JSON Schema; the validator then checks the rest.
+WebUrl = Annotated[str, Field(pattern=r"^https?://"), AfterValidator(_web_url)]
+HttpsUrl = Annotated[str, Field(pattern=r"^https://"), AfterValidator(_https_url)]
+Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$"), AfterValidator(_email)]
 Phone = Annotated[str, AfterValidator(_phone)]
 Slug = Annotated[str, Field(pattern=REGISTRY_KEY_RE)]
 

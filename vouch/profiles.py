@@ -32,7 +32,7 @@ from vouch.strictyaml import Document, YamlProblem, dotted, load
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 REGISTRY_KEY_PATTERN = re.compile(REGISTRY_KEY_RE)
 REGISTRIES = ("_categories.yaml", "_checks.yaml")
-CACHE_VERSION = 4
+CACHE_VERSION = 5
 PARALLEL_FROM = 500  # files; below this, starting processes costs more than it saves
 T = TypeVar("T")
 KNOWN_KEYS = known_keys()
@@ -84,22 +84,26 @@ def load_partners(
     fingerprint = repr((CACHE_VERSION, options, category_keys, check_keys))
     cache = _read_cache(cache_file, fingerprint)
     files = [p for p in sorted(partners_dir.glob("*.y*ml")) if not p.name.startswith("_")]
-    contents = {path: path.read_bytes() for path in files}
+    stamps = {path: _stamp(path) for path in files}
+    # A file whose size and mtime are unchanged is not even read; otherwise its hash decides.
+    unsure = [p for p in files if cache.get(str(p), ("", None))[1] != stamps[p]]
+    contents = {path: path.read_bytes() for path in unsure}
     digests = {path: hashlib.sha256(data).hexdigest() for path, data in contents.items()}
-    misses = [path for path in files if cache.get(str(path), ("",))[0] != digests[path]]
+    misses = [path for path in unsure if cache.get(str(path), ("",))[0] != digests[path]]
     validate = partial(_validate_file, options=options, categories=category_keys, checks=check_keys)
     validated = dict(zip(misses, _map(validate, [(p, contents[p]) for p in misses]), strict=True))
-    fresh: dict[str, tuple[str, Any]] = {}
+    fresh: dict[str, tuple[str, tuple[int, int], Any]] = {}
     profiles: list[Profile] = []
     for path in files:
-        result = validated[path] if path in validated else cache[str(path)][1]
-        fresh[str(path)] = (digests[path], result)
+        key = str(path)
+        result = validated[path] if path in validated else cache[key][2]
+        fresh[key] = (digests.get(path) or cache[key][0], stamps[path], result)
         if isinstance(result, Profile):
             profiles.append(result)
             problems.extend(_check_logo(result, content_dir))
         else:
             problems.extend(result)
-    if cache_file is not None and fresh != cache:
+    if cache_file is not None and (unsure or len(fresh) != len(cache)):
         _write_cache(cache_file, fingerprint, fresh)
     return Loaded(profiles, categories, checks, sort_problems(problems))
 
@@ -111,6 +115,11 @@ def _map(function: Callable[[tuple[Path, bytes]], T], jobs: list[tuple[Path, byt
         return [function(job) for job in jobs]
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
         return list(pool.map(function, jobs, chunksize=max(1, len(jobs) // (workers * 8))))
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return (stat.st_mtime_ns, stat.st_size)
 
 
 def _validate_file(
@@ -288,7 +297,7 @@ def _load_registry(path: Path, problems: list[Problem]) -> tuple[dict[str, Regis
     return entries, keys
 
 
-def _read_cache(cache_file: Path | None, fingerprint: str) -> dict[str, tuple[str, Any]]:
+def _read_cache(cache_file: Path | None, fingerprint: str) -> dict[str, tuple[str, tuple[int, int], Any]]:
     if cache_file is None or not cache_file.exists():
         return {}
     try:
@@ -298,7 +307,7 @@ def _read_cache(cache_file: Path | None, fingerprint: str) -> dict[str, tuple[st
     return entries if stored_fingerprint == fingerprint else {}
 
 
-def _write_cache(cache_file: Path, fingerprint: str, entries: dict[str, tuple[str, Any]]) -> None:
+def _write_cache(cache_file: Path, fingerprint: str, entries: dict[str, tuple[str, tuple[int, int], Any]]) -> None:
     cache_file.parent.mkdir(parents=True, exist_ok=True)
     tmp = cache_file.with_suffix(".tmp")
     tmp.write_bytes(pickle.dumps((fingerprint, entries), protocol=pickle.HIGHEST_PROTOCOL))

@@ -127,7 +127,8 @@ class ReferralLedger:
     def summary(self) -> list[PartnerSummary]:
         rows = self.db.execute(
             "SELECT partner, MAX(partner_name), COUNT(*),"
-            " SUM(outcome = 'won'), SUM(outcome = 'lost'), SUM(outcome = 'no-contact'), SUM(outcome IS NULL),"
+            " TOTAL(outcome = 'won'), TOTAL(outcome = 'lost'), TOTAL(outcome = 'no-contact'), TOTAL(outcome IS NULL),"
             " COALESCE(SUM(value), 0) FROM introductions GROUP BY partner ORDER BY partner"
         )
-        return [PartnerSummary(*row) for row in rows]
+        return [PartnerSummary(p, name, n, int(won), int(lost), int(none), int(open_), float(value))
+                for p, name, n, won, lost, none, open_, value in rows]  # fmt: skip

@@ -1,0 +1,21 @@
+"""The benchmark harness runs end to end on a small network (a check of the harness, not a timing)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bench.run import main
+
+
+def test_bench_harness_runs_and_reports_every_figure(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "bench.json"
+    [result] = main([300], articles=20, issues=3, json_path=out)
+    printed = capsys.readouterr().out
+    assert "ratio" in printed and "rebuild" in printed and "search index" in printed
+    assert json.loads(out.read_text())[0]["partners"] == 300
+    for key in ("plain", "ours", "rebuild"):
+        assert result[key]["wall"] > 0 and result[key]["max_rss_mb"] > 0
+    assert result["ours"]["detail"]["html_pages"] > 250
+    assert result["plain"]["html_pages"] > 300
+    assert 0 < result["serve"]["edit_visible_s"] <= result["serve"]["search_refreshed_s"]
