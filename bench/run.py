@@ -86,6 +86,8 @@ def serve_latency(network: Path, edited: Path) -> dict[str, float]:
             edited.read_text(encoding="utf-8").replace("summary: ", f"summary: {token} ", 1), encoding="utf-8"
         )
         while token not in urllib.request.urlopen(url, timeout=10).read().decode():
+            if time.perf_counter() - start > 300:
+                raise RuntimeError("serve never showed the edit")
             time.sleep(0.02)
         page = time.perf_counter() - start
         wait_for("serve: search refreshed")

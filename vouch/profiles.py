@@ -117,6 +117,11 @@ def _map(function: Callable[[tuple[Path, bytes]], T], jobs: list[tuple[Path, byt
         return list(pool.map(function, jobs, chunksize=max(1, len(jobs) // (workers * 8))))
 
 
+def validate_one(path: Path, options: Options, categories: list[str], checks: list[str]) -> Profile | list[Problem]:
+    """One profile file against known registries (``invoke serve``'s instant preview)."""
+    return _validate_file((path, path.read_bytes()), options, categories, checks)
+
+
 def _stamp(path: Path) -> tuple[int, int]:
     stat = path.stat()
     return (stat.st_mtime_ns, stat.st_size)

@@ -15,10 +15,15 @@ import traceback
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from watchfiles import watch
 
 from vouch.problems import ValidationFailed, relative_to
+from vouch.profiles import Options, Profile, validate_one
+from vouch.public import to_public
+from vouch.publication import is_published
+from vouch.references import references
 from vouch_site.build import build
 from vouch_site.search import reindex
 
@@ -75,10 +80,10 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         super().do_GET()
 
 
-def rebuild(root: Path, site: Path, state: State, search: bool) -> bool:
+def rebuild(root: Path, site: Path, state: State, search: bool, keep: dict[str, Any]) -> bool:
     started = time.perf_counter()
     try:
-        build(root, site, search=search)
+        build(root, site, search=search, overrides={"VOUCH_KEEP": keep})
     except ValidationFailed as failed:
         for problem in failed.problems:
             print(relative_to(problem, root), flush=True)
@@ -97,18 +102,29 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
     root = root.resolve()
     site = root / ".serve" / "output"
     state = State()
-    if not rebuild(root, site, state, search=True):
+    keep: dict[str, Any] = {}
+    if not rebuild(root, site, state, search=True, keep=keep):
         site.mkdir(parents=True, exist_ok=True)
     handler = partial(type("BoundHandler", (Handler,), {"state": state}), directory=str(site))
     server = http.server.ThreadingHTTPServer((host, port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(f"serve: http://{host}:{server.server_port}/ (Ctrl+C to stop)", flush=True)
+    announced = False
     try:
-        for changes in watch(*_existing(root, WATCHED + CODE), debounce=200, step=50):
+        # yield_on_timeout: the first (empty) round comes once the watcher is live, so no edit made
+        # after the address is printed can be missed.
+        for changes in watch(*_existing(root, WATCHED + CODE), debounce=200, step=50, yield_on_timeout=True,
+                             rust_timeout=300):  # fmt: skip
+            if not announced:
+                print(f"serve: http://{host}:{server.server_port}/ (Ctrl+C to stop)", flush=True)
+                announced = True
+            if not changes:
+                continue
             changed = {Path(path) for _, path in changes}
             if any(root / folder in p.parents for p in changed for folder in CODE):
                 print("serve: Vouch's own code changed: restart `invoke serve` to use it", flush=True)
-            if rebuild(root, site, state, search=False):
+            if quick_preview(root, site, changed, keep):
+                state.bump()
+            if rebuild(root, site, state, search=False, keep=keep):
                 started = time.perf_counter()
                 reindex(site)
                 print(f"serve: search refreshed in {time.perf_counter() - started:.1f} s", flush=True)
@@ -116,6 +132,39 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
         pass
     finally:
         server.shutdown()
+
+
+def quick_preview(root: Path, site: Path, changed: set[Path], keep: dict[str, Any]) -> bool:
+    """When only profiles changed and they are valid and published, show their pages at once.
+
+    The full (incremental) rebuild that follows brings every other page up to date.
+    """
+    generator = keep.get("generator")
+    partners_dir = root / "partners"
+    if generator is None or not changed:
+        return False
+    if any(
+        p.parent != partners_dir or p.suffix != ".yaml" or p.name.startswith("_") or not p.exists() for p in changed
+    ):
+        return False
+    settings = generator.settings
+    options = Options(phone_region=settings["PHONE_REGION"], vetting_valid_days=settings["VETTING_VALID_DAYS"])
+    pages = {}
+    for path in changed:
+        profile = validate_one(path, options, list(generator.site.categories), list(generator.site.checks))
+        if not isinstance(profile, Profile) or not is_published(profile, generator.site.today):
+            return False
+        partner = to_public(profile)
+        if any(r.slug not in generator.names for r in references(partner.description or "")):
+            return False  # a link to an unpublished partner withholds the page: leave it to the full build
+        pages[site / "partners" / partner.slug / "index.html"] = generator.quick_profile_page(partner)
+    for target, html in pages.items():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_suffix(".tmp")
+        temporary.write_bytes(html)
+        temporary.replace(target)
+    print(f"serve: {', '.join(p.parent.name for p in pages)} updated; rebuilding the rest", flush=True)
+    return True
 
 
 def _existing(root: Path, names: Iterable[str]) -> list[Path]:

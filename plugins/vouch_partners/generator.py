@@ -110,6 +110,9 @@ class PartnersGenerator(Generator):
         )
         self.pages = self._html_pages()
         self.files = self._data_files()
+        keeper = self.settings.get("VOUCH_KEEP")
+        if keeper is not None:  # invoke serve keeps the last build's state for instant previews
+            keeper["generator"] = self
 
     # -- collecting ------------------------------------------------------------
 
@@ -393,21 +396,33 @@ class PartnersGenerator(Generator):
                     reused += 1
                     continue
             rendered += 1
-            made = page.make() if page.make else None
-            if isinstance(made, bytes):
-                out.put(page.relpath, made)
-                continue
-            if page.data is not None:
-                out.put(page.relpath, page.data)
-                continue
-            template = self.get_template(page.template.removesuffix(".html"))
-            context = base | page.context | (made or {})
-            context.update(SITEURL=root_of(page.relpath), page_url=url_of(page.relpath), output_file=page.relpath)
-            if page.relpath == "404.html":  # served at any depth: only absolute links work there
-                context["SITEURL"] = self.abs_url
-                context["inline_css"] = (Path(self.theme) / "static" / "site.css").read_text(encoding="utf-8")
-            out.put(page.relpath, template.render(context).encode())
+            out.put(page.relpath, self._render(page, base))
         return keys, rendered, reused
+
+    def _render(self, page: Page, base: dict[str, Any]) -> bytes:
+        made = page.make() if page.make else None
+        if isinstance(made, bytes):
+            return made
+        if page.data is not None:
+            return page.data
+        template = self.get_template(page.template.removesuffix(".html"))
+        context = base | page.context | (made or {})
+        context.update(SITEURL=root_of(page.relpath), page_url=url_of(page.relpath), output_file=page.relpath)
+        if page.relpath == "404.html":  # served at any depth: only absolute links work there
+            context["SITEURL"] = self.abs_url
+            context["inline_css"] = (Path(self.theme) / "static" / "site.css").read_text(encoding="utf-8")
+        return template.render(context).encode()
+
+    def quick_profile_page(self, partner: Partner) -> bytes:
+        """One profile page from this build's state, for ``invoke serve`` to show an edit at once."""
+        category = {g.slug: g.title for g in self.categories}.get(partner.category, partner.category)
+        linked = tuple((slug, self.names.get(slug)) for slug in _linked(partner))
+        page = Page(
+            f"partners/{partner.slug}/index.html",
+            "partner.html",
+            make=partial(self._partner_context, partner, category, tuple(self.mentions.get(partner.slug, ())), linked),
+        )
+        return self._render(page, dict(self.context))
 
 
 class _Progress:
