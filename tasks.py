@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from pathlib import Path
 
 from invoke import Exit, task
 
 ROOT = Path(__file__).resolve().parent
+if hasattr(signal, "SIGPIPE"):  # `invoke check | head` ends quietly, like any Unix tool
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
 
 
 def _fail_with(problems: list, consequence: str) -> None:
@@ -50,6 +53,9 @@ def check(c):
 
     report = check_only(ROOT)
     print(roster_report(report.roster, report.today))
+    invalid = sorted({p.path.name for p in report.problems if p.path.parent.name == "partners"})
+    if invalid:
+        print(f"\ninvalid (not counted above until fixed): {', '.join(invalid)}")
     for slug, slugs in sorted(report.withheld_partners.items()):
         print(f"withheld: partners/{slug}.yaml (its description names unpublished {', '.join(slugs)})")
     selection = report.content
@@ -87,13 +93,27 @@ def new_partner(c, name, category="", email="", phone=""):
     categories = load((ROOT / "partners" / "_categories.yaml").read_text()).data or {}
     if category not in categories:
         raise Exit(f"vouch: --category must be one of: {', '.join(categories)}", code=2)
+    from pydantic import ValidationError
+
+    from vouch.messages import from_pydantic
+    from vouch.model import Contact
+    from vouch.publication import today
+    from vouch_site.config import load_settings
+
+    settings = load_settings(ROOT)
+    contact = {k: v for k, v in (("email", email), ("phone", phone)) if v}
+    try:
+        Contact.model_validate(contact, context={"phone_region": settings["PHONE_REGION"]})
+    except ValidationError as exc:
+        messages = [f"--{e['loc'][0]}: {from_pydantic(e, None, ())}" for e in exc.errors()]
+        raise Exit("vouch: " + "; ".join(messages), code=2) from None
     slug = slugify(name)
     target = ROOT / "partners" / f"{slug}.yaml"
     if not slug:
         raise Exit("vouch: the name needs at least one letter or digit", code=2)
     if target.exists():
         raise Exit(f"vouch: {target.relative_to(ROOT)} already exists", code=2)
-    target.write_text(new_profile(name, category, email, phone), encoding="utf-8")
+    target.write_text(new_profile(name, category, email, phone, today(settings["TIMEZONE"])), encoding="utf-8")
     print(f"created {target.relative_to(ROOT)} (status: pending); fill it in, then run: invoke check")
 
 

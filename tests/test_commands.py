@@ -122,3 +122,11 @@ def test_newsletter_drafts_the_next_issue_with_its_digest(project: Path) -> None
     assert "Date: 2026-12-01\n" in draft and "Status: draft" in draft
     assert "partner: Harbour Plumbing (https://test.example/partners/harbour/), vetted 2026-11-10" in draft
     assert invoke(project, "check").returncode == 0
+
+
+def test_new_partner_rejects_a_bad_phone_before_writing(project: Path) -> None:
+    make_site(project, {})
+    result = invoke(project, "new-partner", "Quay Ltd", "--category", "plumbing", "--phone", "01548 123")
+    assert result.returncode == 2
+    assert "--phone: expected a valid phone number (national numbers are read as GB); got '01548 123'" in result.stderr
+    assert not (project / "partners/quay-ltd.yaml").exists()

@@ -118,3 +118,14 @@ def test_unknown_slug_in_a_description_is_an_error_on_its_line(tmp_path: Path) -
     assert [str(p).removeprefix(f"{tmp_path}/") for p in failed.value.problems] == [
         "partners/harbour.yaml:4: description: expected the slug of a profile in partners/; got 'ghost'"
     ]
+
+
+def test_a_mistyped_slug_gets_a_suggestion(tmp_path: Path) -> None:
+    make_site(
+        tmp_path,
+        {"harbour-plumbing": vetted("Harbour")},
+        {"content/pages/p.md": "Title: P\n\nAsk {partner}harbour-plumbin.\n"},
+    )
+    with pytest.raises(ValidationFailed) as failed:
+        build(tmp_path)
+    assert str(failed.value.problems[0]).endswith("got 'harbour-plumbin' (did you mean 'harbour-plumbing'?)")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from difflib import get_close_matches
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -104,9 +105,7 @@ def _read_item(path: Path, kind: str, timezone: str, known: set[str]) -> tuple[I
     for ref in references(text):
         if ref.slug not in known:
             field_name = ref.field or "partner reference"
-            problems.append(
-                Problem(path, ref.line, field_name, f"expected the slug of a profile in partners/; got {ref.slug!r}")
-            )
+            problems.append(Problem(path, ref.line, field_name, unknown_partner(ref.slug, known)))
         elif ref.slug not in slugs:
             slugs.append(ref.slug)
     if problems:
@@ -118,6 +117,12 @@ def _read_item(path: Path, kind: str, timezone: str, known: set[str]) -> tuple[I
 def _body(text: str) -> str:
     head, _, body = text.partition("\n\n")
     return body if metadata_lines(head) else text
+
+
+def unknown_partner(slug: str, known: Iterable[str]) -> str:
+    close = get_close_matches(slug, list(known), n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    return f"expected the slug of a profile in partners/; got {slug!r}{hint}"
 
 
 def select(items: Iterable[Item], today: dt.date, published: set[str]) -> Selection:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../schema/partner.schema.json"
 
 
-def new_profile(name: str, category: str, email: str = "", phone: str = "") -> str:
+def new_profile(name: str, category: str, email: str = "", phone: str = "", today: dt.date | None = None) -> str:
     """YAML text for a new, pending profile (only ``name`` and ``status`` are filled)."""
 
     def quoted(value: str) -> str:
@@ -28,9 +29,10 @@ def new_profile(name: str, category: str, email: str = "", phone: str = "") -> s
         f"  phone: {quoted(phone)}" if phone else '  # phone: "+44 117 496 0100"',
         "# When the checks are done, set status: vetted and add:",
         "# vetting:",
-        "#   vetted_on: 2026-01-31",
+        f"#   vetted_on: {(today or dt.date.today()).isoformat()}",
         "#   vouched_by: Your Name",
         "#   checks: [references, insurance]",
+        "#   review_by: (optional; default vetted_on + VETTING_VALID_DAYS)",
         "#   notes: private, never published",
         "",
     ]

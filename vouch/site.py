@@ -12,7 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from vouch.content import Selection
+from vouch.content import Selection, unknown_partner
 from vouch.directory import sort_az
 from vouch.model import RegistryEntry
 from vouch.problems import Problem, sort_problems
@@ -96,9 +96,7 @@ def _withhold_by_description(partners: list[Partner]) -> tuple[list[Partner], di
 def _unknown_description_references(profiles: list[Profile]) -> list[Problem]:
     known = {p.slug for p in profiles}
     return [
-        Problem(
-            p.source, p.description_line, "description", f"expected the slug of a profile in partners/; got {r.slug!r}"
-        )
+        Problem(p.source, p.description_line, "description", unknown_partner(r.slug, known))
         for p in profiles
         for r in references(p.file.description or "")
         if r.slug not in known
