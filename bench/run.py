@@ -97,6 +97,18 @@ def serve_latency(network: Path, edited: Path) -> dict[str, float]:
         server.wait(timeout=30)
 
 
+def site_sizes(output: Path) -> dict[str, Any]:
+    """Counted after the timed build, so the walk over the output is not part of its time."""
+    html = list(output.rglob("*.html"))
+    largest = max(html, key=lambda p: p.stat().st_size)
+    return {
+        "bytes": sum(p.stat().st_size for p in output.rglob("*") if p.is_file()),
+        "html_pages": len(html),
+        "largest_html": largest.stat().st_size,
+        "largest_html_path": str(largest.relative_to(output)),
+    }
+
+
 def bench_size(partners: int, articles: int, issues: int, work: Path) -> dict[str, Any]:
     network = generate(work / "network", partners, articles, issues)
     plain_root = work / "plain"
@@ -107,6 +119,7 @@ def bench_size(partners: int, articles: int, issues: int, work: Path) -> dict[st
     plain_html = sum(1 for _ in (plain_root / "output").rglob("*.html"))
     plain_files = [p for p in (plain_root / "output").rglob("*") if p.is_file()]
     ours = timed([sys.executable, "-m", "bench.child", str(network)], Path(__file__).resolve().parent.parent)
+    ours.detail |= site_sizes(Path(ours.detail["output"]))
     edited = network / "partners" / "partner-00001.yaml"
     edited.write_text(edited.read_text(encoding="utf-8").replace("summary: ", "summary: Edited. ", 1), encoding="utf-8")
     rebuild = timed([sys.executable, "-m", "bench.child", str(network)], Path(__file__).resolve().parent.parent)
