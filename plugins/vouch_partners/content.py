@@ -29,38 +29,26 @@ def _shown(settings: dict[str, Any]) -> frozenset[str] | None:
     return None if items is None else frozenset(os.path.realpath(item.path) for item in items)
 
 
-def _keep_shown(items: list[Any], shown: frozenset[str]) -> None:
-    items[:] = [item for item in items if os.path.realpath(item.source_path) in shown]
+ARTICLE_LISTS = ("articles", "translations", "hidden_articles", "hidden_translations", "dates", "drafts",
+                 "drafts_translations")  # fmt: skip
+PAGE_LISTS = ("pages", "translations", "hidden_pages", "hidden_translations", "draft_pages", "draft_translations")
+
+
+def _keep_shown(generator: Any, lists: tuple[str, ...]) -> None:
+    """Drop what validation did not select: withheld, future-dated, drafts (in place: the context shares them)."""
+    shown = _shown(generator.settings)
+    if shown is not None:
+        for name in lists:
+            items = getattr(generator, name)
+            items[:] = [item for item in items if os.path.realpath(item.source_path) in shown]
 
 
 def keep_shown_articles(generator: Any) -> None:
-    """Drop what validation did not select: withheld, future-dated (drafts are never written)."""
-    shown = _shown(generator.settings)
-    if shown is not None:
-        for name in (
-            "articles",
-            "translations",
-            "hidden_articles",
-            "hidden_translations",
-            "dates",
-            "drafts",
-            "drafts_translations",
-        ):
-            _keep_shown(getattr(generator, name), shown)
+    _keep_shown(generator, ARTICLE_LISTS)
 
 
 def keep_shown_pages(generator: Any) -> None:
-    shown = _shown(generator.settings)
-    if shown is not None:
-        for name in (
-            "pages",
-            "translations",
-            "hidden_pages",
-            "hidden_translations",
-            "draft_pages",
-            "draft_translations",
-        ):
-            _keep_shown(getattr(generator, name), shown)
+    _keep_shown(generator, PAGE_LISTS)
 
 
 def article_jsonld(
