@@ -39,13 +39,17 @@ function item(data) {
 }
 
 let latest = 0;
+let shownFor = null; // the search whose results are on screen: never redrawn for nothing (keeps focus)
 async function run() {
   const query = input.value.trim();
   const chosen = filters();
+  const key = JSON.stringify([query, chosen]);
+  if (key === shownFor) return;
   const ticket = ++latest;
   if (!query && !Object.keys(chosen).length) {
     status.textContent = "";
     list.replaceChildren();
+    shownFor = key;
     return;
   }
   const search = await (await engine()).search(query || null, { filters: chosen });
@@ -55,6 +59,7 @@ async function run() {
   const shown = count > PAGE ? `, showing the first ${PAGE}` : "";
   status.textContent = count ? `${count} result${count === 1 ? "" : "s"}${shown}.` : "No results. Try another word or fewer filters.";
   list.replaceChildren(...data.map(item));
+  shownFor = key;
 }
 
 function remember() {
@@ -67,6 +72,7 @@ function remember() {
 let timer;
 form.addEventListener("submit", (event) => {
   event.preventDefault();
+  clearTimeout(timer);
   remember();
   run();
 });
