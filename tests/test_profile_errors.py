@@ -92,12 +92,12 @@ class Network:
     def write(self, name: str, text: str) -> None:
         (self.partners / name).write_text(text, encoding="utf-8", newline="")
 
-    def load(self, options: Options = DEFAULT, cache_file: Path | None = None) -> Loaded:
-        return load_partners(self.partners, self.content, options, cache_file)
+    def load(self, options: Options = DEFAULT, cache_dir: Path | None = None) -> Loaded:
+        return load_partners(self.partners, self.content, options, cache_dir)
 
-    def problems(self, options: Options = DEFAULT, cache_file: Path | None = None) -> list[str]:
+    def problems(self, options: Options = DEFAULT, cache_dir: Path | None = None) -> list[str]:
         """Every problem as printed, in the order a build reports them."""
-        return [str(p) for p in sort_problems(self.load(options, cache_file).problems)]
+        return [str(p) for p in sort_problems(self.load(options, cache_dir).problems)]
 
 
 @pytest.fixture
@@ -891,16 +891,16 @@ def test_missing_registry_is_an_error(network: Network) -> None:
 
 
 @pytest.fixture
-def cache_file(tmp_path: Path) -> Path:
-    return tmp_path / ".cache" / "profiles.pickle"
+def cache_dir(tmp_path: Path) -> Path:
+    return tmp_path / ".cache" / "profiles"
 
 
-def test_cache_gives_the_same_result_twice(network: Network, cache_file: Path) -> None:
+def test_cache_gives_the_same_result_twice(network: Network, cache_dir: Path) -> None:
     network.write("harbour-plumbing.yaml", COMPLETE)
     network.write("quay.yaml", "name: Quay\nstatus: yes\ncategory: plumbing\n")
-    first = network.load(cache_file=cache_file)
-    assert cache_file.is_file()
-    second = network.load(cache_file=cache_file)
+    first = network.load(cache_dir=cache_dir)
+    assert list(cache_dir.glob("*.pickle"))
+    second = network.load(cache_dir=cache_dir)
     assert second == first
     assert [str(p) for p in second.problems] == [
         "partners/quay.yaml:2: status: expected one of pending, vetted, suspended, retired; got True "
@@ -909,70 +909,70 @@ def test_cache_gives_the_same_result_twice(network: Network, cache_file: Path) -
     assert [p.slug for p in second.profiles] == ["harbour-plumbing"]
 
 
-def test_cache_revalidates_an_edited_file(network: Network, cache_file: Path) -> None:
+def test_cache_revalidates_an_edited_file(network: Network, cache_dir: Path) -> None:
     network.write("harbour-plumbing.yaml", COMPLETE)
     network.write("quay.yaml", HEAD)
-    assert network.problems(cache_file=cache_file) == []
+    assert network.problems(cache_dir=cache_dir) == []
     network.write("quay.yaml", HEAD.replace("pending", "pendng"))  # same size, new content
-    assert network.problems(cache_file=cache_file) == [
+    assert network.problems(cache_dir=cache_dir) == [
         "partners/quay.yaml:2: status: expected one of pending, vetted, suspended, retired; got 'pendng'"
     ]
     network.write("quay.yaml", HEAD)
-    loaded = network.load(cache_file=cache_file)
+    loaded = network.load(cache_dir=cache_dir)
     assert loaded.problems == []
     assert [p.slug for p in loaded.profiles] == ["harbour-plumbing", "quay"]
 
 
-def test_cache_forgets_a_deleted_file(network: Network, cache_file: Path) -> None:
+def test_cache_forgets_a_deleted_file(network: Network, cache_dir: Path) -> None:
     network.write("quay.yaml", "name: Quay\nstatus: yes\ncategory: plumbing\n")
-    assert len(network.problems(cache_file=cache_file)) == 1
+    assert len(network.problems(cache_dir=cache_dir)) == 1
     Path("partners/quay.yaml").unlink()
-    loaded = network.load(cache_file=cache_file)
+    loaded = network.load(cache_dir=cache_dir)
     assert (loaded.profiles, loaded.problems) == ([], [])
 
 
-def test_cache_revalidates_when_a_registry_changes(network: Network, cache_file: Path) -> None:
+def test_cache_revalidates_when_a_registry_changes(network: Network, cache_dir: Path) -> None:
     network.write("harbour.yaml", HEAD)
-    assert network.problems(cache_file=cache_file) == []
+    assert network.problems(cache_dir=cache_dir) == []
     network.write("_categories.yaml", "electrical:\n  title: Electrical\n  description: Wires.\n")
-    assert network.problems(cache_file=cache_file) == [
+    assert network.problems(cache_dir=cache_dir) == [
         at(3, "category: expected a key of partners/_categories.yaml (electrical); got 'plumbing'")
     ]
 
 
-def test_cache_revalidates_when_the_phone_region_changes(network: Network, cache_file: Path) -> None:
+def test_cache_revalidates_when_the_phone_region_changes(network: Network, cache_dir: Path) -> None:
     network.write("harbour.yaml", HEAD + "contact:\n  phone: '0117 496 0100'\n")
-    assert network.problems(Options(phone_region="GB"), cache_file) == []
-    assert network.problems(Options(phone_region="US"), cache_file) == [
+    assert network.problems(Options(phone_region="GB"), cache_dir) == []
+    assert network.problems(Options(phone_region="US"), cache_dir) == [
         at(5, "contact.phone: expected a valid phone number (national numbers are read as US); got '0117 496 0100'")
     ]
 
 
-def test_cache_still_looks_for_the_logo_file_every_time(network: Network, cache_file: Path) -> None:
+def test_cache_still_looks_for_the_logo_file_every_time(network: Network, cache_dir: Path) -> None:
     network.write("harbour.yaml", HEAD + "logo:\n  src: images/harbour.png\n  alt: Harbour van\n")
-    assert network.problems(cache_file=cache_file) == [
+    assert network.problems(cache_dir=cache_dir) == [
         at(5, "logo.src: expected a file under content/; got 'images/harbour.png' (not found)")
     ]
     Path("content/images/harbour.png").write_bytes(b"\x89PNG\r\n\x1a\n")
-    assert network.problems(cache_file=cache_file) == []
+    assert network.problems(cache_dir=cache_dir) == []
     Path("content/images/harbour.png").unlink()
-    assert len(network.problems(cache_file=cache_file)) == 1
+    assert len(network.problems(cache_dir=cache_dir)) == 1
 
 
-def test_cache_hit_reports_the_path_given_on_this_call(network: Network, cache_file: Path, tmp_path: Path) -> None:
+def test_cache_hit_reports_the_path_given_on_this_call(network: Network, cache_dir: Path, tmp_path: Path) -> None:
     network.write("quay.yaml", "name: Quay\nstatus: yes\ncategory: plumbing\n")
     network.write("harbour-plumbing.yaml", COMPLETE)
-    network.load(cache_file=cache_file)
-    moved = load_partners(tmp_path / "partners", tmp_path / "content", Options(), cache_file)
+    network.load(cache_dir=cache_dir)
+    moved = load_partners(tmp_path / "partners", tmp_path / "content", Options(), cache_dir)
     assert [p.path for p in moved.problems] == [tmp_path / "partners" / "quay.yaml"]
     assert [p.source for p in moved.profiles] == [tmp_path / "partners" / "harbour-plumbing.yaml"]
 
 
-def test_corrupt_cache_is_ignored(network: Network, cache_file: Path) -> None:
+def test_corrupt_cache_is_ignored(network: Network, cache_dir: Path) -> None:
     network.write("quay.yaml", "name: Quay\nstatus: yes\ncategory: plumbing\n")
-    cache_file.parent.mkdir(parents=True)
-    cache_file.write_bytes(b"not a pickle")
-    assert len(network.problems(cache_file=cache_file)) == 1
+    cache_dir.mkdir(parents=True)
+    (cache_dir / "00.pickle").write_bytes(b"not a pickle")
+    assert len(network.problems(cache_dir=cache_dir)) == 1
 
 
 @pytest.mark.parametrize(

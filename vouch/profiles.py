@@ -72,7 +72,7 @@ def load_partners(
     partners_dir: Path,
     content_dir: Path,
     options: Options = Options(),
-    cache_file: Path | None = None,
+    cache_dir: Path | None = None,
 ) -> Loaded:
     """Read the registries and every profile under ``partners_dir``.
 
@@ -82,7 +82,7 @@ def load_partners(
     categories, category_keys = _load_registry(partners_dir / "_categories.yaml", problems)
     checks, check_keys = _load_registry(partners_dir / "_checks.yaml", problems)
     fingerprint = repr((CACHE_VERSION, options, category_keys, check_keys))
-    cache = _read_cache(cache_file, fingerprint)
+    cache = _read_cache(cache_dir, fingerprint)
     files = [p for p in sorted(partners_dir.glob("*.y*ml")) if not p.name.startswith("_")]
     stamps = {path: _stamp(path) for path in files}
     # A file whose size and mtime are unchanged is not even read; otherwise its hash decides.
@@ -92,7 +92,7 @@ def load_partners(
     misses = [path for path in unsure if cache.get(str(path), ("",))[0] != digests[path]]
     validate = partial(_validate_file, options=options, categories=category_keys, checks=check_keys)
     validated = dict(zip(misses, _map(validate, [(p, contents[p]) for p in misses]), strict=True))
-    fresh: dict[str, tuple[str, tuple[int, int], Any]] = {}
+    fresh: dict[str, Entry] = {}
     profiles: list[Profile] = []
     for path in files:
         key = str(path)
@@ -103,8 +103,9 @@ def load_partners(
             problems.extend(_check_logo(result, content_dir))
         else:
             problems.extend(result)
-    if cache_file is not None and (unsure or len(fresh) != len(cache)):
-        _write_cache(cache_file, fingerprint, fresh)
+    changed = {str(p) for p in unsure} | (cache.keys() - fresh.keys())
+    if cache_dir is not None and changed:
+        _write_cache(cache_dir, fingerprint, fresh, changed)
     return Loaded(profiles, categories, checks, sort_problems(problems))
 
 
@@ -302,18 +303,39 @@ def _load_registry(path: Path, problems: list[Problem]) -> tuple[dict[str, Regis
     return entries, keys
 
 
-def _read_cache(cache_file: Path | None, fingerprint: str) -> dict[str, tuple[str, tuple[int, int], Any]]:
-    if cache_file is None or not cache_file.exists():
-        return {}
-    try:
-        stored_fingerprint, entries = pickle.loads(cache_file.read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
-        return {}
-    return entries if stored_fingerprint == fingerprint else {}
+Entry = tuple[str, tuple[int, int], Any]  # (content hash, (mtime_ns, size), Profile or problems)
 
 
-def _write_cache(cache_file: Path, fingerprint: str, entries: dict[str, tuple[str, tuple[int, int], Any]]) -> None:
-    cache_file.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cache_file.with_suffix(".tmp")
-    tmp.write_bytes(pickle.dumps((fingerprint, entries), protocol=pickle.HIGHEST_PROTOCOL))
-    tmp.replace(cache_file)
+def _shard(key: str) -> str:
+    """Which of the cache's 256 files holds ``key``: an edit rewrites one small file, not all."""
+    return hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:2]
+
+
+def _read_cache(cache_dir: Path | None, fingerprint: str) -> dict[str, Entry]:
+    entries: dict[str, Entry] = {}
+    if cache_dir is None or not cache_dir.is_dir():
+        return entries
+    for shard in sorted(cache_dir.glob("*.pickle")):
+        try:
+            stored_fingerprint, part = pickle.loads(shard.read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
+            continue  # a damaged shard only costs its files a revalidation
+        if stored_fingerprint == fingerprint:
+            entries.update(part)
+    return entries
+
+
+def _write_cache(cache_dir: Path, fingerprint: str, entries: dict[str, Entry], changed: set[str]) -> None:
+    """Rewrite the shards holding ``changed`` keys (new, edited or deleted files)."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    shards = {_shard(key) for key in changed}
+    grouped: dict[str, dict[str, Entry]] = {shard: {} for shard in shards}
+    for key, entry in entries.items():
+        shard = _shard(key)
+        if shard in grouped:
+            grouped[shard][key] = entry
+    for shard, part in grouped.items():
+        target = cache_dir / f"{shard}.pickle"
+        tmp = target.with_suffix(".tmp")
+        tmp.write_bytes(pickle.dumps((fingerprint, part), protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.replace(target)

@@ -38,10 +38,12 @@ def metadata_lines(text: str) -> dict[str, tuple[int, str]]:
     return out
 
 
-def references(text: str) -> list[Reference]:
-    """Every partner a Markdown file names, in its metadata or its text."""
+def references(text: str, metadata: bool = True) -> list[Reference]:
+    """Every partner a Markdown file names, in its metadata (unless ``metadata=False``) or its text."""
     found: list[Reference] = []
-    meta = metadata_lines(text)
+    if "{partner}" not in text and not metadata:
+        return found
+    meta = metadata_lines(text) if metadata else {}
     if "partners" in meta:
         line, value = meta["partners"]
         found += [Reference(slug.strip(), line, "Partners") for slug in value.split(",") if slug.strip()]

@@ -57,8 +57,7 @@ def prepare(
     cache_dir: Path | None = None,
 ) -> tuple[PublicSite, EditorReport]:
     options = Options(phone_region=settings["PHONE_REGION"], vetting_valid_days=settings["VETTING_VALID_DAYS"])
-    cache_file = cache_dir / "profiles.pickle" if cache_dir else None
-    loaded = load_partners(partners_dir, content_dir, options, cache_file)
+    loaded = load_partners(partners_dir, content_dir, options, cache_dir / "profiles" if cache_dir else None)
     on = today(settings["TIMEZONE"])
     problems = list(loaded.problems)
     partners, withheld = _withhold_by_description(publish(loaded.profiles, on))
@@ -84,7 +83,7 @@ def _withhold_by_description(partners: list[Partner]) -> tuple[list[Partner], di
         shown = {p.slug for p in partners}
         dropped = {}
         for p in partners:
-            missing = [r.slug for r in references(p.description or "") if r.slug not in shown]
+            missing = [r.slug for r in references(p.description or "", metadata=False) if r.slug not in shown]
             if missing:
                 dropped[p.slug] = list(dict.fromkeys(missing))
         if not dropped:
@@ -98,6 +97,6 @@ def _unknown_description_references(profiles: list[Profile]) -> list[Problem]:
     return [
         Problem(p.source, p.description_line, "description", unknown_partner(r.slug, known))
         for p in profiles
-        for r in references(p.file.description or "")
+        for r in references(p.file.description or "", metadata=False)
         if r.slug not in known
     ]

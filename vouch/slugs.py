@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from unidecode import unidecode
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
+@lru_cache(maxsize=65536)  # names and towns repeat across thousands of partners
 def slugify(text: str) -> str:
     return _NON_ALNUM.sub("-", unidecode(text).lower()).strip("-")
 

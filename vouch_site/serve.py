@@ -151,7 +151,7 @@ def quick_preview(root: Path, site: Path, changed: set[Path], keep: dict[str, An
         if not isinstance(profile, Profile) or not is_published(profile, generator.site.today):
             return False
         partner = to_public(profile)
-        if any(r.slug not in generator.names for r in references(partner.description or "")):
+        if any(r.slug not in generator.names for r in references(partner.description or "", metadata=False)):
             return False  # a link to an unpublished partner withholds the page: leave it to the full build
         pages[site / "partners" / partner.slug / "index.html"] = generator.quick_profile_page(partner)
     for target, html in pages.items():

@@ -438,7 +438,7 @@ class _Progress:
 
 def _linked(partner: Partner) -> list[str]:
     """Partners named in the description: their names appear on this page."""
-    return [r.slug for r in references(partner.description or "")]
+    return [r.slug for r in references(partner.description or "", metadata=False)]
 
 
 def _vcard_bytes(partner: Partner, url: str) -> bytes:
