@@ -136,18 +136,25 @@ def test(c):
     c.run(f"{sys.executable} -m pytest -n 2", pty=False)
 
 
-def _newsletter(slug: str):
-    """Settings, the validated site and the rendered issue ``slug`` (exits on any problem)."""
+def _validated(consequence: str):
+    """Settings, the public site and the editor's report; exits listing every problem if any."""
     from vouch.problems import ValidationFailed
     from vouch_site.build import validate
     from vouch_site.config import load_settings
-    from vouch_site.mailout import prepare_newsletter
 
     settings = load_settings(ROOT)
     try:
         site, report = validate(ROOT, settings)
     except ValidationFailed as failed:
-        _fail_with(failed.problems, "; fix them before sending")
+        _fail_with(failed.problems, consequence)
+    return settings, site, report
+
+
+def _newsletter(slug: str):
+    """Settings, the validated site and the rendered issue ``slug`` (exits on any problem)."""
+    from vouch_site.mailout import prepare_newsletter
+
+    settings, site, report = _validated("; fix them before sending")
     withheld = {p.stem: slugs for p, slugs in report.content.withheld.items() if p.parent.name == "newsletter"}
     if slug in withheld:
         raise Exit(f"vouch: {slug} names unpublished {', '.join(withheld[slug])}: it is withheld", code=1)
@@ -246,16 +253,9 @@ def newsletter(c):
 
     from vouch.newsletter.digest import digest, window_for
     from vouch.newsletter.issue import digest_articles, draft_text
-    from vouch.problems import ValidationFailed
     from vouch.publication import today
-    from vouch_site.build import validate
-    from vouch_site.config import load_settings
 
-    settings = load_settings(ROOT)
-    try:
-        site, report = validate(ROOT, settings)
-    except ValidationFailed as failed:
-        _fail_with(failed.problems, "")
+    settings, site, report = _validated("")
     issues = [i for i in (*report.content.shown, *report.content.scheduled) if i.kind == "newsletter"]
     published = [i.date for i in issues if i.date]
     on = today(settings["TIMEZONE"])
@@ -323,16 +323,8 @@ def introduce(c, slug, to, note="", dry_run=False, again=False):
     from vouch.newsletter.sender import SmtpSettings
     from vouch.publication import today
     from vouch.referrals.introduction import Client, compose
-    from vouch_site.build import check_only
-    from vouch_site.config import load_settings
 
-    settings = load_settings(ROOT)
-    report = check_only(ROOT)
-    if report.problems:
-        _fail_with(report.problems, "; fix them first")
-    from vouch_site.build import validate
-
-    site, _ = validate(ROOT, settings)
+    settings, site, report = _validated("; fix them first")
     partner = next((p for p in site.partners if p.slug == slug), None)
     if partner is None:
         state = next((e.state for e in report.roster if e.slug == slug), None)

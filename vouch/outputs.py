@@ -25,12 +25,16 @@ class StagedWriter:
         self.written = 0
         self.linked = 0
 
-    def put(self, relpath: str, data: bytes) -> None:
+    def _target(self, relpath: str) -> Path:
+        """The staging path of ``relpath``, its folder made once."""
         target = self.staging / relpath
-        parent = target.parent
-        if parent not in self._dirs:
-            parent.mkdir(parents=True, exist_ok=True)
-            self._dirs.add(parent)
+        if target.parent not in self._dirs:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._dirs.add(target.parent)
+        return target
+
+    def put(self, relpath: str, data: bytes) -> None:
+        target = self._target(relpath)
         if self.live is not None and self._same_as_live(relpath, data):
             os.link(self.live / relpath, target)
             self.linked += 1
@@ -42,13 +46,8 @@ class StagedWriter:
         """Link the live copy of ``relpath`` into staging, if there is one (the render cache said it is current)."""
         if self.live is None:
             return False
-        target = self.staging / relpath
-        parent = target.parent
-        if parent not in self._dirs:
-            parent.mkdir(parents=True, exist_ok=True)
-            self._dirs.add(parent)
         try:
-            os.link(self.live / relpath, target)
+            os.link(self.live / relpath, self._target(relpath))
         except FileNotFoundError:
             return False
         self.linked += 1

@@ -7,7 +7,7 @@ it returns for rendering holds nothing about an unpublished partner.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -72,8 +72,10 @@ def prepare(
     )
     shown = {p.logo.src for p in partners if p.logo}
     hidden = {p.file.logo.src for p in loaded.profiles if p.file.logo} - shown
-    report = EditorReport(on, sort_problems(problems), roster(loaded.profiles, on), frozenset(hidden))
-    return public, replace(report, withheld_partners=withheld)
+    report = EditorReport(
+        on, sort_problems(problems), roster(loaded.profiles, on), frozenset(hidden), withheld_partners=withheld
+    )
+    return public, report
 
 
 def _withhold_by_description(partners: list[Partner]) -> tuple[list[Partner], dict[str, list[str]]]:

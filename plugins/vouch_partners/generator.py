@@ -96,12 +96,13 @@ class PartnersGenerator(Generator):
         self.areas = directory.by_area(az)
         self.letters = directory.by_letter(az)
         self.newest = directory.newest(az, self.vouch["HOME_NEWEST_PARTNERS"])
+        self.category_titles = {g.slug: g.title for g in self.categories}
         self.context.update(
             ABSOLUTE_SITEURL=self.abs_url,
             vouch_partners=site.partners,
             vouch_checks=site.checks,
             vouch_names=self.names,
-            vouch_category_titles={g.slug: g.title for g in self.categories},
+            vouch_category_titles=self.category_titles,
             subscribe_href=subscribe_url(self.vouch),
             vouch_featured={
                 a.source_path: self.featured.get(os.path.realpath(a.source_path), ()) for a in self.articles
@@ -160,23 +161,22 @@ class PartnersGenerator(Generator):
                 pages.extend(self._listing(kind, group, f"{base}/{group.slug}/", size))
         pages.extend(self._article_index())
         pages.extend(self._newsletter_archive())
-        category_titles = {g.slug: g.title for g in self.categories}
-        for partner in site.partners:
-            args = (
-                category_titles.get(partner.category, partner.category),
-                tuple(self.mentions.get(partner.slug, ())),
-                tuple((slug, self.names.get(slug)) for slug in _linked(partner)),
-            )
-            pages.append(
-                Page(
-                    f"partners/{partner.slug}/index.html",
-                    "partner.html",
-                    lastmod=partner.vetting.vetted_on,
-                    make=partial(self._partner_context, partner, *args),
-                    inputs=(self._digest(partner), *args),
-                )
-            )
+        pages.extend(self._profile_page(partner) for partner in site.partners)
         return pages
+
+    def _profile_page(self, partner: Partner) -> Page:
+        args = (
+            self.category_titles.get(partner.category, partner.category),
+            tuple(self.mentions.get(partner.slug, ())),
+            tuple((slug, self.names.get(slug)) for slug in _linked(partner)),
+        )
+        return Page(
+            f"partners/{partner.slug}/index.html",
+            "partner.html",
+            lastmod=partner.vetting.vetted_on,
+            make=partial(self._partner_context, partner, *args),
+            inputs=(self._digest(partner), *args),
+        )
 
     def _listing(self, kind: str, group: directory.Group, base: str, size: int) -> list[Page]:
         chunks = directory.paginate(group.partners, size)
@@ -415,14 +415,7 @@ class PartnersGenerator(Generator):
 
     def quick_profile_page(self, partner: Partner) -> bytes:
         """One profile page from this build's state, for ``invoke serve`` to show an edit at once."""
-        category = {g.slug: g.title for g in self.categories}.get(partner.category, partner.category)
-        linked = tuple((slug, self.names.get(slug)) for slug in _linked(partner))
-        page = Page(
-            f"partners/{partner.slug}/index.html",
-            "partner.html",
-            make=partial(self._partner_context, partner, category, tuple(self.mentions.get(partner.slug, ())), linked),
-        )
-        return self._render(page, dict(self.context))
+        return self._render(self._profile_page(partner), dict(self.context))
 
 
 class _Progress:
