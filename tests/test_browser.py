@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
@@ -58,6 +58,11 @@ def page(browser: Browser) -> Iterator[Page]:
     assert errors == []
 
 
+def wait_for_results(page: Page) -> None:
+    """The live region is filled once results are drawn; `expect` retries across navigations."""
+    expect(page.locator("#search-status")).not_to_be_empty()
+
+
 def results(page: Page) -> list[str]:
     return [a.inner_text() for a in page.locator("#search-results h2 a").all()]
 
@@ -66,7 +71,7 @@ def search(page: Page, site_url: str, query: str) -> list[str]:
     page.goto(f"{site_url}search/")
     page.fill("#q", query)
     page.press("#q", "Enter")
-    page.wait_for_function("document.getElementById('search-status').textContent !== ''")
+    wait_for_results(page)
     return results(page)
 
 
@@ -84,14 +89,14 @@ def test_filters_narrow_the_results_and_the_count_is_announced(page: Page, site_
     assert status.get_attribute("role") == "status" and status.get_attribute("aria-live") == "polite"
     assert status.inner_text() == f"{len(everything)} results."
     page.select_option("#category", "Plumbing & Heating")
-    page.wait_for_function("document.getElementById('search-status').textContent === '1 result.'")
+    expect(page.locator("#search-status")).to_have_text("1 result.")
     assert results(page) == ["Harbour Plumbing & Heating"]
     assert "category=Plumbing" in page.url  # the filtered search can be shared as a link
 
 
 def test_filters_alone_list_a_trade_in_an_area(page: Page, site_url: str) -> None:
     page.goto(f"{site_url}search/?area=Dartmouth&category=Roofing")
-    page.wait_for_function("document.getElementById('search-status').textContent !== ''")
+    wait_for_results(page)
     assert results(page) == ["Start Bay Roofing"]
 
 
@@ -105,7 +110,8 @@ def test_home_search_box_leads_to_results(page: Page, site_url: str) -> None:
     page.goto(site_url)
     page.fill("#home-q", "accountant")
     page.press("#home-q", "Enter")
-    page.wait_for_function("document.getElementById('search-status').textContent !== ''")
+    page.wait_for_url(f"{site_url}search/?q=accountant")
+    wait_for_results(page)
     assert "Avon Valley Accountants" in results(page)
 
 
@@ -133,7 +139,7 @@ def test_keyboard_alone_skips_to_content_searches_and_opens_a_result(page: Page,
     assert page.evaluate("document.activeElement.id") == "q"
     page.keyboard.type("locksmith")
     page.keyboard.press("Enter")
-    page.wait_for_function("document.querySelectorAll('#search-results a').length > 0")
+    expect(page.locator("#search-results a").first).to_be_visible()
     page.evaluate("document.querySelector('#search-results a').focus()")
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none"  # focus is visible
@@ -176,7 +182,7 @@ def test_axe_finds_no_violation(browser: Browser, site_url: str, path: str, sche
     page = context.new_page()
     page.goto(site_url + path)
     if "?q=" in path:
-        page.wait_for_function("document.getElementById('search-status').textContent !== ''")
+        wait_for_results(page)
     violations = Axe().run(page).response["violations"]
     context.close()
     assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations] == []
