@@ -214,3 +214,10 @@ def test_rebuild_after_an_edit_reuses_current_files_and_never_serves_stale_ones(
     assert b"Renamed Firm" in after["articles/a/index.html"]
     assert after["partners/p2/index.html"] == before["partners/p2/index.html"]
     assert (tmp_path / "output/partners/p3/index.html").stat().st_ino == inode  # reused, not rewritten
+
+
+def test_pelican_reader_cache_does_not_carry_the_site(demo_site: Path) -> None:
+    """Pelican pickles its settings into its cache; the build's state must not ride along."""
+    cache = (demo_site / ".cache/pelican/ArticlesGenerator-Readers").read_bytes()
+    assert cache and b"+441174960100" not in cache  # a phone number only partner pages show
+    assert b"vouch.public" not in cache and b"vouch.site" not in cache

@@ -19,6 +19,7 @@ from vouch.problems import ValidationFailed, sort_problems
 from vouch.site import EditorReport, PublicSite, prepare
 from vouch_site.config import load_settings
 from vouch_site.mailout import Newsletter, prepare_newsletter, write_previews
+from vouch_site.run import BuildRun
 from vouch_site.search import index_site, keep_search_index
 
 log = logging.getLogger("vouch")
@@ -91,12 +92,13 @@ def build(
     settings_file: str = "pelicanconf.py",
     search: bool = True,
     progress: Callable[[str, int, int], None] | None = None,
+    keep: dict[str, Any] | None = None,
 ) -> BuildResult:
     """Build the site in ``root`` into ``output`` (default ``root/output``), atomically.
 
     ``search=False`` (for ``invoke serve``) keeps the previous search index, so the edited page
     is served at once; ``reindex`` then refreshes the search. ``progress(stage, done, total)``
-    is told how the build advances.
+    is told how the build advances; ``keep`` receives the generator (``invoke serve``'s previews).
     """
     root = root.resolve()
     output = (output or root / "output").resolve()
@@ -116,10 +118,19 @@ def build(
             newsletter = prepare_newsletter(site, report, settings)
             write_previews(newsletter, settings, StagedWriter(mail_staging, mail))
             shown = {i.slug for i in report.content.shown if i.kind == "newsletter"}
-            archive = newsletter.archive(shown)
+            run = BuildRun(
+                site=site,
+                items=tuple(report.content.shown),
+                archive=tuple(newsletter.archive(shown)),
+                withheld_files=report.withheld_files,
+                live_output=output,
+                render_cache=render_keys if output.exists() else None,
+                render_cache_next=next_keys,
+                progress=partial(progress, "pages") if progress else None,
+                keep=keep,
+            )
         with timings.stage("pages"):
-            settings["VOUCH_PROGRESS"] = partial(progress, "pages") if progress else None
-            _run_pelican(settings, site, report, archive, staging, output, (render_keys, next_keys))
+            _run_pelican(settings, run, staging)
         if search:
             with timings.stage("search index"):
                 index_site(staging)
@@ -138,29 +149,11 @@ def build(
     return BuildResult(output, site, report, timings, files, newsletter)
 
 
-def _run_pelican(
-    settings: dict[str, Any],
-    site: PublicSite,
-    report: EditorReport,
-    archive: list,
-    staging: Path,
-    live: Path,
-    render_keys: tuple[Path, Path],
-) -> None:
+def _run_pelican(settings: dict[str, Any], run: BuildRun, staging: Path) -> None:
     from pelican import Pelican
     from pelican.log import FatalLogger, console
 
-    settings = {
-        **settings,
-        "OUTPUT_PATH": str(staging),
-        "VOUCH_SITE": site,
-        "VOUCH_LIVE_OUTPUT": live,
-        "VOUCH_WITHHELD_FILES": report.withheld_files,
-        "VOUCH_ITEMS": tuple(report.content.shown),
-        "VOUCH_ARCHIVE": tuple(archive),
-        "VOUCH_RENDER_CACHE": render_keys[0] if live.exists() else None,
-        "VOUCH_RENDER_CACHE_NEXT": render_keys[1],
-    }
+    settings = {**settings, "OUTPUT_PATH": str(staging), "VOUCH_RUN": run}
     # Pelican logs a broken article or template and carries on; a Vouch build stops.
     previous, FatalLogger.fatal_lvl = FatalLogger.fatal_lvl, logging.ERROR
     quiet, console.quiet = console.quiet, True

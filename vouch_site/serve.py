@@ -79,7 +79,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 def rebuild(root: Path, site: Path, state: State, search: bool, keep: dict[str, Any]) -> bool:
     started = time.perf_counter()
     try:
-        build(root, site, search=search, overrides={"VOUCH_KEEP": keep})
+        build(root, site, search=search, keep=keep)
     except ValidationFailed as failed:
         for problem in failed.problems:
             print(relative_to(problem, root), flush=True)

@@ -13,7 +13,7 @@ from pelican import signals
 from pelican.generators import StaticGenerator
 
 from .content import article_jsonld, keep_shown_articles, keep_shown_pages, resolve_partner_links
-from .generator import PartnersGenerator
+from .generator import PartnersGenerator, run_of
 
 
 def get_generators(_pelican: object) -> type[PartnersGenerator]:
@@ -22,7 +22,7 @@ def get_generators(_pelican: object) -> type[PartnersGenerator]:
 
 def drop_withheld_files(static_generator: StaticGenerator) -> None:
     """Keep content files that only unpublished partners use (their logos) out of output/."""
-    withheld = static_generator.settings.get("VOUCH_WITHHELD_FILES") or ()
+    withheld = run_of(static_generator.settings).withheld_files
     if withheld:
         root = static_generator.path
         static_generator.staticfiles[:] = [

@@ -13,19 +13,19 @@ from typing import Any
 from vouch import structured
 from vouch.references import link_partners
 
-from .generator import root_of
+from .generator import root_of, run_of
 
 
 def resolve_partner_links(content: Any) -> None:
     """``content_object_init``: ``{partner}slug`` -> a relative link to the profile."""
-    site = content.settings.get("VOUCH_SITE")
+    site = run_of(content.settings).site
     if site is None or not getattr(content, "_content", None) or "{partner}" not in content._content:
         return
     content._content = link_partners(content._content, root_of(content.save_as), site.names)
 
 
 def _shown(settings: dict[str, Any]) -> frozenset[str] | None:
-    items = settings.get("VOUCH_ITEMS")
+    items = run_of(settings).items
     return None if items is None else frozenset(os.path.realpath(item.path) for item in items)
 
 

@@ -32,6 +32,7 @@ from vouch.settings import vouch_settings
 from vouch.site import PublicSite, prepare
 from vouch.sitemap import sitemap
 from vouch.vcard import vcard
+from vouch_site.run import BuildRun
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,11 @@ class Mention:
     date: dt.date
 
 
+def run_of(settings: dict[str, Any]) -> BuildRun:
+    """This build's state; an empty one when plain ``pelican`` runs the plugin."""
+    return settings.get("VOUCH_RUN") or BuildRun()
+
+
 def root_of(relpath: str) -> str:
     """Relative path from a file back to the site root ('.' at the top)."""
     return "/".join([".."] * relpath.count("/")) or "."
@@ -75,7 +81,8 @@ def url_of(relpath: str) -> str:
 class PartnersGenerator(Generator):
     def generate_context(self) -> None:
         self.vouch = vouch_settings(self.settings)
-        site: PublicSite | None = self.settings.get("VOUCH_SITE")
+        self.run = run_of(self.settings)
+        site: PublicSite | None = self.run.site
         if site is None:  # run by plain `pelican`, not `invoke build`
             root = Path(self.settings["PATH"]).parent
             site, report = prepare(root / "partners", Path(self.settings["PATH"]), self.vouch)
@@ -87,7 +94,7 @@ class PartnersGenerator(Generator):
         self.zone = ZoneInfo(self.vouch["TIMEZONE"])
         self.markdown = ProfileMarkdown()
         self.articles = list(self.context.get("articles", []))
-        self.archive = list(self.settings.get("VOUCH_ARCHIVE") or ())  # newsletter issues, newest first
+        self.archive = list(self.run.archive)
         self.featured = self._featured_by_path()
         self.mentions = self._mentions()
 
@@ -111,14 +118,13 @@ class PartnersGenerator(Generator):
         )
         self.pages = self._html_pages()
         self.files = self._data_files()
-        keeper = self.settings.get("VOUCH_KEEP")
-        if keeper is not None:  # invoke serve keeps the last build's state for instant previews
-            keeper["generator"] = self
+        if self.run.keep is not None:  # invoke serve keeps the last build's state for instant previews
+            self.run.keep["generator"] = self
 
     # -- collecting ------------------------------------------------------------
 
     def _featured_by_path(self) -> dict[str, tuple[str, ...]]:
-        items = self.settings.get("VOUCH_ITEMS") or ()
+        items = self.run.items or ()
         return {os.path.realpath(item.path): item.partners for item in items}
 
     def _mentions(self) -> dict[str, list[Mention]]:
@@ -355,16 +361,16 @@ class PartnersGenerator(Generator):
     # -- writing -----------------------------------------------------------------
 
     def generate_output(self, _writer: object) -> None:
-        out = StagedWriter(Path(self.output_path), self.settings.get("VOUCH_LIVE_OUTPUT"))
+        out = StagedWriter(Path(self.output_path), self.run.live_output)
         everything = [*self.pages, *self.files]
         shared = self._shared_fingerprint()
-        previous = render_cache.load(self.settings.get("VOUCH_RENDER_CACHE"))
+        previous = render_cache.load(self.run.render_cache)
         workers = parallel.workers(len(everything))
-        progress = _Progress(self.settings.get("VOUCH_PROGRESS"), len(everything), workers)
+        progress = _Progress(self.run.progress, len(everything), workers)
         results = parallel.run_split(everything, partial(self._write_all, out, shared, previous, progress), workers)
         out.put("sitemap.xml", self._sitemap())
         keys = {relpath: key for part in results for relpath, key in part[0].items()}
-        render_cache.save(self.settings.get("VOUCH_RENDER_CACHE_NEXT"), keys)
+        render_cache.save(self.run.render_cache_next, keys)
         log.info(
             "vouch: %d files rendered, %d current files reused", sum(p[1] for p in results), sum(p[2] for p in results)
         )
