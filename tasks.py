@@ -79,7 +79,7 @@ def check(c):
 @task(
     help={
         "name": "the business name, e.g. 'Harbour Plumbing & Heating'",
-        "category": "a key of partners/_categories.yaml",
+        "category": "a key of partners/_categories.yaml (default: the first one)",
         "email": "contact e-mail (optional)",
         "phone": "contact phone (optional)",
     }
@@ -90,7 +90,10 @@ def new_partner(c, name, category="", email="", phone=""):
     from vouch.slugs import slugify
     from vouch.strictyaml import load
 
-    categories = load((ROOT / "partners" / "_categories.yaml").read_text()).data or {}
+    categories = sorted(load((ROOT / "partners" / "_categories.yaml").read_text()).data or {})
+    if not categories:
+        raise Exit("vouch: partners/_categories.yaml defines no category yet: add one first", code=2)
+    category = category or categories[0]
     if category not in categories:
         raise Exit(f"vouch: --category must be one of: {', '.join(categories)}", code=2)
     from pydantic import ValidationError
@@ -113,7 +116,8 @@ def new_partner(c, name, category="", email="", phone=""):
         raise Exit("vouch: the name needs at least one letter or digit", code=2)
     if target.exists():
         raise Exit(f"vouch: {target.relative_to(ROOT)} already exists", code=2)
-    target.write_text(new_profile(name, category, email, phone, today(settings["TIMEZONE"])), encoding="utf-8")
+    text = new_profile(name, category, email, phone, today(settings["TIMEZONE"]), categories)
+    target.write_text(text, encoding="utf-8")
     print(f"created {target.relative_to(ROOT)} (status: pending); fill it in, then run: invoke check")
 
 
@@ -134,6 +138,20 @@ def test(c):
     c.run("ruff check .", pty=False)
     c.run("ruff format --check .", pty=False)
     c.run(f"{sys.executable} -m pytest -n 2", pty=False)
+
+
+def _smtp():
+    """SMTP settings from the environment, or a one-line error."""
+    from vouch.newsletter.sender import SmtpSettings
+
+    try:
+        return SmtpSettings.from_env()
+    except ValueError as exc:
+        raise Exit(f"vouch: {exc}", code=2) from None
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 def _validated(consequence: str):
@@ -177,7 +195,7 @@ def _newsletter(slug: str):
 def send(c, slug, dry_run=False, to="", yes=False, retry_unknown=False):
     """Send an issue to every subscriber, exactly once each, through SMTP_* settings."""
     from vouch.newsletter.ledger import Ledger
-    from vouch.newsletter.sender import Policy, SendAborted, SmtpSettings, send_issue
+    from vouch.newsletter.sender import Policy, SendAborted, send_issue
     from vouch.newsletter.subscribers import Subscriber, recipients
     from vouch_site.mailout import Paths, envelope_sender, personal_message
     from vouch_site.progress import progress_bar
@@ -195,12 +213,16 @@ def send(c, slug, dry_run=False, to="", yes=False, retry_unknown=False):
     else:
         if not paths.subscribers.exists():
             raise Exit(f"vouch: no subscriber list at {paths.subscribers} (CSV with header email,name)", code=2)
-        subscribers, skipped = recipients(paths.subscribers, paths.suppressions)
+        try:
+            subscribers, skipped = recipients(paths.subscribers, paths.suppressions)
+        except ValueError as exc:
+            raise Exit(f"vouch: {exc}", code=2) from None
         ledger = Ledger(paths.ledger)
     for line in skipped:
         print(f"skipped {line}", file=sys.stderr)
-    counts = ledger.counts(slug)
-    print(f"{slug}: {rendered.subject!r} to {len(subscribers)} recipients ({counts.get('sent', 0)} already sent)")
+    smtp = _smtp()
+    done = ledger.sent_to(slug, [s.address for s in subscribers])
+    print(f"{slug}: {rendered.subject!r} to {_plural(len(subscribers), 'recipient')} ({done} already sent)")
     if dry_run:
         print("dry run: nothing sent")
         return
@@ -210,7 +232,6 @@ def send(c, slug, dry_run=False, to="", yes=False, retry_unknown=False):
         answer = input("Send now? [y/N] ")
         if answer.strip().lower() not in {"y", "yes"}:
             raise Exit("vouch: not sent", code=1)
-    smtp = SmtpSettings.from_env()
     policy = Policy(retry_delay=float(os.environ.get("SMTP_RETRY_DELAY", "2")))
     try:
         with progress_bar("sending", len(subscribers)) as advance:
@@ -225,7 +246,8 @@ def send(c, slug, dry_run=False, to="", yes=False, retry_unknown=False):
                 progress=advance,
             )
     except SendAborted as aborted:
-        raise Exit(f"vouch: {aborted}; run the same command again to resume", code=3) from None
+        again = "send the test copy again" if to else "run the same command again to resume"
+        raise Exit(f"vouch: {aborted}; {again}", code=3) from None
     print(f"sent {report.sent}, already sent before {report.already_sent}, failed {len(report.failed)}")
     for delivery in report.failed:
         print(f"failed: {delivery.address}: {delivery.code} {delivery.response}")
@@ -242,7 +264,10 @@ def unsubscribe(c, email):
     from vouch_site.mailout import Paths
 
     path = Paths.from_env(ROOT).suppressions
-    added = add_suppression(path, email)
+    try:
+        added = add_suppression(path, email)
+    except ValueError as exc:
+        raise Exit(f"vouch: {exc}", code=2) from None
     print(f"{email.strip().lower()} {'added to' if added else 'already in'} {path.relative_to(ROOT)}")
 
 
@@ -256,9 +281,17 @@ def newsletter(c):
     from vouch.publication import today
 
     settings, site, report = _validated("")
+    on = today(settings["TIMEZONE"])
+    pending = [i for i in report.content.drafts if i.kind == "newsletter" and (i.date is None or i.date >= on)]
+    if pending:
+        draft = pending[0]
+        raise Exit(
+            f"vouch: {draft.path.relative_to(ROOT)} is already the next issue (a draft dated {draft.date}): "
+            "edit it, or publish or delete it before drafting another",
+            code=1,
+        )
     issues = [i for i in (*report.content.shown, *report.content.scheduled) if i.kind == "newsletter"]
     published = [i.date for i in issues if i.date]
-    on = today(settings["TIMEZONE"])
     date = max(on, max(published, default=on) + dt.timedelta(days=settings["NEWSLETTER_CADENCE_DAYS"]))
     window = window_for(date, published, settings["NEWSLETTER_CADENCE_DAYS"])
     found = digest(window, digest_articles(report.content.shown), site.partners, settings["NEWSLETTER_DIGEST_MAX"])
@@ -294,9 +327,17 @@ def bench(c, partners=10000, articles=1000, issues=24, sizes="", json="bench/res
 @task(help={"port": "port on localhost (default 8000)", "host": "address to listen on (default 127.0.0.1)"})
 def serve(c, port=8000, host="127.0.0.1"):
     """Build and serve a preview on localhost; rebuild and reload the browser on every change."""
+    import errno
+
     from vouch_site.serve import serve as run_serve
 
-    run_serve(ROOT, host, int(port))
+    try:
+        run_serve(ROOT, host, int(port))
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        hint = f"another invoke serve?); try --port {int(port) + 1}"
+        raise Exit(f"vouch: {host}:{port} is already in use ({hint}", code=2) from None
 
 
 def _referrals():
@@ -319,8 +360,8 @@ def _referrals():
 def introduce(c, slug, to, note="", dry_run=False, again=False):
     """Introduce someone to a partner: one e-mail to both, recorded for follow-up."""
     import datetime as dt
+    import smtplib
 
-    from vouch.newsletter.sender import SmtpSettings
     from vouch.publication import today
     from vouch.referrals.introduction import Client, compose
 
@@ -350,11 +391,19 @@ def introduce(c, slug, to, note="", dry_run=False, again=False):
     url = f"{settings['SITEURL']}/partners/{slug}/"
     message = compose(partner, client, note, connector, url, settings["SITENAME"])
     if dry_run:
+        for header in ("From", "To", "Cc", "Reply-To", "Subject"):
+            if message[header]:
+                print(f"{header}: {message[header]}")
+        print()
         print(message.get_body(("plain",)).get_content())
-        print(f"dry run: nothing sent to {message['To']}")
+        print("dry run: nothing sent, nothing recorded")
         return
-    with SmtpSettings.from_env().connect() as conn:
-        conn.send_message(message)
+    smtp = _smtp()
+    try:
+        with smtp.connect() as conn:
+            conn.send_message(message)
+    except (OSError, smtplib.SMTPException) as exc:
+        raise Exit(f"vouch: could not send through {smtp.host}:{smtp.port}: {exc}; nothing recorded", code=3) from None
     follow_up = on + dt.timedelta(days=settings["REFERRAL_FOLLOW_UP_DAYS"])
     ident = ledger.record(slug, partner.name, client.name, client.email, note, on, follow_up)
     print(f"introduced {client.name} to {partner.name} (#{ident}); follow up on {follow_up}")
@@ -378,21 +427,39 @@ def follow_ups(c):
     print("record the result with: invoke outcome <id> won|lost|no-contact [--value N]")
 
 
-@task(help={"ident": "the introduction's number", "result": "won, lost or no-contact", "value": "the work's value"})
-def outcome(c, ident, result, value=""):
+@task(
+    help={
+        "ident": "the introduction's number (invoke follow-ups shows it)",
+        "result": "won, lost or no-contact",
+        "value": "the work's value, e.g. 1200 or 1,200.50",
+        "change": "replace an outcome recorded before",
+    }
+)
+def outcome(c, ident, result, value="", change=False):
     """Record how an introduction ended."""
     from vouch.publication import today
-    from vouch.referrals.ledger import OUTCOMES
+    from vouch.referrals.ledger import OUTCOMES, parse_value
     from vouch_site.config import load_settings
 
-    ledger = _referrals()
-    intro = ledger.get(int(ident))
-    if intro is None:
-        raise Exit(f"vouch: no introduction #{ident}", code=2)
+    if not ident.lstrip("#").isdigit():
+        raise Exit(f"vouch: expected an introduction number such as 3; got {ident!r}", code=2)
+    number = int(ident.lstrip("#"))
     if result not in OUTCOMES:
         raise Exit(f"vouch: result must be one of {', '.join(OUTCOMES)}; got {result!r}", code=2)
-    ledger.close_with(int(ident), result, float(value) if value else None, today(load_settings(ROOT)["TIMEZONE"]))
-    print(f"#{ident} {intro.client_name} -> {intro.partner_name}: {result}" + (f" ({value})" if value else ""))
+    try:
+        amount = parse_value(value) if value else None
+    except ValueError as exc:
+        raise Exit(f"vouch: --value: {exc}", code=2) from None
+    ledger = _referrals()
+    intro = ledger.get(number)
+    if intro is None:
+        raise Exit(f"vouch: no introduction #{number}", code=2)
+    if intro.outcome is not None and not change:
+        before = intro.outcome + (f" ({intro.value:g})" if intro.value is not None else "")
+        raise Exit(f"vouch: #{number} is already recorded as {before}; add --change to replace it", code=1)
+    ledger.close_with(number, result, amount, today(load_settings(ROOT)["TIMEZONE"]))
+    worth = f" ({amount:g})" if amount is not None else ""
+    print(f"#{number} {intro.client_name} -> {intro.partner_name}: {result}{worth}")
 
 
 @task(help={"csv": "also write the summary as CSV to this file (e.g. private/referrals.csv)"})

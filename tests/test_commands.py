@@ -92,6 +92,20 @@ def test_new_partner_scaffolds_a_pending_profile_that_validates(project: Path) -
     assert again.returncode != 0 and "already exists" in again.stderr
 
 
+def test_new_partner_without_a_category_takes_the_first_and_lists_the_others(project: Path) -> None:
+    make_site(project, {})
+    result = invoke(project, "new-partner", "Quay Ltd")
+    assert result.returncode == 0, result.stderr
+    text = (project / "partners/quay-ltd.yaml").read_text()
+    assert "category: electrical  # one of: electrical, plumbing\n" in text
+    # Uncommenting the vetting block as written gives a valid, vetted profile.
+    head, block = text.replace("status: pending", "status: vetted").split("\n# vetting:")
+    block = block.replace("\n#   ", "\n  ")
+    (project / "partners/quay-ltd.yaml").write_text(f"{head}\nvetting:{block}")
+    checked = invoke(project, "check")
+    assert checked.returncode == 0, checked.stderr
+
+
 def test_new_partner_requires_a_known_category(project: Path) -> None:
     make_site(project, {})
     result = invoke(project, "new-partner", "X Ltd", "--category", "nope")
@@ -105,6 +119,9 @@ def test_committed_schema_is_current() -> None:
 
 def test_unsubscribe_appends_once(project: Path) -> None:
     make_site(project, {})
+    refused = invoke(project, "unsubscribe", "notanemail")
+    assert refused.returncode == 2 and "expected an e-mail address; got 'notanemail'" in refused.stderr
+    assert not (project / "private/suppressions.csv").exists()
     assert "added to private/suppressions.csv" in invoke(project, "unsubscribe", "Ann@Example.org").stdout
     assert "already in" in invoke(project, "unsubscribe", "ann@example.org").stdout
     assert (project / "private/suppressions.csv").read_text() == "email\nann@example.org\n"
@@ -122,6 +139,12 @@ def test_newsletter_drafts_the_next_issue_with_its_digest(project: Path) -> None
     assert "Date: 2026-12-01\n" in draft and "Status: draft" in draft
     assert "partner: Harbour Plumbing (https://test.example/partners/harbour/), vetted 2026-11-10" in draft
     assert invoke(project, "check").returncode == 0
+    again = invoke(project, "newsletter")
+    assert again.returncode == 1 and "content/newsletter/december-2026.md is already the next issue" in again.stderr
+    assert sorted(p.name for p in (project / "content/newsletter").iterdir()) == [
+        "december-2026.md",
+        "november-2026.md",
+    ]
 
 
 def test_new_partner_rejects_a_bad_phone_before_writing(project: Path) -> None:

@@ -74,6 +74,23 @@ def test_all_content_and_profile_problems_are_reported_together(tmp_path: Path) 
     ]
 
 
+def test_a_broken_profile_is_reported_once_not_as_unknown_wherever_it_is_named(tmp_path: Path) -> None:
+    make_site(
+        tmp_path,
+        {
+            "harbour": "name: H\nstaus: vetted\ncategory: plumbing\n",
+            "quay": vetted("Q", description="{partner}harbour"),
+        },
+        {"content/articles/a.md": "Title: A\nDate: 2026-01-01\nPartners: harbour\n\nSee {partner}harbour.\n"},
+    )
+    with pytest.raises(ValidationFailed) as failed:
+        build(tmp_path)
+    assert [f"{p.path.name}:{p.line}:{p.field}" for p in failed.value.problems] == [
+        "harbour.yaml:1:status",
+        "harbour.yaml:2:staus",
+    ]
+
+
 def test_drafts_and_future_articles_are_not_written_anywhere(tmp_path: Path) -> None:
     make_site(
         tmp_path,

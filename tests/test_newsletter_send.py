@@ -171,7 +171,7 @@ def test_send_killed_mid_run_resumes_without_duplicates(demo_site: Path, tmp_pat
 
 
 def test_dry_run_sends_nothing_and_draft_is_refused(demo_site: Path, tmp_path: Path) -> None:
-    (tmp_path / "subscribers.csv").write_text("email,name\na@example.org,A\n")
+    (tmp_path / "subscribers.csv").write_text("Email,Name\na@example.org,A\n")  # a spreadsheet's export
     recorder = Recorder()
     server = start(recorder)
     env = send_env(server.port, tmp_path)
@@ -184,9 +184,13 @@ def test_dry_run_sends_nothing_and_draft_is_refused(demo_site: Path, tmp_path: P
         dry = invoke("send", ISSUE, "--dry-run")
         draft = invoke("send", "december-2026")
         test_copy = invoke("send", "december-2026", "--to", "editor@example.org")
+        env["SMTP_SECURITY"] = "tls"
+        misconfigured = invoke("send", ISSUE, "--dry-run")
     finally:
         server.stop()
-    assert dry.returncode == 0 and "dry run: nothing sent" in dry.stdout
+    assert dry.returncode == 0 and "dry run: nothing sent" in dry.stdout and "to 1 recipient (0 already" in dry.stdout
+    assert misconfigured.returncode == 2 and "Traceback" not in misconfigured.stderr
+    assert "vouch: SMTP_SECURITY: expected one of starttls, ssl, none; got 'tls'" in misconfigured.stderr
     assert draft.returncode == 1 and "status: the issue is a draft" in draft.stderr
     assert "nothing was sent" in draft.stderr
     assert test_copy.returncode == 0, test_copy.stderr

@@ -98,10 +98,13 @@ def test_introduce_sends_once_records_and_warns_on_a_repeat(demo_site: Path, tmp
         dry = invoke("introduce", "estuary-electrical", "--to", "Bo <bo@example.org>", "--dry-run")
         later = str(int(DEMO_EPOCH) + 15 * DAY)
         due = invoke("follow-ups", epoch=later)
-        closed = invoke("outcome", "1", "won", "--value", "2400")
+        bad_value = invoke("outcome", "1", "won", "--value", "abc")
+        closed = invoke("outcome", "1", "won", "--value", "£2,400")
+        overwrite = invoke("outcome", "1", "lost")
         summary = invoke("referrals", "--csv", str(tmp_path / "referrals.csv"))
     finally:
         server.stop()
+    unreachable = invoke("introduce", "estuary-electrical", "--to", "Bo <bo@example.org>")
     assert first.returncode == 0, first.stderr
     assert "(#1); follow up on 2026-12-09" in first.stdout
     assert sorted(recorder.addresses()) == [
@@ -110,8 +113,13 @@ def test_introduce_sends_once_records_and_warns_on_a_repeat(demo_site: Path, tmp
     assert repeat.returncode == 0 and "was introduced to harbour-plumbing on 2026-11-25 (#1)" in repeat.stderr
     assert suspended.returncode == 1 and "only published partners are introduced (it is suspended)" in suspended.stderr
     assert dry.returncode == 0 and "dry run: nothing sent" in dry.stdout and "Ask for: Tom Hext" in dry.stdout
+    assert "To: Bo <bo@example.org>" in dry.stdout and "Subject: " in dry.stdout
     assert len(recorder.accepted) == 3  # the repeat, the refusal and the dry run sent nothing
     assert "harbour-plumbing" in due.stdout and "Ann Lee" in due.stdout
+    assert bad_value.returncode == 2 and "--value: expected an amount such as 1200" in bad_value.stderr
     assert closed.returncode == 0 and "won (2400)" in closed.stdout
+    assert overwrite.returncode == 1 and "already recorded as won (2400); add --change" in overwrite.stderr
+    assert unreachable.returncode == 3 and "could not send through 127.0.0.1" in unreachable.stderr
+    assert "Traceback" not in unreachable.stderr and "nothing recorded" in unreachable.stderr
     assert "harbour-plumbing" in summary.stdout
     assert (tmp_path / "referrals.csv").read_text().splitlines()[1].startswith("harbour-plumbing,1,1,0,0,0,2400.00")

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -109,3 +110,15 @@ def test_the_reload_script_is_served_but_never_written(server: tuple[Server, Pat
     written = b"".join(p.read_bytes() for p in (project / ".serve/output").rglob("*.html"))
     assert b"__vouch" not in written
     assert not (project / "output").exists()  # a preview is never the deployable site
+
+
+def test_a_missing_page_gets_the_sites_404_and_a_taken_port_a_one_line_error(server: tuple[Server, Path]) -> None:
+    running, project = server
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        running.get("partners/nobody/")
+    assert missing.value.code == 404 and b"Page not found" in missing.value.read()
+    env = {**os.environ, "SOURCE_DATE_EPOCH": DEMO_EPOCH}
+    second = subprocess.run([sys.executable, "-m", "invoke", "serve", "--port", str(running.port)], cwd=project,
+                            env=env, capture_output=True, text=True, timeout=60, check=False)  # fmt: skip
+    assert second.returncode == 2 and "Traceback" not in second.stderr
+    assert f"127.0.0.1:{running.port} is already in use" in second.stderr

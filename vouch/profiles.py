@@ -66,6 +66,7 @@ class Loaded:
     categories: dict[str, RegistryEntry]
     checks: dict[str, RegistryEntry]
     problems: list[Problem]
+    broken: frozenset[str] = frozenset()  # slugs of profile files with errors: they exist, so no "unknown partner"
 
 
 def load_partners(
@@ -94,6 +95,7 @@ def load_partners(
     validated = dict(zip(misses, _map(validate, [(p, contents[p]) for p in misses]), strict=True))
     fresh: dict[str, Entry] = {}
     profiles: list[Profile] = []
+    broken: set[str] = set()
     for path in files:
         key = str(path)
         result = validated[path] if path in validated else cache[key][2]
@@ -103,10 +105,11 @@ def load_partners(
             problems.extend(_check_logo(result, content_dir))
         else:
             problems.extend(result)
+            broken.add(path.stem)
     changed = {str(p) for p in unsure} | (cache.keys() - fresh.keys())
     if cache_dir is not None and changed:
         _write_cache(cache_dir, fingerprint, fresh, changed)
-    return Loaded(profiles, categories, checks, sort_problems(problems))
+    return Loaded(profiles, categories, checks, sort_problems(problems), frozenset(broken))
 
 
 def _map(function: Callable[[tuple[Path, bytes]], T], jobs: list[tuple[Path, bytes]]) -> list[T]:

@@ -48,6 +48,12 @@ class EditorReport:
     withheld_files: frozenset[str]  # content files (logos) only unpublished partners use
     content: Selection = field(default_factory=Selection)  # which Markdown items are shown, and why not
     withheld_partners: dict[str, list[str]] = field(default_factory=dict)  # slug -> unpublished slugs it names
+    broken: frozenset[str] = frozenset()  # profiles with errors (reported): references to them are not "unknown"
+
+    @property
+    def known_slugs(self) -> set[str]:
+        """Every profile file's slug, valid or not: what a partner reference may name."""
+        return {e.slug for e in self.roster} | self.broken
 
 
 def prepare(
@@ -61,7 +67,7 @@ def prepare(
     on = today(settings["TIMEZONE"])
     problems = list(loaded.problems)
     partners, withheld = _withhold_by_description(publish(loaded.profiles, on))
-    problems += _unknown_description_references(loaded.profiles)
+    problems += _unknown_description_references(loaded.profiles, loaded.broken)
     digests = {p.slug: p.digest for p in loaded.profiles}
     public = PublicSite(
         today=on,
@@ -73,7 +79,12 @@ def prepare(
     shown = {p.logo.src for p in partners if p.logo}
     hidden = {p.file.logo.src for p in loaded.profiles if p.file.logo} - shown
     report = EditorReport(
-        on, sort_problems(problems), roster(loaded.profiles, on), frozenset(hidden), withheld_partners=withheld
+        on,
+        sort_problems(problems),
+        roster(loaded.profiles, on),
+        frozenset(hidden),
+        withheld_partners=withheld,
+        broken=loaded.broken,
     )
     return public, report
 
@@ -94,8 +105,8 @@ def _withhold_by_description(partners: list[Partner]) -> tuple[list[Partner], di
         partners = [p for p in partners if p.slug not in dropped]
 
 
-def _unknown_description_references(profiles: list[Profile]) -> list[Problem]:
-    known = {p.slug for p in profiles}
+def _unknown_description_references(profiles: list[Profile], broken: frozenset[str]) -> list[Problem]:
+    known = {p.slug for p in profiles} | broken
     return [
         Problem(p.source, p.description_line, "description", unknown_partner(r.slug, known))
         for p in profiles

@@ -76,8 +76,7 @@ def check(root: Path, settings: dict[str, Any]) -> tuple[PublicSite, EditorRepor
     """Profiles, registries, and the metadata and partner references of every Markdown item."""
     content = Path(settings["PATH"])
     site, report = prepare(root / "partners", content, settings, cache_dir=root / ".cache" / "vouch")
-    known = {e.slug for e in report.roster}
-    items, problems = load_items(content, settings["TIMEZONE"], known)
+    items, problems = load_items(content, settings["TIMEZONE"], report.known_slugs)
     selection = select(items, site.today, {p.slug for p in site.partners})
     for path, slugs in selection.withheld.items():
         log.info("vouch: withheld %s: it names unpublished %s", path, ", ".join(slugs))

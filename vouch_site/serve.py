@@ -67,8 +67,16 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             return
         super().do_GET()
 
-    def _send(self, body: bytes, content_type: str) -> None:
-        self.send_response(200)
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """A missing page gets the site's own 404 page, as a real host would serve it."""
+        page = Path(self.directory) / "404.html"
+        if code == 404 and page.is_file():
+            self._send(page.read_bytes(), "text/html; charset=utf-8", status=404)
+            return
+        super().send_error(code, message, explain)
+
+    def _send(self, body: bytes, content_type: str, status: int = 200) -> None:
+        self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Cache-Control", "no-store")
         self.send_header("Content-Length", str(len(body)))
@@ -99,10 +107,10 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
     site = root / ".serve" / "output"
     state = State()
     keep: dict[str, Any] = {}
+    handler = partial(type("BoundHandler", (Handler,), {"state": state}), directory=str(site))
+    server = http.server.ThreadingHTTPServer((host, port), handler)  # before building: a taken port fails fast
     if not rebuild(root, site, state, search=True, keep=keep):
         site.mkdir(parents=True, exist_ok=True)
-    handler = partial(type("BoundHandler", (Handler,), {"state": state}), directory=str(site))
-    server = http.server.ThreadingHTTPServer((host, port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     announced = False
     try:

@@ -106,9 +106,11 @@ class Ledger:
         )
         return [Delivery(*row) for row in rows]
 
-    def counts(self, issue: str) -> dict[str, int]:
-        rows = self.db.execute("SELECT state, COUNT(*) FROM deliveries WHERE issue = ? GROUP BY state", (issue,))
-        return dict(rows.fetchall())
+    def sent_to(self, issue: str, addresses: Iterable[str]) -> int:
+        """How many of ``addresses`` (today's list) already have this issue."""
+        rows = self.db.execute("SELECT key FROM deliveries WHERE issue = ? AND state = 'sent'", (issue,))
+        sent = {key for (key,) in rows}
+        return len(sent & {a.lower() for a in addresses})
 
 
 def _now() -> str:

@@ -43,7 +43,10 @@ class SmtpSettings:
         security = environ.get("SMTP_SECURITY", "starttls").lower()
         if security not in SECURITY:
             raise ValueError(f"SMTP_SECURITY: expected one of {', '.join(SECURITY)}; got {security!r}")
-        port = int(environ.get("SMTP_PORT") or DEFAULT_PORTS[security])
+        raw_port = environ.get("SMTP_PORT") or str(DEFAULT_PORTS[security])
+        if not raw_port.isdigit():
+            raise ValueError(f"SMTP_PORT: expected a port number such as 587; got {raw_port!r}")
+        port = int(raw_port)
         return cls(
             environ.get("SMTP_HOST", "localhost"),
             port,

@@ -16,11 +16,14 @@ class Subscriber:
 
 
 def _rows(path: Path, required: str) -> list[dict[str, str]]:
+    """Rows keyed by lower-case header names, so a spreadsheet's ``Email,Name`` export works as is."""
     with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        if required not in (reader.fieldnames or []):
-            raise ValueError(f"{path}: expected a CSV with a header row containing '{required}'")
-        return list(reader)
+        reader = csv.reader(handle)
+        header = [name.strip().lower().replace("-", "") for name in next(reader, [])]
+        if required not in header:
+            got = ",".join(header) if header else "an empty file"
+            raise ValueError(f"{path}:1: expected a header row naming the column '{required}'; got {got!r}")
+        return [dict(zip(header, row, strict=False)) for row in reader if any(cell.strip() for cell in row)]
 
 
 def suppressed(path: Path) -> set[str]:
@@ -49,8 +52,12 @@ def recipients(subscribers_csv: Path, suppressions_csv: Path) -> tuple[list[Subs
 
 
 def add_suppression(path: Path, address: str) -> bool:
-    """Append ``address`` (returns False if it was already there)."""
+    """Append ``address`` (returns False if it was already there); raises ValueError if it is not one."""
     key = address.strip().lower()
+    try:
+        validate_email(key, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise ValueError(f"expected an e-mail address; got {address!r} ({exc})") from None
     if key in suppressed(path):
         return False
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 OUTCOMES = ("won", "lost", "no-contact")
+CURRENCY = "£$€¥ "
+
+
+def parse_value(text: str) -> float:
+    """``1200``, ``1,200.50`` or ``£1,200``: the value of the work an introduction brought."""
+    cleaned = text.strip().strip(CURRENCY).replace(",", "").replace("_", "")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        raise ValueError(f"expected an amount such as 1200 or 1,200.50; got {text!r}") from None
+    if not math.isfinite(value) or value < 0:
+        raise ValueError(f"expected an amount of zero or more; got {text!r}")
+    return value
+
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS introductions (
