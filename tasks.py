@@ -48,10 +48,14 @@ def build(c, output="", verbose=False):
 @task
 def check(c):
     """Validate only; list partners by state, reviews due within 30 days, lapses."""
+    from vouch.problems import ValidationFailed
     from vouch.report import roster_report
     from vouch_site.build import check_only
 
-    report = check_only(ROOT)
+    try:
+        report = check_only(ROOT)
+    except ValidationFailed as failed:  # a wrong setting: nothing else can be read until it is fixed
+        _fail_with(failed.problems, "")
     print(roster_report(report.roster, report.today))
     invalid = sorted({p.path.name for p in report.problems if p.path.parent.name == "partners"})
     if invalid:

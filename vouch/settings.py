@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from email.utils import parseaddr
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+from vouch.problems import Problem
 
 DEFAULTS: dict[str, Any] = {
     "SITENAME": "Trusted partners",
-    "SITEURL": "",
+    "SITEURL": "http://localhost:8000",  # right for invoke serve; set the real one before deploying
     "SITE_DESCRIPTION": "Businesses our members know, have used and vouch for.",
     "TIMEZONE": "UTC",
     "DEFAULT_LANG": "en",
@@ -37,3 +47,64 @@ DEFAULTS: dict[str, Any] = {
 def vouch_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
     """Defaults merged once with whatever the site's settings define."""
     return dict(DEFAULTS, **{k: settings[k] for k in DEFAULTS if k in settings and settings[k] is not None})
+
+
+POSITIVE_INTS = (
+    "VETTING_VALID_DAYS", "DIRECTORY_PAGE_SIZE", "LISTING_PAGE_SIZE", "HOME_NEWEST_PARTNERS",
+    "HOME_LATEST_ARTICLES", "FEED_MAX_ITEMS", "REFERRAL_FOLLOW_UP_DAYS", "NEWSLETTER_CADENCE_DAYS",
+    "NEWSLETTER_DIGEST_MAX",
+)  # fmt: skip
+ADDRESSES = ("NEWSLETTER_FROM", "NEWSLETTER_REPLY_TO", "INTRODUCTIONS_EMAIL")
+
+
+def settings_problems(settings: Mapping[str, Any], source: Path) -> list[Problem]:
+    """Vouch's settings checked like a profile: a wrong one is named with its line, not met later."""
+    text = source.read_text(encoding="utf-8") if source.is_file() else ""
+    found: list[tuple[str, str]] = []
+
+    def expect(key: str, what: str) -> None:
+        found.append((key, f"expected {what}; got {settings.get(key)!r}"))
+
+    for key in POSITIVE_INTS:
+        value = settings.get(key)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            expect(key, "a whole number of at least 1")
+    if settings.get("SITEURL") and not _is_url(settings["SITEURL"], ("http", "https")):
+        expect("SITEURL", "the site's public address, such as https://partners.example.org")
+    if settings.get("NEWSLETTER_UNSUBSCRIBE_URL") and not _is_url(settings["NEWSLETTER_UNSUBSCRIBE_URL"], ("https",)):
+        expect("NEWSLETTER_UNSUBSCRIBE_URL", "an https URL (one-click unsubscribe requires https)")
+    if settings.get("SUBSCRIBE_URL") and not _is_url(settings["SUBSCRIBE_URL"], ("http", "https")):
+        expect("SUBSCRIBE_URL", "the http(s) address of a sign-up form")
+    for key in ADDRESSES:
+        if settings.get(key) and not _is_address(settings[key]):
+            expect(key, "an e-mail address, optionally with a name: 'News <news@example.org>'")
+    if settings.get("PHONE_REGION") not in phonenumbers.SUPPORTED_REGIONS:
+        expect("PHONE_REGION", "a two-letter region code such as GB, IE or US")
+    try:
+        ZoneInfo(str(settings.get("TIMEZONE")))
+    except (ZoneInfoNotFoundError, ValueError):
+        expect("TIMEZONE", "a time zone name such as Europe/London or UTC")
+    return [Problem(source, _line_of(text, key), key, message) for key, message in found]
+
+
+def _is_url(value: object, schemes: tuple[str, ...]) -> bool:
+    if not isinstance(value, str):
+        return False
+    parts = urlsplit(value)
+    return parts.scheme in schemes and bool(parts.netloc) and " " not in value
+
+
+def _is_address(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        validate_email(parseaddr(value)[1], check_deliverability=False)
+    except EmailNotValidError:
+        return False
+    return True
+
+
+def _line_of(text: str, key: str) -> int | None:
+    """The line of the last assignment to ``key`` (the one Python keeps)."""
+    matches = list(re.finditer(rf"^{key}\s*=", text, re.MULTILINE))
+    return text.count("\n", 0, matches[-1].start()) + 1 if matches else None

@@ -16,6 +16,7 @@ from typing import Any
 from vouch.content import load_items, select
 from vouch.outputs import StagedWriter, discard, fresh_staging, swap_in
 from vouch.problems import ValidationFailed, sort_problems
+from vouch.settings import DEFAULTS, settings_problems
 from vouch.site import EditorReport, PublicSite, prepare
 from vouch_site.config import load_settings
 from vouch_site.mailout import Newsletter, prepare_newsletter, write_previews
@@ -47,6 +48,7 @@ class BuildResult:
     timings: Timings
     files: int
     newsletter: Newsletter
+    siteurl_set: bool = True
 
     def summary(self) -> str:
         lines = [
@@ -54,6 +56,11 @@ class BuildResult:
             f"{len(self.site.partners)} of {len(self.report.roster)} partners published",
         ]
         lines += [f"{name}: {seconds:.1f} s" for name, seconds in self.timings.stages]
+        if not self.siteurl_set:
+            lines.append(
+                f"warning: SITEURL is not set in pelicanconf.py: canonical links, feeds, the sitemap and e-mails "
+                f"point at {DEFAULTS['SITEURL']}; set the site's public address before deploying"
+            )
         withheld = len(self.report.content.withheld) + len(self.report.withheld_partners)
         if withheld:
             lines.append(f"withheld: {withheld} item(s) name an unpublished partner (invoke check lists them)")
@@ -73,8 +80,14 @@ def validate(root: Path, settings: dict[str, Any]) -> tuple[PublicSite, EditorRe
 
 
 def check(root: Path, settings: dict[str, Any]) -> tuple[PublicSite, EditorReport]:
-    """Profiles, registries, and the metadata and partner references of every Markdown item."""
+    """Settings, then profiles, registries, and the metadata and partner references of every Markdown item.
+
+    Raises at once if a setting is wrong (everything else is read with them); else the problems are in the report.
+    """
     content = Path(settings["PATH"])
+    setting_problems = settings_problems(settings, Path(settings["VOUCH_SETTINGS_FILE"]))
+    if setting_problems:  # the rest is read with these settings: fix them first
+        raise ValidationFailed(setting_problems)
     site, report = prepare(root / "partners", content, settings, cache_dir=root / ".cache" / "vouch")
     items, problems = load_items(content, settings["TIMEZONE"], report.known_slugs)
     selection = select(items, site.today, {p.slug for p in site.partners})
@@ -145,7 +158,7 @@ def build(
         discard(staging)
         discard(mail_staging)
         raise
-    return BuildResult(output, site, report, timings, files, newsletter)
+    return BuildResult(output, site, report, timings, files, newsletter, settings["VOUCH_SITEURL_SET"])
 
 
 def _run_pelican(settings: dict[str, Any], run: BuildRun, staging: Path) -> None:

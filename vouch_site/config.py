@@ -8,7 +8,7 @@ from typing import Any
 from pelican.settings import DEFAULT_CONFIG, configure_settings, get_settings_from_file
 
 from vouch.humanize import FILTERS
-from vouch.settings import vouch_settings
+from vouch.settings import DEFAULTS, vouch_settings
 
 CODE_ROOT = Path(__file__).resolve().parent.parent
 
@@ -99,6 +99,8 @@ def load_settings(
         "autoescape": True,
     }
     merged = {**vouch_settings(merged), **merged}
-    merged["SITEURL"] = str(merged.get("SITEURL") or "").rstrip("/")
+    merged["VOUCH_SITEURL_SET"] = bool({**from_file, **(overrides or {})}.get("SITEURL"))
+    merged["SITEURL"] = str(merged.get("SITEURL") or DEFAULTS["SITEURL"]).rstrip("/")
     merged["VOUCH_ROOT"] = str(root)
+    merged["VOUCH_SETTINGS_FILE"] = str(path)
     return configure_settings({**DEFAULT_CONFIG, **merged})
