@@ -187,6 +187,22 @@ def test_logo_of_an_unpublished_partner_is_not_copied(tmp_path: Path) -> None:
     assert not (tmp_path / "output/images/secret.svg").exists()
 
 
+def test_a_logo_anywhere_under_content_is_published_with_its_partner(tmp_path: Path) -> None:
+    logo = b"<svg xmlns='http://www.w3.org/2000/svg'/>"
+    hidden = {"name": "Hidden", "status": "pending", "category": "plumbing", "logo": {"src": "pics/h.svg", "alt": "H"}}
+    make_site(
+        tmp_path,
+        {"a": vetted("A", logo={"src": "logo.svg", "alt": "A"}), "b": vetted("B", logo={"src": "pics/b.svg", "alt": "B"}),
+         "h": hidden},
+        {"content/logo.svg": logo, "content/pics/b.svg": logo, "content/pics/h.svg": logo},
+    )  # fmt: skip
+    build(tmp_path)
+    out = tmp_path / "output"
+    assert (out / "logo.svg").read_bytes() == logo and (out / "pics/b.svg").read_bytes() == logo
+    assert not (out / "pics/h.svg").exists()
+    assert 'src="../../pics/b.svg"' in (out / "partners/b/index.html").read_text()
+
+
 def test_large_directory_splits_by_letter(tmp_path: Path) -> None:
     profiles = {f"p{i}": vetted(f"{'AB9'[i % 3]}firm {i}") for i in range(7)}
     make_site(tmp_path, profiles)
@@ -221,3 +237,52 @@ def test_pelican_reader_cache_does_not_carry_the_site(demo_site: Path) -> None:
     cache = (demo_site / ".cache/pelican/ArticlesGenerator-Readers").read_bytes()
     assert cache and b"+441174960100" not in cache  # a phone number only partner pages show
     assert b"vouch.public" not in cache and b"vouch.site" not in cache
+
+
+def test_spellings_of_one_area_are_one_area_everywhere(tmp_path: Path) -> None:
+    make_site(
+        tmp_path,
+        {
+            "a": vetted("A Firm", areas=["Saint-Étienne"]),
+            "b": vetted("B Firm", areas=["saint etienne", "Kingsbridge"]),
+            "c": vetted("C Firm", areas=["Saint-Étienne"]),
+        },
+    )
+    build(tmp_path)
+    out = tmp_path / "output"
+    for slug in ("a", "b", "c"):
+        page = (out / f"partners/{slug}/index.html").read_text()
+        assert "saint etienne" not in page and 'data-pagefind-filter="area">Saint-Étienne<' in page
+    assert "saint etienne" not in (out / "areas/index.html").read_text()
+    assert (out / "areas/saint-etienne/index.html").read_text().count("Firm</a>") == 3
+
+
+def test_theme_words_come_from_the_network_and_its_settings_not_the_demo(tmp_path: Path) -> None:
+    make_site(
+        tmp_path,
+        {"a": vetted("A", services=["Rewiring", "fuse boxes"], areas=["Totnes"]),
+         "b": vetted("B", services=["rewiring"], areas=["Totnes", "Dartmouth"])},
+        {"content/articles/x.md": "Title: X\nDate: 2026-01-01\nCategory: Home care\n\nBody\n",
+         "content/pages/about.md": "Title: About us\n\nWe meet every Tuesday.\n"},
+    )  # fmt: skip
+    build(tmp_path, overrides={"NEWSLETTER_CADENCE_DAYS": 7})
+    out = tmp_path / "output"
+    home = (out / "index.html").read_text()
+    assert 'placeholder="e.g. rewiring, Totnes"' in home and "Salcombe" not in home
+    assert "Once a week: newly vetted partners" in home
+    assert "practical advice, once a week." in (out / "newsletter/index.html").read_text()
+    assert " · Home care</p>" in (out / "articles/x/index.html").read_text()
+    # Content pages and the vetting standard are searchable too.
+    assert "data-pagefind-body" in (out / "about/index.html").read_text()
+    assert "data-pagefind-body" in (out / "vetting/index.html").read_text()
+
+
+@pytest.mark.parametrize(
+    ("days", "words"),
+    [(7, "once a week"), (14, "every two weeks"), (30, "once a month"), (91, "once a quarter"), (21, "every 3 weeks"),
+     (10, "every 10 days")],
+)  # fmt: skip
+def test_the_newsletter_cadence_in_words(days: int, words: str) -> None:
+    from vouch.humanize import cadence
+
+    assert cadence(days) == words

@@ -150,6 +150,15 @@ def at(line: int | None, rest: str, file: str = "harbour.yaml") -> str:
             id="number-in-list-of-strings",
         ),
         pytest.param(
+            HEAD + "areas: [Kingsbridge, '!!!']\n",
+            at(
+                4,
+                "areas[1]: expected a place name with at least one letter or digit (it becomes the URL "
+                "/areas/<name>/); got '!!!'",
+            ),
+            id="area-without-a-letter",
+        ),
+        pytest.param(
             "name: 2026-01-01\nstatus: pending\ncategory: plumbing\n",
             at(1, "name: expected a string; got 2026-01-01 (YAML reads 2026-01-01 as a date: quote it)"),
             id="date-for-name",

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from vouch.model import RegistryEntry
-from vouch.public import Partner
+from vouch.public import Area, Partner
 from vouch.slugs import initial, slugify
 
 T = TypeVar("T")
@@ -50,22 +50,37 @@ def by_category(az: Sequence[Partner], categories: Mapping[str, RegistryEntry]) 
     return sorted(groups, key=lambda g: (g.title.lower(), g.slug))
 
 
-def by_area(az: Sequence[Partner]) -> list[Group]:
-    """Areas by slug; spellings with one slug are one area, named by the commonest."""
-    members: dict[str, list[Partner]] = defaultdict(list)
+def one_name_per_area(partners: Sequence[Partner]) -> list[Partner]:
+    """Spellings with one slug are one area: every partner gets the commonest spelling.
+
+    So ``Saint-Étienne`` and ``saint etienne`` are one area on its page, in the
+    search filter and on each profile.
+    """
     names: dict[str, Counter[str]] = defaultdict(Counter)
+    for p in partners:
+        for area in p.areas:
+            names[area.slug][area.name] += 1
+    title = {slug: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for slug, c in names.items()}
+    out = []
+    for p in partners:
+        areas: dict[str, Area] = {}
+        for area in p.areas:
+            areas.setdefault(area.slug, Area(title[area.slug], area.slug))
+        fixed = tuple(areas.values())
+        out.append(p if fixed == p.areas else replace(p, areas=fixed))
+    return out
+
+
+def by_area(az: Sequence[Partner]) -> list[Group]:
+    """Areas by slug (names already made one per slug by ``one_name_per_area``)."""
+    members: dict[str, list[Partner]] = defaultdict(list)
+    titles: dict[str, str] = {}
     for p in az:
         for area in p.areas:
-            if not area.slug:
-                continue
             if not members[area.slug] or members[area.slug][-1] is not p:
                 members[area.slug].append(p)
-            names[area.slug][area.name] += 1
-    groups = []
-    for slug, partners in members.items():
-        title = min(names[slug].items(), key=lambda kv: (-kv[1], kv[0]))[0]
-        groups.append(Group(slug, title, None, tuple(partners)))
-    return sorted(groups, key=lambda g: g.slug)
+            titles[area.slug] = area.name
+    return sorted((Group(slug, titles[slug], None, tuple(ps)) for slug, ps in members.items()), key=lambda g: g.slug)
 
 
 def by_letter(az: Sequence[Partner]) -> list[Group]:
@@ -79,3 +94,15 @@ def by_letter(az: Sequence[Partner]) -> list[Group]:
 def paginate(items: Sequence[T], size: int) -> list[Sequence[T]]:
     """Pages of at most ``size`` items; an empty list still has one (empty) page."""
     return [items[i : i + size] for i in range(0, len(items), size)] or [items[:0]]
+
+
+def search_example(partners: Sequence[Partner]) -> str:
+    """A search-box hint drawn from the network itself: its commonest service and area."""
+    services = Counter(s.strip().lower() for p in partners for s in p.services)
+    areas = Counter(a.name for p in partners for a in p.areas)
+    words = [_commonest(services), _commonest(areas)]
+    return "e.g. " + ", ".join(w for w in words if w) if any(words) else ""
+
+
+def _commonest(counts: Counter[str]) -> str:
+    return min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0] if counts else ""

@@ -30,4 +30,15 @@ def long_date(value: dt.date) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
-FILTERS = {"long_date": long_date, "hours": opening_hours}
+CADENCES = {1: "every day", 7: "once a week", 14: "every two weeks", **dict.fromkeys(range(28, 32), "once a month"),
+            **dict.fromkeys(range(89, 93), "once a quarter")}  # fmt: skip
+
+
+def cadence(days: int) -> str:
+    """``once a month`` for NEWSLETTER_CADENCE_DAYS = 30: how often the newsletter comes, in words."""
+    if days in CADENCES:
+        return CADENCES[days]
+    return f"every {days // 7} weeks" if days % 7 == 0 else f"every {days} days"
+
+
+FILTERS = {"long_date": long_date, "hours": opening_hours, "cadence": cadence}

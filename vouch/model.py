@@ -15,6 +15,8 @@ from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo
 from pydantic_core import PydanticCustomError
 
+from vouch.slugs import slugify
+
 STATUSES = ("pending", "vetted", "suspended", "retired")
 SLUG_RE = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 REGISTRY_KEY_RE = r"^[a-z0-9][a-z0-9]*(-[a-z0-9]+)*$"
@@ -62,6 +64,12 @@ def _phone(value: str, info: ValidationInfo) -> str:
     return value
 
 
+def _place(value: str) -> str:
+    if not slugify(value):
+        raise _fail("a place name with at least one letter or digit (it becomes the URL /areas/<name>/)", value)
+    return value
+
+
 NON_BLANK_RE = r"\S"
 Text = Annotated[str, Field(min_length=1, pattern=NON_BLANK_RE)]
 # The pattern comes first so it reaches the JSON Schema; the validator then checks the rest.
@@ -70,6 +78,7 @@ HttpsUrl = Annotated[str, Field(pattern=r"^https://"), AfterValidator(_https_url
 Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$"), AfterValidator(_email)]
 Phone = Annotated[str, AfterValidator(_phone)]
 Slug = Annotated[str, Field(pattern=REGISTRY_KEY_RE)]
+Place = Annotated[str, Field(min_length=1, pattern=NON_BLANK_RE), AfterValidator(_place)]
 
 
 class _Strict(BaseModel):
@@ -129,7 +138,7 @@ class ProfileFile(_Strict):
     summary: Annotated[str, Field(max_length=160)] | None = None
     description: str | None = Field(None, description="Markdown; rendered, then sanitised")
     services: list[Text] = []
-    areas: list[Text] = []
+    areas: list[Place] = []
     established: Annotated[int, Field(ge=1000, le=2999)] | None = None
     logo: Logo | None = None
     opening_hours: list[Annotated[str, Field(pattern=OPENING_HOURS_RE)]] = []

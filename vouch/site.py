@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from vouch.content import Selection, unknown_partner
-from vouch.directory import sort_az
+from vouch.directory import one_name_per_area, sort_az
 from vouch.model import RegistryEntry
 from vouch.problems import Problem, sort_problems
 from vouch.profiles import Options, Profile, load_partners
@@ -71,7 +71,7 @@ def prepare(
     digests = {p.slug: p.digest for p in loaded.profiles}
     public = PublicSite(
         today=on,
-        partners=tuple(sort_az(partners)),
+        partners=tuple(sort_az(one_name_per_area(partners))),
         categories=loaded.categories,
         checks=loaded.checks,
         digests={p.slug: digests[p.slug] for p in partners},

@@ -111,6 +111,7 @@ class PartnersGenerator(Generator):
             vouch_names=self.names,
             vouch_category_titles=self.category_titles,
             subscribe_href=subscribe_url(self.vouch),
+            vouch_search_example=directory.search_example(site.partners),
             vouch_featured={
                 a.source_path: self.featured.get(os.path.realpath(a.source_path), ()) for a in self.articles
             },
@@ -230,8 +231,10 @@ class PartnersGenerator(Generator):
         return pages
 
     def _digest(self, partner: Partner) -> str:
-        """Stands for the whole partner in render-cache keys (the hash of its profile file)."""
-        return self.site.digests.get(partner.slug) or render_cache.key("", partner)
+        """Stands for the whole partner in render-cache keys: its profile file's hash, and the
+        area names it shows (the commonest spelling across the network, so not its file alone)."""
+        digest = self.site.digests.get(partner.slug)
+        return f"{digest}:{partner.areas!r}" if digest else render_cache.key("", partner)
 
     def _partner_context(
         self, partner: Partner, category_title: str, featured_in: tuple[Mention, ...], _linked_names: tuple
@@ -275,7 +278,21 @@ class PartnersGenerator(Generator):
             records.append(structured.partner_record(partner, url))
         files.append(Page("partners.json", data=structured.partners_json(records, site.today).encode()))
         files.extend(self._feeds())
+        files.extend(self._logos_outside_static_paths())
         return files
+
+    def _logos_outside_static_paths(self) -> list[Page]:
+        """A logo may be any file under content/; Pelican copies only STATIC_PATHS, so copy the rest."""
+        content = Path(self.settings["PATH"])
+        static = [Path(os.path.normpath(p)) for p in self.settings["STATIC_PATHS"]]
+        pages = {}
+        for partner in self.site.partners:
+            if partner.logo is None:
+                continue
+            rel = Path(os.path.normpath(partner.logo.src))
+            if not any(folder == Path(".") or folder in rel.parents for folder in static):
+                pages[rel.as_posix()] = Page(rel.as_posix(), data=(content / rel).read_bytes())
+        return [pages[rel] for rel in sorted(pages)]
 
     def _midnight(self, day: dt.date) -> dt.datetime:
         return dt.datetime.combine(day, dt.time(), self.zone)
