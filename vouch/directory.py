@@ -105,4 +105,5 @@ def search_example(partners: Sequence[Partner]) -> str:
 
 
 def _commonest(counts: Counter[str]) -> str:
-    return min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0] if counts else ""
+    """The commonest, the shorter on a tie (a hint must fit a phone-wide search box)."""
+    return min(counts.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))[0] if counts else ""
