@@ -47,7 +47,7 @@ from vouch_site.build import build
         (
             "content/pages/directory.md",
             "Title: Directory\n\nBody\n",
-            "content/pages/directory.md: expected a page name that no site URL uses; got /directory/ (rename the file)",
+            "content/pages/directory.md:1: file name: expected a page name that no site URL uses; got /directory/ (rename the file)",
         ),
     ],
 )

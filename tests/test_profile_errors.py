@@ -709,13 +709,35 @@ def test_file_must_be_one_mapping(problems_of: Check, text: str, expected: str) 
         ),
         pytest.param(
             "name: Harbour\nstatus: pending\n  category: plumbing\n",
-            at(3, "invalid YAML: mapping values are not allowed in this context"),
+            at(
+                3,
+                "invalid YAML: mapping values are not allowed in this context (check this line's indentation: "
+                "it must line up with the keys above it)",
+            ),
             id="bad-indent",
         ),
         pytest.param(
             "name: Harbour\nstatus: pending\ncategory: plumbing\nareas:\n\t- Kingsbridge\n",
-            at(5, "invalid YAML: found character that cannot start any token"),
+            at(
+                5,
+                "invalid YAML: found character that cannot start any token (a tab at column 1: indent with spaces, "
+                "not tabs)",
+            ),
             id="tab-indent",
+        ),
+        pytest.param(
+            "name: Harbour\nstatus: pending\ncategory: plumbing\nsummary: Electricians: rewires\n",
+            at(
+                4,
+                "invalid YAML: mapping values are not allowed in this context (a value that contains ': ' must be "
+                'quoted: summary: "Electricians: rewires")',
+            ),
+            id="colon-in-value",
+        ),
+        pytest.param(
+            'name: "Harbour\nstatus: pending\ncategory: plumbing\n',
+            at(1, "invalid YAML: a quoted value is never closed (add the closing quote on this line)"),
+            id="unclosed-quote",
         ),
         pytest.param(
             "name: Harbour\nstatus: pending\ncategory: plumbing\nsummary: *New* boilers\n",
@@ -735,15 +757,17 @@ def test_yaml_syntax_error_names_its_line(problems_of: Check, text: str, expecte
 def test_file_name_must_be_a_slug(problems_of: Check, name: str) -> None:
     assert problems_of(HEAD, name=name) == [
         at(
-            None,
-            f"expected a file name that is a slug such as harbour-plumbing.yaml (a-z, 0-9, single hyphens); got {name!r}",
+            1,
+            f"file name: expected a slug such as harbour-plumbing.yaml (a-z, 0-9, single hyphens); got {name!r}",
             file=name,
         )
     ]
 
 
 def test_profile_file_must_end_in_yaml(problems_of: Check) -> None:
-    assert problems_of(HEAD, name="harbour.yml") == [at(None, "profile files end in .yaml", file="harbour.yml")]
+    assert problems_of(HEAD, name="harbour.yml") == [
+        at(1, "file name: expected a name ending in .yaml; got 'harbour.yml'", file="harbour.yml")
+    ]
 
 
 @pytest.mark.parametrize(
@@ -780,7 +804,7 @@ def test_all_problems_of_all_files_are_reported_together_sorted_by_file_then_lin
     network.write("c-fine.yaml", HEAD)
     loaded = network.load()
     expected = [
-        "partners/Harbour_Two.yaml: expected a file name that is a slug such as harbour-plumbing.yaml (a-z, 0-9, single hyphens); got 'Harbour_Two.yaml'",
+        "partners/Harbour_Two.yaml:1: file name: expected a slug such as harbour-plumbing.yaml (a-z, 0-9, single hyphens); got 'Harbour_Two.yaml'",
         "partners/Harbour_Two.yaml:4: staus: unknown field; did you mean 'status'?",
         "partners/a-harbour.yaml:10: services[5]: expected a string; got 10 (YAML reads 10 as a number: quote it)",
         "partners/b-quay.yaml:2: status: expected one of pending, vetted, suspended, retired; got True "

@@ -99,7 +99,7 @@ def _read_item(path: Path, kind: str, timezone: str, known: set[str]) -> tuple[I
     slug = path.stem
     if kind == "pages" and slug in RESERVED_SLUGS:
         problems.append(
-            Problem(path, None, "", f"expected a page name that no site URL uses; got /{slug}/ (rename the file)")
+            Problem(path, 1, "file name", f"expected a page name that no site URL uses; got /{slug}/ (rename the file)")
         )
     slugs: list[str] = []
     for ref in references(text):

@@ -140,15 +140,14 @@ def _validate_file(
     path, data = job
     problems: list[Problem] = []
     if path.suffix != ".yaml":
-        problems.append(Problem(path, None, "", "profile files end in .yaml"))
+        problems.append(Problem(path, 1, "file name", f"expected a name ending in .yaml; got {path.name!r}"))
     if not SLUG_PATTERN.match(path.stem):
         problems.append(
             Problem(
                 path,
-                None,
-                "",
-                f"expected a file name that is a slug such as harbour-plumbing.yaml (a-z, 0-9, single hyphens); "
-                f"got {path.name!r}",
+                1,
+                "file name",
+                f"expected a slug such as harbour-plumbing.yaml (a-z, 0-9, single hyphens); got {path.name!r}",
             )
         )
     doc = _read_yaml(path, data, problems)
@@ -240,7 +239,7 @@ def _read_yaml(path: Path, data: bytes, problems: list[Problem]) -> Document | N
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        problems.append(Problem(path, None, "", f"expected UTF-8 text; got an undecodable byte at offset {exc.start}"))
+        problems.append(Problem(path, 1, "file", f"expected UTF-8 text; got an undecodable byte at offset {exc.start}"))
         return None
     try:
         doc = load(text)

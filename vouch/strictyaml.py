@@ -65,6 +65,8 @@ def load(text: str) -> Document:
             root = loader.get_single_node()
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
+            if exc.context == "while scanning a quoted scalar" and exc.context_mark:
+                mark = exc.context_mark  # where the unclosed quote opens, not the end of the file
             line = mark.line + 1 if mark else None
             raise YamlProblem(line, "", _explain(exc, text)) from None
         except yaml.YAMLError as exc:
@@ -87,9 +89,31 @@ def _explain(exc: yaml.MarkedYAMLError, text: str) -> str:
         return f"YAML alias '{name.group(1) if name else ''}' is not allowed: write the value out in full"
     if problem == "but found another document":
         return "expected one mapping of fields; got a second YAML document (one partner per file)"
+    if exc.context == "while scanning a quoted scalar":
+        return "invalid YAML: a quoted value is never closed (add the closing quote on this line)"
+    hint = _hint(exc, problem, text)
+    return f"invalid YAML: {problem}" + (f" ({hint})" if hint else "")
+
+
+def _hint(exc: yaml.MarkedYAMLError, problem: str, text: str) -> str:
+    """What to do about it, from the offending line."""
     if exc.context == "while scanning an alias":
-        return f"invalid YAML: {problem} (a value that starts with * or & must be quoted)"
-    return f"invalid YAML: {problem}"
+        return "a value that starts with * or & must be quoted"
+    mark = exc.problem_mark
+    lines = text.splitlines()
+    if mark is None or mark.line >= len(lines):
+        return ""
+    line = lines[mark.line]
+    if "\t" in line[: mark.column + 1] or "tab" in problem:
+        column = line.index("\t") + 1 if "\t" in line else mark.column + 1
+        return f"a tab at column {column}: indent with spaces, not tabs"
+    if problem == "mapping values are not allowed in this context":
+        if ": " in line[: mark.column]:
+            key, _, value = line.strip().partition(": ")
+            quote = "'" if '"' in value else '"'
+            return f"a value that contains ': ' must be quoted: {key}: {quote}{value}{quote}"
+        return "check this line's indentation: it must line up with the keys above it"
+    return ""
 
 
 def _reject_anchors(text: str) -> None:
