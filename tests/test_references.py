@@ -110,13 +110,19 @@ def test_description_naming_an_unpublished_partner_withholds_the_profile(tmp_pat
 
 
 def test_unknown_slug_in_a_description_is_an_error_on_its_line(tmp_path: Path) -> None:
+    head = "name: H\nstatus: pending\ncategory: plumbing\n"
     make_site(
-        tmp_path, {"harbour": "name: H\nstatus: pending\ncategory: plumbing\ndescription: |\n  Ask {partner}ghost.\n"}
+        tmp_path,
+        {
+            "harbour": head + "description: |\n  Family firm.\n\n  Ask {partner}ghost.\n",
+            "quay": head + "description: Ask {partner}spook.\n",
+        },
     )
     with pytest.raises(ValidationFailed) as failed:
         build(tmp_path)
     assert [str(p).removeprefix(f"{tmp_path}/") for p in failed.value.problems] == [
-        "partners/harbour.yaml:4: description: expected the slug of a profile in partners/; got 'ghost'"
+        "partners/harbour.yaml:7: description: expected the slug of a profile in partners/; got 'ghost'",
+        "partners/quay.yaml:4: description: expected the slug of a profile in partners/; got 'spook'",
     ]
 
 

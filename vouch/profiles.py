@@ -32,7 +32,7 @@ from vouch.strictyaml import Document, YamlProblem, dotted, load
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 REGISTRY_KEY_PATTERN = re.compile(REGISTRY_KEY_RE)
 REGISTRIES = ("_categories.yaml", "_checks.yaml")
-CACHE_VERSION = 5
+CACHE_VERSION = 6
 PARALLEL_FROM = 500  # files; below this, starting processes costs more than it saves
 T = TypeVar("T")
 KNOWN_KEYS = known_keys()
@@ -55,7 +55,7 @@ class Profile:
     file: ProfileFile
     review_by: dt.date | None  # explicit, or vetted_on + VETTING_VALID_DAYS
     logo_line: int | None = None  # so a missing logo file can be reported after a cache hit
-    description_line: int | None = None  # for partner references in the description
+    description_line: int | None = None  # the file line of the description's first line (partner references)
     phone: Phone | None = None  # contact.phone, parsed once here and formatted for display
     digest: str = ""  # of the file's bytes: what the public partner is made of, for the render cache
 
@@ -204,7 +204,7 @@ def _validate_file(
                 )
             ]
     logo_line = doc.line_of(("logo", "src")) if profile_file.logo else None
-    description_line = doc.line_of(("description",)) if profile_file.description else None
+    description_line = doc.text_line_of(("description",)) if profile_file.description else None
     contact = profile_file.contact
     phone = format_phone(contact.phone, options.phone_region) if contact and contact.phone else None
     digest = hashlib.sha256(data).hexdigest()

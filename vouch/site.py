@@ -108,7 +108,7 @@ def _withhold_by_description(partners: list[Partner]) -> tuple[list[Partner], di
 def _unknown_description_references(profiles: list[Profile], broken: frozenset[str]) -> list[Problem]:
     known = {p.slug for p in profiles} | broken
     return [
-        Problem(p.source, p.description_line, "description", unknown_partner(r.slug, known))
+        Problem(p.source, (p.description_line or 1) + r.line - 1, "description", unknown_partner(r.slug, known))
         for p in profiles
         for r in references(p.file.description or "", metadata=False)
         if r.slug not in known

@@ -39,6 +39,11 @@ class Document:
     lines: dict[Path, int] = field(default_factory=dict)
     raw: dict[Path, str] = field(default_factory=dict)  # source text of scalars
     faults: list[tuple[int, str, str]] = field(default_factory=list)  # (line, field, message): reported, not fatal
+    blocks: dict[Path, int] = field(default_factory=dict)  # the line a block scalar's (| or >) text starts on
+
+    def text_line_of(self, path: Path) -> int:
+        """The file line of the first line of a string's text (a block scalar starts below its key)."""
+        return self.blocks.get(path) or self.line_of(path)
 
     def line_of(self, path: Path) -> int:
         """The line of ``path`` or of its nearest ancestor that exists."""
@@ -153,6 +158,8 @@ class _Walker:
             return out
         assert isinstance(node, ScalarNode)
         self.doc.raw[path] = node.value
+        if node.style in ("|", ">"):
+            self.doc.blocks[path] = node.start_mark.line + 2
         if node.tag == _STR:
             return node.value  # the common case, without PyYAML's per-node bookkeeping
         try:
