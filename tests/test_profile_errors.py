@@ -764,6 +764,14 @@ def test_file_name_must_be_a_slug(problems_of: Check, name: str) -> None:
     ]
 
 
+def test_a_key_at_the_wrong_indentation_is_told_where_it_belongs(problems_of: Check) -> None:
+    text = "name: Harbour\nstatus: vetted\ncategory: plumbing\nvetting:\n  vouched_by: Jim\n  checks: [references]\n"
+    assert problems_of(text + "vetted_on: 2026-01-01\n") == [
+        at(4, "vetting.vetted_on: expected a value (this field is required); got nothing"),
+        at(7, "vetted_on: unknown field here; vetted_on belongs under vetting: (indent it below that key)"),
+    ]
+
+
 def test_profile_file_must_end_in_yaml(problems_of: Check) -> None:
     assert problems_of(HEAD, name="harbour.yml") == [
         at(1, "file name: expected a name ending in .yaml; got 'harbour.yml'", file="harbour.yml")

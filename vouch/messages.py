@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from difflib import get_close_matches
 from typing import Any
 
@@ -67,11 +68,19 @@ def yaml_hint(value: Any, raw: str | None, expected: str) -> str:  # noqa: PLR09
     return ""
 
 
-def from_pydantic(error: dict[str, Any], raw: str | None, siblings: tuple[str, ...]) -> str:
-    """The message part (after ``field: ``) for one pydantic error."""
+def from_pydantic(
+    error: dict[str, Any], raw: str | None, siblings: tuple[str, ...], homes: Mapping[str, str] | None = None
+) -> str:
+    """The message part (after ``field: ``) for one pydantic error.
+
+    ``homes`` maps a field that exists at one other level to that level, so a key
+    written at the wrong indentation is told where it belongs.
+    """
     kind, value, ctx = error["type"], error.get("input"), error.get("ctx") or {}
     if kind == "extra_forbidden":
         key = str(error["loc"][-1])
+        if homes and key in homes:
+            return f"unknown field here; {key} belongs under {homes[key]}: (indent it below that key)"
         close = get_close_matches(key, siblings, n=1)
         if close:
             return f"unknown field; did you mean '{close[0]}'?"

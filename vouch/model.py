@@ -168,6 +168,15 @@ def known_keys() -> dict[tuple[str, ...], tuple[str, ...]]:
     return out
 
 
+def field_homes(known: dict[tuple[str, ...], tuple[str, ...]]) -> dict[str, str]:
+    """Nested field names that exist at exactly one level -> that level: where a mis-indented key belongs."""
+    levels: dict[str, list[str]] = {}
+    for prefix, names in known.items():
+        for name in names:
+            levels.setdefault(name, []).append(".".join(prefix))
+    return {name: found[0] for name, found in levels.items() if len(found) == 1 and found[0]}
+
+
 def _models_in(annotation: Any) -> list[type[BaseModel]]:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return [annotation]

@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from vouch import messages
-from vouch.model import REGISTRY_KEY_RE, ProfileFile, RegistryEntry, known_keys
+from vouch.model import REGISTRY_KEY_RE, ProfileFile, RegistryEntry, field_homes, known_keys
 from vouch.phones import Phone, format_phone
 from vouch.problems import Problem, sort_problems
 from vouch.strictyaml import Document, YamlProblem, dotted, load
@@ -36,6 +36,7 @@ CACHE_VERSION = 6
 PARALLEL_FROM = 500  # files; below this, starting processes costs more than it saves
 T = TypeVar("T")
 KNOWN_KEYS = known_keys()
+HOMES = field_homes(KNOWN_KEYS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,7 +257,8 @@ def _pydantic_problems(path: Path, doc: Document, exc: ValidationError) -> list[
         loc = tuple(error["loc"])
         parent = tuple(p for p in loc[:-1] if isinstance(p, str))
         siblings = KNOWN_KEYS.get(parent, ())
-        message = messages.from_pydantic(error, doc.raw.get(loc), siblings)
+        homes = {k: v for k, v in HOMES.items() if v != ".".join(parent)}
+        message = messages.from_pydantic(error, doc.raw.get(loc), siblings, homes)
         out.append(Problem(path, doc.line_of(loc), dotted(loc), message))
     return _dedupe(out)
 
