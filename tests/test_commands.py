@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.sitekit import DEMO_EPOCH, REPO, make_site, vetted
-from vouch.schema import SCHEMA_PATH, profile_schema
+from vouch.schema import SCHEMA_PATH, site_schema
 
 INVOKE = [sys.executable, "-m", "invoke"]
 
@@ -114,7 +114,7 @@ def test_new_partner_requires_a_known_category(project: Path) -> None:
 
 
 def test_committed_schema_is_current() -> None:
-    assert (REPO / SCHEMA_PATH).read_text() == profile_schema(), "run: invoke schema"
+    assert (REPO / SCHEMA_PATH).read_text() == site_schema(REPO), "run: invoke schema"
 
 
 def test_unsubscribe_appends_once(project: Path) -> None:
@@ -153,3 +153,14 @@ def test_new_partner_rejects_a_bad_phone_before_writing(project: Path) -> None:
     assert result.returncode == 2
     assert "--phone: expected a valid phone number (national numbers are read as GB); got '01548 123'" in result.stderr
     assert not (project / "partners/quay-ltd.yaml").exists()
+
+
+def test_check_notes_a_schema_that_no_longer_lists_the_registries(project: Path) -> None:
+    make_site(project, {})
+    assert "run invoke schema" in invoke(project, "check").stdout  # no schema yet
+    assert invoke(project, "schema").returncode == 0
+    schema = (project / SCHEMA_PATH).read_text()
+    assert '"electrical",\n' in schema and '"insurance",\n' in schema  # the site's own keys, for autocomplete
+    assert "run invoke schema" not in invoke(project, "check").stdout
+    (project / "partners/_categories.yaml").write_text("glazing: {title: Glazing, description: Windows.}\n")
+    assert "run invoke schema" in invoke(project, "check").stdout

@@ -130,7 +130,7 @@ class Testimonial(_Strict):
 
 
 class ProfileFile(_Strict):
-    """One ``partners/<slug>.yaml`` file, exactly as written."""
+    """One partner profile, partners/<slug>.yaml, exactly as written."""
 
     name: Text
     status: Literal[STATUSES]  # type: ignore[valid-type]
