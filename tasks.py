@@ -27,6 +27,7 @@ def _verbosity(verbose: bool) -> None:
     import logging
 
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(message)s")
+    logging.getLogger("pelican").setLevel(logging.WARNING)  # -v is for Vouch's own detail, not every file written
 
 
 @task(help={"output": "folder to build into (default: output/)", "verbose": "say more (withheld items, counts)"})

@@ -72,11 +72,21 @@ def test_build_failure_exits_non_zero(project: Path) -> None:
 
 
 def test_build_prints_a_summary_with_stage_times(project: Path) -> None:
-    make_site(project, {"harbour": vetted("Harbour")})
-    result = invoke(project, "build")
+    make_site(
+        project,
+        {"harbour": vetted("Harbour"), "quay": {"name": "Quay", "status": "pending", "category": "plumbing"}},
+        {"content/articles/a.md": "Title: A\nDate: 2026-01-01\n\nx\n",
+         "content/articles/b.md": "Title: B\nDate: 2026-01-02\n\nAsk {partner}quay.\n",
+         "content/newsletter/n.md": "Title: News for November\nDate: 2026-11-01\n\nHi.\n"},
+    )  # fmt: skip
+    result = invoke(project, "build", "-v")
     assert result.returncode == 0, result.stderr
-    assert "1 of 1 partners published" in result.stdout
-    assert "validate: " in result.stdout and "pages: " in result.stdout
+    assert "1 of 2 partners published, 1 article, 0 pages, 1 newsletter issue\n" in result.stdout
+    assert "e-mail previews: 1 in " in result.stdout
+    assert "validate: " in result.stdout and "pages: " in result.stdout and "search index: " in result.stdout
+    # -v adds Vouch's detail (paths as the editor types them), not a line per file Pelican writes.
+    assert "vouch: withheld content/articles/b.md: it names unpublished quay" in result.stderr
+    assert "Writing" not in result.stderr and "Copying" not in result.stderr
 
 
 def test_new_partner_scaffolds_a_pending_profile_that_validates(project: Path) -> None:

@@ -159,6 +159,15 @@ def at(line: int | None, rest: str, file: str = "harbour.yaml") -> str:
             id="area-without-a-letter",
         ),
         pytest.param(
+            HEAD + "description: |\n  See [our page]({filename}/pages/about.md).\n",
+            at(
+                4,
+                "description: expected Markdown with full URLs, or {partner}slug for a partner ({filename} links "
+                "only work in articles and pages); got '{filename}'",
+            ),
+            id="pelican-link-in-description",
+        ),
+        pytest.param(
             "name: 2026-01-01\nstatus: pending\ncategory: plumbing\n",
             at(1, "name: expected a string; got 2026-01-01 (YAML reads 2026-01-01 as a date: quote it)"),
             id="date-for-name",

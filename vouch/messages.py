@@ -86,7 +86,7 @@ def from_pydantic(
             return f"unknown field; did you mean '{close[0]}'?"
         return f"unknown field; expected one of {', '.join(siblings)}"
     if kind == "vouch":
-        expected = ctx["expected"]
+        expected, value = ctx["expected"], ctx.get("got", value)  # the validator names the offending part
     elif kind == "literal_error":
         expected = "one of " + ctx["expected"].replace("'", "").replace(" or ", ", ")
     elif kind == "string_pattern_mismatch":

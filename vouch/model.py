@@ -7,6 +7,7 @@ They never leave the domain: the site only ever sees ``public.Partner``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
@@ -67,6 +68,19 @@ def _phone(value: str, info: ValidationInfo) -> str:
 def _place(value: str) -> str:
     if not slugify(value):
         raise _fail("a place name with at least one letter or digit (it becomes the URL /areas/<name>/)", value)
+    return value
+
+
+PELICAN_LINK_RE = re.compile(r"\{(filename|static|attach|index|category|tag|author|tags|categories)\}")
+
+
+def _profile_markdown(value: str) -> str:
+    if found := PELICAN_LINK_RE.search(value):
+        raise _fail(
+            "Markdown with full URLs, or {partner}slug for a partner "
+            f"({found.group(0)} links only work in articles and pages)",
+            found.group(0),
+        )
     return value
 
 
@@ -136,7 +150,9 @@ class ProfileFile(_Strict):
     status: Literal[STATUSES]  # type: ignore[valid-type]
     category: Slug = Field(description="a key of partners/_categories.yaml")
     summary: Annotated[str, Field(max_length=160)] | None = None
-    description: str | None = Field(None, description="Markdown; rendered, then sanitised")
+    description: Annotated[str, AfterValidator(_profile_markdown)] | None = Field(
+        None, description="Markdown; rendered, then sanitised"
+    )
     services: list[Text] = []
     areas: list[Place] = []
     established: Annotated[int, Field(ge=1000, le=2999)] | None = None

@@ -6,6 +6,7 @@ import hashlib
 import logging
 import os
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -51,9 +52,13 @@ class BuildResult:
     siteurl_set: bool = True
 
     def summary(self) -> str:
+        kinds = Counter(item.kind for item in self.report.content.shown)
         lines = [
             f"built {self.output}: {self.files} files, "
-            f"{len(self.site.partners)} of {len(self.report.roster)} partners published",
+            f"{len(self.site.partners)} of {len(self.report.roster)} partners published, "
+            f"{_count(kinds['articles'], 'article')}, {_count(kinds['pages'], 'page')}, "
+            f"{_count(kinds['newsletter'], 'newsletter issue')}",
+            f"e-mail previews: {len(self.newsletter.rendered)} in {self.output.with_name('mail')}",
         ]
         lines += [f"{name}: {seconds:.1f} s" for name, seconds in self.timings.stages]
         if not self.siteurl_set:
@@ -69,6 +74,10 @@ class BuildResult:
                 if not (view.status == "draft" and finding.check == "status"):
                     lines.append(f"warning: newsletter {view.slug}: {finding}")
         return "\n".join(lines)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def validate(root: Path, settings: dict[str, Any]) -> tuple[PublicSite, EditorReport]:
@@ -92,7 +101,7 @@ def check(root: Path, settings: dict[str, Any]) -> tuple[PublicSite, EditorRepor
     items, problems = load_items(content, settings["TIMEZONE"], report.known_slugs)
     selection = select(items, site.today, {p.slug for p in site.partners})
     for path, slugs in selection.withheld.items():
-        log.info("vouch: withheld %s: it names unpublished %s", path, ", ".join(slugs))
+        log.info("vouch: withheld %s: it names unpublished %s", os.path.relpath(path, root), ", ".join(slugs))
     report = replace(report, problems=sort_problems(report.problems + problems), content=selection)
     return site, report
 
