@@ -471,16 +471,20 @@ def test_ampersand_in_text_is_not_an_anchor(problems_of: Check) -> None:
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "line"),
     [
-        pytest.param(VETTED, id="no-vetting-key"),
-        pytest.param(VETTED + "vetting:\n", id="empty-vetting-key"),
-        pytest.param(VETTED + "vetting: ~\n", id="null-vetting-key"),
+        pytest.param(VETTED, 2, id="no-vetting-key"),  # reported where status says vetted
+        pytest.param(VETTED + "vetting:\n", 4, id="empty-vetting-key"),  # reported on the empty key
+        pytest.param(VETTED + "vetting: ~\n", 4, id="null-vetting-key"),
     ],
 )
-def test_vetted_status_requires_a_vetting_block(problems_of: Check, text: str) -> None:
+def test_vetted_status_requires_a_vetting_block(problems_of: Check, text: str, line: int) -> None:
     assert problems_of(text) == [
-        at(2, "vetting: expected a vetting block (vetted_on, vouched_by, checks) because status is vetted; got nothing")
+        at(
+            line,
+            "vetting: expected a vetting block (vetted_on, vouched_by, checks, each indented below vetting:) "
+            "because status is vetted; got nothing",
+        )
     ]
 
 

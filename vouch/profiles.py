@@ -183,9 +183,10 @@ def _validate_file(
         problems.append(
             Problem(
                 path,
-                doc.line_of(("status",)),
+                doc.line_of(("vetting",) if "vetting" in raw else ("status",)),
                 "vetting",
-                "expected a vetting block (vetted_on, vouched_by, checks) because status is vetted; got nothing",
+                "expected a vetting block (vetted_on, vouched_by, checks, each indented below vetting:) "
+                "because status is vetted; got nothing",
             )
         )
     if problems or profile_file is None:
