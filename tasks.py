@@ -403,7 +403,8 @@ def introduce(c, slug, to, note="", dry_run=False, again=False):
         return
     connector = settings["INTRODUCTIONS_EMAIL"] or settings["NEWSLETTER_FROM"]
     url = f"{settings['SITEURL']}/partners/{slug}/"
-    message = compose(partner, client, note, connector, url, settings["SITENAME"])
+    follow_up = on + dt.timedelta(days=settings["REFERRAL_FOLLOW_UP_DAYS"])
+    message = compose(partner, client, note, connector, url, settings["SITENAME"], follow_up)
     if dry_run:
         for header in ("From", "To", "Cc", "Reply-To", "Subject"):
             if message[header]:
@@ -418,7 +419,6 @@ def introduce(c, slug, to, note="", dry_run=False, again=False):
             conn.send_message(message)
     except (OSError, smtplib.SMTPException) as exc:
         raise Exit(f"vouch: could not send through {smtp.host}:{smtp.port}: {exc}; nothing recorded", code=3) from None
-    follow_up = on + dt.timedelta(days=settings["REFERRAL_FOLLOW_UP_DAYS"])
     ident = ledger.record(slug, partner.name, client.name, client.email, note, on, follow_up)
     print(f"introduced {client.name} to {partner.name} (#{ident}); follow up on {follow_up}")
 

@@ -32,16 +32,16 @@ def harbour(demo_site: Path):
 def test_one_message_to_both_with_each_sides_full_details(harbour) -> None:
     client = Client.parse("Ann Lee <ann@example.org>")
     message = compose(harbour, client, "Ann's boiler is 15 years old.", "Helen <connect@x.example>",
-                      "https://x.example/partners/harbour-plumbing/", "Net")  # fmt: skip
+                      "https://x.example/partners/harbour-plumbing/", "Net", D(2026, 12, 9))  # fmt: skip
     assert [str(a) for a in message["To"].addresses] == [
         "Ann Lee <ann@example.org>",
         "Fred Jones <fred@harbour-plumbing.example>",
     ]
     text = message.get_body(("plain",)).get_content()
-    for line in ("Hello Ann Lee and Fred Jones,", "Ann's boiler is 15 years old.", "Harbour Plumbing & Heating",
+    for line in ("Hello Ann Lee and Fred Jones,", "Why you should talk: Ann's boiler is 15 years old.", "Harbour Plumbing & Heating",
                  "Ask for: Fred Jones", "Phone: 0117 496 0100", "E-mail: fred@harbour-plumbing.example",
                  "Website: https://harbour-plumbing.example", "Profile: https://x.example/partners/harbour-plumbing/",
-                 "Ann Lee\nE-mail: ann@example.org"):  # fmt: skip
+                 "Ann Lee\nE-mail: ann@example.org", "I'll check in with you both around 9 December"):  # fmt: skip
         assert line in text
     html = message.get_body(("html",)).get_content()
     assert "Harbour Plumbing &amp; Heating" in html and "ann@example.org" in html

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from dataclasses import dataclass
 from email.headerregistry import Address
@@ -45,19 +46,29 @@ def partner_lines(partner: Partner, profile_url: str) -> list[str]:
 
 
 def compose(
-    partner: Partner, client: Client, note: str, connector: str, profile_url: str, network: str
+    partner: Partner,
+    client: Client,
+    note: str,
+    connector: str,
+    profile_url: str,
+    network: str,
+    follow_up: dt.date | None = None,
 ) -> EmailMessage:
     """The message: addressed to both, plain text and HTML, replies going to both and the connector."""
     assert partner.contact is not None and partner.contact.email
     person = partner.contact.person or partner.name
-    why = note.strip() or f"{client.name} is looking for help that {partner.name} provides."
+    note = note.strip()
+    if note and note[-1] not in ".!?":
+        note += "."
+    why = f"Why you should talk: {note}" if note else f"{client.name} is looking for help that {partner.name} provides."
     refer = partner.referrals.how_to_refer if partner.referrals and partner.referrals.how_to_refer else ""
     partner_block = partner_lines(partner, profile_url)
     client_block = [client.name, f"E-mail: {client.email}"]
     text_lines = [
         f"Hello {client.name} and {person},",
         "",
-        f"I'd like to introduce you to each other. {why}",
+        "I'd like to introduce you to each other.",
+        why,
         "",
         f"{client.name}: {partner.name} is one of the businesses {network} vouches for "
         f"(vouched for by {partner.vetting.vouched_by}, vetted {partner.vetting.vetted_on:%d %B %Y}).",
@@ -69,7 +80,9 @@ def compose(
         "",
         *client_block,
         "",
-        "I'll check in with you both in a couple of weeks to see how it went.",
+        "I'll check in with you both "
+        + (f"around {follow_up.day} {follow_up:%B}" if follow_up else "in a couple of weeks")
+        + " to see how it went.",
         "",
         f"Best wishes,\n{parseaddr(connector)[0] or network}",
     ]
