@@ -57,7 +57,8 @@ def profile(draw: st.DrawFn, index: int) -> dict:
         "private": {"owner": canary("private"), "nested": [canary("privatelist")]},
     }
     if draw(st.booleans()):
-        data["logo"] = {"src": f"images/{canary('logo')}.svg", "alt": text("alt")}
+        folder = draw(st.sampled_from(["images/", "", "logos/"]))  # Pelican copies images/; Vouch the rest
+        data["logo"] = {"src": f"{folder}{canary('logo')}.svg", "alt": text("alt")}
     if status != "pending" or draw(st.booleans()):
         vetted_on = TODAY + dt.timedelta(days=draw(st.integers(-800, 30)))
         vetting: dict = {
@@ -128,6 +129,7 @@ def test_nothing_unpublished_or_private_reaches_any_output(generated: tuple[list
                 assert f"partners/{slug}/index.html" in tree
                 assert f"partners/{slug}.vcf" in tree
                 assert f"zq{i}nameq".encode() in tree[f"partners/{slug}/index.html"]
+                assert "logo" not in p or p["logo"]["src"] in tree  # wherever under content/ it lives
             else:
                 leaked = [rel for rel, data in tree.items() if f"zq{i}".encode() in data or f"zq{i}" in rel]
                 assert not leaked, f"unpublished p{i} ({p['status']}) appears in {leaked}"
