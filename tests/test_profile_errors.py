@@ -670,9 +670,20 @@ def test_phone_must_be_valid_for_the_phone_region(
             id="missing-file",
         ),
         pytest.param(
-            "logo:\n  src: ../partners/_checks.yaml\n  alt: Harbour van\n",
-            [at(5, "logo.src: expected a file under content/; got '../partners/_checks.yaml' (not found)")],
+            "logo:\n  src: ../partners/logo.png\n  alt: Harbour van\n",
+            [at(5, "logo.src: expected a file under content/; got '../partners/logo.png' (not found)")],
             id="file-outside-content",
+        ),
+        pytest.param(
+            "logo:\n  src: articles/draft.md\n  alt: Harbour van\n",
+            [
+                at(
+                    5,
+                    "logo.src: expected an image file under content/ (.png, .jpg, .jpeg, .gif, .svg, .webp or .avif); "
+                    "got 'articles/draft.md'",
+                )
+            ],
+            id="not-an-image",
         ),
         pytest.param(
             "logo:\n  src: images/logo.png\n",

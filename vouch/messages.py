@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from difflib import get_close_matches
 from typing import Any
 
-from vouch.model import NON_BLANK_RE, OPENING_HOURS_RE, REGISTRY_KEY_RE, SLUG_RE
+from vouch.model import IMAGE_RE, NON_BLANK_RE, OPENING_HOURS_RE, REGISTRY_KEY_RE, SLUG_RE
 
 YAML11_BOOLEANS = {"yes", "no", "on", "off", "true", "false"}
 
@@ -34,6 +34,7 @@ _EXPECTED_BY_PATTERN = {
     r"^https?://": "an http/https URL such as https://example.org",
     r"^https://": "an https URL such as https://example.org",
     r"^[^@\s]+@[^@\s]+$": "an e-mail address",
+    IMAGE_RE: "an image file under content/ (.png, .jpg, .jpeg, .gif, .svg, .webp or .avif)",
 }
 
 

@@ -118,8 +118,12 @@ class Contact(_Strict):
     address: Address | None = None
 
 
+IMAGE_RE = r"^\S.*\.(png|jpe?g|gif|svg|webp|avif|PNG|JPE?G|GIF|SVG|WEBP|AVIF)$"  # JSON Schema has no (?i)
+
+
 class Logo(_Strict):
-    src: Text = Field(description="a file under content/, e.g. images/logo.png")
+    # An image type, so no other content file (a draft's Markdown, say) can be published as a "logo".
+    src: Annotated[str, Field(pattern=IMAGE_RE, description="an image file under content/, e.g. images/logo.png")]
     alt: Text = Field(description="text alternative, required")
 
 
