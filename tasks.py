@@ -252,7 +252,7 @@ def send(c, slug, dry_run=False, to="", yes=False, retry_unknown=False):
             report = send_issue(
                 slug,
                 subscribers,
-                lambda s: personal_message(rendered, settings, s),
+                lambda s: personal_message(rendered, settings, s, test=bool(to)),
                 ledger,
                 smtp,
                 envelope_sender(settings),

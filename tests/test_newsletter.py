@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email
+import re
 from email.policy import default
 from pathlib import Path
 
@@ -101,12 +102,18 @@ def test_demo_previews_are_complete_small_and_reproducible(demo_site: Path, tmp_
     assert len(html.encode()) < 100 * 1024
     assert "<script" not in html and 'rel="stylesheet"' not in html
     assert 'style="' in html and "prefers-color-scheme: dark" in html  # inlined, dark mode kept
+    assert "&#34;" not in html and "&quot;" not in html.split("<body")[0]  # the CSS is CSS, not escaped text
+    body_style = re.search(r'<body[^>]*style="([^"]*)"', html).group(1)
+    assert "font-size: 16px" in body_style and "line-height: 1.55" in body_style and "Segoe UI" in body_style
     assert "Tidewater Cleaning Co" in html and "How to read a quote" in html  # the computed digest
     text = (mail / "november-2026/message.txt").read_text()
     assert "[1]: https://trusted.southhams.example/" in text
     message = email.message_from_bytes((mail / "november-2026/message.eml").read_bytes(), policy=default)
     assert message.get_content_type() == "multipart/alternative"
     assert [p.get_content_type() for p in message.iter_parts()] == ["text/plain", "text/html"]
+    assert [p["MIME-Version"] for p in message.iter_parts()] == [None, None]  # the message's header only
+    assert message["List-Id"] == '"South Hams Trusted Traders" <newsletter.trusted.southhams.example>'
+    assert "x-apple-disable-message-reformatting" in html and "<!--[if mso]>" in html
     again = build(demo_site, tmp_path / "output")
     assert read_tree(again.output.with_name("mail")) == read_tree(mail)
 

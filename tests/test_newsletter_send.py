@@ -14,6 +14,7 @@ import pytest
 
 from tests.sitekit import DEMO_EPOCH
 from tests.smtpd import Faults, Recorder, start
+from vouch.newsletter.email import message_id
 from vouch.newsletter.ledger import Ledger
 from vouch.newsletter.sender import Policy, SmtpSettings, send_issue
 from vouch.newsletter.subscribers import Subscriber
@@ -195,5 +196,8 @@ def test_dry_run_sends_nothing_and_draft_is_refused(demo_site: Path, tmp_path: P
     assert "nothing was sent" in draft.stderr
     assert test_copy.returncode == 0, test_copy.stderr
     assert recorder.addresses() == ["editor@example.org"]
+    [(_, copy)] = recorder.accepted
+    assert copy["Subject"].startswith("[Test] ")  # and its own Message-ID, not the one the real send will use
+    assert copy["Message-ID"] != message_id("december-2026", "editor@example.org", "https://trusted.southhams.example")
     ledger = tmp_path / "newsletter.sqlite"
     assert ledger.exists() and b"a@example.org" not in ledger.read_bytes()  # a dry run and a test copy record nothing

@@ -6,7 +6,7 @@ import datetime as dt
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from email.utils import parseaddr
+from email.utils import make_msgid, parseaddr
 from pathlib import Path
 from typing import Any
 
@@ -75,12 +75,21 @@ class Paths:
         )
 
 
-def personal_message(rendered: RenderedIssue, settings: dict[str, Any], subscriber: Subscriber) -> bytes:
-    """The bytes one recipient gets: own To, greeting, unsubscribe link, Date (now) and Message-ID."""
+def personal_message(
+    rendered: RenderedIssue, settings: dict[str, Any], subscriber: Subscriber, test: bool = False
+) -> bytes:
+    """The bytes one recipient gets: own To, greeting, unsubscribe link, Date (now) and Message-ID.
+
+    A ``test`` copy says so in its subject and gets a Message-ID of its own: with the real
+    one, a mail provider would take the real send for a duplicate of the test and drop it.
+    """
     personal = personalize(rendered, settings, subscriber.name, subscriber.address)
     headers = recipient_headers(rendered.slug, subscriber.address, settings, dt.datetime.now(dt.UTC))
+    if test:
+        headers["Message-ID"] = make_msgid("test", domain=headers["Message-ID"].rsplit("@", 1)[1].rstrip(">"))
     to = display_to(subscriber.name, subscriber.address)
-    return build_message(rendered, personal, settings, to=to, extra_headers=headers).as_bytes()
+    prefix = "[Test] " if test else ""
+    return build_message(rendered, personal, settings, to=to, extra_headers=headers, subject_prefix=prefix).as_bytes()
 
 
 def envelope_sender(settings: dict[str, Any]) -> str:

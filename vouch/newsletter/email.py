@@ -130,6 +130,7 @@ def build_message(
     settings: dict[str, Any],
     to: str | None = None,
     extra_headers: dict[str, str] | None = None,
+    subject_prefix: str = "",
 ) -> EmailMessage:
     msg = EmailMessage(policy=SMTP)
     msg["From"] = settings["NEWSLETTER_FROM"]
@@ -137,7 +138,8 @@ def build_message(
         msg["To"] = to
     if settings.get("NEWSLETTER_REPLY_TO"):
         msg["Reply-To"] = settings["NEWSLETTER_REPLY_TO"]
-    msg["Subject"] = rendered.subject
+    msg["Subject"] = subject_prefix + rendered.subject
+    msg["List-Id"] = list_id(settings)
     mailto = f"mailto:{_address(settings['NEWSLETTER_FROM'])}?subject=unsubscribe"
     if settings.get("NEWSLETTER_UNSUBSCRIBE_URL"):
         msg["List-Unsubscribe"] = f"<{personal.unsubscribe_url}>, <{mailto}>"
@@ -148,8 +150,17 @@ def build_message(
         msg[key] = value
     msg.set_content(personal.text)
     msg.add_alternative(personal.html, subtype="html")
+    for part in msg.iter_parts():
+        del part["MIME-Version"]  # belongs to the message only
     msg.set_boundary(f"==vouch-{hashlib.sha256(rendered.slug.encode()).hexdigest()[:16]}==")
     return msg
+
+
+def list_id(settings: dict[str, Any]) -> str:
+    """RFC 2919: lets mail programs and providers recognise (and filter) the newsletter."""
+    host = urlsplit(settings["SITEURL"]).hostname or "vouch.invalid"
+    name = settings["SITENAME"].replace('"', "'")
+    return f'"{name}" <newsletter.{host}>'
 
 
 def recipient_headers(slug: str, address: str, settings: dict[str, Any], now: Any) -> dict[str, str]:
