@@ -268,10 +268,10 @@ def test_theme_words_come_from_the_network_and_its_settings_not_the_demo(tmp_pat
     build(tmp_path, overrides={"NEWSLETTER_CADENCE_DAYS": 7})
     out = tmp_path / "output"
     home = (out / "index.html").read_text()
-    assert 'placeholder="e.g. rewiring, Totnes"' in home and "Salcombe" not in home
+    assert 'placeholder="e.g. plumbing, Totnes"' in home and "Salcombe" not in home  # biggest trade, commonest area
     assert "Once a week: newly vetted partners" in home
     assert "practical advice, once a week." in (out / "newsletter/index.html").read_text()
-    assert " · Home care</p>" in (out / "articles/x/index.html").read_text()
+    assert " · filed under Home care</p>" in (out / "articles/x/index.html").read_text()
     # Content pages and the vetting standard are searchable too.
     assert "data-pagefind-body" in (out / "about/index.html").read_text()
     assert "data-pagefind-body" in (out / "vetting/index.html").read_text()
@@ -286,3 +286,21 @@ def test_the_newsletter_cadence_in_words(days: int, words: str) -> None:
     from vouch.humanize import cadence
 
     assert cadence(days) == words
+
+
+@pytest.mark.parametrize(
+    ("url", "label"),
+    [("https://www.instagram.com/harbourplumbingkb", "Instagram"), ("https://m.facebook.com/x", "Facebook"),
+     ("https://x.com/quay", "X"), ("https://social.example/@quay", "social.example")],
+)  # fmt: skip
+def test_social_links_are_named_by_their_site(url: str, label: str) -> None:
+    from vouch.humanize import social_label
+
+    assert social_label(url) == label
+
+
+def test_long_addresses_may_wrap_only_at_their_dots_and_at_sign() -> None:
+    from vouch.humanize import breakable
+
+    assert str(breakable("fred@harbour-plumbing.example")) == "fred@<wbr>harbour-plumbing.<wbr>example"
+    assert str(breakable("<b>@x")) == "&lt;b&gt;@<wbr>x"  # still escaped

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -96,12 +97,25 @@ def paginate(items: Sequence[T], size: int) -> list[Sequence[T]]:
     return [items[i : i + size] for i in range(0, len(items), size)] or [items[:0]]
 
 
-def search_example(partners: Sequence[Partner]) -> str:
-    """A search-box hint drawn from the network itself: its commonest service and area."""
-    services = Counter(s.strip().lower() for p in partners for s in p.services)
+HINT_MAX = 24  # characters that fit the search box on a 360 px phone
+
+
+def search_example(partners: Sequence[Partner], categories: Mapping[str, RegistryEntry]) -> str:
+    """A search-box hint drawn from the network itself: its biggest trade, and its commonest area if it fits.
+
+    A trade's name is a word people search for and that finds that trade (a service such as
+    "wills" stems to "will", which is on every page).
+    """
+    trades = Counter(p.category for p in partners if p.category in categories)
     areas = Counter(a.name for p in partners for a in p.areas)
-    words = [_commonest(services), _commonest(areas)]
-    return "e.g. " + ", ".join(w for w in words if w) if any(words) else ""
+    if not trades:
+        return ""
+    title = categories[_commonest(trades)].title
+    trade = re.split(r"\s*(?:&|,|/|\band\b)\s*", title, maxsplit=1)[0].lower()
+    hint = f"e.g. {trade}"
+    if areas and len(with_area := f"{hint}, {_commonest(areas)}") <= HINT_MAX:
+        return with_area
+    return hint
 
 
 def _commonest(counts: Counter[str]) -> str:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from urllib.parse import urlsplit
+
+from markupsafe import Markup, escape
 
 DAYS = {
     "Mo": "Monday",
@@ -41,4 +45,28 @@ def cadence(days: int) -> str:
     return f"every {days // 7} weeks" if days % 7 == 0 else f"every {days} days"
 
 
-FILTERS = {"long_date": long_date, "hours": opening_hours, "cadence": cadence}
+SOCIAL_SITES = {
+    "instagram.com": "Instagram", "facebook.com": "Facebook", "x.com": "X", "twitter.com": "X",
+    "linkedin.com": "LinkedIn", "youtube.com": "YouTube", "tiktok.com": "TikTok", "threads.net": "Threads",
+    "bsky.app": "Bluesky", "pinterest.com": "Pinterest", "mastodon.social": "Mastodon",
+}  # fmt: skip
+
+
+def social_label(url: str) -> str:
+    """``Instagram`` for an Instagram profile URL: a name people know, not a long address that wraps."""
+    host = (urlsplit(url).hostname or url).removeprefix("www.").removeprefix("m.")
+    return SOCIAL_SITES.get(host, host)
+
+
+def breakable(text: str) -> Markup:
+    """An address or e-mail that may wrap at its dots and @ on a narrow screen, never mid-word."""
+    return Markup("<wbr>").join(escape(part) for part in re.split(r"(?<=[@./])", text))
+
+
+FILTERS = {
+    "long_date": long_date,
+    "hours": opening_hours,
+    "cadence": cadence,
+    "social_label": social_label,
+    "breakable": breakable,
+}

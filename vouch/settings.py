@@ -27,6 +27,7 @@ DEFAULTS: dict[str, Any] = {
     "LISTING_PAGE_SIZE": 50,
     "HOME_NEWEST_PARTNERS": 6,
     "HOME_LATEST_ARTICLES": 3,
+    "SEARCH_HINT": "",  # the search box's placeholder; empty: drawn from the network (biggest trade, commonest area)
     "FEED_MAX_ITEMS": 50,
     "VETTING_DISCLAIMER": (
         "Vetting is a check of track record, references and paperwork at one point in time. "

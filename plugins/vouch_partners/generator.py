@@ -111,7 +111,7 @@ class PartnersGenerator(Generator):
             vouch_names=self.names,
             vouch_category_titles=self.category_titles,
             subscribe_href=subscribe_url(self.vouch),
-            vouch_search_example=directory.search_example(site.partners),
+            vouch_search_example=self.vouch["SEARCH_HINT"] or directory.search_example(site.partners, site.categories),
             vouch_featured={
                 a.source_path: self.featured.get(os.path.realpath(a.source_path), ()) for a in self.articles
             },
