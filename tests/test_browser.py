@@ -100,6 +100,16 @@ def test_filters_alone_list_a_trade_in_an_area(page: Page, site_url: str) -> Non
     assert results(page) == ["Start Bay Roofing"]
 
 
+def test_filters_alone_list_partners_a_to_z_with_what_they_do(page: Page, site_url: str) -> None:
+    page.goto(f"{site_url}search/?area=Kingsbridge")
+    wait_for_results(page)
+    names = results(page)
+    assert len(names) > 2 and names == sorted(names, key=str.lower)
+    first = page.locator("#search-results li").first
+    assert first.locator("p.meta").inner_text().startswith("Vetted partner · ")
+    assert "Kingsbridge" in first.locator("p.meta").inner_text()
+
+
 @pytest.mark.parametrize("query", ["Crystal Clear Windows", "Quayside Drainage", "Moorview", "Thurlestone Thatching"])
 def test_unpublished_partners_are_never_found(page: Page, site_url: str, query: str) -> None:
     found = search(page, site_url, query)

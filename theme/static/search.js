@@ -25,16 +25,28 @@ function filters() {
   return chosen;
 }
 
-function item(data) {
+const KINDS = { Partner: "Vetted partner", Advice: "Advice", Newsletter: "Newsletter", Page: "Page" };
+
+function item(data, query) {
   const li = document.createElement("li");
   const heading = document.createElement("h2");
   const link = document.createElement("a");
   link.href = data.url;
   link.textContent = data.meta.title || data.url;
   heading.append(link);
-  const excerpt = document.createElement("p");
-  excerpt.innerHTML = data.excerpt; // Pagefind escapes the text and adds only <mark>
-  li.append(heading, excerpt);
+  // What it is, and for a partner their trade and areas: a result is judged before it is opened.
+  const facts = [KINDS[(data.filters.type || [])[0]], ...(data.filters.category || [])];
+  if (data.filters.area) facts.push(data.filters.area.join(", "));
+  const meta = document.createElement("p");
+  meta.className = "meta";
+  meta.textContent = facts.filter(Boolean).join(" · ");
+  const text = document.createElement("p");
+  if (query || !data.meta.summary) {
+    text.innerHTML = `…${data.excerpt}…`; // a window into the page; Pagefind escapes it and adds only <mark>
+  } else {
+    text.textContent = data.meta.summary;
+  }
+  li.append(heading, meta, text);
   return li;
 }
 
@@ -52,13 +64,15 @@ async function run() {
     shownFor = key;
     return;
   }
-  const search = await (await engine()).search(query || null, { filters: chosen });
+  // Filters alone list partners A to Z; a search word ranks by relevance.
+  const options = query ? { filters: chosen } : { filters: chosen, sort: { name: "asc" } };
+  const search = await (await engine()).search(query || null, options);
   const data = await Promise.all(search.results.slice(0, PAGE).map((r) => r.data()));
   if (ticket !== latest) return; // a newer search has started
   const count = search.results.length;
   const shown = count > PAGE ? `, showing the first ${PAGE}` : "";
   status.textContent = count ? `${count} result${count === 1 ? "" : "s"}${shown}.` : "No results. Try another word or fewer filters.";
-  list.replaceChildren(...data.map(item));
+  list.replaceChildren(...data.map((d) => item(d, query)));
   shownFor = key;
 }
 
