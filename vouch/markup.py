@@ -8,13 +8,15 @@ import nh3
 PROFILE_TAGS = {"p", "br", "strong", "em", "a", "ul", "ol", "li", "blockquote", "code", "pre", "h3", "h4"}
 PROFILE_ATTRIBUTES = {"a": {"href", "title"}}
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
+# Typographic quotes, dashes and ellipses, as in articles (Pelican is given the same extension).
+MARKDOWN_EXTENSIONS = ["sane_lists", "smarty"]
 
 
 class ProfileMarkdown:
     """One reusable Markdown converter (building one per call costs more than the text)."""
 
     def __init__(self) -> None:
-        self._md = markdown.Markdown(extensions=["sane_lists"], output_format="html")
+        self._md = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS, output_format="html")
 
     def render(self, text: str) -> str:
         html = self._md.reset().convert(text)

@@ -28,6 +28,10 @@ PELICAN_DEFAULTS: dict[str, Any] = {
     "DEFAULT_PAGINATION": 20,
     "SLUGIFY_SOURCE": "basename",
     "CACHE_PATH": ".cache/pelican",
+    "MARKDOWN": {
+        **DEFAULT_CONFIG["MARKDOWN"],
+        "extension_configs": {**DEFAULT_CONFIG["MARKDOWN"]["extension_configs"], "markdown.extensions.smarty": {}},
+    },
 }
 
 # What Vouch decides, whatever the file says: one way to make each output.

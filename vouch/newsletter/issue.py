@@ -11,6 +11,7 @@ from typing import Any
 import markdown
 
 from vouch.content import Item, Selection
+from vouch.markup import MARKDOWN_EXTENSIONS
 from vouch.newsletter.digest import Digest, DigestArticle, digest, window_for
 from vouch.public import Partner
 from vouch.references import link_partners
@@ -35,7 +36,7 @@ class IssueView:
     def body_html(self, root: str, names: Mapping[str, str]) -> str:
         """The editor's note as HTML; partner references linked from ``root`` (relative or absolute)."""
         text = _COMMENT.sub("", self.body_markdown)  # editor's notes, e.g. the drafted digest
-        html = markdown.markdown(text, extensions=["sane_lists"], output_format="html")
+        html = markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS, output_format="html")
         return link_partners(html, root, names)
 
 
