@@ -234,7 +234,8 @@ def test_rebuild_after_an_edit_reuses_current_files_and_never_serves_stale_ones(
 
 def test_pelican_reader_cache_does_not_carry_the_site(demo_site: Path) -> None:
     """Pelican pickles its settings into its cache; the build's state must not ride along."""
-    cache = (demo_site / ".cache/pelican/ArticlesGenerator-Readers").read_bytes()
+    [cache_file] = (demo_site / ".cache/pelican").glob("*/ArticlesGenerator-Readers")
+    cache = cache_file.read_bytes()
     assert cache and b"+441174960100" not in cache  # a phone number only partner pages show
     assert b"vouch.public" not in cache and b"vouch.site" not in cache
 
@@ -304,3 +305,12 @@ def test_long_addresses_may_wrap_only_at_their_dots_and_at_sign() -> None:
 
     assert str(breakable("fred@harbour-plumbing.example")) == "fred@<wbr>harbour-plumbing.<wbr>example"
     assert str(breakable("<b>@x")) == "&lt;b&gt;@<wbr>x"  # still escaped
+
+
+def test_a_reader_setting_change_is_not_hidden_by_pelicans_cache(tmp_path: Path) -> None:
+    make_site(tmp_path, {}, {"content/articles/a.md": "Title: A\nDate: 2026-01-01\n\nWe don't guess.\n"})
+    build(tmp_path)
+    assert "don’t" in (tmp_path / "output/articles/a/index.html").read_text()  # smart quotes by default
+    plain = {"extension_configs": {"markdown.extensions.extra": {}}, "output_format": "html5"}
+    build(tmp_path, overrides={"MARKDOWN": plain})
+    assert "don't" in (tmp_path / "output/articles/a/index.html").read_text()  # re-read, not served from the cache

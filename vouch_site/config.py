@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
+import markdown
+from pelican import __version__ as pelican_version
 from pelican.settings import DEFAULT_CONFIG, configure_settings, get_settings_from_file
 
 from vouch.humanize import FILTERS
@@ -107,4 +111,21 @@ def load_settings(
     merged["SITEURL"] = str(merged.get("SITEURL") or DEFAULTS["SITEURL"]).rstrip("/")
     merged["VOUCH_ROOT"] = str(root)
     merged["VOUCH_SETTINGS_FILE"] = str(path)
-    return configure_settings({**DEFAULT_CONFIG, **merged})
+    settings = configure_settings({**DEFAULT_CONFIG, **merged})
+    # Pelican's reader cache knows file dates, not settings: one cache per reader configuration.
+    settings["CACHE_PATH"] = str(Path(settings["CACHE_PATH"]) / _reader_fingerprint(settings))
+    return settings
+
+
+READER_SETTINGS = (
+    "MARKDOWN", "TIMEZONE", "DEFAULT_LANG", "DEFAULT_DATE", "DEFAULT_CATEGORY", "USE_FOLDER_AS_CATEGORY",
+    "FILENAME_METADATA", "PATH_METADATA", "EXTRA_PATH_METADATA", "READERS", "SLUGIFY_SOURCE",
+    "SLUG_REGEX_SUBSTITUTIONS", "TYPOGRIFY", "TYPOGRIFY_IGNORE_TAGS", "FORMATTED_FIELDS", "SUMMARY_MAX_LENGTH",
+)  # fmt: skip
+
+
+def _reader_fingerprint(settings: dict[str, Any]) -> str:
+    """What Pelican's readers' output depends on besides the file: the settings above and the versions."""
+    wanted = {key: settings.get(key) for key in READER_SETTINGS}
+    text = json.dumps([wanted, pelican_version, markdown.__version__], sort_keys=True, default=repr)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
