@@ -136,3 +136,12 @@ def test_an_issue_naming_an_unpublished_partner_is_neither_previewed_nor_archive
     build(tmp_path)
     assert not (tmp_path / "mail/n").exists()
     assert not (tmp_path / "output/newsletter/n").exists()
+
+
+def test_the_preview_shows_the_unsubscribe_setting_as_written(tmp_path: Path) -> None:
+    make_site(tmp_path, {}, {"content/newsletter/n.md": "Title: News of the month here\nDate: 2026-11-01\n\nHi.\n"})
+    build(tmp_path, overrides={"NEWSLETTER_UNSUBSCRIBE_URL": "https://lists.example/u?e={email}"})
+    text = (tmp_path / "mail/n/message.txt").read_text()
+    assert "https://lists.example/u?e={email}" in text and "%7Bemail%7D" not in text
+    message = email.message_from_bytes((tmp_path / "mail/n/message.eml").read_bytes(), policy=default)
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"

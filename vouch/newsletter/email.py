@@ -110,7 +110,12 @@ def _address(header: str) -> str:
 
 
 def personalize(rendered: RenderedIssue, settings: dict[str, Any], name: str, address: str) -> Personal:
-    link = unsubscribe_url(settings, address) if address else unsubscribe_url(settings, "{email}")
+    # The preview (no address) shows the setting as written, {email} and all.
+    link = (
+        unsubscribe_url(settings, address)
+        if address
+        else (settings.get("NEWSLETTER_UNSUBSCRIBE_URL") or unsubscribe_url(settings, ""))
+    )
     greeting = f"Hello {name.strip()}," if name.strip() else "Hello,"
     html = rendered.html.replace(GREETING, html_lib.escape(greeting)).replace(UNSUBSCRIBE, html_lib.escape(link))
     text = rendered.text.replace(GREETING, greeting).replace(UNSUBSCRIBE, link)
