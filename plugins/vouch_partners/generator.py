@@ -82,6 +82,7 @@ class PartnersGenerator(Generator):
     def generate_context(self) -> None:
         self.vouch = vouch_settings(self.settings)
         self.run = run_of(self.settings)
+        self._digests: dict[str, str] = {}  # slug -> render-cache stand-in, each made once
         site: PublicSite | None = self.run.site
         if site is None:  # run by plain `pelican`, not `invoke build`
             root = Path(self.settings["PATH"]).parent
@@ -233,8 +234,12 @@ class PartnersGenerator(Generator):
     def _digest(self, partner: Partner) -> str:
         """Stands for the whole partner in render-cache keys: its profile file's hash, and the
         area names it shows (the commonest spelling across the network, so not its file alone)."""
-        digest = self.site.digests.get(partner.slug)
-        return f"{digest}:{partner.areas!r}" if digest else render_cache.key("", partner)
+        found = self._digests.get(partner.slug)
+        if found is None:
+            digest = self.site.digests.get(partner.slug)
+            found = f"{digest}:{partner.areas!r}" if digest else render_cache.key("", partner)
+            self._digests[partner.slug] = found
+        return found
 
     def _partner_context(
         self, partner: Partner, category_title: str, featured_in: tuple[Mention, ...], _linked_names: tuple
