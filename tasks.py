@@ -164,10 +164,6 @@ def _smtp():
         raise Exit(f"vouch: {exc}", code=2) from None
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")
-
-
 def _validated(consequence: str):
     """Settings, the public site and the editor's report; exits listing every problem if any."""
     from vouch.problems import ValidationFailed
@@ -208,6 +204,7 @@ def _newsletter(slug: str):
 )
 def send(c, slug, dry_run=False, to="", yes=False, retry_unknown=False):
     """Send an issue to every subscriber, exactly once each, through SMTP_* settings."""
+    from vouch.humanize import counted
     from vouch.newsletter.ledger import Ledger
     from vouch.newsletter.sender import Policy, SendAborted, send_issue
     from vouch.newsletter.subscribers import Subscriber, recipients
@@ -236,7 +233,7 @@ def send(c, slug, dry_run=False, to="", yes=False, retry_unknown=False):
         print(f"skipped {line}", file=sys.stderr)
     smtp = _smtp()
     done = ledger.sent_to(slug, [s.address for s in subscribers])
-    print(f"{slug}: {rendered.subject!r} to {_plural(len(subscribers), 'recipient')} ({done} already sent)")
+    print(f"{slug}: {rendered.subject!r} to {counted(len(subscribers), 'recipient')} ({done} already sent)")
     if dry_run:
         print("dry run: nothing sent")
         return

@@ -38,6 +38,11 @@ CADENCES = {1: "every day", 7: "once a week", 14: "every two weeks", **dict.from
             **dict.fromkeys(range(89, 93), "once a quarter")}  # fmt: skip
 
 
+def counted(number: int, noun: str) -> str:
+    """``1 article``, ``2 articles``."""
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
 def cadence(days: int) -> str:
     """``once a month`` for NEWSLETTER_CADENCE_DAYS = 30: how often the newsletter comes, in words."""
     if days in CADENCES:

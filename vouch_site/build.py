@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from vouch.content import load_items, select
+from vouch.humanize import counted
 from vouch.outputs import StagedWriter, discard, fresh_staging, swap_in
 from vouch.problems import ValidationFailed, sort_problems
 from vouch.settings import DEFAULTS, settings_problems
@@ -56,8 +57,8 @@ class BuildResult:
         lines = [
             f"built {self.output}: {self.files} files, "
             f"{len(self.site.partners)} of {len(self.report.roster)} partners published, "
-            f"{_count(kinds['articles'], 'article')}, {_count(kinds['pages'], 'page')}, "
-            f"{_count(kinds['newsletter'], 'newsletter issue')}",
+            f"{counted(kinds['articles'], 'article')}, {counted(kinds['pages'], 'page')}, "
+            f"{counted(kinds['newsletter'], 'newsletter issue')}",
             f"e-mail previews: {len(self.newsletter.rendered)} in {self.output.with_name('mail')}",
         ]
         lines += [f"{name}: {seconds:.1f} s" for name, seconds in self.timings.stages]
@@ -74,10 +75,6 @@ class BuildResult:
                 if not (view.status == "draft" and finding.check == "status"):
                     lines.append(f"warning: newsletter {view.slug}: {finding}")
         return "\n".join(lines)
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def validate(root: Path, settings: dict[str, Any]) -> tuple[PublicSite, EditorReport]:
