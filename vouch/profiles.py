@@ -69,6 +69,11 @@ class Loaded:
     problems: list[Problem]
     broken: frozenset[str] = frozenset()  # slugs of profile files with errors: they exist, so no "unknown partner"
 
+    @property
+    def known_slugs(self) -> frozenset[str]:
+        """Every profile file's slug, valid or not: what a partner reference may name."""
+        return frozenset(p.slug for p in self.profiles) | self.broken
+
 
 def load_partners(
     partners_dir: Path,

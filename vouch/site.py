@@ -48,12 +48,7 @@ class EditorReport:
     withheld_files: frozenset[str]  # content files (logos) only unpublished partners use
     content: Selection = field(default_factory=Selection)  # which Markdown items are shown, and why not
     withheld_partners: dict[str, list[str]] = field(default_factory=dict)  # slug -> unpublished slugs it names
-    broken: frozenset[str] = frozenset()  # profiles with errors (reported): references to them are not "unknown"
-
-    @property
-    def known_slugs(self) -> set[str]:
-        """Every profile file's slug, valid or not: what a partner reference may name."""
-        return {e.slug for e in self.roster} | self.broken
+    known_slugs: frozenset[str] = frozenset()  # every profile file's slug, valid or not: what a reference may name
 
 
 def prepare(
@@ -67,7 +62,7 @@ def prepare(
     on = today(settings["TIMEZONE"])
     problems = list(loaded.problems)
     partners, withheld = _withhold_by_description(publish(loaded.profiles, on))
-    problems += _unknown_description_references(loaded.profiles, loaded.broken)
+    problems += _unknown_description_references(loaded.profiles, loaded.known_slugs)
     digests = {p.slug: p.digest for p in loaded.profiles}
     public = PublicSite(
         today=on,
@@ -84,7 +79,7 @@ def prepare(
         roster(loaded.profiles, on),
         frozenset(hidden),
         withheld_partners=withheld,
-        broken=loaded.broken,
+        known_slugs=loaded.known_slugs,
     )
     return public, report
 
@@ -105,8 +100,7 @@ def _withhold_by_description(partners: list[Partner]) -> tuple[list[Partner], di
         partners = [p for p in partners if p.slug not in dropped]
 
 
-def _unknown_description_references(profiles: list[Profile], broken: frozenset[str]) -> list[Problem]:
-    known = {p.slug for p in profiles} | broken
+def _unknown_description_references(profiles: list[Profile], known: frozenset[str]) -> list[Problem]:
     return [
         Problem(p.source, (p.description_line or 1) + r.line - 1, "description", unknown_partner(r.slug, known))
         for p in profiles
