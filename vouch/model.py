@@ -31,9 +31,25 @@ def _fail(expected: str, value: Any) -> PydanticCustomError:
     return PydanticCustomError("vouch", "expected {expected}", {"expected": expected, "got": value})
 
 
-def _check_url(value: str, schemes: tuple[str, ...]) -> str:
+def is_url(value: object, schemes: tuple[str, ...]) -> bool:
+    """An absolute URL with one of ``schemes``, a host and no white space (profiles and settings alike)."""
+    if not isinstance(value, str):
+        return False
     parts = urlsplit(value)
-    if parts.scheme not in schemes or not parts.netloc or any(c.isspace() for c in value):
+    return parts.scheme in schemes and bool(parts.netloc) and not any(c.isspace() for c in value)
+
+
+def email_problem(value: str) -> str | None:
+    """Why ``value`` is not an e-mail address, or None (profiles and settings alike)."""
+    try:
+        validate_email(value, check_deliverability=False)
+    except EmailNotValidError as exc:
+        return str(exc)
+    return None
+
+
+def _check_url(value: str, schemes: tuple[str, ...]) -> str:
+    if not is_url(value, schemes):
         raise _fail(f"an {'/'.join(schemes)} URL such as {schemes[-1]}://example.org", value)
     return value
 
@@ -47,10 +63,8 @@ def _https_url(value: str) -> str:
 
 
 def _email(value: str) -> str:
-    try:
-        validate_email(value, check_deliverability=False)
-    except EmailNotValidError as exc:
-        raise _fail(f"an e-mail address ({exc})", value) from None
+    if problem := email_problem(value):
+        raise _fail(f"an e-mail address ({problem})", value)
     return value
 
 

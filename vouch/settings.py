@@ -7,12 +7,11 @@ from collections.abc import Mapping
 from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
-from email_validator import EmailNotValidError, validate_email
 
+from vouch.model import email_problem, is_url
 from vouch.problems import Problem
 
 DEFAULTS: dict[str, Any] = {
@@ -70,11 +69,11 @@ def settings_problems(settings: Mapping[str, Any], source: Path) -> list[Problem
         value = settings.get(key)
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             expect(key, "a whole number of at least 1")
-    if settings.get("SITEURL") and not _is_url(settings["SITEURL"], ("http", "https")):
+    if settings.get("SITEURL") and not is_url(settings["SITEURL"], ("http", "https")):
         expect("SITEURL", "the site's public address, such as https://partners.example.org")
-    if settings.get("NEWSLETTER_UNSUBSCRIBE_URL") and not _is_url(settings["NEWSLETTER_UNSUBSCRIBE_URL"], ("https",)):
+    if settings.get("NEWSLETTER_UNSUBSCRIBE_URL") and not is_url(settings["NEWSLETTER_UNSUBSCRIBE_URL"], ("https",)):
         expect("NEWSLETTER_UNSUBSCRIBE_URL", "an https URL (one-click unsubscribe requires https)")
-    if settings.get("SUBSCRIBE_URL") and not _is_url(settings["SUBSCRIBE_URL"], ("http", "https")):
+    if settings.get("SUBSCRIBE_URL") and not is_url(settings["SUBSCRIBE_URL"], ("http", "https")):
         expect("SUBSCRIBE_URL", "the http(s) address of a sign-up form")
     for key in ADDRESSES:
         if settings.get(key) and not _is_address(settings[key]):
@@ -88,21 +87,9 @@ def settings_problems(settings: Mapping[str, Any], source: Path) -> list[Problem
     return [Problem(source, _line_of(text, key), key, message) for key, message in found]
 
 
-def _is_url(value: object, schemes: tuple[str, ...]) -> bool:
-    if not isinstance(value, str):
-        return False
-    parts = urlsplit(value)
-    return parts.scheme in schemes and bool(parts.netloc) and " " not in value
-
-
 def _is_address(value: object) -> bool:
-    if not isinstance(value, str):
-        return False
-    try:
-        validate_email(parseaddr(value)[1], check_deliverability=False)
-    except EmailNotValidError:
-        return False
-    return True
+    """An address, optionally with a display name: ``News <news@example.org>``."""
+    return isinstance(value, str) and email_problem(parseaddr(value)[1]) is None
 
 
 def _line_of(text: str, key: str) -> int | None:
