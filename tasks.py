@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from invoke import Exit, task
@@ -15,12 +17,12 @@ if hasattr(signal, "SIGPIPE"):  # `invoke check | head` ends quietly, like any U
 
 
 def _fail_with(problems: list, consequence: str) -> None:
+    from vouch.humanize import counted
     from vouch.problems import relative_to
 
     for problem in problems:
         print(relative_to(problem, ROOT), file=sys.stderr)
-    noun = "problem" if len(problems) == 1 else "problems"
-    raise Exit(f"vouch: {len(problems)} {noun}{consequence}", code=1)
+    raise Exit(f"vouch: {counted(len(problems), 'problem')}{consequence}", code=1)
 
 
 def _verbosity(verbose: bool) -> None:
@@ -101,12 +103,12 @@ def _warn_if_schema_is_stale() -> None:
 def new_partner(c, name, category="", email="", phone=""):
     """Scaffold partners/<slug>.yaml with status: pending."""
     from vouch.scaffold import new_profile
+    from vouch.schema import registry_keys
     from vouch.slugs import slugify
-    from vouch.strictyaml import load
 
-    categories = sorted(load((ROOT / "partners" / "_categories.yaml").read_text()).data or {})
+    categories, _ = registry_keys(ROOT / "partners")
     if not categories:
-        raise Exit("vouch: partners/_categories.yaml defines no category yet: add one first", code=2)
+        raise Exit("vouch: partners/_categories.yaml defines no category (or cannot be read: invoke check says why)", 2)
     category = category or categories[0]
     if category not in categories:
         raise Exit(f"vouch: --category must be one of: {', '.join(categories)}", code=2)
@@ -154,14 +156,21 @@ def test(c):
     c.run(f"{sys.executable} -m pytest -n 2", pty=False)
 
 
+@contextmanager
+def _refused(prefix: str = "") -> Iterator[None]:
+    """A ValueError from the domain (bad input, bad environment) becomes a one-line refusal, not a traceback."""
+    try:
+        yield
+    except ValueError as exc:
+        raise Exit(f"vouch: {prefix}{exc}", code=2) from None
+
+
 def _smtp():
     """SMTP settings from the environment, or a one-line error."""
     from vouch.newsletter.sender import SmtpSettings
 
-    try:
+    with _refused():
         return SmtpSettings.from_env()
-    except ValueError as exc:
-        raise Exit(f"vouch: {exc}", code=2) from None
 
 
 def _validated(consequence: str):
@@ -224,10 +233,8 @@ def send(c, slug, dry_run=False, to="", yes=False, retry_unknown=False):
     else:
         if not paths.subscribers.exists():
             raise Exit(f"vouch: no subscriber list at {paths.subscribers} (CSV with header email,name)", code=2)
-        try:
+        with _refused():
             subscribers, skipped = recipients(paths.subscribers, paths.suppressions)
-        except ValueError as exc:
-            raise Exit(f"vouch: {exc}", code=2) from None
         ledger = Ledger(paths.ledger)
     for line in skipped:
         print(f"skipped {line}", file=sys.stderr)
@@ -275,10 +282,8 @@ def unsubscribe(c, email):
     from vouch_site.mailout import Paths
 
     path = Paths.from_env(ROOT).suppressions
-    try:
+    with _refused():
         added = add_suppression(path, email)
-    except ValueError as exc:
-        raise Exit(f"vouch: {exc}", code=2) from None
     print(f"{email.strip().lower()} {'added to' if added else 'already in'} {path.relative_to(ROOT)}")
 
 
@@ -289,10 +294,9 @@ def newsletter(c):
 
     from vouch.newsletter.digest import digest, window_for
     from vouch.newsletter.issue import digest_articles, draft_text
-    from vouch.publication import today
 
     settings, site, report = _validated("")
-    on = today(settings["TIMEZONE"])
+    on = report.today
     pending = [i for i in report.content.drafts if i.kind == "newsletter" and (i.date is None or i.date >= on)]
     if pending:
         draft = pending[0]
@@ -351,9 +355,15 @@ def serve(c, port=8000, host="127.0.0.1"):
         raise Exit(f"vouch: {host}:{port} is already in use ({hint}", code=2) from None
 
 
-def _referrals():
-    import os
+def _today():
+    """Today in the site's time zone (SOURCE_DATE_EPOCH honoured), for commands that validate nothing."""
+    from vouch.publication import today
+    from vouch_site.config import load_settings
 
+    return today(load_settings(ROOT)["TIMEZONE"])
+
+
+def _referrals():
     from vouch.referrals.ledger import ReferralLedger
 
     return ReferralLedger(ROOT / os.environ.get("REFERRALS_LEDGER", "private/referrals.sqlite"))
@@ -373,7 +383,6 @@ def introduce(c, slug, to, note="", dry_run=False, again=False):
     import datetime as dt
     import smtplib
 
-    from vouch.publication import today
     from vouch.referrals.introduction import Client, compose
 
     settings, site, report = _validated("; fix them first")
@@ -384,11 +393,9 @@ def introduce(c, slug, to, note="", dry_run=False, again=False):
         raise Exit(f"vouch: cannot introduce {slug}: only published partners are introduced ({why})", code=1)
     if partner.contact is None or not partner.contact.email:
         raise Exit(f"vouch: cannot introduce {slug}: the profile has no contact.email", code=1)
-    try:
+    with _refused():
         client = Client.parse(to)
-    except ValueError as exc:
-        raise Exit(f"vouch: {exc}", code=2) from None
-    on = today(settings["TIMEZONE"])
+    on = report.today
     ledger = _referrals()
     earlier = ledger.recent(slug, client.email, on)
     if earlier and not again:
@@ -423,11 +430,9 @@ def introduce(c, slug, to, note="", dry_run=False, again=False):
 @task(name="follow-ups")
 def follow_ups(c):
     """Introductions due (or overdue) for a follow-up."""
-    from vouch.publication import today
     from vouch.report import table
-    from vouch_site.config import load_settings
 
-    on = today(load_settings(ROOT)["TIMEZONE"])
+    on = _today()
     due = _referrals().due(on)
     if not due:
         print(f"no follow-ups due on {on}")
@@ -448,19 +453,15 @@ def follow_ups(c):
 )
 def outcome(c, ident, result, value="", change=False):
     """Record how an introduction ended."""
-    from vouch.publication import today
     from vouch.referrals.ledger import OUTCOMES, parse_value
-    from vouch_site.config import load_settings
 
     if not ident.lstrip("#").isdigit():
         raise Exit(f"vouch: expected an introduction number such as 3; got {ident!r}", code=2)
     number = int(ident.lstrip("#"))
     if result not in OUTCOMES:
         raise Exit(f"vouch: result must be one of {', '.join(OUTCOMES)}; got {result!r}", code=2)
-    try:
+    with _refused("--value: "):
         amount = parse_value(value) if value else None
-    except ValueError as exc:
-        raise Exit(f"vouch: --value: {exc}", code=2) from None
     ledger = _referrals()
     intro = ledger.get(number)
     if intro is None:
@@ -468,7 +469,7 @@ def outcome(c, ident, result, value="", change=False):
     if intro.outcome is not None and not change:
         before = intro.outcome + (f" ({intro.value:g})" if intro.value is not None else "")
         raise Exit(f"vouch: #{number} is already recorded as {before}; add --change to replace it", code=1)
-    ledger.close_with(number, result, amount, today(load_settings(ROOT)["TIMEZONE"]))
+    ledger.close_with(number, result, amount, _today())
     worth = f" ({amount:g})" if amount is not None else ""
     print(f"#{number} {intro.client_name} -> {intro.partner_name}: {result}{worth}")
 
