@@ -82,7 +82,6 @@ class PartnersGenerator(Generator):
     def generate_context(self) -> None:
         self.vouch = vouch_settings(self.settings)
         self.run = run_of(self.settings)
-        self._digests: dict[str, str] = {}  # slug -> render-cache stand-in, each made once
         site: PublicSite | None = self.run.site
         if site is None:  # run by plain `pelican`, not `invoke build`
             root = Path(self.settings["PATH"]).parent
@@ -90,6 +89,9 @@ class PartnersGenerator(Generator):
             for problem in report.problems:
                 log.error("vouch: %s", problem)
         self.site = site
+        # A partner's stand-in in render-cache keys: its profile file's hash, and the area names it
+        # shows (the commonest spelling across the network, so not its file alone).
+        self.digests = {p.slug: f"{site.digests[p.slug]}:{p.areas!r}" for p in site.partners if p.slug in site.digests}
         self.names = site.names
         self.abs_url = self.settings.get("SITEURL", "").rstrip("/")
         self.zone = ZoneInfo(self.vouch["TIMEZONE"])
@@ -232,14 +234,8 @@ class PartnersGenerator(Generator):
         return pages
 
     def _digest(self, partner: Partner) -> str:
-        """Stands for the whole partner in render-cache keys: its profile file's hash, and the
-        area names it shows (the commonest spelling across the network, so not its file alone)."""
-        found = self._digests.get(partner.slug)
-        if found is None:
-            digest = self.site.digests.get(partner.slug)
-            found = f"{digest}:{partner.areas!r}" if digest else render_cache.key("", partner)
-            self._digests[partner.slug] = found
-        return found
+        """Stands for the whole partner in render-cache keys (made once per build, above)."""
+        return self.digests.get(partner.slug) or render_cache.key("", partner)
 
     def _partner_context(
         self, partner: Partner, category_title: str, featured_in: tuple[Mention, ...], _linked_names: tuple
