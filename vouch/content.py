@@ -12,11 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from difflib import get_close_matches
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from vouch.problems import Problem
+from vouch.problems import Problem, did_you_mean
 from vouch.references import metadata_lines, references
 
 KINDS = ("articles", "pages", "newsletter")
@@ -120,9 +119,7 @@ def _body(text: str) -> str:
 
 
 def unknown_partner(slug: str, known: Iterable[str]) -> str:
-    close = get_close_matches(slug, list(known), n=1)
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
-    return f"expected the slug of a profile in partners/; got {slug!r}{hint}"
+    return f"expected the slug of a profile in partners/; got {slug!r}{did_you_mean(slug, known)}"
 
 
 def select(items: Iterable[Item], today: dt.date, published: set[str]) -> Selection:

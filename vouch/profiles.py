@@ -16,7 +16,6 @@ import re
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from difflib import get_close_matches
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -26,7 +25,7 @@ from pydantic import ValidationError
 from vouch import messages
 from vouch.model import REGISTRY_KEY_RE, ProfileFile, RegistryEntry, field_homes, known_keys
 from vouch.phones import Phone, format_phone
-from vouch.problems import Problem, sort_problems
+from vouch.problems import Problem, did_you_mean, sort_problems
 from vouch.strictyaml import Document, YamlProblem, dotted, load
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -236,10 +235,8 @@ def _check_logo(profile: Profile, content_dir: Path) -> list[Problem]:
 
 
 def _unknown_key(key: str, registry: list[str], file: str) -> str:
-    close = get_close_matches(key, registry, n=1)
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
     known = ", ".join(registry) or "none defined"
-    return f"expected a key of partners/{file} ({known}); got {key!r}{hint}"
+    return f"expected a key of partners/{file} ({known}); got {key!r}{did_you_mean(key, registry)}"
 
 
 def _read_yaml(path: Path, data: bytes, problems: list[Problem]) -> Document | None:
