@@ -13,7 +13,7 @@ import multiprocessing
 import os
 import pickle
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
@@ -44,6 +44,10 @@ class Options:
 
     phone_region: str = "GB"
     vetting_valid_days: int = 365
+
+    @classmethod
+    def of(cls, settings: Mapping[str, Any]) -> Options:
+        return cls(phone_region=settings["PHONE_REGION"], vetting_valid_days=settings["VETTING_VALID_DAYS"])
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,8 +57,9 @@ def prepare(
     settings: dict[str, Any],
     cache_dir: Path | None = None,
 ) -> tuple[PublicSite, EditorReport]:
-    options = Options(phone_region=settings["PHONE_REGION"], vetting_valid_days=settings["VETTING_VALID_DAYS"])
-    loaded = load_partners(partners_dir, content_dir, options, cache_dir / "profiles" if cache_dir else None)
+    loaded = load_partners(
+        partners_dir, content_dir, Options.of(settings), cache_dir / "profiles" if cache_dir else None
+    )
     on = today(settings["TIMEZONE"])
     problems = list(loaded.problems)
     partners, withheld = _withhold_by_description(publish(loaded.profiles, on))

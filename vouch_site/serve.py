@@ -151,8 +151,7 @@ def quick_preview(root: Path, site: Path, changed: set[Path], keep: dict[str, An
         p.parent != partners_dir or p.suffix != ".yaml" or p.name.startswith("_") or not p.exists() for p in changed
     ):
         return False
-    settings = generator.settings
-    options = Options(phone_region=settings["PHONE_REGION"], vetting_valid_days=settings["VETTING_VALID_DAYS"])
+    options = Options.of(generator.settings)
     pages = {}
     for path in changed:
         profile = validate_one(path, options, list(generator.site.categories), list(generator.site.checks))
