@@ -94,7 +94,7 @@ def _text(page: str) -> str:
 def subscribe_url(settings: dict[str, Any]) -> str:
     if settings.get("SUBSCRIBE_URL"):
         return settings["SUBSCRIBE_URL"]
-    return f"mailto:{_address(settings['NEWSLETTER_FROM'])}?subject=subscribe"
+    return _mail_the_sender(settings, "subscribe")
 
 
 def unsubscribe_url(settings: dict[str, Any], address: str) -> str:
@@ -102,11 +102,12 @@ def unsubscribe_url(settings: dict[str, Any], address: str) -> str:
     base = settings.get("NEWSLETTER_UNSUBSCRIBE_URL") or ""
     if base:
         return base.replace("{email}", quote(address, safe=""))
-    return f"mailto:{_address(settings['NEWSLETTER_FROM'])}?subject=unsubscribe"
+    return _mail_the_sender(settings, "unsubscribe")
 
 
-def _address(header: str) -> str:
-    return parseaddr(header)[1]
+def _mail_the_sender(settings: dict[str, Any], subject: str) -> str:
+    """``mailto:`` NEWSLETTER_FROM with a one-word subject: (un)subscribing without a list service."""
+    return f"mailto:{parseaddr(settings['NEWSLETTER_FROM'])[1]}?subject={subject}"
 
 
 def personalize(rendered: RenderedIssue, settings: dict[str, Any], name: str, address: str) -> Personal:
@@ -145,7 +146,7 @@ def build_message(
         msg["Reply-To"] = settings["NEWSLETTER_REPLY_TO"]
     msg["Subject"] = subject_prefix + rendered.subject
     msg["List-Id"] = list_id(settings)
-    mailto = f"mailto:{_address(settings['NEWSLETTER_FROM'])}?subject=unsubscribe"
+    mailto = _mail_the_sender(settings, "unsubscribe")
     if settings.get("NEWSLETTER_UNSUBSCRIBE_URL"):
         msg["List-Unsubscribe"] = f"<{personal.unsubscribe_url}>, <{mailto}>"
         msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
