@@ -39,9 +39,8 @@ class Newsletter:
 
 def prepare_newsletter(site: PublicSite, report: EditorReport, settings: dict[str, Any]) -> Newsletter:
     views = plan_issues(report.content, site.partners, settings)
-    names = {p.slug: p.name for p in site.partners}
     env = email_env(Path(settings["THEME"]))
-    rendered = {v.slug: render_issue(v, settings, names, env) for v in views}
+    rendered = {v.slug: render_issue(v, settings, site.names, env) for v in views}
     findings = {slug: pre_send_findings(r) for slug, r in rendered.items()}
     return Newsletter(views, rendered, findings)
 
