@@ -292,8 +292,7 @@ def newsletter(c):
     """Draft the next issue in content/newsletter/, its computed digest shown as a comment."""
     import datetime as dt
 
-    from vouch.newsletter.digest import digest, window_for
-    from vouch.newsletter.issue import digest_articles, draft_text
+    from vouch.newsletter.issue import digest_articles, digest_on, draft_text, published_issue_dates
 
     settings, site, report = _validated("")
     on = report.today
@@ -305,11 +304,9 @@ def newsletter(c):
             "edit it, or publish or delete it before drafting another",
             code=1,
         )
-    issues = [i for i in (*report.content.shown, *report.content.scheduled) if i.kind == "newsletter"]
-    published = [i.date for i in issues if i.date]
+    published = published_issue_dates(report.content)
     date = max(on, max(published, default=on) + dt.timedelta(days=settings["NEWSLETTER_CADENCE_DAYS"]))
-    window = window_for(date, published, settings["NEWSLETTER_CADENCE_DAYS"])
-    found = digest(window, digest_articles(report.content.shown), site.partners, settings["NEWSLETTER_DIGEST_MAX"])
+    found = digest_on(date, published, digest_articles(report.content.shown), site.partners, settings)
     folder = ROOT / "content" / "newsletter"
     folder.mkdir(parents=True, exist_ok=True)
     slug = f"{date:%B-%Y}".lower()

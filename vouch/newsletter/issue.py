@@ -48,16 +48,32 @@ def digest_articles(items: Sequence[Item]) -> list[DigestArticle]:
     ]
 
 
+def published_issue_dates(selection: Selection) -> list[dt.date]:
+    """The dates of the published issues (shown or scheduled): they bound every digest window."""
+    return [i.date for i in (*selection.shown, *selection.scheduled) if i.kind == "newsletter" and i.date]
+
+
+def digest_on(
+    date: dt.date,
+    published: Sequence[dt.date],
+    articles: Sequence[DigestArticle],
+    partners: Sequence[Partner],
+    settings: Mapping[str, Any],
+) -> Digest:
+    """The digest of an issue dated ``date``: what is new since the previous published issue."""
+    window = window_for(date, published, settings["NEWSLETTER_CADENCE_DAYS"])
+    return digest(window, articles, partners, settings["NEWSLETTER_DIGEST_MAX"])
+
+
 def plan_issues(selection: Selection, partners: Sequence[Partner], settings: Mapping[str, Any]) -> list[IssueView]:
     """Every newsletter issue that may be rendered (not withheld), oldest first, with its digest."""
     issues = [
         i for i in (*selection.shown, *selection.scheduled, *selection.drafts) if i.kind == "newsletter" and i.date
     ]
-    published_dates = [i.date for i in issues if i.status == "published"]
+    published = published_issue_dates(selection)
     articles = digest_articles(selection.shown)
     views = []
     for item in sorted(issues, key=lambda i: (i.date, i.slug)):
-        window = window_for(item.date, published_dates, settings["NEWSLETTER_CADENCE_DAYS"])
         views.append(
             IssueView(
                 slug=item.slug,
@@ -66,7 +82,7 @@ def plan_issues(selection: Selection, partners: Sequence[Partner], settings: Map
                 date=item.date,
                 status=item.status,
                 body_markdown=item.body,
-                digest=digest(window, articles, partners, settings["NEWSLETTER_DIGEST_MAX"]),
+                digest=digest_on(item.date, published, articles, partners, settings),
             )
         )
     return views
