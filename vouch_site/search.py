@@ -13,10 +13,10 @@ class SearchIndexFailed(Exception):
     pass
 
 
-def index_site(site: Path) -> None:
-    """Write ``site/pagefind/`` from the pages marked ``data-pagefind-body``."""
+def _pagefind(site: Path, *output: str) -> None:
+    """Index the pages of ``site`` marked ``data-pagefind-body``, writing where ``output`` says."""
     result = subprocess.run(
-        [sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", "pagefind", "--silent"],
+        [sys.executable, "-m", "pagefind", "--site", str(site), *output, "--silent"],
         capture_output=True,
         text=True,
         check=False,
@@ -25,6 +25,11 @@ def index_site(site: Path) -> None:
         raise SearchIndexFailed(
             f"pagefind failed ({result.returncode}): {result.stderr.strip() or result.stdout.strip()}"
         )
+
+
+def index_site(site: Path) -> None:
+    """Write ``site/pagefind/``."""
+    _pagefind(site, "--output-subdir", "pagefind")
 
 
 def keep_search_index(live: Path, staging: Path) -> None:
@@ -46,15 +51,11 @@ def reindex(site: Path) -> None:
     fresh = site.parent / f".{site.name}.pagefind-new"
     if fresh.exists():
         shutil.rmtree(fresh)
-    result = subprocess.run(
-        [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(fresh), "--silent"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
+    try:
+        _pagefind(site, "--output-path", str(fresh))
+    except SearchIndexFailed:
         shutil.rmtree(fresh, ignore_errors=True)
-        raise SearchIndexFailed(f"pagefind failed ({result.returncode}): {result.stderr.strip()}")
+        raise
     old = site.parent / f".{site.name}.pagefind-old"
     if old.exists():
         shutil.rmtree(old)
