@@ -123,7 +123,7 @@ def send_issue(
     ledger.enqueue(issue, subscribers)
     report.unknown = ledger.recover(issue)
     wanted = {s.address.lower() for s in subscribers}
-    report.already_sent = sum(1 for d in ledger.in_state(issue, "sent") if d.key in wanted)
+    report.already_sent = ledger.sent_to(issue, wanted)
     by_key = {s.address.lower(): s for s in subscribers}
     queue = [d for d in ledger.in_state(issue, "queued") if d.key in wanted]
     total, done = len(queue), 0
@@ -205,10 +205,8 @@ def _check(conn: smtplib.SMTP, code: int, text: bytes, ok: tuple[int, ...]) -> N
             conn.rset()
         except (OSError, smtplib.SMTPException):
             closing = True
-    if 400 <= code < 500 or code == -1:
+    if 400 <= code < 500 or code == -1 or closing:  # a closing server's refusal is retried on a new connection
         raise _Temporary(code, message, reconnect=closing)
-    if closing:
-        raise _Temporary(code, message, reconnect=True)
     raise _Permanent(code, message)
 
 
