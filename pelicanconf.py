@@ -1,5 +1,9 @@
 """Settings of the demo network. Every Vouch setting has a default: see the README."""
 
+from vouch_site.guard import refuse_plain_pelican
+
+refuse_plain_pelican()  # build with `invoke build`: plain `pelican` would skip Vouch's checks
+
 SITENAME = "South Hams Trusted Traders"
 SITEURL = "https://trusted.southhams.example"
 SITE_DESCRIPTION = "Local businesses our members have used, checked and personally vouch for."

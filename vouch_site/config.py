@@ -13,6 +13,7 @@ from pelican.settings import DEFAULT_CONFIG, configure_settings, get_settings_fr
 
 from vouch.humanize import FILTERS
 from vouch.settings import DEFAULTS, vouch_settings
+from vouch_site.guard import reading_settings
 
 CODE_ROOT = Path(__file__).resolve().parent.parent
 
@@ -90,7 +91,8 @@ def load_settings(
     """Pelican's settings for the site in ``root``, Vouch's defaults merged in."""
     root = root.resolve()
     path = root / settings_file
-    from_file = get_settings_from_file(str(path)) if path.exists() else {}
+    with reading_settings():
+        from_file = get_settings_from_file(str(path)) if path.exists() else {}
     merged: dict[str, Any] = {**PELICAN_DEFAULTS, **from_file, **(overrides or {}), **FIXED}
     for key in _PATH_KEYS:
         merged[key] = str((root / merged[key]).resolve())
