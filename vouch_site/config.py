@@ -15,13 +15,11 @@ from vouch.humanize import FILTERS
 from vouch.settings import DEFAULTS, vouch_settings
 from vouch_site.guard import reading_settings
 
-CODE_ROOT = Path(__file__).resolve().parent.parent
+CODE_ROOT = Path(__file__).resolve().parent.parent  # a checkout; an installed wheel has no theme here
 
 # Defaults a site may change in pelicanconf.py.
 PELICAN_DEFAULTS: dict[str, Any] = {
     "PATH": "content",
-    "THEME": str(CODE_ROOT / "theme"),
-    "PLUGIN_PATHS": [str(CODE_ROOT / "plugins")],
     "RELATIVE_URLS": True,
     "ARTICLE_PATHS": ["articles"],
     "PAGE_PATHS": ["pages"],
@@ -93,7 +91,8 @@ def load_settings(
     path = root / settings_file
     with reading_settings():
         from_file = get_settings_from_file(str(path)) if path.exists() else {}
-    merged: dict[str, Any] = {**PELICAN_DEFAULTS, **from_file, **(overrides or {}), **FIXED}
+    site_folders = {"THEME": str(_site_or_code(root, "theme")), "PLUGIN_PATHS": [str(_site_or_code(root, "plugins"))]}
+    merged: dict[str, Any] = {**PELICAN_DEFAULTS, **site_folders, **from_file, **(overrides or {}), **FIXED}
     for key in _PATH_KEYS:
         merged[key] = str((root / merged[key]).resolve())
     merged["PLUGIN_PATHS"] = [str((root / p).resolve()) for p in merged["PLUGIN_PATHS"]]
@@ -117,6 +116,11 @@ def load_settings(
     # Pelican's reader cache knows file dates, not settings: one cache per reader configuration.
     settings["CACHE_PATH"] = str(Path(settings["CACHE_PATH"]) / _reader_fingerprint(settings))
     return settings
+
+
+def _site_or_code(root: Path, name: str) -> Path:
+    """The site's own ``theme/`` or ``plugins/``; a site without one borrows the checkout's."""
+    return root / name if (root / name).is_dir() else CODE_ROOT / name
 
 
 READER_SETTINGS = (
