@@ -148,12 +148,12 @@ def schema(c):
     print(f"wrote {SCHEMA_PATH}")
 
 
-@task
-def test(c):
-    """Run the whole test suite (ruff, then pytest)."""
+@task(help={"quick": "leave out the slow tests (browser, servers, chaos, bench, the wheel, big sends)"})
+def test(c, quick=False):
+    """Run the whole test suite (ruff, then pytest on both cores)."""
     c.run("ruff check .", pty=False)
     c.run("ruff format --check .", pty=False)
-    c.run(f"{sys.executable} -m pytest -n 2", pty=False)
+    c.run(f"{sys.executable} -m pytest -n 2" + (' -m "not slow"' if quick else ""), pty=False)
 
 
 @contextmanager
