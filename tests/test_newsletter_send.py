@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sitekit import DEMO_EPOCH
+from tests.sitekit import DEMO_EPOCH, make_site, vetted
 from tests.smtpd import Faults, Recorder, start
 from vouch.newsletter.email import message_id
 from vouch.newsletter.ledger import Ledger
@@ -97,6 +97,45 @@ def test_personal_unsubscribe_link_and_one_click_header(rendered, tmp_path: Path
     assert link in message.get_body(("plain",)).get_content()
     assert message["List-Unsubscribe"].startswith(f"<{link}>")
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+# Every spelling of a personal value the code ever used or might: none may be filled in inside content.
+SPELLINGS = (
+    "https://unsubscribe.vouch.invalid/placeholder", "VOUCH-GREETING-PLACEHOLDER", "{email}", "%7Bemail%7D",
+    "{name}", "{{ unsubscribe_url }}", "{{ greeting }}",
+)  # fmt: skip
+
+
+def test_placeholders_in_partner_and_editor_text_reach_every_recipient_unchanged(tmp_path: Path) -> None:
+    """A partner summary or an editor's link carrying a placeholder gets no one's address or name."""
+    words = " ".join(SPELLINGS)
+    tracker = "https://tracker.example/c?u=https://unsubscribe.vouch.invalid/placeholder&who={email}"
+    make_site(
+        tmp_path,
+        {"quay": vetted("Quay Drains", vetted_on="2026-11-10", summary=f"Offers {words}")},
+        {"content/newsletter/n.md": f"Title: News of the month here\nDate: 2026-11-20\n\n[Claim]({tracker}) {words}\n"},
+    )
+    with (tmp_path / "pelicanconf.py").open("a") as conf:
+        conf.write('NEWSLETTER_UNSUBSCRIBE_URL = "https://list.example/leave?e={email}"\n')
+    settings = load_settings(tmp_path)
+    site, report = validate(tmp_path, settings)
+    issue = prepare_newsletter(site, report, settings).rendered["n"]
+    recorder = Recorder()
+    people = [Subscriber("ann@example.org", "Ann"), Subscriber("bob@example.org", "Bob")]
+    run((settings, issue), recorder, people, Ledger(tmp_path / "l.sqlite"))
+    bodies = []
+    for address, message in sorted(recorder.accepted, key=lambda pair: pair[0]):
+        link = f"https://list.example/leave?e={address.replace('@', '%40')}"
+        name = address.split("@")[0].title()
+        html = message.get_body(("html",)).get_content()
+        text = message.get_body(("plain",)).get_content()
+        assert f'href="{tracker.replace("&", "&amp;")}"' in html and f"]: {tracker}" in text
+        for part in (html, text):
+            assert part.count(link) == 1 and part.count(f"Hello {name},") == 1  # the template's own slots only
+            assert address not in part
+            bodies.append(part.replace(link, "LINK").replace(f"Hello {name},", "GREETING"))
+        assert html.count(words) == 2 and "".join(text.split()).count("".join(words.split())) == 2  # wrapped text
+    assert bodies[0:2] == bodies[2:4]  # apart from the slots, every recipient reads the same bytes
 
 
 def test_faults_never_cause_a_duplicate_and_unknowns_are_reported(rendered, tmp_path: Path) -> None:
