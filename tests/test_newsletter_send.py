@@ -240,3 +240,52 @@ def test_dry_run_sends_nothing_and_draft_is_refused(demo_site: Path, tmp_path: P
     assert copy["Message-ID"] != message_id("december-2026", "editor@example.org", "https://trusted.southhams.example")
     ledger = tmp_path / "newsletter.sqlite"
     assert ledger.exists() and b"a@example.org" not in ledger.read_bytes()  # a dry run and a test copy record nothing
+
+
+def test_bad_subscriber_rows_are_reported_skipped_and_the_rest_sent(demo_site: Path, tmp_path: Path) -> None:
+    subscribers = tmp_path / "subscribers.csv"
+    rows = [
+        b"email,name",
+        b"first@example.org,First",
+        "jos\u00e9@example.org,Jos\u00e9".encode(),  # internationalised: needs SMTPUTF8
+        b'cr@example.org,"Ann\r\nLee"',  # lines 4-5
+        "ls@example.org,Ann\u2028Lee".encode(),
+        b"big@example.org," + b"x" * 140_000,  # past the csv module's field limit
+        b"latin@example.org,Jos\xe9",  # saved as Latin-1
+        b"not-an-address,Nobody",
+        b"last@example.org,Last",
+    ]
+    subscribers.write_bytes(b"\n".join(rows) + b"\n")
+    bad = [
+        f"{subscribers}:4: name: expected one line of text; got 'Ann\\r\\nLee'",
+        f"{subscribers}:6: name: expected one line of text; got 'Ann\\u2028Lee'",
+        f"{subscribers}:7: expected a CSV row; got field larger than field limit (131072)",
+        f"{subscribers}:8: name: expected UTF-8 text; got other bytes (save the file as CSV UTF-8)",
+        f"{subscribers}:9: email: expected an e-mail address; got 'not-an-address' (An email address must have an @-sign.)",
+    ]
+
+    def send(*args: str, smtputf8: bool) -> tuple[subprocess.CompletedProcess[str], Recorder]:
+        recorder = Recorder()
+        server = start(recorder, smtputf8=smtputf8)
+        try:
+            done = subprocess.run([sys.executable, "-m", "invoke", "send", ISSUE, *args], cwd=demo_site,
+                                  env=send_env(server.port, tmp_path), capture_output=True, text=True, check=False,
+                                  stdin=subprocess.DEVNULL, timeout=120)  # fmt: skip
+        finally:
+            server.stop()
+        assert "Traceback" not in done.stderr, done.stderr
+        return done, recorder
+
+    dry, _ = send("--dry-run", smtputf8=False)
+    assert dry.returncode == 0 and dry.stderr.splitlines() == bad
+    assert "to 3 recipients (0 already sent)" in dry.stdout
+    ascii_only, recorder = send(smtputf8=False)
+    assert ascii_only.stderr.splitlines() == bad
+    assert sorted(recorder.addresses()) == ["first@example.org", "last@example.org"]
+    assert "not sent: jos\u00e9@example.org: the SMTP server does not offer SMTPUTF8" in ascii_only.stdout
+    assert ascii_only.returncode == 1  # left queued, and said so: a rerun through a server that offers it sends it
+    utf8, recorder = send(smtputf8=True)
+    assert utf8.returncode == 0, utf8.stdout + utf8.stderr
+    [(address, message)] = recorder.accepted
+    assert address == "jos\u00e9@example.org" and message["To"] == "Jos\u00e9 <jos\u00e9@example.org>"
+    assert "Hello Jos\u00e9," in message.get_body(("plain",)).get_content()
