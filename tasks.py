@@ -217,6 +217,7 @@ def send(c, slug, dry_run=False, to="", yes=False, retry_unknown=False):
     from vouch.newsletter.ledger import Ledger
     from vouch.newsletter.sender import Policy, SendAborted, send_issue
     from vouch.newsletter.subscribers import Subscriber, recipients
+    from vouch.problems import relative_to
     from vouch_site.mailout import Paths, envelope_sender, personal_message
     from vouch_site.progress import progress_bar
 
@@ -236,11 +237,12 @@ def send(c, slug, dry_run=False, to="", yes=False, retry_unknown=False):
         with _refused():
             subscribers, skipped = recipients(paths.subscribers, paths.suppressions)
         ledger = Ledger(paths.ledger)
-    for line in skipped:
-        print(f"skipped {line}", file=sys.stderr)
+    for problem in skipped:
+        print(relative_to(problem, ROOT), file=sys.stderr)
     smtp = _smtp()
     done = ledger.sent_to(slug, [s.address for s in subscribers])
-    print(f"{slug}: {rendered.subject!r} to {counted(len(subscribers), 'recipient')} ({done} already sent)")
+    bad = f"; {counted(len(skipped), 'bad row')} skipped (listed above)" if skipped else ""
+    print(f"{slug}: {rendered.subject!r} to {counted(len(subscribers), 'recipient')} ({done} already sent){bad}")
     if dry_run:
         print("dry run: nothing sent")
         return
@@ -271,8 +273,13 @@ def send(c, slug, dry_run=False, to="", yes=False, retry_unknown=False):
         print(f"failed: {delivery.address}: {delivery.code} {delivery.response}")
     for delivery in report.unknown:
         print(f"unknown: {delivery.address}: the server's answer was lost; check its log before --retry-unknown")
+    for delivery in report.needs_smtputf8:
+        print(f"not sent: {delivery.address}: the SMTP server does not offer SMTPUTF8, which an internationalised "
+              "address needs; it stays queued for a run through a server that does")  # fmt: skip
     if report.unknown:
         raise Exit(code=3)
+    if report.needs_smtputf8:
+        raise Exit(code=1)
 
 
 @task(help={"email": "the address to suppress"})

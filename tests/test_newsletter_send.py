@@ -17,7 +17,7 @@ from tests.smtpd import Faults, Recorder, start
 from vouch.newsletter.email import message_id
 from vouch.newsletter.ledger import Ledger
 from vouch.newsletter.sender import Policy, SmtpSettings, send_issue
-from vouch.newsletter.subscribers import Subscriber
+from vouch.newsletter.subscribers import Subscriber, recipients
 from vouch_site.build import validate
 from vouch_site.config import load_settings
 from vouch_site.mailout import envelope_sender, personal_message, prepare_newsletter
@@ -289,3 +289,15 @@ def test_bad_subscriber_rows_are_reported_skipped_and_the_rest_sent(demo_site: P
     [(address, message)] = recorder.accepted
     assert address == "jos\u00e9@example.org" and message["To"] == "Jos\u00e9 <jos\u00e9@example.org>"
     assert "Hello Jos\u00e9," in message.get_body(("plain",)).get_content()
+
+
+def test_an_unreadable_suppression_refuses_the_send_in_one_line(tmp_path: Path) -> None:
+    """A suppression row that cannot be read might be someone who unsubscribed: nobody is sent to."""
+    (tmp_path / "subscribers.csv").write_text("email,name\nann@example.org,Ann\n")
+    (tmp_path / "suppressions.csv").write_bytes(b"email\nbob@example.org\njos\xe9@example.org\n")
+    with pytest.raises(ValueError) as refused:
+        recipients(tmp_path / "subscribers.csv", tmp_path / "suppressions.csv")
+    assert str(refused.value) == (
+        f"{tmp_path / 'suppressions.csv'}:3: email: expected UTF-8 text; got other bytes (save the file as CSV UTF-8)"
+        " (nothing is sent until every suppression can be read)"
+    )

@@ -220,4 +220,6 @@ def recipient_headers(slug: str, address: str, settings: dict[str, Any], now: An
 
 
 def display_to(name: str, address: str) -> str:
-    return str(Address(display_name=name.strip(), addr_spec=address)) if name.strip() else address
+    """``Name <address>``; built from the parts, as Address() refuses a non-ASCII local part (SMTPUTF8 carries it)."""
+    username, _, domain = address.rpartition("@")
+    return str(Address(display_name=name.strip(), username=username, domain=domain))
