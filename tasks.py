@@ -216,11 +216,15 @@ def send(c, slug, dry_run=False, to="", yes=False, retry_unknown=False):
     from vouch.humanize import counted
     from vouch.newsletter.ledger import Ledger
     from vouch.newsletter.sender import Policy, SendAborted, send_issue
-    from vouch.newsletter.subscribers import Subscriber, recipients
+    from vouch.newsletter.subscribers import Subscriber, one_address, recipients
     from vouch.problems import relative_to
     from vouch_site.mailout import Paths, envelope_sender, personal_message
     from vouch_site.progress import progress_bar
 
+    if to:
+        with _refused("--to: "):
+            name, address = one_address(to)
+        test_copy = Subscriber(address, name)
     settings, newsletter = _newsletter(slug)
     rendered = newsletter.rendered[slug]
     findings = [f for f in newsletter.findings[slug] if not (to and f.check == "status")]
@@ -230,7 +234,7 @@ def send(c, slug, dry_run=False, to="", yes=False, retry_unknown=False):
         raise Exit(f"vouch: {slug} fails {len(findings)} pre-send check(s); nothing was sent", code=1)
     paths = Paths.from_env(ROOT)
     if to:
-        subscribers, skipped, ledger = [Subscriber(to, "")], [], Ledger(None)
+        subscribers, skipped, ledger = [test_copy], [], Ledger(None)
     else:
         if not paths.subscribers.exists():
             raise Exit(f"vouch: no subscriber list at {paths.subscribers} (CSV with header email,name)", code=2)
@@ -397,7 +401,7 @@ def introduce(c, slug, to, note="", dry_run=False, again=False):
         raise Exit(f"vouch: cannot introduce {slug}: only published partners are introduced ({why})", code=1)
     if partner.contact is None or not partner.contact.email:
         raise Exit(f"vouch: cannot introduce {slug}: the profile has no contact.email", code=1)
-    with _refused():
+    with _refused("--to: "):
         client = Client.parse(to)
     on = report.today
     ledger = _referrals()

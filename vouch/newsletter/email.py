@@ -14,7 +14,6 @@ import re
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, parseaddr
@@ -28,6 +27,7 @@ import jinja2
 
 from vouch.feeds import absolutize
 from vouch.newsletter.issue import IssueView
+from vouch.newsletter.subscribers import mailbox
 
 SLOTS = ("greeting", "unsubscribe_url")  # the template's per-recipient variables
 
@@ -220,6 +220,4 @@ def recipient_headers(slug: str, address: str, settings: dict[str, Any], now: An
 
 
 def display_to(name: str, address: str) -> str:
-    """``Name <address>``; built from the parts, as Address() refuses a non-ASCII local part (SMTPUTF8 carries it)."""
-    username, _, domain = address.rpartition("@")
-    return str(Address(display_name=name.strip(), username=username, domain=domain))
+    return str(mailbox(name.strip(), address))

@@ -12,6 +12,9 @@ from __future__ import annotations
 import csv
 import unicodedata
 from dataclasses import dataclass
+from email.errors import NonASCIILocalPartDefect
+from email.headerregistry import Address
+from email.policy import default
 from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
@@ -21,6 +24,7 @@ from vouch.problems import Problem
 NAME_MAX = 200  # characters: a name, not a document
 NOT_UTF8 = "expected UTF-8 text; got other bytes (save the file as CSV UTF-8)"
 LINE_BREAKS = ("Cc", "Zl", "Zp")  # control characters (CR, LF, tab, escape...) and U+2028, U+2029
+ONE_ADDRESS = 'exactly one address, such as "Ann Lee <ann@example.org>"'
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +53,32 @@ def name_problem(value: str) -> str | None:
     if len(value) > NAME_MAX:
         return f"expected at most {NAME_MAX} characters; got {len(value)}"
     return None
+
+
+def one_address(value: str) -> tuple[str, str]:
+    """(name, address) from what an editor typed, or ValueError: never the first of two, never a guess.
+
+    Parsed as an RFC 5322 To header and refused on any defect, so a second
+    address, a group or a line break is an error rather than dropped.
+    """
+    if any(unicodedata.category(c) in LINE_BREAKS for c in value):
+        raise ValueError(f"expected one line of text; got {value!r}")
+    header = default.header_factory("To", value)
+    defects = [d for d in header.defects if not isinstance(d, NonASCIILocalPartDefect)]  # SMTPUTF8 carries those
+    if defects or len(header.groups) != 1 or header.groups[0].display_name is not None or len(header.addresses) != 1:
+        raise ValueError(f"expected {ONE_ADDRESS}; got {value!r}")
+    [found] = header.addresses
+    if "@" in found.display_name:  # a reader would take it for the address
+        raise ValueError(f"expected a name, not an address, before <{found.addr_spec}>; got {found.display_name!r}")
+    if problem := address_problem(found.addr_spec) or name_problem(found.display_name):
+        raise ValueError(problem)
+    return found.display_name, found.addr_spec
+
+
+def mailbox(name: str, address: str) -> Address:
+    """``Name <address>`` from its parts: Address(addr_spec=) refuses a non-ASCII local part, which SMTPUTF8 carries."""
+    username, _, domain = address.rpartition("@")
+    return Address(display_name=name, username=username, domain=domain)
 
 
 def _is_utf8(value: str) -> bool:
