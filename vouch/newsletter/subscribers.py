@@ -48,7 +48,7 @@ def name_problem(value: str) -> str | None:
     """Why ``value`` cannot be a recipient's name (in a To header and a greeting), or None."""
     if not _is_utf8(value):
         return NOT_UTF8
-    if any(unicodedata.category(c) in LINE_BREAKS for c in value):
+    if _breaks_lines(value):
         return f"expected one line of text; got {value!r}"
     if len(value) > NAME_MAX:
         return f"expected at most {NAME_MAX} characters; got {len(value)}"
@@ -61,7 +61,7 @@ def one_address(value: str) -> tuple[str, str]:
     Parsed as an RFC 5322 To header and refused on any defect, so a second
     address, a group or a line break is an error rather than dropped.
     """
-    if any(unicodedata.category(c) in LINE_BREAKS for c in value):
+    if _breaks_lines(value):
         raise ValueError(f"expected one line of text; got {value!r}")
     header = default.header_factory("To", value)
     defects = [d for d in header.defects if not isinstance(d, NonASCIILocalPartDefect)]  # SMTPUTF8 carries those
@@ -79,6 +79,10 @@ def mailbox(name: str, address: str) -> Address:
     """``Name <address>`` from its parts: Address(addr_spec=) refuses a non-ASCII local part, which SMTPUTF8 carries."""
     username, _, domain = address.rpartition("@")
     return Address(display_name=name, username=username, domain=domain)
+
+
+def _breaks_lines(value: str) -> bool:
+    return any(unicodedata.category(c) in LINE_BREAKS for c in value)
 
 
 def _is_utf8(value: str) -> bool:
@@ -155,9 +159,9 @@ def recipients(subscribers_csv: Path, suppressions_csv: Path) -> tuple[list[Subs
 
 def add_suppression(path: Path, address: str) -> bool:
     """Append ``address`` (returns False if it was already there); raises ValueError if it is not one."""
-    key = address.strip().lower()
-    if problem := address_problem(key):
+    if problem := address_problem(address.strip()):
         raise ValueError(problem)
+    key = address.strip().lower()
     if key in suppressed(path):
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
