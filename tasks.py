@@ -216,10 +216,15 @@ def send(c, slug, dry_run=False, to="", yes=False, retry_unknown=False):
     from vouch.humanize import counted
     from vouch.newsletter.ledger import Ledger
     from vouch.newsletter.sender import Policy, SendAborted, send_issue
-    from vouch.newsletter.subscribers import Subscriber, recipients
+    from vouch.newsletter.subscribers import Subscriber, one_address, recipients
+    from vouch.problems import relative_to
     from vouch_site.mailout import Paths, envelope_sender, personal_message
     from vouch_site.progress import progress_bar
 
+    if to:
+        with _refused("--to: "):
+            name, address = one_address(to)
+        test_copy = Subscriber(address, name)
     settings, newsletter = _newsletter(slug)
     rendered = newsletter.rendered[slug]
     findings = [f for f in newsletter.findings[slug] if not (to and f.check == "status")]
@@ -229,18 +234,19 @@ def send(c, slug, dry_run=False, to="", yes=False, retry_unknown=False):
         raise Exit(f"vouch: {slug} fails {len(findings)} pre-send check(s); nothing was sent", code=1)
     paths = Paths.from_env(ROOT)
     if to:
-        subscribers, skipped, ledger = [Subscriber(to, "")], [], Ledger(None)
+        subscribers, skipped, ledger = [test_copy], [], Ledger(None)
     else:
         if not paths.subscribers.exists():
             raise Exit(f"vouch: no subscriber list at {paths.subscribers} (CSV with header email,name)", code=2)
         with _refused():
             subscribers, skipped = recipients(paths.subscribers, paths.suppressions)
         ledger = Ledger(paths.ledger)
-    for line in skipped:
-        print(f"skipped {line}", file=sys.stderr)
+    for problem in skipped:
+        print(relative_to(problem, ROOT), file=sys.stderr)
     smtp = _smtp()
     done = ledger.sent_to(slug, [s.address for s in subscribers])
-    print(f"{slug}: {rendered.subject!r} to {counted(len(subscribers), 'recipient')} ({done} already sent)")
+    bad = f"; {counted(len(skipped), 'bad row')} skipped (listed above)" if skipped else ""
+    print(f"{slug}: {rendered.subject!r} to {counted(len(subscribers), 'recipient')} ({done} already sent){bad}")
     if dry_run:
         print("dry run: nothing sent")
         return
@@ -271,8 +277,13 @@ def send(c, slug, dry_run=False, to="", yes=False, retry_unknown=False):
         print(f"failed: {delivery.address}: {delivery.code} {delivery.response}")
     for delivery in report.unknown:
         print(f"unknown: {delivery.address}: the server's answer was lost; check its log before --retry-unknown")
+    for delivery in report.needs_smtputf8:
+        print(f"not sent: {delivery.address}: the SMTP server does not offer SMTPUTF8, which an internationalised "
+              "address needs; it stays queued for a run through a server that does")  # fmt: skip
     if report.unknown:
         raise Exit(code=3)
+    if report.needs_smtputf8:
+        raise Exit(code=1)
 
 
 @task(help={"email": "the address to suppress"})
@@ -390,7 +401,7 @@ def introduce(c, slug, to, note="", dry_run=False, again=False):
         raise Exit(f"vouch: cannot introduce {slug}: only published partners are introduced ({why})", code=1)
     if partner.contact is None or not partner.contact.email:
         raise Exit(f"vouch: cannot introduce {slug}: the profile has no contact.email", code=1)
-    with _refused():
+    with _refused("--to: "):
         client = Client.parse(to)
     on = report.today
     ledger = _referrals()

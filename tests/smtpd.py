@@ -69,7 +69,8 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start(recorder: Recorder) -> Controller:
-    controller = Controller(recorder, hostname="127.0.0.1", port=free_port())
+def start(recorder: Recorder, smtputf8: bool = False) -> Controller:
+    """A server on a free port; ``smtputf8`` makes it offer SMTPUTF8 (RFC 6531: internationalised addresses)."""
+    controller = Controller(recorder, hostname="127.0.0.1", port=free_port(), enable_SMTPUTF8=smtputf8)
     controller.start()
     return controller

@@ -13,7 +13,7 @@ import pytest
 from tests.sitekit import make_site, read_tree, vetted
 from vouch.newsletter.checks import pre_send_findings
 from vouch.newsletter.digest import DigestArticle, Window, digest, window_for
-from vouch.newsletter.email import GREETING, UNSUBSCRIBE, RenderedIssue
+from vouch.newsletter.email import RenderedIssue, Slotted
 from vouch.public import Partner
 from vouch.publication import publish
 from vouch_site.build import build
@@ -58,6 +58,15 @@ def test_digest_is_capped_with_a_count_of_the_rest() -> None:
     assert [a.title for a in found.articles] == ["A4", "A3"] and found.more_articles == 3
 
 
+GREETING, UNSUBSCRIBE = "[greeting]", "[unsubscribe_url]"
+
+
+def slotted(part: str) -> Slotted:
+    """``part`` cut at [greeting] and [unsubscribe_url], as render_issue cuts a rendered part at its slots."""
+    cut = re.split(r"\[(greeting|unsubscribe_url)\]", part)
+    return Slotted(tuple(cut[0::2]), tuple(cut[1::2]))
+
+
 def rendered(**changes: str) -> RenderedIssue:
     html = (
         f'<p>{GREETING}</p><p><a href="https://x.example/a/">a</a> <img src="https://x.example/i.png" alt="Logo"></p>'
@@ -65,7 +74,8 @@ def rendered(**changes: str) -> RenderedIssue:
     )
     base = {"slug": "nov", "subject": "Two new partners this month", "status": "published", "html": html,
             "text": f"{GREETING}\nUnsubscribe: {UNSUBSCRIBE}\n"}  # fmt: skip
-    return RenderedIssue(**(base | changes))
+    fields = base | changes
+    return RenderedIssue(**fields | {"html": slotted(fields["html"]), "text": slotted(fields["text"])})
 
 
 @pytest.mark.parametrize(

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.sitekit import DEMO_EPOCH
+from tests.sitekit import DEMO_EPOCH, make_site, vetted
 from tests.smtpd import Faults, Recorder, start
 from vouch.newsletter.email import message_id
 from vouch.newsletter.ledger import Ledger
 from vouch.newsletter.sender import Policy, SmtpSettings, send_issue
-from vouch.newsletter.subscribers import Subscriber
+from vouch.newsletter.subscribers import Subscriber, recipients
 from vouch_site.build import validate
 from vouch_site.config import load_settings
 from vouch_site.mailout import envelope_sender, personal_message, prepare_newsletter
@@ -97,6 +97,45 @@ def test_personal_unsubscribe_link_and_one_click_header(rendered, tmp_path: Path
     assert link in message.get_body(("plain",)).get_content()
     assert message["List-Unsubscribe"].startswith(f"<{link}>")
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+# Every spelling of a personal value the code ever used or might: none may be filled in inside content.
+SPELLINGS = (
+    "https://unsubscribe.vouch.invalid/placeholder", "VOUCH-GREETING-PLACEHOLDER", "{email}", "%7Bemail%7D",
+    "{name}", "{{ unsubscribe_url }}", "{{ greeting }}",
+)  # fmt: skip
+
+
+def test_placeholders_in_partner_and_editor_text_reach_every_recipient_unchanged(tmp_path: Path) -> None:
+    """A partner summary or an editor's link carrying a placeholder gets no one's address or name."""
+    words = " ".join(SPELLINGS)
+    tracker = "https://tracker.example/c?u=https://unsubscribe.vouch.invalid/placeholder&who={email}"
+    make_site(
+        tmp_path,
+        {"quay": vetted("Quay Drains", vetted_on="2026-11-10", summary=f"Offers {words}")},
+        {"content/newsletter/n.md": f"Title: News of the month here\nDate: 2026-11-20\n\n[Claim]({tracker}) {words}\n"},
+    )
+    with (tmp_path / "pelicanconf.py").open("a") as conf:
+        conf.write('NEWSLETTER_UNSUBSCRIBE_URL = "https://list.example/leave?e={email}"\n')
+    settings = load_settings(tmp_path)
+    site, report = validate(tmp_path, settings)
+    issue = prepare_newsletter(site, report, settings).rendered["n"]
+    recorder = Recorder()
+    people = [Subscriber("ann@example.org", "Ann"), Subscriber("bob@example.org", "Bob")]
+    run((settings, issue), recorder, people, Ledger(tmp_path / "l.sqlite"))
+    bodies = []
+    for address, message in sorted(recorder.accepted, key=lambda pair: pair[0]):
+        link = f"https://list.example/leave?e={address.replace('@', '%40')}"
+        name = address.split("@")[0].title()
+        html = message.get_body(("html",)).get_content()
+        text = message.get_body(("plain",)).get_content()
+        assert f'href="{tracker.replace("&", "&amp;")}"' in html and f"]: {tracker}" in text
+        for part in (html, text):
+            assert part.count(link) == 1 and part.count(f"Hello {name},") == 1  # the template's own slots only
+            assert address not in part
+            bodies.append(part.replace(link, "LINK").replace(f"Hello {name},", "GREETING"))
+        assert html.count(words) == 2 and "".join(text.split()).count("".join(words.split())) == 2  # wrapped text
+    assert bodies[0:2] == bodies[2:4]  # apart from the slots, every recipient reads the same bytes
 
 
 def test_faults_never_cause_a_duplicate_and_unknowns_are_reported(rendered, tmp_path: Path) -> None:
@@ -201,3 +240,64 @@ def test_dry_run_sends_nothing_and_draft_is_refused(demo_site: Path, tmp_path: P
     assert copy["Message-ID"] != message_id("december-2026", "editor@example.org", "https://trusted.southhams.example")
     ledger = tmp_path / "newsletter.sqlite"
     assert ledger.exists() and b"a@example.org" not in ledger.read_bytes()  # a dry run and a test copy record nothing
+
+
+def test_bad_subscriber_rows_are_reported_skipped_and_the_rest_sent(demo_site: Path, tmp_path: Path) -> None:
+    subscribers = tmp_path / "subscribers.csv"
+    rows = [
+        b"email,name",
+        b"first@example.org,First",
+        "jos\u00e9@example.org,Jos\u00e9".encode(),  # internationalised: needs SMTPUTF8
+        b'cr@example.org,"Ann\r\nLee"',  # lines 4-5
+        "ls@example.org,Ann\u2028Lee".encode(),
+        b"big@example.org," + b"x" * 140_000,  # past the csv module's field limit
+        b"latin@example.org,Jos\xe9",  # saved as Latin-1
+        b"not-an-address,Nobody",
+        b"last@example.org,Last",
+    ]
+    subscribers.write_bytes(b"\n".join(rows) + b"\n")
+    bad = [
+        f"{subscribers}:4: name: expected one line of text; got 'Ann\\r\\nLee'",
+        f"{subscribers}:6: name: expected one line of text; got 'Ann\\u2028Lee'",
+        f"{subscribers}:7: expected a CSV row; got field larger than field limit (131072)",
+        f"{subscribers}:8: name: expected UTF-8 text; got other bytes (save the file as CSV UTF-8)",
+        f"{subscribers}:9: email: expected an e-mail address; got 'not-an-address' (An email address must have an @-sign.)",
+    ]
+
+    def send(*args: str, smtputf8: bool) -> tuple[subprocess.CompletedProcess[str], Recorder]:
+        recorder = Recorder()
+        server = start(recorder, smtputf8=smtputf8)
+        try:
+            done = subprocess.run([sys.executable, "-m", "invoke", "send", ISSUE, *args], cwd=demo_site,
+                                  env=send_env(server.port, tmp_path), capture_output=True, text=True, check=False,
+                                  stdin=subprocess.DEVNULL, timeout=120)  # fmt: skip
+        finally:
+            server.stop()
+        assert "Traceback" not in done.stderr, done.stderr
+        return done, recorder
+
+    dry, _ = send("--dry-run", smtputf8=False)
+    assert dry.returncode == 0 and dry.stderr.splitlines() == bad
+    assert "to 3 recipients (0 already sent)" in dry.stdout
+    ascii_only, recorder = send(smtputf8=False)
+    assert ascii_only.stderr.splitlines() == bad
+    assert sorted(recorder.addresses()) == ["first@example.org", "last@example.org"]
+    assert "not sent: jos\u00e9@example.org: the SMTP server does not offer SMTPUTF8" in ascii_only.stdout
+    assert ascii_only.returncode == 1  # left queued, and said so: a rerun through a server that offers it sends it
+    utf8, recorder = send(smtputf8=True)
+    assert utf8.returncode == 0, utf8.stdout + utf8.stderr
+    [(address, message)] = recorder.accepted
+    assert address == "jos\u00e9@example.org" and message["To"] == "Jos\u00e9 <jos\u00e9@example.org>"
+    assert "Hello Jos\u00e9," in message.get_body(("plain",)).get_content()
+
+
+def test_an_unreadable_suppression_refuses_the_send_in_one_line(tmp_path: Path) -> None:
+    """A suppression row that cannot be read might be someone who unsubscribed: nobody is sent to."""
+    (tmp_path / "subscribers.csv").write_text("email,name\nann@example.org,Ann\n")
+    (tmp_path / "suppressions.csv").write_bytes(b"email\nbob@example.org\njos\xe9@example.org\n")
+    with pytest.raises(ValueError) as refused:
+        recipients(tmp_path / "subscribers.csv", tmp_path / "suppressions.csv")
+    assert str(refused.value) == (
+        f"{tmp_path / 'suppressions.csv'}:3: email: expected UTF-8 text; got other bytes (save the file as CSV UTF-8)"
+        " (nothing is sent until every suppression can be read)"
+    )

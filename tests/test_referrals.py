@@ -123,3 +123,65 @@ def test_introduce_sends_once_records_and_warns_on_a_repeat(demo_site: Path, tmp
     assert "Traceback" not in unreachable.stderr and "nothing recorded" in unreachable.stderr
     assert "harbour-plumbing" in summary.stdout
     assert (tmp_path / "referrals.csv").read_text().splitlines()[1].startswith("harbour-plumbing,1,1,0,0,0,2400.00")
+
+
+ONE = 'exactly one address, such as "Ann Lee <ann@example.org>"'
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("ann@old.example <ann@new.example>", f"expected {ONE}; got 'ann@old.example <ann@new.example>'"),
+        ("ann@example.org, bob@example.org", f"expected {ONE}; got 'ann@example.org, bob@example.org'"),
+        ("Ann <ann@example.org> bob@example.org", f"expected {ONE}; got 'Ann <ann@example.org> bob@example.org'"),
+        ("team: ann@example.org;", f"expected {ONE}; got 'team: ann@example.org;'"),
+        ("", f"expected {ONE}; got ''"),
+        ("Ann <ann@example.org>\r\nBcc: eve@example.org", "expected one line of text; got 'Ann <ann@example.org>\\r\\nBcc: eve@example.org'"),
+        ("Ann <ann@example.org\neve@example.org>", "expected one line of text; got 'Ann <ann@example.org\\neve@example.org>'"),
+        ('"ann@old.example" <ann@new.example>', "expected a name, not an address, before <ann@new.example>; got 'ann@old.example'"),
+        ("Ann <ann@example>", "expected an e-mail address; got 'ann@example' (The part after the @-sign is not valid. It should have a period.)"),
+    ],
+)  # fmt: skip
+def test_to_is_exactly_one_address_parsed_strictly(value: str, message: str) -> None:
+    with pytest.raises(ValueError) as refused:
+        Client.parse(value)
+    assert str(refused.value) == message
+
+
+@pytest.mark.parametrize(
+    ("value", "name", "address"),
+    [
+        ("Ann Lee <ann@example.org>", "Ann Lee", "ann@example.org"),
+        ('"Lee, Ann" <ann@example.org>', "Lee, Ann", "ann@example.org"),
+        ("ann@example.org", "ann@example.org", "ann@example.org"),
+        ("Jos\u00e9 <jos\u00e9@example.org>", "Jos\u00e9", "jos\u00e9@example.org"),
+    ],
+)
+def test_to_accepts_one_address_with_or_without_a_name(value: str, name: str, address: str) -> None:
+    assert Client.parse(value) == Client(name, address)
+
+
+def test_introduce_and_send_refuse_a_to_that_is_not_exactly_one_address(demo_site: Path, tmp_path: Path) -> None:
+    recorder = Recorder()
+    server = start(recorder, smtputf8=True)
+    env = {**os.environ, "SOURCE_DATE_EPOCH": DEMO_EPOCH, "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(server.port),
+           "SMTP_SECURITY": "none", "REFERRALS_LEDGER": str(tmp_path / "referrals.sqlite")}  # fmt: skip
+
+    def invoke(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=demo_site, capture_output=True,
+                              text=True, check=False, env=env, stdin=subprocess.DEVNULL)  # fmt: skip
+
+    try:
+        two = invoke("introduce", "harbour-plumbing", "--to", "ann@old.example <ann@new.example>")
+        injected = invoke("introduce", "harbour-plumbing", "--to", "Ann <ann@example.org>\r\nBcc: eve@example.org")
+        copies = invoke("send", "november-2026", "--to", "ann@example.org, eve@example.org")
+        international = invoke("introduce", "harbour-plumbing", "--to", "Jos\u00e9 <jos\u00e9@example.org>")
+    finally:
+        server.stop()
+    for refused in (two, injected, copies):
+        assert refused.returncode == 2 and refused.stderr.startswith("vouch: --to: expected ")
+        assert len(refused.stderr.splitlines()) == 1, refused.stderr
+    assert international.returncode == 0, international.stderr
+    assert sorted(recorder.addresses()) == [
+        "connect@trusted.southhams.example", "fred@harbour-plumbing.example", "jos\u00e9@example.org",
+    ]  # fmt: skip  # only the introduction with one address went out

@@ -6,6 +6,7 @@ import datetime as dt
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from email.policy import SMTP, SMTPUTF8
 from email.utils import make_msgid, parseaddr
 from pathlib import Path
 from typing import Any
@@ -79,6 +80,9 @@ def personal_message(
 ) -> bytes:
     """The bytes one recipient gets: own To, greeting, unsubscribe link, Date (now) and Message-ID.
 
+    An internationalised address (or sender) is written as UTF-8 (RFC 6532);
+    send_issue sends such a message only through a server that offers SMTPUTF8.
+
     A ``test`` copy says so in its subject and gets a Message-ID of its own: with the real
     one, a mail provider would take the real send for a duplicate of the test and drop it.
     """
@@ -88,7 +92,9 @@ def personal_message(
         headers["Message-ID"] = make_msgid("test", domain=headers["Message-ID"].rsplit("@", 1)[1].rstrip(">"))
     to = display_to(subscriber.name, subscriber.address)
     prefix = "[Test] " if test else ""
-    return build_message(rendered, personal, settings, to=to, extra_headers=headers, subject_prefix=prefix).as_bytes()
+    message = build_message(rendered, personal, settings, to=to, extra_headers=headers, subject_prefix=prefix)
+    ascii_only = subscriber.address.isascii() and envelope_sender(settings).isascii()
+    return message.as_bytes(policy=SMTP if ascii_only else SMTPUTF8)
 
 
 def envelope_sender(settings: dict[str, Any]) -> str:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
-from vouch.newsletter.email import UNSUBSCRIBE, RenderedIssue
+from vouch.newsletter.email import RenderedIssue
 
 SUBJECT_MIN, SUBJECT_MAX = 10, 78
 MAX_HTML_BYTES = 100 * 1024  # Gmail clips messages past ~102 KB
@@ -46,21 +47,23 @@ def pre_send_findings(issue: RenderedIssue) -> list[Finding]:
         findings.append(
             Finding("subject", f"expected {SUBJECT_MIN}-{SUBJECT_MAX} characters; got {len(issue.subject)}")
         )
-    size = len(issue.html.encode())
+    probe = f"https://{secrets.token_hex(8)}.invalid/"  # stands in for each recipient's unsubscribe link
+    html = issue.html.fill({"greeting": "Hello,", "unsubscribe_url": probe})
+    size = len(html.encode())
     if size >= MAX_HTML_BYTES:
         findings.append(
             Finding("size", f"expected the HTML under {MAX_HTML_BYTES // 1024} KB; got {size / 1024:.0f} KB")
         )
     collector = _Collector()
-    collector.feed(issue.html)
+    collector.feed(html)
     bad = sorted({u for u in collector.links if urlsplit(u).scheme not in LINK_SCHEMES})
     if bad:
         findings.append(Finding("links", f"expected absolute https, mailto: or tel: links; got {', '.join(bad)}"))
     if collector.images_without_alt:
         findings.append(Finding("images", f"{collector.images_without_alt} image(s) without alt text"))
-    placeholders = sorted(set(PLACEHOLDER.findall(issue.text)))
+    placeholders = sorted(set(PLACEHOLDER.findall("\n".join(issue.text.pieces))))
     if placeholders:
         findings.append(Finding("placeholders", f"unfinished text: {', '.join(placeholders)}"))
-    if UNSUBSCRIBE not in collector.links or UNSUBSCRIBE not in issue.text:
+    if probe not in collector.links or "unsubscribe_url" not in issue.text.slots:
         findings.append(Finding("unsubscribe", "the unsubscribe link is missing from the HTML or the text part"))
     return findings

@@ -1,15 +1,19 @@
 """One issue as an e-mail: inlined HTML, a real plain-text part, a reproducible .eml.
 
-Rendering happens once per issue; each recipient's copy only substitutes
-the greeting and the unsubscribe link into the ready parts.
+Rendering happens once per issue; each recipient's copy only fills the
+template's own slots (greeting, unsubscribe link) into the ready parts. The
+parts are cut at the slots when rendered, so personal values can never land
+in editor or partner text, whatever that text contains.
 """
 
 from __future__ import annotations
 
 import hashlib
 import html as html_lib
+import re
+import secrets
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, parseaddr
@@ -23,9 +27,23 @@ import jinja2
 
 from vouch.feeds import absolutize
 from vouch.newsletter.issue import IssueView
+from vouch.newsletter.subscribers import mailbox
 
-GREETING = "VOUCH-GREETING-PLACEHOLDER"
-UNSUBSCRIBE = "https://unsubscribe.vouch.invalid/placeholder"
+SLOTS = ("greeting", "unsubscribe_url")  # the template's per-recipient variables
+
+
+@dataclass(frozen=True, slots=True)
+class Slotted:
+    """A rendered part cut at the template's slots: ``pieces[0] slots[0] pieces[1] ...``."""
+
+    pieces: tuple[str, ...]
+    slots: tuple[str, ...]
+
+    def fill(self, values: Mapping[str, str]) -> str:
+        out = [self.pieces[0]]
+        for slot, piece in zip(self.slots, self.pieces[1:], strict=True):
+            out += (values[slot], piece)
+        return "".join(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,8 +51,40 @@ class RenderedIssue:
     slug: str
     subject: str
     status: str
-    html: str  # with GREETING and UNSUBSCRIBE placeholders
-    text: str
+    html: Slotted
+    text: Slotted
+
+
+class _Slot:
+    """A slot's stand-in while rendering: an unguessable marker that counts how often the template prints it."""
+
+    def __init__(self) -> None:
+        self.marker = f"vouchslot{secrets.token_hex(16)}"  # letters and digits: survives inlining and wrapping
+        self.printed = 0
+
+    def __html__(self) -> str:
+        self.printed += 1
+        return self.marker
+
+
+def _render_slotted(
+    template: jinja2.Template, context: dict[str, Any], post: Callable[[str], str], **extra: Any
+) -> Slotted:
+    """Render with fresh markers, post-process, then cut at the markers.
+
+    Each marker must be found exactly as often as the template printed it: content
+    cannot contain a marker made after it was written, and a post-processing step
+    that dropped or copied one fails loudly instead of sending a wrong e-mail.
+    """
+    slots = {name: _Slot() for name in SLOTS}
+    page = post(template.render(context, **slots, **extra))
+    names = {slot.marker: name for name, slot in slots.items()}
+    cut = re.split(f"({'|'.join(names)})", page)
+    found = [names[marker] for marker in cut[1::2]]
+    for name, slot in slots.items():
+        if found.count(name) != slot.printed:
+            raise RuntimeError(f"e-mail template: {name} printed {slot.printed} time(s), found {found.count(name)}")
+    return Slotted(tuple(cut[0::2]), tuple(found))
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,15 +119,12 @@ def render_issue(
         "site_name": settings["SITENAME"],
         "web_url": web_url,
         "subscribe_url": subscribe_url(settings),
-        "greeting": GREETING,
-        "unsubscribe_url": UNSUBSCRIBE,
         "css": (Path(settings["THEME"]) / "static" / "email.css").read_text(encoding="utf-8"),
     }
     template = env.get_template("issue.html")
-    page = template.render(context, for_text=False)
-    inlined = css_inline.CSSInliner(keep_style_tags=True).inline(page)
-    text = _text(template.render(context, for_text=True))
-    return RenderedIssue(view.slug, view.subject, view.status, inlined, text)
+    html = _render_slotted(template, context, css_inline.CSSInliner(keep_style_tags=True).inline, for_text=False)
+    text = _render_slotted(template, context, _text, for_text=True)
+    return RenderedIssue(view.slug, view.subject, view.status, html, text)
 
 
 def _text(page: str) -> str:
@@ -117,10 +164,9 @@ def personalize(rendered: RenderedIssue, settings: dict[str, Any], name: str, ad
         if address
         else (settings.get("NEWSLETTER_UNSUBSCRIBE_URL") or unsubscribe_url(settings, ""))
     )
-    greeting = f"Hello {name.strip()}," if name.strip() else "Hello,"
-    html = rendered.html.replace(GREETING, html_lib.escape(greeting)).replace(UNSUBSCRIBE, html_lib.escape(link))
-    text = rendered.text.replace(GREETING, greeting).replace(UNSUBSCRIBE, link)
-    return Personal(html, text, link)
+    values = {"greeting": f"Hello {name.strip()}," if name.strip() else "Hello,", "unsubscribe_url": link}
+    html = rendered.html.fill({slot: html_lib.escape(value) for slot, value in values.items()})
+    return Personal(html, rendered.text.fill(values), link)
 
 
 def message_id(slug: str, address: str, site_url: str) -> str:
@@ -174,4 +220,4 @@ def recipient_headers(slug: str, address: str, settings: dict[str, Any], now: An
 
 
 def display_to(name: str, address: str) -> str:
-    return str(Address(display_name=name.strip(), addr_spec=address)) if name.strip() else address
+    return str(mailbox(name.strip(), address))

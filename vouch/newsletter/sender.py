@@ -78,6 +78,7 @@ class SendReport:
     failed: list[Delivery] = field(default_factory=list)
     unknown: list[Delivery] = field(default_factory=list)
     queued: int = 0  # left for a rerun (relay unreachable)
+    needs_smtputf8: list[Delivery] = field(default_factory=list)  # left queued: the relay cannot carry them
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +107,10 @@ class _Permanent(Exception):
 
 class _ReplyLost(Exception):
     """The message was fully written but no answer came back."""
+
+
+class _NeedsSmtputf8(Exception):
+    """A non-ASCII address, and a server that does not offer SMTPUTF8: nothing was sent."""
 
 
 def send_issue(
@@ -156,6 +161,9 @@ def send_issue(
                     done += 1
                 except _ReplyLost:
                     conn = _close(conn)  # stays 'sending': reported as unknown, never resent blindly
+                    done += 1
+                except _NeedsSmtputf8:
+                    report.needs_smtputf8.append(delivery)  # stays queued: a rerun through a relay that offers it
                     done += 1
                 if progress:
                     progress(done, total)
@@ -213,8 +221,11 @@ def _check(conn: smtplib.SMTP, code: int, text: bytes, ok: tuple[int, ...]) -> N
 def _transaction(
     conn: smtplib.SMTP, ledger: Ledger, delivery: Delivery, sender: str, message: bytes
 ) -> tuple[int, str]:
+    utf8 = not (sender.isascii() and delivery.address.isascii())
+    if utf8 and not conn.has_extn("smtputf8"):
+        raise _NeedsSmtputf8
     try:
-        code, text = conn.mail(sender)
+        code, text = conn.mail(sender, ["SMTPUTF8", "BODY=8BITMIME"] if utf8 else [])
         _check(conn, code, text, (250,))
         code, text = conn.rcpt(delivery.address)
         _check(conn, code, text, (250, 251))

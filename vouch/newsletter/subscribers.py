@@ -1,12 +1,30 @@
-"""Subscribers and suppressions: small CSV files kept in private/."""
+"""Subscribers and suppressions: small CSV files kept in private/.
+
+A bad subscriber row (not an address, a name that is not one line of text,
+bytes that are not UTF-8, a field past the csv module's size limit) is
+reported with its line and skipped: one row never stops a send to everyone
+else. The suppressions are read strictly instead: a row that cannot be read
+might be someone who unsubscribed.
+"""
 
 from __future__ import annotations
 
 import csv
+import unicodedata
 from dataclasses import dataclass
+from email.errors import NonASCIILocalPartDefect
+from email.headerregistry import Address
+from email.policy import default
 from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
+
+from vouch.problems import Problem
+
+NAME_MAX = 200  # characters: a name, not a document
+NOT_UTF8 = "expected UTF-8 text; got other bytes (save the file as CSV UTF-8)"
+LINE_BREAKS = ("Cc", "Zl", "Zp")  # control characters (CR, LF, tab, escape...) and U+2028, U+2029
+ONE_ADDRESS = 'exactly one address, such as "Ann Lee <ann@example.org>"'
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,49 +33,135 @@ class Subscriber:
     name: str
 
 
-def _rows(path: Path, required: str) -> list[dict[str, str]]:
-    """Rows keyed by lower-case header names, so a spreadsheet's ``Email,Name`` export works as is."""
-    with path.open(newline="", encoding="utf-8-sig") as handle:
+def address_problem(value: str) -> str | None:
+    """Why ``value`` is not one bare address we can send to, or None (internationalised ones are fine)."""
+    if not _is_utf8(value):
+        return NOT_UTF8
+    try:
+        validate_email(value, check_deliverability=False)
+    except EmailNotValidError as exc:
+        return f"expected an e-mail address; got {value!r} ({exc})"
+    return None
+
+
+def name_problem(value: str) -> str | None:
+    """Why ``value`` cannot be a recipient's name (in a To header and a greeting), or None."""
+    if not _is_utf8(value):
+        return NOT_UTF8
+    if _breaks_lines(value):
+        return f"expected one line of text; got {value!r}"
+    if len(value) > NAME_MAX:
+        return f"expected at most {NAME_MAX} characters; got {len(value)}"
+    return None
+
+
+def one_address(value: str) -> tuple[str, str]:
+    """(name, address) from what an editor typed, or ValueError: never the first of two, never a guess.
+
+    Parsed as an RFC 5322 To header and refused on any defect, so a second
+    address, a group or a line break is an error rather than dropped.
+    """
+    if _breaks_lines(value):
+        raise ValueError(f"expected one line of text; got {value!r}")
+    header = default.header_factory("To", value)
+    defects = [d for d in header.defects if not isinstance(d, NonASCIILocalPartDefect)]  # SMTPUTF8 carries those
+    if defects or len(header.groups) != 1 or header.groups[0].display_name is not None or len(header.addresses) != 1:
+        raise ValueError(f"expected {ONE_ADDRESS}; got {value!r}")
+    [found] = header.addresses
+    if "@" in found.display_name:  # a reader would take it for the address
+        raise ValueError(f"expected a name, not an address, before <{found.addr_spec}>; got {found.display_name!r}")
+    if problem := address_problem(found.addr_spec) or name_problem(found.display_name):
+        raise ValueError(problem)
+    return found.display_name, found.addr_spec
+
+
+def mailbox(name: str, address: str) -> Address:
+    """``Name <address>`` from its parts: Address(addr_spec=) refuses a non-ASCII local part, which SMTPUTF8 carries."""
+    username, _, domain = address.rpartition("@")
+    return Address(display_name=name, username=username, domain=domain)
+
+
+def _breaks_lines(value: str) -> bool:
+    return any(unicodedata.category(c) in LINE_BREAKS for c in value)
+
+
+def _is_utf8(value: str) -> bool:
+    """False for text holding bytes that did not decode (kept as lone surrogates by ``surrogateescape``)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _rows(path: Path, required: str) -> tuple[list[tuple[int, dict[str, str]]], list[Problem]]:
+    """(line, row) for each non-blank row, keyed by lower-case header names (a spreadsheet's
+    ``Email,Name`` export works as is); plus a problem for each row the csv module cannot read.
+    """
+    rows: list[tuple[int, dict[str, str]]] = []
+    problems: list[Problem] = []
+    with path.open(newline="", encoding="utf-8-sig", errors="surrogateescape") as handle:
         reader = csv.reader(handle)
-        header = [name.strip().lower().replace("-", "") for name in next(reader, [])]
+        expected = f"{path}:1: expected a header row naming the column '{required}'"
+        try:
+            header = [name.strip().lower().replace("-", "") for name in next(reader, [])]
+        except csv.Error as exc:
+            raise ValueError(f"{expected}; got {exc}") from None
         if required not in header:
             got = ",".join(header) if header else "an empty file"
-            raise ValueError(f"{path}:1: expected a header row naming the column '{required}'; got {got!r}")
-        return [dict(zip(header, row, strict=False)) for row in reader if any(cell.strip() for cell in row)]
+            raise ValueError(f"{expected}; got {got!r}")
+        line = reader.line_num + 1  # where the next row starts: a quoted field may span lines
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:  # the reader starts afresh on the next line
+                problems.append(Problem(path, line, "", f"expected a CSV row; got {exc}"))
+            else:
+                if any(cell.strip() for cell in row):
+                    rows.append((line, dict(zip(header, row, strict=False))))
+            line = reader.line_num + 1
+    return rows, problems
 
 
 def suppressed(path: Path) -> set[str]:
-    return {row["email"].strip().lower() for row in _rows(path, "email")} if path.exists() else set()
+    """The suppressed addresses, lower-cased; raises ValueError on any row it cannot read."""
+    if not path.exists():
+        return set()
+    rows, problems = _rows(path, "email")
+    problems += [Problem(path, line, "email", NOT_UTF8) for line, row in rows if not _is_utf8(row.get("email", ""))]
+    if problems:
+        first = sorted(problems, key=lambda p: p.line or 0)[0]
+        raise ValueError(f"{first} (nothing is sent until every suppression can be read)")
+    return {row["email"].strip().lower() for _, row in rows}
 
 
-def recipients(subscribers_csv: Path, suppressions_csv: Path) -> tuple[list[Subscriber], list[str]]:
-    """Valid, de-duplicated (case-insensitively), not suppressed; plus the rows that were skipped."""
+def recipients(subscribers_csv: Path, suppressions_csv: Path) -> tuple[list[Subscriber], list[Problem]]:
+    """Valid, de-duplicated (case-insensitively), not suppressed; plus a problem for each row skipped."""
     blocked = suppressed(suppressions_csv)
+    rows, problems = _rows(subscribers_csv, "email")
     seen: set[str] = set()
     out: list[Subscriber] = []
-    skipped: list[str] = []
-    for number, row in enumerate(_rows(subscribers_csv, "email"), start=2):
-        address = (row.get("email") or "").strip()
-        try:
-            validate_email(address, check_deliverability=False)
-        except EmailNotValidError:
-            skipped.append(f"{subscribers_csv}:{number}: not an e-mail address: {address!r}")
+    for line, row in rows:
+        address, name = (row.get("email") or "").strip(), (row.get("name") or "").strip()
+        found = [(f, p) for f, p in (("email", address_problem(address)), ("name", name_problem(name))) if p]
+        if found:
+            problems.append(Problem(subscribers_csv, line, *found[0]))
             continue
         key = address.lower()
         if key in seen or key in blocked:
             continue
         seen.add(key)
-        out.append(Subscriber(address, (row.get("name") or "").strip()))
-    return out, skipped
+        out.append(Subscriber(address, name))
+    return out, sorted(problems, key=lambda p: p.line or 0)
 
 
 def add_suppression(path: Path, address: str) -> bool:
     """Append ``address`` (returns False if it was already there); raises ValueError if it is not one."""
+    if problem := address_problem(address.strip()):
+        raise ValueError(problem)
     key = address.strip().lower()
-    try:
-        validate_email(key, check_deliverability=False)
-    except EmailNotValidError as exc:
-        raise ValueError(f"expected an e-mail address; got {address!r} ({exc})") from None
     if key in suppressed(path):
         return False
     path.parent.mkdir(parents=True, exist_ok=True)

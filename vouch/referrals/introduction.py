@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import html
 from dataclasses import dataclass
-from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import formatdate, make_msgid, parseaddr
 from urllib.parse import quote
 
+from vouch.newsletter.subscribers import mailbox, one_address
 from vouch.public import Partner
 
 
@@ -21,10 +21,9 @@ class Client:
 
     @classmethod
     def parse(cls, value: str) -> Client:
-        name, email = parseaddr(value)
-        if "@" not in email:
-            raise ValueError(f'--to: expected "Name <email>"; got {value!r}')
-        return cls(name.strip() or email, email)
+        """Exactly one address, strictly (raises ValueError): the name defaults to the address."""
+        name, email = one_address(value)
+        return cls(name or email, email)
 
 
 def partner_lines(partner: Partner, profile_url: str) -> list[str]:
@@ -92,10 +91,7 @@ def compose(
     )
     msg = EmailMessage(policy=SMTP)
     msg["From"] = connector
-    msg["To"] = [
-        Address(display_name=client.name, addr_spec=client.email),
-        Address(display_name=person, addr_spec=partner.contact.email),
-    ]
+    msg["To"] = [mailbox(client.name, client.email), mailbox(person, partner.contact.email)]
     msg["Cc"] = connector
     msg["Subject"] = f"Introduction: {client.name} <> {partner.name}"
     msg["Date"] = formatdate(localtime=True)
