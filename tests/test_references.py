@@ -135,3 +135,32 @@ def test_a_mistyped_slug_gets_a_suggestion(tmp_path: Path) -> None:
     with pytest.raises(ValidationFailed) as failed:
         build(tmp_path)
     assert str(failed.value.problems[0]).endswith("got 'harbour-plumbin' (did you mean 'harbour-plumbing'?)")
+
+
+def test_references_inside_attributes_and_link_text_keep_the_markup_valid() -> None:
+    html = (
+        '<p><a href="https://h.example/?via={partner}quay" title="by {partner}quay" rel="nofollow noopener">'
+        "see {partner}quay</a> or {partner}quay</p>"
+    )
+    out = link_partners(html, "../..", {"quay": 'Quay "&" <Sons>'})
+    assert out == (
+        '<p><a href="https://h.example/?via=../../partners/quay/" title="by Quay &quot;&amp;&quot; &lt;Sons&gt;"'
+        ' rel="nofollow noopener">see Quay "&amp;" &lt;Sons&gt;</a>'
+        ' or <a href="../../partners/quay/">Quay "&amp;" &lt;Sons&gt;</a></p>'
+    )
+
+
+def test_a_partner_name_is_never_written_into_a_url() -> None:
+    out = link_partners('<a href="{partner}quay" title="{partner}quay">x</a>', "..", {"quay": "javascript:alert(1)"})
+    assert out == '<a href="../partners/quay/" title="javascript:alert(1)">x</a>'
+
+
+def test_references_in_a_link_title_or_href_keep_the_description_nofollow(tmp_path: Path) -> None:
+    description = '[Our site](https://h.example/?via={partner}quay "Partner of {partner}quay")'
+    make_site(tmp_path, {"harbour": vetted("Harbour", description=description), "quay": vetted("Quay & Sons")})
+    build(tmp_path)
+    html = (tmp_path / "output/partners/harbour/index.html").read_text()
+    assert (
+        '<p><a href="https://h.example/?via=../../partners/quay/" title="Partner of Quay &amp; Sons"'
+        ' rel="nofollow noopener">Our site</a></p>'
+    ) in html
