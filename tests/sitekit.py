@@ -63,6 +63,28 @@ def read_tree(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+# Spellings of {partner}SLUG that Markdown escapes, HTML entities, nh3's re-serialisation, URL
+# decoding or a stripped comment or tag turn back into a reference, or show as one (issue 12).
+REFERENCE_SPELLINGS = (
+    r"{partner\}SLUG",
+    r"\{partner\}SLUG",
+    "&#123;partner&#125;SLUG",
+    "&#x7B;partner&#x7d;SLUG",
+    "&#123partner&#125SLUG",
+    "&lbrace;partner&rbrace;SLUG",
+    "&lcub;partner&rcub;SLUG",
+    "{&#112;artner}SLUG",
+    "[them](%7Bpartner%7DSLUG)",
+    "[them](%257Bpartner%257DSLUG)",
+    "[them](&#123;partner&#125;SLUG)",
+    '<a href="&#x7b;partner&#x7d;SLUG">them</a>',
+    '[them](https://example.org/ "&#123;partner&#125;SLUG")',
+    "{partner}<!-- note -->SLUG",
+    "{<span></span>partner}SLUG",
+    "{partner<!--\n-->}SLUG",
+)
+
+
 PAGEFIND_UNSTABLE = ("pagefind/filter/", "pagefind/pagefind-entry.json")  # Pagefind 1.5 renames these per run
 
 

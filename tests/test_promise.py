@@ -1,9 +1,11 @@
 """The core promise, as a property: nothing unpublished and nothing private leaks.
 
 Every generated profile carries a unique canary token in every field. After a
-real build, no byte of any output file may contain a canary of an unpublished
-partner or of a private field, and every published partner has its page,
-vCard and JSON entry.
+real build, no byte of any output file may contain a canary or the slug of an
+unpublished partner or of a private field, and every published partner has its
+page, vCard and JSON entry. Articles, pages, issues and descriptions also name
+partners in hostile spellings (escaped or entity braces, percent-encoded, split
+by a comment or a tag), in titles, summaries, bodies and descriptions.
 """
 
 from __future__ import annotations
@@ -11,12 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.sitekit import make_site, read_tree, readable_tree
+from tests.sitekit import REFERENCE_SPELLINGS, make_site, read_tree, readable_tree
 from vouch_site.build import build
 
 TODAY = dt.date(2026, 11, 25)  # DEMO_EPOCH, pinned by conftest
@@ -81,13 +84,53 @@ def is_published(p: dict) -> bool:
     return vet["vetted_on"] <= TODAY <= review_by
 
 
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """Item ``m<n>`` of ``kind``, or profile ``owner``'s description, names ``target`` in a hostile spelling."""
+
+    kind: str  # articles | pages | newsletter | partners
+    field: str  # title | summary | body | description
+    owner: int
+    target: int
+    spelling: str
+
+    @property
+    def reference(self) -> str:
+        return self.spelling.replace("SLUG", f"firm{self.target}")
+
+
+PLACES = [(kind, field) for kind in ("articles", "pages", "newsletter") for field in ("title", "summary", "body")]
+PLACES.append(("partners", "description"))
+
+
 @st.composite
-def network(draw: st.DrawFn) -> tuple[list[dict], list[int]]:
-    """Profiles, and which of them an article features (by metadata and in its text)."""
+def mention(draw: st.DrawFn, count: int) -> Mention:
+    kind, field = draw(st.sampled_from(PLACES))
+    one_line = field in ("title", "summary")
+    spelling = draw(st.sampled_from([s for s in REFERENCE_SPELLINGS if not (one_line and "\n" in s)]))
+    return Mention(kind, field, draw(st.integers(0, count - 1)), draw(st.integers(0, count - 1)), spelling)
+
+
+@st.composite
+def network(draw: st.DrawFn) -> tuple[list[dict], list[int], list[Mention]]:
+    """Profiles, which of them an article features (by metadata and in its text), and hostile mentions."""
     count = draw(st.integers(1, 5))
     profiles = [draw(profile(i)) for i in range(count)]
     featured = draw(st.lists(st.integers(0, count - 1), unique=True, max_size=count))
-    return profiles, featured
+    mentions = draw(st.lists(mention(count), max_size=4))
+    for m in mentions:
+        if m.kind == "partners":
+            profiles[m.owner]["description"] += f"\n\n{m.reference}"
+    return profiles, featured, mentions
+
+
+def shown_partners(profiles: list[dict], mentions: list[Mention]) -> set[int]:
+    """Published, and not withheld by a description naming one that is not (until nothing changes)."""
+    shown = {i for i, p in enumerate(profiles) if is_published(p)}
+    named = [(m.owner, m.target) for m in mentions if m.kind == "partners"]
+    while dropped := {owner for owner, target in named if owner in shown and target not in shown}:
+        shown -= dropped
+    return shown
 
 
 def issue(i: int) -> str:
@@ -101,13 +144,23 @@ def article(i: int) -> str:
     )
 
 
+def mentioning(n: int, m: Mention) -> str:
+    """An item whose fields carry canary ``zqm<n>``; one of them names a partner in a hostile spelling."""
+    title, summary, body = (f"Note zqm{n}{field}q" + (f" {m.reference}" if field == m.field else "")
+                            for field in ("title", "summary", "body"))  # fmt: skip
+    return f"Title: {title}\nDate: 2026-08-0{n + 1}\nSummary: {summary}\n\n{body}\n"
+
+
 PRIVATE_FIELDS = ("notes", "private", "privatelist")
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(network())
-def test_nothing_unpublished_or_private_reaches_any_output(generated: tuple[list[dict], list[int]]) -> None:
-    profiles, featured = generated
+def test_nothing_unpublished_or_private_reaches_any_output(
+    generated: tuple[list[dict], list[int], list[Mention]],
+) -> None:
+    profiles, featured, mentions = generated
+    shown = shown_partners(profiles, mentions)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         files: dict[str, str | bytes] = {
@@ -115,6 +168,7 @@ def test_nothing_unpublished_or_private_reaches_any_output(generated: tuple[list
         }
         files |= {f"content/articles/art{i}.md": article(i) for i in featured}
         files |= {f"content/newsletter/issue{i}.md": issue(i) for i in featured}
+        files |= {f"content/{m.kind}/m{n}.md": mentioning(n, m) for n, m in enumerate(mentions) if m.kind != "partners"}
         make_site(root, {f"firm{i}": p for i, p in enumerate(profiles)}, files)
         build(root)
         tree = readable_tree(root / "output") | {f"mail/{k}": v for k, v in read_tree(root / "mail").items()}
@@ -125,7 +179,7 @@ def test_nothing_unpublished_or_private_reaches_any_output(generated: tuple[list
                 assert f"zq{i}{field}q".encode() not in blob, f"private {field} of p{i} leaked"
             digits = p["contact"]["phone"].replace(" ", "")[-7:]
             slug = f"firm{i}"
-            if is_published(p):
+            if i in shown:
                 assert f"partners/{slug}/index.html" in tree
                 assert f"partners/{slug}.vcf" in tree
                 assert f"zq{i}nameq".encode() in tree[f"partners/{slug}/index.html"]
@@ -134,12 +188,13 @@ def test_nothing_unpublished_or_private_reaches_any_output(generated: tuple[list
                 leaked = [rel for rel, data in tree.items() if f"zq{i}".encode() in data or f"zq{i}" in rel]
                 assert not leaked, f"unpublished p{i} ({p['status']}) appears in {leaked}"
                 assert not [rel for rel in tree if slug in rel]
+                assert slug.encode() not in blob, f"slug of unpublished p{i} leaked"
                 assert digits.encode() not in blob
 
         for i in featured:
             article_canaries = [f"zqa{i}{part}q".encode() for part in ("title", "summary", "body")]
             article_canaries.append(f"zqn{i}titleq".encode())  # the newsletter issue naming them
-            if is_published(profiles[i]):
+            if i in shown:
                 assert f"articles/art{i}/index.html" in tree
                 assert all(c in tree["feeds/articles.atom.xml"] for c in article_canaries[:3])
                 assert f"mail/issue{i}/message.eml" in tree
@@ -147,11 +202,13 @@ def test_nothing_unpublished_or_private_reaches_any_output(generated: tuple[list
                 assert not [c for c in article_canaries if c in blob]
                 assert not [rel for rel in tree if f"art{i}" in rel or f"issue{i}" in rel]
 
+        for n, m in enumerate(mentions):
+            if m.kind != "partners":  # withheld, or shown in full, whatever the spelling
+                assert (f"zqm{n}bodyq".encode() in blob) == (m.target in shown), f"m{n} ({m})"
+
         fragments = b"".join(v for k, v in tree.items() if k.startswith("pagefind/fragment/"))
-        for i, p in enumerate(profiles):
-            assert (f"zq{i}nameq".encode() in fragments) == is_published(p)  # the search index, decompressed
+        for i in range(len(profiles)):
+            assert (f"zq{i}nameq".encode() in fragments) == (i in shown)  # the search index, decompressed
 
         data = json.loads(tree["partners.json"])
-        assert sorted(e["slug"] for e in data["partners"]) == sorted(
-            f"firm{i}" for i, p in enumerate(profiles) if is_published(p)
-        )
+        assert sorted(e["slug"] for e in data["partners"]) == sorted(f"firm{i}" for i in shown)

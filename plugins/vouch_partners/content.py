@@ -17,9 +17,9 @@ from .generator import root_of, run_of
 
 
 def resolve_partner_links(content: Any) -> None:
-    """``content_object_init``: ``{partner}slug`` -> a relative link to the profile."""
+    """``content_object_init``: ``{partner}slug``, however spelled, -> a relative link to the profile."""
     site = run_of(content.settings).site
-    if site is None or not getattr(content, "_content", None) or "{partner}" not in content._content:
+    if site is None or not getattr(content, "_content", None):
         return
     content._content = link_partners(content._content, root_of(content.save_as), site.names)
 

@@ -261,7 +261,7 @@ class PartnersGenerator(Generator):
         if not partner.description:
             return ""
         html = self.markdown.render(partner.description)  # sanitised first; links added are ours
-        return link_partners(html, "../..", self.names) if "{partner}" in html else html
+        return link_partners(html, "../..", self.names)
 
     def _data_files(self) -> list[Page]:
         site = self.site
