@@ -313,3 +313,35 @@ def test_a_reader_setting_change_is_not_hidden_by_pelicans_cache(tmp_path: Path)
     plain = {"extension_configs": {"markdown.extensions.extra": {}}, "output_format": "html5"}
     build(tmp_path, overrides={"MARKDOWN": plain})
     assert "don't" in (tmp_path / "output/articles/a/index.html").read_text()  # re-read, not served from the cache
+
+
+def test_a_warm_build_equals_a_cold_build_after_a_list_dict_or_filter_setting_changes(tmp_path: Path) -> None:
+    """Settings a template shows are lists, dicts and functions too, not only strings and numbers."""
+    shows = "{% for name, url in LINKS %}[{{ name }} {{ url }}]{% endfor %}{{ MENUITEMS|dictsort }}"
+    templates = tmp_path / "overrides"
+    templates.mkdir()
+    (templates / "partner.html").write_text(shows + "{{ partner.name|shout }}")
+    (templates / "listing.html").write_text(shows + "{{ group.title|shout }}")
+    make_site(tmp_path / "site", {"a": vetted("A Firm"), "b": vetted("B Firm")})
+    settings = {
+        "THEME_TEMPLATES_OVERRIDES": [str(templates)],
+        "LINKS": [("Old link", "https://old.example/")],
+        "MENUITEMS": {"Old menu": "/old/"},
+        "JINJA_FILTERS": {"shout": lambda text: text.upper()},
+    }
+    build(tmp_path / "site", search=False, overrides=settings)
+    changes = [
+        ("LINKS", [("New link", "https://new.example/")]),
+        ("MENUITEMS", {"New menu": "/new/"}),
+        ("JINJA_FILTERS", {"shout": lambda text: text.upper() + "!"}),
+    ]
+    for number, (name, value) in enumerate(changes):
+        settings = {**settings, name: value}
+        warm = build(tmp_path / "site", search=False, overrides=settings).output
+        cold = build(tmp_path / "site", tmp_path / f"cold-{number}", search=False, overrides=settings).output
+        assert stable_tree(warm) == stable_tree(cold), f"{name} changed, but the warm build kept the old pages"
+    page = tmp_path / "site/output/partners/a/index.html"
+    assert page.read_text() == "[New link https://new.example/][('New menu', '/new/')]A FIRM!"
+    inode = page.stat().st_ino
+    build(tmp_path / "site", search=False, overrides=settings)
+    assert page.stat().st_ino == inode  # nothing changed: still reused, functions and all
