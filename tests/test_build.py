@@ -317,7 +317,7 @@ def test_a_reader_setting_change_is_not_hidden_by_pelicans_cache(tmp_path: Path)
 
 def test_a_warm_build_equals_a_cold_build_after_a_list_dict_or_filter_setting_changes(tmp_path: Path) -> None:
     """Settings a template shows are lists, dicts and functions too, not only strings and numbers."""
-    shows = "{% for name, url in LINKS %}[{{ name }} {{ url }}]{% endfor %}{{ MENUITEMS|dictsort }}"
+    shows = "{% for name, url in LINKS %}[{{ name }} {{ url }}]{% endfor %}{% for name in MENUITEMS %}({{ name }}){% endfor %}"
     templates = tmp_path / "overrides"
     templates.mkdir()
     (templates / "partner.html").write_text(shows + "{{ partner.name|shout }}")
@@ -341,7 +341,31 @@ def test_a_warm_build_equals_a_cold_build_after_a_list_dict_or_filter_setting_ch
         cold = build(tmp_path / "site", tmp_path / f"cold-{number}", search=False, overrides=settings).output
         assert stable_tree(warm) == stable_tree(cold), f"{name} changed, but the warm build kept the old pages"
     page = tmp_path / "site/output/partners/a/index.html"
-    assert page.read_text() == "[New link https://new.example/][('New menu', '/new/')]A FIRM!"
+    assert page.read_text() == "[New link https://new.example/](New menu)A FIRM!"
     inode = page.stat().st_ino
     build(tmp_path / "site", search=False, overrides=settings)
     assert page.stat().st_ino == inode  # nothing changed: still reused, functions and all
+
+
+def test_the_settings_fingerprint_is_the_same_in_every_process(tmp_path: Path) -> None:
+    """Every build is a new process: a fingerprint that changed with the hash seed would never reuse a file."""
+    import os
+    import subprocess
+    import sys
+
+    from vouch import render_cache
+    from vouch_site.config import load_settings
+
+    make_site(tmp_path, {})
+    with (tmp_path / "pelicanconf.py").open("a") as conf:
+        conf.write("MENUITEMS = {'About': '/about/'}\nTAGS = {'a', 'b', 'c'}\n")
+        conf.write("JINJA_FILTERS = {'odd': lambda word: word in {'x', 'y', 'z'}}\n")
+    script = (
+        "import sys; from pathlib import Path; from vouch import render_cache; from vouch_site.config import load_settings;"
+        "print(render_cache.fingerprint(render_cache.canonical(load_settings(Path(sys.argv[1])))), end='')"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "1"}
+    there = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)], env=env, capture_output=True, text=True, check=True
+    )
+    assert there.stdout == render_cache.fingerprint(render_cache.canonical(load_settings(tmp_path))), there.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 from pathlib import Path
@@ -91,7 +92,8 @@ def load_settings(
     root = root.resolve()
     path = root / settings_file
     from_file = get_settings_from_file(str(path)) if path.exists() else {}
-    merged: dict[str, Any] = {**PELICAN_DEFAULTS, **from_file, **(overrides or {}), **FIXED}
+    # A copy: Pelican's Markdown reader adds to MARKDOWN in place, which would change the next build's settings.
+    merged: dict[str, Any] = {**copy.deepcopy(PELICAN_DEFAULTS), **from_file, **(overrides or {}), **FIXED}
     for key in _PATH_KEYS:
         merged[key] = str((root / merged[key]).resolve())
     merged["PLUGIN_PATHS"] = [str((root / p).resolve()) for p in merged["PLUGIN_PATHS"]]

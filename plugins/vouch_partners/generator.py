@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from pelican.generators import Generator
 
+import vouch_site
 from vouch import directory, feeds, parallel, render_cache, structured
 from vouch.markup import ProfileMarkdown
 from vouch.newsletter.email import subscribe_url
@@ -35,6 +36,8 @@ from vouch.vcard import vcard
 from vouch_site.run import BuildRun
 
 log = logging.getLogger(__name__)
+# Settings that differ on every run without changing a page: the staging folder, the run's own state.
+PER_RUN = frozenset({"OUTPUT_PATH", "VOUCH_RUN"})
 
 
 @dataclass(slots=True)
@@ -394,14 +397,28 @@ class PartnersGenerator(Generator):
         )
 
     def _shared_fingerprint(self) -> str:
-        """What every page depends on: theme, code, settings, registries, menu."""
+        """What every page depends on: theme, code, every setting, registries, menu, site-wide words.
+
+        Settings are taken whole (lists, dicts and functions too), so a warm build equals a cold
+        one after any change; only this run's own paths and state are left out.
+        """
         folders = [Path(self.theme), *map(Path, self.settings["THEME_TEMPLATES_OVERRIDES"])]
-        code = [Path(__file__).resolve().parent, Path(directory.__file__).parent]
-        files = [p for folder in folders for p in folder.rglob("*") if p.is_file()]
-        files += [p for folder in code for p in folder.rglob("*.py")]
+        code = {Path(__file__).resolve().parent, Path(directory.__file__).parent, Path(vouch_site.__file__).parent}
+        code |= {Path(folder) for folder in self.settings["PLUGIN_PATHS"]}
+        files = {p for folder in folders for p in folder.rglob("*") if p.is_file()}
+        files |= {p for folder in code for p in folder.rglob("*.py")}
         menu = [(p.title, p.url) for p in self.context.get("pages", [])]
-        settings = {k: v for k, v in self.context.items() if k.isupper() and isinstance(v, str | int | float | bool)}
-        return render_cache.fingerprint(settings, menu, self.site.categories, self.site.checks, files=files)
+        settings = {k: v for k, v in self.context.items() if k.isupper() and k not in PER_RUN}
+        words = [self.context[name] for name in ("subscribe_href", "vouch_search_example")]
+        return render_cache.fingerprint(
+            render_cache.canonical(settings),
+            render_cache.installed(),
+            menu,
+            words,
+            self.site.categories,
+            self.site.checks,
+            files=files,
+        )
 
     def _write_all(
         self, out: StagedWriter, shared: str, previous: dict[str, str], progress: _Progress, pages: list[Page]
