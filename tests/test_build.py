@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -230,6 +231,44 @@ def test_rebuild_after_an_edit_reuses_current_files_and_never_serves_stale_ones(
     assert b"Renamed Firm" in after["articles/a/index.html"]
     assert after["partners/p2/index.html"] == before["partners/p2/index.html"]
     assert (tmp_path / "output/partners/p3/index.html").stat().st_ino == inode  # reused, not rewritten
+
+
+def _listing(root: Path) -> str:
+    return (root / "output/directory/plumbing/index.html").read_text()
+
+
+def test_a_restored_older_output_never_keeps_a_suspended_partner_listed(tmp_path: Path) -> None:
+    """The render cache must not trust output/: an older copy put back (cp -a keeps mtimes) is not current."""
+    firms = {"a": vetted("A Firm"), "b": vetted("B Firm")}
+    make_site(tmp_path, firms)
+    build(tmp_path, search=False)
+    shutil.copytree(tmp_path / "output", tmp_path / "backup")  # copy2: mtimes kept, as cp -a or rsync -a
+    make_site(tmp_path, firms | {"b": firms["b"] | {"status": "suspended"}})
+    build(tmp_path, search=False)
+    assert "B Firm" not in _listing(tmp_path)
+    shutil.rmtree(tmp_path / "output")
+    shutil.copytree(tmp_path / "backup", tmp_path / "output")
+    result = build(tmp_path, search=False)
+    assert [p.slug for p in result.site.partners] == ["a"]
+    assert "B Firm" not in _listing(tmp_path)
+    assert not [rel for rel, data in read_tree(tmp_path / "output").items() if b"B Firm" in data]
+
+
+def test_a_kill_between_the_swap_and_saving_the_render_keys_never_keeps_a_suspended_partner(tmp_path: Path) -> None:
+    """After such a kill output/ is the new site while the render keys still describe the one before."""
+    firms = {"a": vetted("A Firm"), "b": vetted("B Firm") | {"status": "suspended"}}
+    make_site(tmp_path, firms)
+    build(tmp_path, search=False)
+    (keys,) = (tmp_path / ".cache/vouch").glob("render-*.pickle")
+    before = keys.read_bytes()
+    make_site(tmp_path, firms | {"b": vetted("B Firm")})
+    build(tmp_path, search=False)
+    assert "B Firm" in _listing(tmp_path)
+    keys.write_bytes(before)  # the state the kill leaves: the swap done, the keys not yet replaced
+    make_site(tmp_path, firms)
+    build(tmp_path, search=False)
+    assert "B Firm" not in _listing(tmp_path)
+    assert not [rel for rel, data in read_tree(tmp_path / "output").items() if b"B Firm" in data]
 
 
 def test_pelican_reader_cache_does_not_carry_the_site(demo_site: Path) -> None:
