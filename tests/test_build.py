@@ -271,6 +271,21 @@ def test_a_kill_between_the_swap_and_saving_the_render_keys_never_keeps_a_suspen
     assert not [rel for rel, data in read_tree(tmp_path / "output").items() if b"B Firm" in data]
 
 
+def test_the_writer_reuses_only_the_very_file_the_render_cache_recorded(tmp_path: Path) -> None:
+    from vouch.outputs import StagedWriter, file_id
+
+    live = tmp_path / "live"
+    live.mkdir()
+    (live / "page.html").write_text("old")
+    recorded = file_id(live / "page.html")
+    assert StagedWriter(tmp_path / "one", live).reuse("page.html", recorded)
+    assert (tmp_path / "one/page.html").stat().st_ino == recorded[1]
+    shutil.copy2(live / "page.html", live / "copy.html")  # same bytes and mtime, another file (cp -a)
+    (live / "copy.html").replace(live / "page.html")
+    assert not StagedWriter(tmp_path / "two", live).reuse("page.html", recorded)
+    assert not (tmp_path / "two/page.html").exists()
+
+
 def test_pelican_reader_cache_does_not_carry_the_site(demo_site: Path) -> None:
     """Pelican pickles its settings into its cache; the build's state must not ride along."""
     cache = b"".join(p.read_bytes() for p in (demo_site / ".cache/pelican").glob("*/ArticlesGenerator-Readers"))

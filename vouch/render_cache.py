@@ -2,8 +2,10 @@
 
 A page's key hashes its own inputs (the partner, the names it links...)
 together with a fingerprint of everything pages share (theme, code,
-settings, registries). When the key is the one recorded for the live file,
-the build links that file instead of rendering it again.
+settings, registries). Beside each key the build records which file it
+wrote (``outputs.file_id``). When the key is the one recorded and the live
+file is still that very file, the build links it instead of rendering it
+again; output/ itself is never trusted.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import types
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
+
+from vouch.outputs import FileId
 
 VERSION = 2
 
@@ -127,19 +131,23 @@ def key(shared: str, *inputs: Any) -> str:
     return hashlib.sha256(f"{shared}\n{inputs!r}".encode()).hexdigest()
 
 
-def load(path: Path | None) -> dict[str, str]:
+Record = dict[str, tuple[str, FileId]]  # relpath -> (render key, the file written for it)
+
+
+def load(path: Path | None) -> Record:
     if path is None or not path.exists():
         return {}
     try:
-        return pickle.loads(path.read_bytes())
+        version, record = pickle.loads(path.read_bytes())
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
         return {}
+    return record if version == VERSION else {}
 
 
-def save(path: Path | None, keys: dict[str, str]) -> None:
+def save(path: Path | None, record: Record) -> None:
     if path is None:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_bytes(pickle.dumps(keys, protocol=5))
+    tmp.write_bytes(pickle.dumps((VERSION, record), protocol=5))
     tmp.replace(path)

@@ -390,8 +390,8 @@ class PartnersGenerator(Generator):
         progress = _Progress(self.run.progress, len(everything), workers)
         results = parallel.run_split(everything, partial(self._write_all, out, shared, previous, progress), workers)
         out.put("sitemap.xml", self._sitemap())
-        keys = {relpath: key for part in results for relpath, key in part[0].items()}
-        render_cache.save(self.run.render_cache_next, keys)
+        record = {relpath: entry for part in results for relpath, entry in part[0].items()}
+        render_cache.save(self.run.render_cache_next, record)
         log.info(
             "vouch: %d files rendered, %d current files reused", sum(p[1] for p in results), sum(p[2] for p in results)
         )
@@ -421,24 +421,28 @@ class PartnersGenerator(Generator):
         )
 
     def _write_all(
-        self, out: StagedWriter, shared: str, previous: dict[str, str], progress: _Progress, pages: list[Page]
-    ) -> tuple[dict[str, str], int, int]:
-        """Render (or reuse) ``pages``; returns the keys of the files written, and the counts."""
+        self, out: StagedWriter, shared: str, previous: render_cache.Record, progress: _Progress, pages: list[Page]
+    ) -> tuple[render_cache.Record, int, int]:
+        """Render (or reuse) ``pages``; returns each file's key and identity, and the counts."""
         base = dict(self.context)
-        keys: dict[str, str] = {}
+        record: render_cache.Record = {}
         rendered = reused = 0
         for done, page in enumerate(pages):
             progress(done)
-            key = None
-            if page.inputs is not None:
-                key = render_cache.key(shared, page.relpath, page.template, page.inputs)
-                keys[page.relpath] = key
-                if previous.get(page.relpath) == key and out.reuse(page.relpath):
-                    reused += 1
-                    continue
-            rendered += 1
+            if page.inputs is None:
+                out.put(page.relpath, self._render(page, base))
+                rendered += 1
+                continue
+            key = render_cache.key(shared, page.relpath, page.template, page.inputs)
+            last_key, written = previous.get(page.relpath, (None, None))
+            if last_key == key and out.reuse(page.relpath, written):
+                record[page.relpath] = (key, written)
+                reused += 1
+                continue
             out.put(page.relpath, self._render(page, base))
-        return keys, rendered, reused
+            record[page.relpath] = (key, out.identity(page.relpath))
+            rendered += 1
+        return record, rendered, reused
 
     def _render(self, page: Page, base: dict[str, Any]) -> bytes:
         made = page.make() if page.make else None
