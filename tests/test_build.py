@@ -423,3 +423,26 @@ def test_the_settings_fingerprint_is_the_same_in_every_process(tmp_path: Path) -
         [sys.executable, "-c", script, str(tmp_path)], env=env, capture_output=True, text=True, check=True
     )
     assert there.stdout == render_cache.fingerprint(render_cache.canonical(load_settings(tmp_path))), there.stderr
+
+
+def test_keep_going_never_publishes_a_profile_with_any_problem_nor_what_names_it(tmp_path: Path) -> None:
+    """Not only a file that fails to parse: a missing logo or a link to no partner leaves the profile out too."""
+    make_site(
+        tmp_path,
+        {"shown": vetted("Shown Firm"), "logo": vetted("Logo Firm", logo={"src": "images/none.svg", "alt": "L"}),
+         "links": vetted("Links Firm", description="See {partner}nobody."),
+         "fan": vetted("Fan Firm", description="Ask {partner}logo.")},
+        {"content/pages/about.md": "Title: About\n\nAsk {partner}links.\n"},
+    )  # fmt: skip
+    with pytest.raises(ValidationFailed):
+        build(tmp_path, search=False)
+    result = build(tmp_path, search=False, keep_going=True)
+    assert [str(p.path.relative_to(tmp_path)) for p in result.report.problems] == [
+        "partners/links.yaml",
+        "partners/logo.yaml",
+    ]
+    assert [p.slug for p in result.site.partners] == ["shown"]
+    assert result.report.withheld_partners == {"fan": ["logo"]}
+    tree = read_tree(tmp_path / "output")
+    assert "about/index.html" not in tree  # it names links, which is left out
+    assert not [rel for rel, data in tree.items() if re.search(rb"Logo Firm|Links Firm|Fan Firm", data)]
