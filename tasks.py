@@ -16,13 +16,13 @@ if hasattr(signal, "SIGPIPE"):  # `invoke check | head` ends quietly, like any U
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
 
 
-def _fail_with(problems: list, consequence: str) -> None:
+def _fail_with(problems: list, consequence: str, code: int = 1) -> None:
     from vouch.humanize import counted
     from vouch.problems import relative_to
 
     for problem in problems:
         print(relative_to(problem, ROOT), file=sys.stderr)
-    raise Exit(f"vouch: {counted(len(problems), 'problem')}{consequence}", code=1)
+    raise Exit(f"vouch: {counted(len(problems), 'problem')}{consequence}", code=code)
 
 
 def _verbosity(verbose: bool) -> None:
@@ -32,8 +32,14 @@ def _verbosity(verbose: bool) -> None:
     logging.getLogger("pelican").setLevel(logging.WARNING)  # -v is for Vouch's own detail, not every file written
 
 
-@task(help={"output": "folder to build into (default: output/)", "verbose": "say more (withheld items, counts)"})
-def build(c, output="", verbose=False):
+@task(
+    help={
+        "output": "folder to build into (default: output/)",
+        "verbose": "say more (withheld items, counts)",
+        "keep_going": "leave out each invalid profile or content file, build the rest, exit 2 (the daily cron build)",
+    }
+)
+def build(c, output="", verbose=False, keep_going=False):
     """Validate everything, then build the site into output/ (atomically)."""
     _verbosity(verbose)
     from vouch.problems import ValidationFailed
@@ -42,10 +48,15 @@ def build(c, output="", verbose=False):
 
     try:
         with build_progress() as progress:
-            result = run_build(ROOT, Path(output) if output else None, progress=progress)
+            result = run_build(ROOT, Path(output) if output else None, progress=progress, keep_going=keep_going)
     except ValidationFailed as failed:
+        if keep_going:
+            print("vouch: --keep-going leaves out invalid profiles and content files only: ", end="", file=sys.stderr)
+            print("settings and registries must be valid", file=sys.stderr)
         _fail_with(failed.problems, "; nothing was written, output/ is unchanged")
     print(result.summary())
+    if result.report.problems:  # only with --keep-going: the files named were left out
+        _fail_with(result.report.problems, "; the files named were left out, everything else was built", code=2)
 
 
 @task

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -232,6 +233,59 @@ def test_rebuild_after_an_edit_reuses_current_files_and_never_serves_stale_ones(
     assert (tmp_path / "output/partners/p3/index.html").stat().st_ino == inode  # reused, not rewritten
 
 
+def _listing(root: Path) -> str:
+    return (root / "output/directory/plumbing/index.html").read_text()
+
+
+def test_a_restored_older_output_never_keeps_a_suspended_partner_listed(tmp_path: Path) -> None:
+    """The render cache must not trust output/: an older copy put back (cp -a keeps mtimes) is not current."""
+    firms = {"a": vetted("A Firm"), "b": vetted("B Firm")}
+    make_site(tmp_path, firms)
+    build(tmp_path, search=False)
+    shutil.copytree(tmp_path / "output", tmp_path / "backup")  # copy2: mtimes kept, as cp -a or rsync -a
+    make_site(tmp_path, firms | {"b": firms["b"] | {"status": "suspended"}})
+    build(tmp_path, search=False)
+    assert "B Firm" not in _listing(tmp_path)
+    shutil.rmtree(tmp_path / "output")
+    shutil.copytree(tmp_path / "backup", tmp_path / "output")
+    result = build(tmp_path, search=False)
+    assert [p.slug for p in result.site.partners] == ["a"]
+    assert "B Firm" not in _listing(tmp_path)
+    assert not [rel for rel, data in read_tree(tmp_path / "output").items() if b"B Firm" in data]
+
+
+def test_a_kill_between_the_swap_and_saving_the_render_keys_never_keeps_a_suspended_partner(tmp_path: Path) -> None:
+    """After such a kill output/ is the new site while the render keys still describe the one before."""
+    firms = {"a": vetted("A Firm"), "b": vetted("B Firm") | {"status": "suspended"}}
+    make_site(tmp_path, firms)
+    build(tmp_path, search=False)
+    (keys,) = (tmp_path / ".cache/vouch").glob("render-*.pickle")
+    before = keys.read_bytes()
+    make_site(tmp_path, firms | {"b": vetted("B Firm")})
+    build(tmp_path, search=False)
+    assert "B Firm" in _listing(tmp_path)
+    keys.write_bytes(before)  # the state the kill leaves: the swap done, the keys not yet replaced
+    make_site(tmp_path, firms)
+    build(tmp_path, search=False)
+    assert "B Firm" not in _listing(tmp_path)
+    assert not [rel for rel, data in read_tree(tmp_path / "output").items() if b"B Firm" in data]
+
+
+def test_the_writer_reuses_only_the_very_file_the_render_cache_recorded(tmp_path: Path) -> None:
+    from vouch.outputs import StagedWriter, file_id
+
+    live = tmp_path / "live"
+    live.mkdir()
+    (live / "page.html").write_text("old")
+    recorded = file_id(live / "page.html")
+    assert StagedWriter(tmp_path / "one", live).reuse("page.html", recorded)
+    assert (tmp_path / "one/page.html").stat().st_ino == recorded[1]
+    shutil.copy2(live / "page.html", live / "copy.html")  # same bytes and mtime, another file (cp -a)
+    (live / "copy.html").replace(live / "page.html")
+    assert not StagedWriter(tmp_path / "two", live).reuse("page.html", recorded)
+    assert not (tmp_path / "two/page.html").exists()
+
+
 def test_pelican_reader_cache_does_not_carry_the_site(demo_site: Path) -> None:
     """Pelican pickles its settings into its cache; the build's state must not ride along."""
     cache = b"".join(p.read_bytes() for p in (demo_site / ".cache/pelican").glob("*/ArticlesGenerator-Readers"))
@@ -313,3 +367,82 @@ def test_a_reader_setting_change_is_not_hidden_by_pelicans_cache(tmp_path: Path)
     plain = {"extension_configs": {"markdown.extensions.extra": {}}, "output_format": "html5"}
     build(tmp_path, overrides={"MARKDOWN": plain})
     assert "don't" in (tmp_path / "output/articles/a/index.html").read_text()  # re-read, not served from the cache
+
+
+def test_a_warm_build_equals_a_cold_build_after_a_list_dict_or_filter_setting_changes(tmp_path: Path) -> None:
+    """Settings a template shows are lists, dicts and functions too, not only strings and numbers."""
+    shows = "{% for name, url in LINKS %}[{{ name }} {{ url }}]{% endfor %}{% for name in MENUITEMS %}({{ name }}){% endfor %}"
+    templates = tmp_path / "overrides"
+    templates.mkdir()
+    (templates / "partner.html").write_text(shows + "{{ partner.name|shout }}")
+    (templates / "listing.html").write_text(shows + "{{ group.title|shout }}")
+    make_site(tmp_path / "site", {"a": vetted("A Firm"), "b": vetted("B Firm")})
+    settings = {
+        "THEME_TEMPLATES_OVERRIDES": [str(templates)],
+        "LINKS": [("Old link", "https://old.example/")],
+        "MENUITEMS": {"Old menu": "/old/"},
+        "JINJA_FILTERS": {"shout": lambda text: text.upper()},
+    }
+    build(tmp_path / "site", search=False, overrides=settings)
+    changes = [
+        ("LINKS", [("New link", "https://new.example/")]),
+        ("MENUITEMS", {"New menu": "/new/"}),
+        ("JINJA_FILTERS", {"shout": lambda text: text.upper() + "!"}),
+    ]
+    for number, (name, value) in enumerate(changes):
+        settings = {**settings, name: value}
+        warm = build(tmp_path / "site", search=False, overrides=settings).output
+        cold = build(tmp_path / "site", tmp_path / f"cold-{number}", search=False, overrides=settings).output
+        assert stable_tree(warm) == stable_tree(cold), f"{name} changed, but the warm build kept the old pages"
+    page = tmp_path / "site/output/partners/a/index.html"
+    assert page.read_text() == "[New link https://new.example/](New menu)A FIRM!"
+    inode = page.stat().st_ino
+    build(tmp_path / "site", search=False, overrides=settings)
+    assert page.stat().st_ino == inode  # nothing changed: still reused, functions and all
+
+
+def test_the_settings_fingerprint_is_the_same_in_every_process(tmp_path: Path) -> None:
+    """Every build is a new process: a fingerprint that changed with the hash seed would never reuse a file."""
+    import os
+    import subprocess
+    import sys
+
+    from vouch import render_cache
+    from vouch_site.config import load_settings
+
+    make_site(tmp_path, {})
+    with (tmp_path / "pelicanconf.py").open("a") as conf:
+        conf.write("MENUITEMS = {'About': '/about/'}\nTAGS = {'a', 'b', 'c'}\n")
+        conf.write("JINJA_FILTERS = {'odd': lambda word: word in {'x', 'y', 'z'}}\n")
+    script = (
+        "import sys; from pathlib import Path; from vouch import render_cache; from vouch_site.config import load_settings;"
+        "print(render_cache.fingerprint(render_cache.canonical(load_settings(Path(sys.argv[1])))), end='')"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "1"}
+    there = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)], env=env, capture_output=True, text=True, check=True
+    )
+    assert there.stdout == render_cache.fingerprint(render_cache.canonical(load_settings(tmp_path))), there.stderr
+
+
+def test_keep_going_never_publishes_a_profile_with_any_problem_nor_what_names_it(tmp_path: Path) -> None:
+    """Not only a file that fails to parse: a missing logo or a link to no partner leaves the profile out too."""
+    make_site(
+        tmp_path,
+        {"shown": vetted("Shown Firm"), "logo": vetted("Logo Firm", logo={"src": "images/none.svg", "alt": "L"}),
+         "links": vetted("Links Firm", description="See {partner}nobody."),
+         "fan": vetted("Fan Firm", description="Ask {partner}logo.")},
+        {"content/pages/about.md": "Title: About\n\nAsk {partner}links.\n"},
+    )  # fmt: skip
+    with pytest.raises(ValidationFailed):
+        build(tmp_path, search=False)
+    result = build(tmp_path, search=False, keep_going=True)
+    assert [str(p.path.relative_to(tmp_path)) for p in result.report.problems] == [
+        "partners/links.yaml",
+        "partners/logo.yaml",
+    ]
+    assert [p.slug for p in result.site.partners] == ["shown"]
+    assert result.report.withheld_partners == {"fan": ["logo"]}
+    tree = read_tree(tmp_path / "output")
+    assert "about/index.html" not in tree  # it names links, which is left out
+    assert not [rel for rel, data in tree.items() if re.search(rb"Logo Firm|Links Firm|Fan Firm", data)]

@@ -174,3 +174,51 @@ def test_check_notes_a_schema_that_no_longer_lists_the_registries(project: Path)
     assert "run invoke schema" not in invoke(project, "check").stdout
     (project / "partners/_categories.yaml").write_text("glazing: {title: Glazing, description: Windows.}\n")
     assert "run invoke schema" in invoke(project, "check").stdout
+
+
+def test_the_cron_build_takes_a_lapsed_partner_down_even_when_another_profile_breaks(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lapses never wait for a clean build: --keep-going leaves the broken files out and builds the rest."""
+    from vouch_site.build import build
+
+    make_site(
+        project,
+        {"harbour": vetted("Harbour Plumbing"), "lapsing": vetted("Lapsing Roofing", review_by="2026-11-24"),
+         "quay": vetted("Quay Drains")},
+        {"content/articles/ok.md": "Title: Boilers\nDate: 2026-11-01\n\nAsk {partner}harbour.\n",
+         "content/articles/quay.md": "Title: Drains\nDate: 2026-11-01\n\nAsk {partner}quay.\n"},
+    )  # fmt: skip
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(DEMO_EPOCH) - 86400))  # yesterday: all valid, none lapsed
+    build(project, search=False)
+    assert "Lapsing Roofing" in (project / "output/directory/plumbing/index.html").read_text()
+    # Today Lapsing lapses, and on the same day quay.yaml breaks and an article gets a bad date.
+    (project / "partners/quay.yaml").write_text("name: Quay Drains\nstatus: yes\ncategory: plumbing\n")
+    (project / "content/articles/bad.md").write_text("Title: Gutters\nDate: someday\n\nx\n")
+    before = sorted(p.relative_to(project) for p in (project / "output").rglob("*"))
+
+    strict = invoke(project, "build")
+    assert strict.returncode == 1
+    assert sorted(p.relative_to(project) for p in (project / "output").rglob("*")) == before  # unchanged, as ever
+
+    cron = invoke(project, "build", "--keep-going")
+    assert cron.returncode == 2, cron.stderr
+    assert "content/articles/bad.md:2: Date: expected a date" in cron.stderr
+    assert "partners/quay.yaml:2: status: expected one of" in cron.stderr
+    assert "built " in cron.stdout
+    output = {p.relative_to(project / "output").as_posix(): p.read_bytes() for p in (project / "output").rglob("*")
+              if p.is_file()}  # fmt: skip
+    assert "partners/harbour/index.html" in output and "articles/ok/index.html" in output
+    for name in (b"Lapsing Roofing", b"lapsing", b"Quay Drains", b"quay", b"Gutters"):
+        assert not [rel for rel, data in output.items() if name in data or name.decode() in rel], name
+
+
+def test_the_cron_build_still_refuses_broken_registries(project: Path) -> None:
+    """Nothing can be checked without the categories and checks: --keep-going changes nothing then."""
+    make_site(project, {"harbour": vetted("Harbour Plumbing")})
+    (project / "partners/_checks.yaml").write_text("references: [\n")
+    result = invoke(project, "build", "--keep-going")
+    assert result.returncode == 1
+    assert "partners/_checks.yaml:2: invalid YAML" in result.stderr
+    assert "nothing was written, output/ is unchanged" in result.stderr
+    assert not (project / "output").exists()

@@ -8,6 +8,7 @@ sees them: ``partners/harbour.yaml:2: status: expected ...; got ...``.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -986,6 +987,18 @@ def test_cache_revalidates_an_edited_file(network: Network, cache_dir: Path) -> 
     loaded = network.load(cache_dir=cache_dir)
     assert loaded.problems == []
     assert [p.slug for p in loaded.profiles] == ["harbour-plumbing", "quay"]
+
+
+def test_cache_keys_on_content_not_on_size_and_mtime(network: Network, cache_dir: Path) -> None:
+    """An edit of the same length with the old mtime put back (cp -p, rsync -t, git stash) still counts."""
+    network.write("quay.yaml", COMPLETE)
+    path = Path("partners/quay.yaml")
+    before = path.stat()
+    assert network.load(cache_dir=cache_dir).profiles[0].file.vetting.vetted_on == dt.date(2026, 3, 1)
+    network.write("quay.yaml", COMPLETE.replace("vetted_on: 2026-03-01", "vetted_on: 2027-03-01"))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    assert network.load(cache_dir=cache_dir).profiles[0].file.vetting.vetted_on == dt.date(2027, 3, 1)
 
 
 def test_cache_forgets_a_deleted_file(network: Network, cache_dir: Path) -> None:

@@ -42,16 +42,28 @@ class StagedWriter:
         target.write_bytes(data)
         self.written += 1
 
-    def reuse(self, relpath: str) -> bool:
-        """Link the live copy of ``relpath`` into staging, if there is one (the render cache said it is current)."""
+    def reuse(self, relpath: str, written: FileId) -> bool:
+        """Link the live copy of ``relpath`` into staging if it is the very file ``written`` identifies.
+
+        The render cache says which file was current, never what output/ holds now: an older copy
+        put back, or a site swapped in before its keys were saved, must be rendered again.
+        """
         if self.live is None:
             return False
+        target = self._target(relpath)
         try:
-            os.link(self.live / relpath, self._target(relpath))
+            os.link(self.live / relpath, target)
         except FileNotFoundError:
+            return False
+        if file_id(target) != written:  # the link is checked, not the path: nothing can swap in between
+            target.unlink()
             return False
         self.linked += 1
         return True
+
+    def identity(self, relpath: str) -> FileId:
+        """The identity of a file just put in staging, for the render cache to record."""
+        return file_id(self.staging / relpath)
 
     def _same_as_live(self, relpath: str, data: bytes) -> bool:
         old = self.live / relpath  # type: ignore[operator]
@@ -61,6 +73,21 @@ class StagedWriter:
             return old.read_bytes() == data
         except OSError:
             return False
+
+
+FileId = tuple[int, int, int, int]
+
+
+def file_id(path: Path) -> FileId:
+    """Device, inode, size and mtime_ns: unchanged by renaming the site and by linking, new for any rewrite.
+
+    A copy put back (cp -a, rsync -a, tar) is a new inode; a file moved back is another inode
+    than the one recorded; mtime_ns tells an inode number the kernel gave out again. ctime is
+    left out: every link and unlink changes it, and each rebuild links the file and deletes the
+    old site.
+    """
+    stat = os.stat(path)
+    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
 
 
 def staging_path(live: Path) -> Path:

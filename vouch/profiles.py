@@ -2,7 +2,7 @@
 
 Every problem in every file is collected; nothing stops at the first one.
 Validated profiles are cached by content hash, so a rebuild after one edit
-re-reads only that file.
+validates only that file again.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from vouch.strictyaml import Document, YamlProblem, dotted, load
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 REGISTRY_KEY_PATTERN = re.compile(REGISTRY_KEY_RE)
 REGISTRIES = ("_categories.yaml", "_checks.yaml")
-CACHE_VERSION = 6
+CACHE_VERSION = 7
 PARALLEL_FROM = 500  # files; below this, starting processes costs more than it saves
 T = TypeVar("T")
 KNOWN_KEYS = known_keys()
@@ -94,28 +94,30 @@ def load_partners(
     fingerprint = repr((CACHE_VERSION, options, category_keys, check_keys))
     cache = _read_cache(cache_dir, fingerprint)
     files = [p for p in sorted(partners_dir.glob("*.y*ml")) if not p.name.startswith("_")]
-    stamps = {path: _stamp(path) for path in files}
-    # A file whose size and mtime are unchanged is not even read; otherwise its hash decides.
-    unsure = [p for p in files if cache.get(str(p), ("", None))[1] != stamps[p]]
-    contents = {path: path.read_bytes() for path in unsure}
-    digests = {path: hashlib.sha256(data).hexdigest() for path, data in contents.items()}
-    misses = [path for path in unsure if cache.get(str(path), ("",))[0] != digests[path]]
+    # Every file is read and hashed: size and mtime say nothing once an mtime is put back (cp -p, rsync -t).
+    digests: dict[Path, str] = {}
+    misses: dict[Path, bytes] = {}
+    for path in files:
+        data = path.read_bytes()
+        digests[path] = hashlib.sha256(data).hexdigest()
+        if cache.get(str(path), ("",))[0] != digests[path]:
+            misses[path] = data
     validate = partial(_validate_file, options=options, categories=category_keys, checks=check_keys)
-    validated = dict(zip(misses, _map(validate, [(p, contents[p]) for p in misses]), strict=True))
+    validated = dict(zip(misses, _map(validate, list(misses.items())), strict=True))
     fresh: dict[str, Entry] = {}
     profiles: list[Profile] = []
     broken: set[str] = set()
     for path in files:
         key = str(path)
-        result = validated[path] if path in validated else cache[key][2]
-        fresh[key] = (digests.get(path) or cache[key][0], stamps[path], result)
+        result = validated[path] if path in validated else cache[key][1]
+        fresh[key] = (digests[path], result)
         if isinstance(result, Profile):
             profiles.append(result)
             problems.extend(_check_logo(result, content_dir))
         else:
             problems.extend(result)
             broken.add(path.stem)
-    changed = {str(p) for p in unsure} | (cache.keys() - fresh.keys())
+    changed = {str(p) for p in misses} | (cache.keys() - fresh.keys())
     if cache_dir is not None and changed:
         _write_cache(cache_dir, fingerprint, fresh, changed)
     return Loaded(profiles, categories, checks, sort_problems(problems), frozenset(broken))
@@ -133,11 +135,6 @@ def _map(function: Callable[[tuple[Path, bytes]], T], jobs: list[tuple[Path, byt
 def validate_one(path: Path, options: Options, categories: list[str], checks: list[str]) -> Profile | list[Problem]:
     """One profile file against known registries (``invoke serve``'s instant preview)."""
     return _validate_file((path, path.read_bytes()), options, categories, checks)
-
-
-def _stamp(path: Path) -> tuple[int, int]:
-    stat = path.stat()
-    return (stat.st_mtime_ns, stat.st_size)
 
 
 def _validate_file(
@@ -314,7 +311,7 @@ def _load_registry(path: Path, problems: list[Problem]) -> tuple[dict[str, Regis
     return entries, keys
 
 
-Entry = tuple[str, tuple[int, int], Any]  # (content hash, (mtime_ns, size), Profile or problems)
+Entry = tuple[str, Any]  # (content hash, Profile or problems)
 
 
 def _shard(key: str) -> str:

@@ -2,19 +2,27 @@
 
 A page's key hashes its own inputs (the partner, the names it links...)
 together with a fingerprint of everything pages share (theme, code,
-settings, registries). When the key is the one recorded for the live file,
-the build links that file instead of rendering it again.
+settings, registries). Beside each key the build records which file it
+wrote (``outputs.file_id``). When the key is the one recorded and the live
+file is still that very file, the build links it instead of rendering it
+again; output/ itself is never trusted.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import os
 import pickle
-from collections.abc import Iterable
+import sys
+import types
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-VERSION = 1
+from vouch.outputs import FileId
+
+VERSION = 2
 
 
 def fingerprint(*parts: Any, files: Iterable[Path] = ()) -> str:
@@ -26,6 +34,95 @@ def fingerprint(*parts: Any, files: Iterable[Path] = ()) -> str:
     return digest.hexdigest()
 
 
+def canonical(value: Any) -> Any:
+    """A stand-in for a setting with a deterministic ``repr``: equal for equal settings in any process.
+
+    Lists, dicts and sets are walked; a function stands for its code, defaults, closure and
+    source file (a changed Jinja filter re-renders), a module or class for its source file.
+    Anything else falls back to its ``repr``: one that differs on every run only costs reuse.
+    """
+    return _canonical(value, {}, frozenset())
+
+
+def _canonical(value: Any, files: dict[str, str], seen: frozenset[int]) -> Any:  # noqa: PLR0911
+    if value is None or isinstance(value, bool | int | float | complex | str | bytes):
+        return value
+    if id(value) in seen:
+        return "<cycle>"
+    seen = seen | {id(value)}
+
+    def walk(inner: Any) -> Any:
+        return _canonical(inner, files, seen)
+
+    if isinstance(value, Mapping):  # in order: a template may show a dict as it was written
+        return ("dict", [(walk(k), walk(v)) for k, v in value.items()])
+    if isinstance(value, list | tuple):
+        return (type(value).__name__, [walk(v) for v in value])
+    if isinstance(value, set | frozenset):  # a set's order changes with the hash seed
+        return ("set", sorted((walk(v) for v in value), key=repr))
+    if isinstance(value, functools.partial):
+        return ("partial", walk(value.func), walk(value.args), walk(value.keywords))
+    if isinstance(value, types.MethodType):
+        return ("method", walk(value.__func__), walk(value.__self__))
+    if isinstance(value, types.FunctionType):
+        code = value.__code__
+        return ("function", value.__module__, value.__qualname__, _code(code, walk), walk(value.__defaults__),
+                walk(value.__kwdefaults__), walk(_cells(value)), _source(code.co_filename, files))  # fmt: skip
+    if isinstance(value, types.ModuleType):
+        return ("module", value.__name__, _source(getattr(value, "__file__", None), files))
+    if isinstance(value, type):
+        module = sys.modules.get(value.__module__)
+        return ("class", value.__module__, value.__qualname__, _source(getattr(module, "__file__", None), files))
+    if isinstance(value, types.BuiltinFunctionType | types.MethodDescriptorType | types.WrapperDescriptorType):
+        return (
+            "builtin",
+            getattr(value, "__module__", None),
+            value.__qualname__,
+            walk(getattr(value, "__self__", None)),
+        )
+    if hasattr(value, "__dict__"):
+        return ("object", walk(type(value)), walk(vars(value)))
+    return repr(value)
+
+
+def _code(code: types.CodeType, walk: Callable[[Any], Any]) -> tuple[Any, ...]:
+    """Bytecode, names and constants (nested functions included): differs when the function does."""
+    consts = tuple(_code(c, walk) if isinstance(c, types.CodeType) else walk(c) for c in code.co_consts)
+    return (code.co_code, code.co_names, consts)
+
+
+def _cells(function: types.FunctionType) -> list[Any]:
+    """The values a closure captured (an unfilled cell stands as None)."""
+    values = []
+    for cell in function.__closure__ or ():
+        try:
+            values.append(cell.cell_contents)
+        except ValueError:
+            values.append(None)
+    return values
+
+
+def _source(path: str | None, files: dict[str, str]) -> str:
+    """The hash of a source file (helpers a function calls live there too), once per file."""
+    if not path or not os.path.isfile(path):
+        return ""
+    if path not in files:
+        files[path] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return files[path]
+
+
+def installed() -> tuple[str, ...]:
+    """Python's version and every installed distribution's name and version (an upgrade re-renders)."""
+    names = {
+        entry.name
+        for folder in sys.path
+        if os.path.isdir(folder)
+        for entry in os.scandir(folder)
+        if entry.name.endswith((".dist-info", ".egg-info"))
+    }
+    return (sys.version, *sorted(names))
+
+
 def key(shared: str, *inputs: Any) -> str:
     """Inputs are frozen dataclasses, tuples, strings and dates: their repr is canonical.
 
@@ -34,19 +131,23 @@ def key(shared: str, *inputs: Any) -> str:
     return hashlib.sha256(f"{shared}\n{inputs!r}".encode()).hexdigest()
 
 
-def load(path: Path | None) -> dict[str, str]:
+Record = dict[str, tuple[str, FileId]]  # relpath -> (render key, the file written for it)
+
+
+def load(path: Path | None) -> Record:
     if path is None or not path.exists():
         return {}
     try:
-        return pickle.loads(path.read_bytes())
+        version, record = pickle.loads(path.read_bytes())
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
         return {}
+    return record if version == VERSION else {}
 
 
-def save(path: Path | None, keys: dict[str, str]) -> None:
+def save(path: Path | None, record: Record) -> None:
     if path is None:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_bytes(pickle.dumps(keys, protocol=5))
+    tmp.write_bytes(pickle.dumps((VERSION, record), protocol=5))
     tmp.replace(path)

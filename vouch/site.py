@@ -45,7 +45,8 @@ class EditorReport:
     today: dt.date
     problems: list[Problem]
     roster: list[RosterEntry]
-    withheld_files: frozenset[str]  # content files (logos) only unpublished partners use
+    withheld_files: frozenset[str]  # content files never read or copied: logos only unpublished partners use,
+    # and files with problems that `invoke build --keep-going` leaves out
     content: Selection = field(default_factory=Selection)  # which Markdown items are shown, and why not
     withheld_partners: dict[str, list[str]] = field(default_factory=dict)  # slug -> unpublished slugs it names
     known_slugs: frozenset[str] = frozenset()  # every profile file's slug, valid or not: what a reference may name
@@ -61,9 +62,12 @@ def prepare(
         partners_dir, content_dir, Options.of(settings), cache_dir / "profiles" if cache_dir else None
     )
     on = today(settings["TIMEZONE"])
-    problems = list(loaded.problems)
-    partners, withheld = _withhold_by_description(publish(loaded.profiles, on))
-    problems += _unknown_description_references(loaded.profiles, loaded.known_slugs)
+    problems = loaded.problems + _unknown_description_references(loaded.profiles, loaded.known_slugs)
+    # A profile with any problem (a missing logo, a link to no partner) is never published, so that
+    # `invoke build --keep-going` can leave it out and withhold what names it.
+    invalid = {problem.path for problem in problems}
+    valid = [p for p in loaded.profiles if p.source not in invalid]
+    partners, withheld = _withhold_by_description(publish(valid, on))
     digests = {p.slug: p.digest for p in loaded.profiles}
     public = PublicSite(
         today=on,
@@ -77,7 +81,7 @@ def prepare(
     report = EditorReport(
         on,
         sort_problems(problems),
-        roster(loaded.profiles, on),
+        roster(valid, on),
         frozenset(hidden),
         withheld_partners=withheld,
         known_slugs=loaded.known_slugs,

@@ -17,7 +17,7 @@ from typing import Any
 from vouch.content import load_items, select
 from vouch.humanize import counted
 from vouch.outputs import StagedWriter, discard, fresh_staging, swap_in
-from vouch.problems import ValidationFailed, sort_problems
+from vouch.problems import Problem, ValidationFailed, sort_problems
 from vouch.settings import DEFAULTS, settings_problems
 from vouch.site import EditorReport, PublicSite, prepare
 from vouch_site.config import load_settings
@@ -67,6 +67,9 @@ class BuildResult:
                 f"warning: SITEURL is not set in pelicanconf.py: canonical links, feeds, the sitemap and e-mails "
                 f"point at {DEFAULTS['SITEURL']}; set the site's public address before deploying"
             )
+        if self.report.problems:  # only with --keep-going
+            left_out = counted(len({p.path for p in self.report.problems}), "file")
+            lines.append(f"left out: {left_out} with problems, listed below; what names them is withheld")
         withheld = len(self.report.content.withheld) + len(self.report.withheld_partners)
         if withheld:
             lines.append(f"withheld: {withheld} item(s) name an unpublished partner (invoke check lists them)")
@@ -77,12 +80,39 @@ class BuildResult:
         return "\n".join(lines)
 
 
-def validate(root: Path, settings: dict[str, Any]) -> tuple[PublicSite, EditorReport]:
-    """Everything a build checks before it writes a byte; raises with all problems."""
+def validate(root: Path, settings: dict[str, Any], keep_going: bool = False) -> tuple[PublicSite, EditorReport]:
+    """Everything a build checks before it writes a byte; raises with all problems.
+
+    ``keep_going`` (the daily cron build, so that lapses never wait for a clean build): a problem
+    in a profile or in a file under content/ only leaves that file out. An invalid profile is
+    never published (``prepare``), so what names it is withheld; an invalid item is never
+    selected; and no file left out is read by Pelican or copied. A problem anywhere else (the
+    registries, the settings) still raises: nothing can be checked without them.
+    """
     site, report = check(root, settings)
-    if report.problems:
+    if not report.problems:
+        return site, report
+    left_out = _files_to_leave_out(report.problems, root / "partners", Path(settings["PATH"]))
+    if not keep_going or left_out is None:
         raise ValidationFailed(report.problems)
-    return site, report
+    return site, replace(report, withheld_files=report.withheld_files | left_out)
+
+
+def _files_to_leave_out(problems: list[Problem], partners: Path, content: Path) -> frozenset[str] | None:
+    """The files under content/ that ``problems`` name, as Pelican names them (``articles/x.md``).
+
+    None if a problem lies outside the profiles and content/ (a registry, the settings): such a
+    file cannot be left out, since everything is checked against the registries and read with
+    the settings.
+    """
+    files = set()
+    for problem in problems:
+        path = Path(os.path.abspath(problem.path))
+        if path.is_relative_to(content):
+            files.add(path.relative_to(content).as_posix())
+        elif path.parent != partners or path.name.startswith("_"):
+            return None
+    return frozenset(files)
 
 
 def check(root: Path, settings: dict[str, Any]) -> tuple[PublicSite, EditorReport]:
@@ -111,12 +141,14 @@ def build(
     search: bool = True,
     progress: Callable[[str, int, int], None] | None = None,
     keep: dict[str, Any] | None = None,
+    keep_going: bool = False,
 ) -> BuildResult:
     """Build the site in ``root`` into ``output`` (default ``root/output``), atomically.
 
     ``search=False`` (for ``invoke serve``) keeps the previous search index, so the edited page
     is served at once; ``reindex`` then refreshes the search. ``progress(stage, done, total)``
-    is told how the build advances; ``keep`` receives the generator (``invoke serve``'s previews).
+    is told how the build advances; ``keep`` receives the generator (``invoke serve``'s previews);
+    ``keep_going`` leaves invalid profiles and content files out (see ``validate``).
     """
     root = root.resolve()
     output = (output or root / "output").resolve()
@@ -124,7 +156,7 @@ def build(
     timings = Timings(progress)
     with timings.stage("validate"):
         settings = load_settings(root, settings_file, overrides)
-        site, report = validate(root, settings)
+        site, report = validate(root, settings, keep_going)
     staging, mail_staging = fresh_staging(output), fresh_staging(mail)
     # The render cache describes the live output/: it moves with it, or not at all.
     cache_dir = root / ".cache" / "vouch"

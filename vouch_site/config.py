@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 from pathlib import Path
@@ -92,7 +93,9 @@ def load_settings(
     with reading_settings():
         from_file = get_settings_from_file(str(path)) if path.exists() else {}
     site_folders = {"THEME": str(_site_or_code(root, "theme")), "PLUGIN_PATHS": [str(_site_or_code(root, "plugins"))]}
-    merged: dict[str, Any] = {**PELICAN_DEFAULTS, **site_folders, **from_file, **(overrides or {}), **FIXED}
+    # A copy: Pelican's Markdown reader adds to MARKDOWN in place, which would change the next build's settings.
+    defaults = copy.deepcopy(PELICAN_DEFAULTS)
+    merged: dict[str, Any] = {**defaults, **site_folders, **from_file, **(overrides or {}), **FIXED}
     for key in _PATH_KEYS:
         merged[key] = str((root / merged[key]).resolve())
     merged["PLUGIN_PATHS"] = [str((root / p).resolve()) for p in merged["PLUGIN_PATHS"]]

@@ -8,6 +8,7 @@ several times cheaper than going through Pelican's readers and writer.
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from pelican import signals
 from pelican.generators import StaticGenerator
@@ -30,6 +31,14 @@ def drop_withheld_files(static_generator: StaticGenerator) -> None:
         ]
 
 
+def skip_left_out_files(generator: Any) -> None:
+    """Never read a file validation left out (``--keep-going``): Pelican would stop on a broken one."""
+    left_out = run_of(generator.settings).withheld_files
+    if left_out:
+        find = generator.get_files
+        generator.get_files = lambda *args, **kwargs: {f for f in find(*args, **kwargs) if f not in left_out}
+
+
 def add_template_globals(generator: object) -> None:
     generator.env.globals["article_jsonld"] = article_jsonld  # type: ignore[attr-defined]
 
@@ -37,6 +46,8 @@ def add_template_globals(generator: object) -> None:
 def register() -> None:
     signals.generator_init.connect(add_template_globals)
     signals.get_generators.connect(get_generators)
+    signals.article_generator_init.connect(skip_left_out_files)
+    signals.page_generator_init.connect(skip_left_out_files)
     signals.static_generator_finalized.connect(drop_withheld_files)
     signals.content_object_init.connect(resolve_partner_links)
     signals.article_generator_finalized.connect(keep_shown_articles)

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from pelican.generators import Generator
 
+import vouch_site
 from vouch import directory, feeds, parallel, render_cache, structured
 from vouch.markup import ProfileMarkdown
 from vouch.newsletter.email import subscribe_url
@@ -35,6 +36,8 @@ from vouch.vcard import vcard
 from vouch_site.run import BuildRun
 
 log = logging.getLogger(__name__)
+# Settings that differ on every run without changing a page: the staging folder, the run's own state.
+PER_RUN = frozenset({"OUTPUT_PATH", "VOUCH_RUN"})
 
 
 @dataclass(slots=True)
@@ -387,41 +390,59 @@ class PartnersGenerator(Generator):
         progress = _Progress(self.run.progress, len(everything), workers)
         results = parallel.run_split(everything, partial(self._write_all, out, shared, previous, progress), workers)
         out.put("sitemap.xml", self._sitemap())
-        keys = {relpath: key for part in results for relpath, key in part[0].items()}
-        render_cache.save(self.run.render_cache_next, keys)
+        record = {relpath: entry for part in results for relpath, entry in part[0].items()}
+        render_cache.save(self.run.render_cache_next, record)
         log.info(
             "vouch: %d files rendered, %d current files reused", sum(p[1] for p in results), sum(p[2] for p in results)
         )
 
     def _shared_fingerprint(self) -> str:
-        """What every page depends on: theme, code, settings, registries, menu."""
+        """What every page depends on: theme, code, every setting, registries, menu, site-wide words.
+
+        Settings are taken whole (lists, dicts and functions too), so a warm build equals a cold
+        one after any change; only this run's own paths and state are left out.
+        """
         folders = [Path(self.theme), *map(Path, self.settings["THEME_TEMPLATES_OVERRIDES"])]
-        code = [Path(__file__).resolve().parent, Path(directory.__file__).parent]
-        files = [p for folder in folders for p in folder.rglob("*") if p.is_file()]
-        files += [p for folder in code for p in folder.rglob("*.py")]
+        code = {Path(__file__).resolve().parent, Path(directory.__file__).parent, Path(vouch_site.__file__).parent}
+        code |= {Path(folder) for folder in self.settings["PLUGIN_PATHS"]}
+        files = {p for folder in folders for p in folder.rglob("*") if p.is_file()}
+        files |= {p for folder in code for p in folder.rglob("*.py")}
         menu = [(p.title, p.url) for p in self.context.get("pages", [])]
-        settings = {k: v for k, v in self.context.items() if k.isupper() and isinstance(v, str | int | float | bool)}
-        return render_cache.fingerprint(settings, menu, self.site.categories, self.site.checks, files=files)
+        settings = {k: v for k, v in self.context.items() if k.isupper() and k not in PER_RUN}
+        words = [self.context[name] for name in ("subscribe_href", "vouch_search_example")]
+        return render_cache.fingerprint(
+            render_cache.canonical(settings),
+            render_cache.installed(),
+            menu,
+            words,
+            self.site.categories,
+            self.site.checks,
+            files=files,
+        )
 
     def _write_all(
-        self, out: StagedWriter, shared: str, previous: dict[str, str], progress: _Progress, pages: list[Page]
-    ) -> tuple[dict[str, str], int, int]:
-        """Render (or reuse) ``pages``; returns the keys of the files written, and the counts."""
+        self, out: StagedWriter, shared: str, previous: render_cache.Record, progress: _Progress, pages: list[Page]
+    ) -> tuple[render_cache.Record, int, int]:
+        """Render (or reuse) ``pages``; returns each file's key and identity, and the counts."""
         base = dict(self.context)
-        keys: dict[str, str] = {}
+        record: render_cache.Record = {}
         rendered = reused = 0
         for done, page in enumerate(pages):
             progress(done)
-            key = None
-            if page.inputs is not None:
-                key = render_cache.key(shared, page.relpath, page.template, page.inputs)
-                keys[page.relpath] = key
-                if previous.get(page.relpath) == key and out.reuse(page.relpath):
-                    reused += 1
-                    continue
-            rendered += 1
+            if page.inputs is None:
+                out.put(page.relpath, self._render(page, base))
+                rendered += 1
+                continue
+            key = render_cache.key(shared, page.relpath, page.template, page.inputs)
+            last_key, written = previous.get(page.relpath, (None, None))
+            if last_key == key and out.reuse(page.relpath, written):
+                record[page.relpath] = (key, written)
+                reused += 1
+                continue
             out.put(page.relpath, self._render(page, base))
-        return keys, rendered, reused
+            record[page.relpath] = (key, out.identity(page.relpath))
+            rendered += 1
+        return record, rendered, reused
 
     def _render(self, page: Page, base: dict[str, Any]) -> bytes:
         made = page.make() if page.make else None
