@@ -161,7 +161,7 @@ def test_crash_while_writing_leaves_previous_output_untouched(tmp_path: Path) ->
     make_site(tmp_path, {"good": vetted("Good Plumbing")})
     build(tmp_path)
     before = read_tree(tmp_path / "output")
-    broken_theme = tmp_path / "theme" / "templates"
+    broken_theme = tmp_path / "overrides" / "templates"  # not theme/: that would be the whole theme
     broken_theme.mkdir(parents=True)
     (broken_theme / "partner.html").write_text("{% extends 'base.html' %}{% block content %}{{ nope() }}{% endblock %}")
     with pytest.raises(Exception, match="undefined"):
