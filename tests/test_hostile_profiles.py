@@ -1,0 +1,50 @@
+"""Hostile and careless ``partners/`` folders (issue 12): every one is a ``file:line`` problem, never a crash.
+
+Deep nesting, control characters, editor leftovers, odd file types and huge files each
+end as one line an editor can act on; nothing reaches the site and nothing prints a traceback.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.test_profile_errors import HEAD, Network
+
+# --- nesting (case 18): a deep file must not exhaust the stack, in C or in Python ---------------
+
+DEEP = {
+    "flow-1k.yaml": HEAD + "private: " + "[" * 1_000 + "]" * 1_000 + "\n",  # 2 KB: was a RecursionError
+    "flow-100k.yaml": HEAD + "private: " + "[" * 100_000 + "]" * 100_000 + "\n",  # 200 KB: was a segfault
+    "mapping-1k.yaml": HEAD + "private: " + "{a: " * 1_000 + "}" * 1_000 + "\n",
+    "block-1k.yaml": HEAD + "private:\n" + "- " * 1_000 + "x\n",
+    "unclosed-100k.yaml": HEAD + "private: " + "[" * 100_000 + "\n",
+}
+LOAD_AND_PRINT = """\
+from pathlib import Path
+from vouch.profiles import load_partners
+for problem in load_partners(Path("partners"), Path("content")).problems:
+    print(problem)
+"""
+
+
+def test_deep_nesting_is_one_problem_per_file_not_a_crash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    network = Network()
+    for name, text in DEEP.items():
+        network.write(name, text)
+    network.write("shallow.yaml", HEAD + "private: {a: " + "[" * 30 + "]" * 30 + "}\n")  # 32 levels: allowed
+    # In a child process: a segfault must fail this test, not end pytest.
+    result = subprocess.run([sys.executable, "-c", LOAD_AND_PRINT], capture_output=True, text=True, check=False)
+    assert (result.returncode, result.stderr) == (0, "")
+    limit = "expected at most 32 levels of nested lists and mappings; got deeper nesting here"
+    assert result.stdout.splitlines() == [
+        f"partners/block-1k.yaml:5: {limit}",
+        f"partners/flow-100k.yaml:4: {limit}",
+        f"partners/flow-1k.yaml:4: {limit}",
+        f"partners/mapping-1k.yaml:4: {limit}",
+        f"partners/unclosed-100k.yaml:4: {limit}",
+    ]
