@@ -6,12 +6,14 @@ end as one line an editor can act on; nothing reaches the site and nothing print
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.sitekit import REPO
 from tests.test_profile_errors import HEAD, Network
 
 # --- nesting (case 18): a deep file must not exhaust the stack, in C or in Python ---------------
@@ -38,7 +40,10 @@ def test_deep_nesting_is_one_problem_per_file_not_a_crash(tmp_path: Path, monkey
         network.write(name, text)
     network.write("shallow.yaml", HEAD + "private: {a: " + "[" * 30 + "]" * 30 + "}\n")  # 32 levels: allowed
     # In a child process: a segfault must fail this test, not end pytest.
-    result = subprocess.run([sys.executable, "-c", LOAD_AND_PRINT], capture_output=True, text=True, check=False)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
+    result = subprocess.run(
+        [sys.executable, "-c", LOAD_AND_PRINT], capture_output=True, text=True, env=env, check=False
+    )
     assert (result.returncode, result.stderr) == (0, "")
     limit = "expected at most 32 levels of nested lists and mappings; got deeper nesting here"
     assert result.stdout.splitlines() == [
