@@ -25,6 +25,15 @@ DEEP = {
     "block-1k.yaml": HEAD + "private:\n" + "- " * 1_000 + "x\n",
     "unclosed-100k.yaml": HEAD + "private: " + "[" * 100_000 + "\n",
 }
+
+
+@pytest.fixture
+def network(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Network:
+    """A ``partners/`` folder in the current directory, so problems read ``partners/<file>``."""
+    monkeypatch.chdir(tmp_path)
+    return Network()
+
+
 LOAD_AND_PRINT = """\
 from pathlib import Path
 from vouch.profiles import load_partners
@@ -33,9 +42,7 @@ for problem in load_partners(Path("partners"), Path("content")).problems:
 """
 
 
-def test_deep_nesting_is_one_problem_per_file_not_a_crash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    network = Network()
+def test_deep_nesting_is_one_problem_per_file_not_a_crash(network: Network) -> None:
     for name, text in DEEP.items():
         network.write(name, text)
     network.write("shallow.yaml", HEAD + "private: {a: " + "[" * 30 + "]" * 30 + "}\n")  # 32 levels: allowed
@@ -53,3 +60,22 @@ def test_deep_nesting_is_one_problem_per_file_not_a_crash(tmp_path: Path, monkey
         f"partners/mapping-1k.yaml:4: {limit}",
         f"partners/unclosed-100k.yaml:4: {limit}",
     ]
+
+
+# --- size (case 22): a profile is a page, not a book ----------------------------------------------
+
+
+def test_a_profile_file_over_256_kb_is_refused_before_it_is_parsed(network: Network) -> None:
+    at_limit = HEAD + "private: {notes: "
+    at_limit += "x" * (256 * 1024 - len(at_limit) - 2) + "}\n"
+    network.write("harbour.yaml", at_limit)
+    network.write("quay.yaml", at_limit + "#")  # a comment: one byte too many
+    assert network.problems() == [
+        "partners/quay.yaml:1: file: expected at most 262,144 bytes (256 KB); got 262,145 bytes"
+    ]
+
+
+def test_a_description_over_20000_characters_is_refused(network: Network) -> None:
+    network.write("harbour.yaml", HEAD + "description: " + "x" * 20_000 + "\n")
+    network.write("quay.yaml", HEAD + "description: " + "x" * 20_001 + "\n")
+    assert network.problems() == ["partners/quay.yaml:4: description: expected at most 20000 characters; got 20001"]
