@@ -79,3 +79,14 @@ def test_a_description_over_20000_characters_is_refused(network: Network) -> Non
     network.write("harbour.yaml", HEAD + "description: " + "x" * 20_000 + "\n")
     network.write("quay.yaml", HEAD + "description: " + "x" * 20_001 + "\n")
     assert network.problems() == ["partners/quay.yaml:4: description: expected at most 20000 characters; got 20001"]
+
+
+def test_a_list_over_50_items_is_refused(network: Network) -> None:
+    """Each area is a page: 14,000 areas in a 177 KB profile made 14,000 pages."""
+    fifty = ", ".join(f"Town {i}" for i in range(50))
+    network.write("harbour.yaml", HEAD + f"areas: [{fifty}]\nservices: [{fifty}]\n")
+    network.write("quay.yaml", HEAD + f"areas: [{fifty}, Town 50]\nservices: [{fifty}, Town 50]\n")
+    assert network.problems() == [
+        "partners/quay.yaml:4: areas: expected at most 50 items; got 51",
+        "partners/quay.yaml:5: services: expected at most 50 items; got 51",
+    ]
