@@ -96,6 +96,8 @@ def from_pydantic(
         expected = "a non-empty string"
     elif kind == "string_too_long":
         return f"expected at most {ctx['max_length']} characters; got {len(value)}"
+    elif kind == "too_long":
+        return f"expected at most {ctx['max_length']} items; got {ctx['actual_length']}"
     elif kind in {"greater_than_equal", "less_than_equal"}:
         expected = "a year such as 1998"
     else:

@@ -25,6 +25,8 @@ _DAY = "(Mo|Tu|We|Th|Fr|Sa|Su)"
 _DAYS = f"{_DAY}(-{_DAY})?(,{_DAY}(-{_DAY})?)*"
 OPENING_HOURS_RE = rf"^{_DAYS} ([01]\d|2[0-4]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$"
 DEFAULT_PHONE_REGION = "GB"
+MAX_DESCRIPTION = 20_000  # characters: about 3,000 words, far more than a profile needs
+MAX_ITEMS = 50  # per list: each area is a page, and 14,000 of them in one profile took minutes to build
 
 
 def _fail(expected: str, value: Any) -> PydanticCustomError:
@@ -128,7 +130,7 @@ class Contact(_Strict):
     phone: Phone | None = None
     email: Email | None = None
     website: WebUrl | None = None
-    social: list[HttpsUrl] = []
+    social: list[HttpsUrl] = Field([], max_length=MAX_ITEMS)
     address: Address | None = None
 
 
@@ -144,14 +146,14 @@ class Logo(_Strict):
 class Vetting(_Strict):
     vetted_on: dt.date = Field(description="date the checks were completed")
     vouched_by: Text = Field(description="the member who vouches (public)")
-    checks: list[Slug] = Field(min_length=1, description="keys of partners/_checks.yaml")
+    checks: list[Slug] = Field(min_length=1, max_length=MAX_ITEMS, description="keys of partners/_checks.yaml")
     review_by: dt.date | None = Field(None, description="default: vetted_on + VETTING_VALID_DAYS")
     notes: str | None = Field(None, description="PRIVATE: never published")
 
 
 class Referrals(_Strict):
-    good_fit: list[Text] = []
-    not_a_fit: list[Text] = []
+    good_fit: list[Text] = Field([], max_length=MAX_ITEMS)
+    not_a_fit: list[Text] = Field([], max_length=MAX_ITEMS)
     how_to_refer: Text | None = None
 
 
@@ -168,18 +170,18 @@ class ProfileFile(_Strict):
     status: Literal[STATUSES]  # type: ignore[valid-type]
     category: Slug = Field(description="a key of partners/_categories.yaml")
     summary: Annotated[str, Field(max_length=160)] | None = None
-    description: Annotated[str, AfterValidator(_profile_markdown)] | None = Field(
+    description: Annotated[str, Field(max_length=MAX_DESCRIPTION), AfterValidator(_profile_markdown)] | None = Field(
         None, description="Markdown; rendered, then sanitised"
     )
-    services: list[Text] = []
-    areas: list[Place] = []
+    services: list[Text] = Field([], max_length=MAX_ITEMS)
+    areas: list[Place] = Field([], max_length=MAX_ITEMS)
     established: Annotated[int, Field(ge=1000, le=2999)] | None = None
     logo: Logo | None = None
-    opening_hours: list[Annotated[str, Field(pattern=OPENING_HOURS_RE)]] = []
+    opening_hours: list[Annotated[str, Field(pattern=OPENING_HOURS_RE)]] = Field([], max_length=MAX_ITEMS)
     contact: Contact | None = None
     vetting: Vetting | None = Field(None, description="required when status is vetted")
     referrals: Referrals | None = None
-    testimonials: list[Testimonial] = []
+    testimonials: list[Testimonial] = Field([], max_length=MAX_ITEMS)
     private: dict[str, Any] | None = Field(None, description="PRIVATE: never published")
 
 

@@ -32,6 +32,7 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 REGISTRY_KEY_PATTERN = re.compile(REGISTRY_KEY_RE)
 REGISTRIES = ("_categories.yaml", "_checks.yaml")
 CACHE_VERSION = 6
+MAX_FILE_BYTES = 256 * 1024  # a profile is a page: a 50 MB one took 101 s and 550 MB to build
 PARALLEL_FROM = 500  # files; below this, starting processes costs more than it saves
 T = TypeVar("T")
 KNOWN_KEYS = known_keys()
@@ -244,6 +245,11 @@ def _unknown_key(key: str, registry: list[str], file: str) -> str:
 
 
 def _read_yaml(path: Path, data: bytes, problems: list[Problem]) -> Document | None:
+    if len(data) > MAX_FILE_BYTES:
+        problems.append(
+            Problem(path, 1, "file", f"expected at most {MAX_FILE_BYTES:,} bytes (256 KB); got {len(data):,} bytes")
+        )
+        return None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
