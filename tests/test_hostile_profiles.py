@@ -6,15 +6,22 @@ end as one line an editor can act on; nothing reaches the site and nothing print
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from tests.sitekit import REPO
+from tests.sitekit import DEMO_EPOCH, REPO, make_site, vetted
 from tests.test_profile_errors import HEAD, Network
+from vouch.profiles import Options, load_partners
+from vouch.publication import publish
+from vouch.strictyaml import dotted
 
 # --- nesting (case 18): a deep file must not exhaust the stack, in C or in Python ---------------
 
@@ -90,3 +97,188 @@ def test_a_list_over_50_items_is_refused(network: Network) -> None:
         "partners/quay.yaml:4: areas: expected at most 50 items; got 51",
         "partners/quay.yaml:5: services: expected at most 50 items; got 51",
     ]
+
+
+# --- control characters (case 17): one-line fields hold one line of plain text --------------------
+
+ONE_LINE = "expected one line of text without control characters"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            'name: "Moor\\e[32m published"\nstatus: pending\ncategory: plumbing\n',
+            f"partners/harbour.yaml:1: name: {ONE_LINE}; got 'Moor\\x1b[32m published' (U+001B at character 5)",
+            id="terminal-escape-in-name",
+        ),
+        pytest.param(
+            'name: "Harbour\\r\\nBcc: all@example.org"\nstatus: pending\ncategory: plumbing\n',
+            f"partners/harbour.yaml:1: name: {ONE_LINE}; got 'Harbour\\r\\nBcc: all@example.org' (U+000D at character 8)",
+            id="cr-lf-in-name",
+        ),
+        pytest.param(
+            HEAD + "summary: >\n  Boilers and bathrooms.\n",
+            f"partners/harbour.yaml:4: summary: {ONE_LINE}; got 'Boilers and bathrooms.\\n' (U+000A at character 23)",
+            id="folded-block-leaves-a-line-break",
+        ),
+        pytest.param(
+            HEAD + 'services: ["boilers\\x9b2J"]\n',
+            f"partners/harbour.yaml:4: services[0]: {ONE_LINE}; got 'boilers\\x9b2J' (U+009B at character 8)",
+            id="c1-control-in-a-list",
+        ),
+        pytest.param(
+            HEAD + 'areas: ["Kings\\u2028bridge"]\n',
+            f"partners/harbour.yaml:4: areas[0]: {ONE_LINE}; got 'Kings\\u2028bridge' (U+2028 at character 6)",
+            id="line-separator",
+        ),
+        pytest.param(
+            HEAD + 'contact: {person: "Fred\\u202eseoJ"}\n',
+            f"partners/harbour.yaml:4: contact.person: {ONE_LINE}; got 'Fred\\u202eseoJ' (U+202E at character 5)",
+            id="bidi-override",
+        ),
+        pytest.param(
+            HEAD + 'contact: {website: "https://harbour.example/\\e]8;;x"}\n',
+            f"partners/harbour.yaml:4: contact.website: {ONE_LINE}; got 'https://harbour.example/\\x1b]8;;x' (U+001B at character 25)",
+            id="escape-in-a-url",
+        ),
+        pytest.param(
+            HEAD + 'contact: {phone: "+44 117 496 0100\\x7f"}\n',
+            f"partners/harbour.yaml:4: contact.phone: {ONE_LINE}; got '+44 117 496 0100\\x7f' (U+007F at character 17)",
+            id="delete-in-a-phone",
+        ),
+        pytest.param(
+            HEAD + 'logo: {src: images/logo.png, alt: "Van\\tand\\tladder"}\n',
+            f"partners/harbour.yaml:4: logo.alt: {ONE_LINE}; got 'Van\\tand\\tladder' (U+0009 at character 4)",
+            id="tab-in-alt",
+        ),
+        pytest.param(
+            HEAD + 'testimonials:\n  - {quote: "Great.", by: "A. Smith\\0"}\n',
+            f"partners/harbour.yaml:5: testimonials[0].by: {ONE_LINE}; got 'A. Smith\\x00' (U+0000 at character 9)",
+            id="nul-in-testimonial-by",
+        ),
+        pytest.param(
+            HEAD + 'description: "Family firm.\\n\\n\\e[8mHidden"\n',
+            "partners/harbour.yaml:4: description: expected text without control characters (line breaks and tabs "
+            "are fine); got 'Family firm.\\n\\n\\x1b[8mHidden' (U+001B at character 15)",
+            id="escape-in-description",
+        ),
+        pytest.param(
+            HEAD + "name2: x\n".replace("name2", '"na\\e[2Kme"'),
+            "partners/harbour.yaml:4: na\\x1b[2Kme: unknown field; did you mean 'name'?",
+            id="escape-in-a-key-is-printed-escaped",
+        ),
+    ],
+)
+def test_control_characters_in_one_line_fields_are_errors(network: Network, text: str, expected: str) -> None:
+    network.write("harbour.yaml", text)
+    assert network.problems() == [expected]
+
+
+def test_a_description_may_hold_line_breaks_and_tabs(network: Network) -> None:
+    network.write("harbour.yaml", HEAD + "description: |\n  Family firm.\n\n  - boilers\t(all makes)\n")
+    assert network.problems() == []
+
+
+def test_a_raw_control_character_in_the_file_is_one_line_naming_its_line(network: Network) -> None:
+    network.write("harbour.yaml", HEAD + "summary: Boilers\x1b[32m\n")
+    assert network.problems() == [
+        "partners/harbour.yaml:4: invalid YAML: control character U+001B is not allowed (remove it)"
+    ]
+
+
+# Every one-line string in a profile, in a profile that is published when it is valid.
+PUBLISHED = {
+    "name": "Harbour Plumbing",
+    "status": "vetted",
+    "category": "plumbing",
+    "summary": "Boilers and bathrooms.",
+    "services": ["boiler servicing"],
+    "areas": ["Kingsbridge"],
+    "logo": {"src": "images/logo.png", "alt": "Harbour van"},
+    "opening_hours": ["Mo-Fr 08:00-17:30"],
+    "contact": {
+        "person": "Fred Jones",
+        "phone": "+44 117 496 0100",
+        "email": "fred@harbour.example",
+        "website": "https://harbour.example",
+        "social": ["https://www.instagram.com/harbour"],
+        "address": {"street": "1 Quay St", "locality": "Kingsbridge", "region": "Devon", "postcode": "TQ7 1AA"},
+    },
+    "vetting": {"vetted_on": dt.date(2026, 3, 1), "vouched_by": "Jim Carter", "checks": ["references"]},
+    "referrals": {"good_fit": ["landlords"], "not_a_fit": ["new builds"], "how_to_refer": "Call Fred."},
+    "testimonials": [{"quote": "Fixed it.", "by": "A. Smith"}],
+}
+
+
+def _strings(data: object, path: tuple = ()) -> list[tuple]:
+    if isinstance(data, dict):
+        return [p for key, value in data.items() for p in _strings(value, (*path, key))]
+    if isinstance(data, list):
+        return [p for i, value in enumerate(data) for p in _strings(value, (*path, i))]
+    return [path] if isinstance(data, str) and path != ("testimonials", 0, "quote") else []
+
+
+ONE_LINE_PATHS = _strings(PUBLISHED)
+CONTROLS = st.one_of(
+    st.characters(min_codepoint=0, max_codepoint=0x1F),
+    st.sampled_from(["\x7f", "\u2028", "\u2029", "\u202a", "\u202e", "\u2066", "\u2069"]),
+    st.characters(min_codepoint=0x80, max_codepoint=0x9F),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(path=st.sampled_from(ONE_LINE_PATHS), control=CONTROLS, where=st.floats(0, 1))
+def test_any_control_character_in_any_one_line_field_is_an_error_never_published(
+    network: Network, path: tuple, control: str, where: float
+) -> None:
+    data = yaml.safe_load(yaml.safe_dump(PUBLISHED))  # a deep copy
+    *parents, last = path
+    holder = data
+    for part in parents:
+        holder = holder[part]
+    value = holder[last]
+    cut = round(where * len(value))
+    holder[last] = value[:cut] + control + value[cut:]
+    network.write("harbour.yaml", yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    loaded = load_partners(network.partners, network.content, Options())
+    assert [p.field for p in loaded.problems] == [dotted(path)]
+    assert publish(loaded.profiles, dt.date(2026, 11, 25)) == []
+
+
+def test_the_same_profile_without_a_control_character_is_published(network: Network) -> None:
+    network.write("harbour.yaml", yaml.safe_dump(PUBLISHED, allow_unicode=True, sort_keys=False))
+    loaded = load_partners(network.partners, network.content, Options())
+    assert loaded.problems == []
+    assert [p.slug for p in publish(loaded.profiles, dt.date(2026, 11, 25))] == ["harbour"]
+
+
+def invoke(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": DEMO_EPOCH}
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])
+    command = [sys.executable, "-m", "invoke", *args]
+    return subprocess.run(command, cwd=project, capture_output=True, text=True, env=env, check=False)
+
+
+def test_check_and_introduce_print_no_raw_control_character(tmp_path: Path) -> None:
+    """An escape sequence once made a pending partner read as "published"; a CR/LF name crashed introduce."""
+    (tmp_path / "tasks.py").write_bytes((REPO / "tasks.py").read_bytes())
+    make_site(
+        tmp_path,
+        {
+            "moor": 'name: "Moor\\e[2K\\rmoor  published"\nstatus: pending\ncategory: plumbing\n',
+            "quay": vetted("Quay\r\nBcc: everyone@example.org", contact={"email": "q@quay.example"}),
+            "tide": vetted("Tide", private={"note": "\x1b]0;owned\x07", "\x1b[2J": 1}, contact={"person": "Bo\x9b"}),
+        },
+    )
+    (tmp_path / "partners" / "bad\x1b[31m.yaml").write_text("name: x\n", encoding="utf-8")
+    checked = invoke(tmp_path, "check")
+    introduced = invoke(tmp_path, "introduce", "quay", "--to", "Ann <ann@example.org>", "--dry-run")
+    for result in (checked, introduced):
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        printed = result.stdout + result.stderr
+        assert [c for c in printed if c != "\n" and (c < " " or "\x7f" <= c <= "\x9f")] == []
+    assert "partners/moor.yaml:1: name: " in checked.stderr
+    assert "partners/bad\\x1b[31m.yaml:1: file name: " in checked.stderr
+    assert "partners/tide.yaml:" in checked.stderr and "contact.person" in checked.stderr
+    assert "partners/quay.yaml:" in introduced.stderr
