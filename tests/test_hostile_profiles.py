@@ -282,3 +282,17 @@ def test_check_and_introduce_print_no_raw_control_character(tmp_path: Path) -> N
     assert "partners/bad\\x1b[31m.yaml:1: file name: " in checked.stderr
     assert "partners/tide.yaml:" in checked.stderr and "contact.person" in checked.stderr
     assert "partners/quay.yaml:" in introduced.stderr
+
+
+def test_a_line_break_at_the_end_of_a_file_name_or_registry_key_is_no_slug(network: Network) -> None:
+    """Python's ``$`` matches before a final line break: ``harbour\\n`` once passed as a slug."""
+    network.write("harbour\n.yaml", HEAD)
+    network.write(
+        "_categories.yaml", 'plumbing: {title: Plumbing, description: Pipes.}\n"gas\\n": {title: G, description: G.}\n'
+    )
+    assert network.problems() == [
+        "partners/_categories.yaml:2: gas\\n: expected a key of at least two characters: a-z, 0-9, single hyphens; "
+        "got 'gas\\n'",
+        "partners/harbour\\n.yaml:1: file name: expected a slug such as harbour-plumbing.yaml (a-z, 0-9, single "
+        "hyphens); got 'harbour\\n.yaml'",
+    ]
