@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
 
 from invoke import Exit, task
@@ -23,6 +24,28 @@ def _fail_with(problems: list, consequence: str) -> None:
     for problem in problems:
         print(relative_to(problem, ROOT), file=sys.stderr)
     raise Exit(f"vouch: {counted(len(problems), 'problem')}{consequence}", code=1)
+
+
+class _Escaping(io.TextIOBase):
+    """A stream that writes a file's control characters as escapes: an escape sequence could repaint the terminal."""
+
+    def __init__(self, stream: io.TextIOBase) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        from vouch.controls import printable
+
+        self.stream.write(printable(text, keep="\n"))
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
+@contextmanager
+def _terminal_safe() -> Iterator[None]:
+    with redirect_stdout(_Escaping(sys.stdout)), redirect_stderr(_Escaping(sys.stderr)):
+        yield
 
 
 def _verbosity(verbose: bool) -> None:
@@ -45,12 +68,18 @@ def build(c, output="", verbose=False):
             result = run_build(ROOT, Path(output) if output else None, progress=progress)
     except ValidationFailed as failed:
         _fail_with(failed.problems, "; nothing was written, output/ is unchanged")
-    print(result.summary())
+    with _terminal_safe():
+        print(result.summary())
 
 
 @task
 def check(c):
     """Validate only; list partners by state, reviews due within 30 days, lapses."""
+    with _terminal_safe():  # it prints names and paths from every file
+        _check()
+
+
+def _check() -> None:
     from vouch.problems import ValidationFailed
     from vouch.report import roster_report
     from vouch_site.build import check_only

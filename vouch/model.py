@@ -16,6 +16,7 @@ from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo
 from pydantic_core import PydanticCustomError
 
+from vouch.controls import CONTROL_RE, PROSE_CONTROL_RE
 from vouch.slugs import slugify
 
 STATUSES = ("pending", "vetted", "suspended", "retired")
@@ -29,8 +30,23 @@ MAX_DESCRIPTION = 20_000  # characters: about 3,000 words, far more than a profi
 MAX_ITEMS = 50  # per list: each area is a page, and 14,000 of them in one profile took minutes to build
 
 
-def _fail(expected: str, value: Any) -> PydanticCustomError:
-    return PydanticCustomError("vouch", "expected {expected}", {"expected": expected, "got": value})
+def _fail(expected: str, value: Any, detail: str = "") -> PydanticCustomError:
+    return PydanticCustomError("vouch", "expected {expected}", {"expected": expected, "got": value, "detail": detail})
+
+
+def _without(pattern: re.Pattern[str], expected: str, value: str) -> str:
+    if found := pattern.search(value):
+        raise _fail(expected, value, f" (U+{ord(found.group()):04X} at character {found.start() + 1})")
+    return value
+
+
+def _one_line(value: str) -> str:
+    """No control character: an escape sequence repaints the editor's terminal, CR/LF splits e-mail headers."""
+    return _without(CONTROL_RE, "one line of text without control characters", value)
+
+
+def _prose(value: str) -> str:
+    return _without(PROSE_CONTROL_RE, "text without control characters (line breaks and tabs are fine)", value)
 
 
 def is_url(value: object, schemes: tuple[str, ...]) -> bool:
@@ -101,14 +117,16 @@ def _profile_markdown(value: str) -> str:
 
 
 NON_BLANK_RE = r"\S"
-Text = Annotated[str, Field(min_length=1, pattern=NON_BLANK_RE)]
-# The pattern comes first so it reaches the JSON Schema; the validator then checks the rest.
-WebUrl = Annotated[str, Field(pattern=r"^https?://"), AfterValidator(_web_url)]
-HttpsUrl = Annotated[str, Field(pattern=r"^https://"), AfterValidator(_https_url)]
-Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$"), AfterValidator(_email)]
-Phone = Annotated[str, AfterValidator(_phone)]
+OneLine = AfterValidator(_one_line)
+Text = Annotated[str, Field(min_length=1, pattern=NON_BLANK_RE), OneLine]
+Prose = Annotated[str, Field(min_length=1, pattern=NON_BLANK_RE), AfterValidator(_prose)]  # may span lines
+# The pattern comes first so it reaches the JSON Schema; the validators then check the rest.
+WebUrl = Annotated[str, Field(pattern=r"^https?://"), OneLine, AfterValidator(_web_url)]
+HttpsUrl = Annotated[str, Field(pattern=r"^https://"), OneLine, AfterValidator(_https_url)]
+Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$"), OneLine, AfterValidator(_email)]
+Phone = Annotated[str, OneLine, AfterValidator(_phone)]
 Slug = Annotated[str, Field(pattern=REGISTRY_KEY_RE)]
-Place = Annotated[str, Field(min_length=1, pattern=NON_BLANK_RE), AfterValidator(_place)]
+Place = Annotated[str, Field(min_length=1, pattern=NON_BLANK_RE), OneLine, AfterValidator(_place)]
 
 
 class _Strict(BaseModel):
@@ -139,7 +157,9 @@ IMAGE_RE = r"^\S.*\.(png|jpe?g|gif|svg|webp|avif|PNG|JPE?G|GIF|SVG|WEBP|AVIF)$" 
 
 class Logo(_Strict):
     # An image type, so no other content file (a draft's Markdown, say) can be published as a "logo".
-    src: Annotated[str, Field(pattern=IMAGE_RE, description="an image file under content/, e.g. images/logo.png")]
+    src: Annotated[
+        str, Field(pattern=IMAGE_RE, description="an image file under content/, e.g. images/logo.png"), OneLine
+    ]
     alt: Text = Field(description="text alternative, required")
 
 
@@ -158,7 +178,7 @@ class Referrals(_Strict):
 
 
 class Testimonial(_Strict):
-    quote: Text
+    quote: Prose
     by: Text
     date: dt.date | None = None
 
@@ -169,10 +189,11 @@ class ProfileFile(_Strict):
     name: Text
     status: Literal[STATUSES]  # type: ignore[valid-type]
     category: Slug = Field(description="a key of partners/_categories.yaml")
-    summary: Annotated[str, Field(max_length=160)] | None = None
-    description: Annotated[str, Field(max_length=MAX_DESCRIPTION), AfterValidator(_profile_markdown)] | None = Field(
-        None, description="Markdown; rendered, then sanitised"
-    )
+    summary: Annotated[str, Field(max_length=160), OneLine] | None = None
+    description: (
+        Annotated[str, Field(max_length=MAX_DESCRIPTION), AfterValidator(_prose), AfterValidator(_profile_markdown)]
+        | None
+    ) = Field(None, description="Markdown; rendered, then sanitised")
     services: list[Text] = Field([], max_length=MAX_ITEMS)
     areas: list[Place] = Field([], max_length=MAX_ITEMS)
     established: Annotated[int, Field(ge=1000, le=2999)] | None = None
@@ -187,7 +208,7 @@ class ProfileFile(_Strict):
 
 class RegistryEntry(_Strict):
     title: Text
-    description: Text
+    description: Prose
 
 
 def known_keys() -> dict[tuple[str, ...], tuple[str, ...]]:

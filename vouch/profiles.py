@@ -151,7 +151,7 @@ def _validate_file(
     problems: list[Problem] = []
     if path.suffix != ".yaml":
         problems.append(Problem(path, 1, "file name", f"expected a name ending in .yaml; got {path.name!r}"))
-    if not SLUG_PATTERN.match(path.stem):
+    if not SLUG_PATTERN.fullmatch(path.stem):
         problems.append(
             Problem(
                 path,
@@ -174,7 +174,7 @@ def _validate_file(
     # Registry cross-checks need only the raw values, so they run even when the model failed.
     raw = doc.data
     category = raw.get("category")
-    if isinstance(category, str) and category not in categories and REGISTRY_KEY_PATTERN.match(category):
+    if isinstance(category, str) and category not in categories and REGISTRY_KEY_PATTERN.fullmatch(category):
         problems.append(
             Problem(
                 path, doc.line_of(("category",)), "category", _unknown_key(category, categories, "_categories.yaml")
@@ -183,7 +183,7 @@ def _validate_file(
     vetting = raw.get("vetting")
     if isinstance(vetting, dict) and isinstance(vetting.get("checks"), list):
         for i, check in enumerate(vetting["checks"]):
-            if isinstance(check, str) and check not in checks and REGISTRY_KEY_PATTERN.match(check):
+            if isinstance(check, str) and check not in checks and REGISTRY_KEY_PATTERN.fullmatch(check):
                 where = ("vetting", "checks", i)
                 problems.append(
                     Problem(path, doc.line_of(where), dotted(where), _unknown_key(check, checks, "_checks.yaml"))
@@ -302,7 +302,7 @@ def _load_registry(path: Path, problems: list[Problem]) -> tuple[dict[str, Regis
     keys: list[str] = []
     for key, value in doc.data.items():
         line = doc.line_of((key,))
-        if len(key) < 2 or not REGISTRY_KEY_PATTERN.match(key) or key == "0-9":  # 0-9 is the digits' A–Z page
+        if len(key) < 2 or not REGISTRY_KEY_PATTERN.fullmatch(key) or key == "0-9":  # 0-9 is the digits' A–Z page
             problems.append(
                 Problem(
                     path, line, key, f"expected a key of at least two characters: a-z, 0-9, single hyphens; got {key!r}"

@@ -81,6 +81,11 @@ def load(text: str) -> Document:
                 mark = exc.context_mark  # where the unclosed quote opens, not the end of the file
             line = mark.line + 1 if mark else None
             raise YamlProblem(line, "", _explain(exc, text)) from None
+        except yaml.reader.ReaderError as exc:  # a character YAML refuses to read, such as a raw escape
+            line = text.count("\n", 0, exc.position) + 1
+            raise YamlProblem(
+                line, "", f"invalid YAML: control character U+{exc.character:04X} is not allowed (remove it)"
+            ) from None
         except yaml.YAMLError as exc:
             raise YamlProblem(None, "", f"invalid YAML: {exc}") from None
         doc = Document(data=None)
