@@ -19,9 +19,11 @@ from hypothesis import strategies as st
 
 from tests.sitekit import DEMO_EPOCH, REPO, make_site, vetted
 from tests.test_profile_errors import HEAD, Network
+from vouch.problems import ValidationFailed
 from vouch.profiles import Options, load_partners
-from vouch.publication import publish
+from vouch.publication import publish, today
 from vouch.strictyaml import dotted
+from vouch_site.build import build
 
 # --- nesting (case 18): a deep file must not exhaust the stack, in C or in Python ---------------
 
@@ -253,8 +255,8 @@ def test_the_same_profile_without_a_control_character_is_published(network: Netw
     assert [p.slug for p in publish(loaded.profiles, dt.date(2026, 11, 25))] == ["harbour"]
 
 
-def invoke(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": DEMO_EPOCH}
+def invoke(project: Path, *args: str, epoch: str = DEMO_EPOCH) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": epoch}
     env["PYTHONPATH"] = os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])
     command = [sys.executable, "-m", "invoke", *args]
     return subprocess.run(command, cwd=project, capture_output=True, text=True, env=env, check=False)
@@ -296,3 +298,101 @@ def test_a_line_break_at_the_end_of_a_file_name_or_registry_key_is_no_slug(netwo
         "partners/harbour\\n.yaml:1: file name: expected a slug such as harbour-plumbing.yaml (a-z, 0-9, single "
         "hyphens); got 'harbour\\n.yaml'",
     ]
+
+
+# --- what else lies in partners/ (case 19): editor leftovers, folders, loops -----------------------
+
+EDITOR_FILES = ["#harbour.yaml#", ".#harbour.yaml", ".harbour.yaml.swp", "harbour.yaml~"]
+
+
+def _leave_editor_files(partners: Path) -> None:
+    (partners / ".#harbour.yaml").symlink_to("ann@laptop.4242:1795600000")  # Emacs's lock: a dangling link
+    (partners / "#harbour.yaml#").write_text("name: [unfinished\n")  # Emacs's auto-save
+    (partners / "harbour.yaml~").write_text("name: Old\nstatus: vetted\n")  # a backup
+    (partners / ".harbour.yaml.swp").write_bytes(b"b0VIM 9.0\x00\x00")  # vim's swap file
+
+
+def test_editor_files_in_partners_are_skipped_and_counted(network: Network) -> None:
+    network.write("harbour.yaml", HEAD)
+    _leave_editor_files(network.partners)
+    loaded = network.load()
+    assert loaded.problems == []
+    assert [p.slug for p in loaded.profiles] == ["harbour"]
+    assert [p.name for p in loaded.editor_files] == EDITOR_FILES
+
+
+def test_a_folder_a_symlink_loop_or_a_broken_link_named_like_a_profile_is_one_line(network: Network) -> None:
+    network.write("harbour.yaml", HEAD)
+    (network.partners / "folder.yaml").mkdir()
+    (network.partners / "loop.yaml").symlink_to("loop.yaml")
+    (network.partners / "ping.yaml").symlink_to("pong.yaml")
+    (network.partners / "pong.yaml").symlink_to("ping.yaml")
+    (network.partners / "gone.yaml").symlink_to("renamed.yaml")
+    loaded = network.load()
+    assert [str(p) for p in loaded.problems] == [
+        "partners/folder.yaml: file: expected a profile file; got a folder",
+        "partners/gone.yaml: file: expected a profile file; got a symbolic link to a missing file",
+        "partners/loop.yaml: file: expected a profile file; got a symbolic link that loops",
+        "partners/ping.yaml: file: expected a profile file; got a symbolic link that loops",
+        "partners/pong.yaml: file: expected a profile file; got a symbolic link that loops",
+    ]
+    assert [p.slug for p in loaded.profiles] == ["harbour"]
+    assert loaded.known_slugs == {"harbour", "folder", "gone", "loop", "ping", "pong"}  # they exist: no "unknown"
+
+
+def test_a_registry_that_is_a_folder_is_one_line(network: Network) -> None:
+    (network.partners / "_checks.yaml").unlink()
+    (network.partners / "_checks.yaml").mkdir()
+    assert network.problems() == [
+        "partners/_checks.yaml: expected a registry file (key: {title: ..., description: ...}); got a folder"
+    ]
+
+
+def test_check_lists_skipped_editor_files_and_prints_no_traceback(tmp_path: Path) -> None:
+    (tmp_path / "tasks.py").write_bytes((REPO / "tasks.py").read_bytes())
+    make_site(tmp_path, {"harbour": vetted("Harbour")})
+    _leave_editor_files(tmp_path / "partners")
+    (tmp_path / "partners" / "folder.yaml").mkdir()
+    result = invoke(tmp_path, "check")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "partners/folder.yaml: file: expected a profile file; got a folder" in result.stderr
+    assert [line for line in result.stdout.splitlines() if line.startswith("skipped")] == [
+        f"skipped (editor temporary file): partners/{name}" for name in EDITOR_FILES
+    ]
+
+
+# --- SOURCE_DATE_EPOCH (case 19): the build's clock, checked like a setting ------------------------
+
+EPOCH_EXPECTED = "expected whole seconds since 1970-01-01 UTC, such as 1795608000 (or leave it unset)"
+
+
+@pytest.mark.parametrize("value", ["tomorrow", "1.5", "-1", "1_795_608_000", " 1795608000", "9" * 30])
+def test_a_source_date_epoch_that_is_no_unix_time_is_a_clear_error(value: str) -> None:
+    with pytest.raises(ValueError) as error:
+        today("UTC", {"SOURCE_DATE_EPOCH": value})
+    assert str(error.value) == f"SOURCE_DATE_EPOCH: {EPOCH_EXPECTED}; got {value!r}"
+
+
+def test_an_empty_source_date_epoch_means_the_clock() -> None:
+    assert today("UTC", {"SOURCE_DATE_EPOCH": ""}) == dt.datetime.now(dt.UTC).date()
+
+
+def test_a_build_with_a_bad_source_date_epoch_fails_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_site(tmp_path, {"harbour": vetted("Harbour")})
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "tomorrow")
+    with pytest.raises(ValidationFailed) as failed:
+        build(root)
+    assert [str(p) for p in failed.value.problems] == [
+        f"environment: SOURCE_DATE_EPOCH: {EPOCH_EXPECTED}; got 'tomorrow'"
+    ]
+    assert not (root / "output").exists()
+
+
+def test_a_command_that_needs_only_the_date_refuses_a_bad_source_date_epoch_in_one_line(tmp_path: Path) -> None:
+    (tmp_path / "tasks.py").write_bytes((REPO / "tasks.py").read_bytes())
+    make_site(tmp_path, {})
+    result = invoke(tmp_path, "follow-ups", epoch="tomorrow")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"vouch: SOURCE_DATE_EPOCH: {EPOCH_EXPECTED}; got 'tomorrow'\n"
