@@ -92,6 +92,8 @@ def _check() -> None:
     invalid = sorted({p.path.name for p in report.problems if p.path.parent.name == "partners"})
     if invalid:
         print(f"\ninvalid (not counted above until fixed): {', '.join(invalid)}")
+    for path in report.editor_files:
+        print(f"skipped (editor temporary file): {path.relative_to(ROOT)}")
     for slug, slugs in sorted(report.withheld_partners.items()):
         print(f"withheld: partners/{slug}.yaml (its description names unpublished {', '.join(slugs)})")
     selection = report.content
@@ -161,7 +163,9 @@ def new_partner(c, name, category="", email="", phone=""):
         raise Exit("vouch: the name needs at least one letter or digit", code=2)
     if target.exists():
         raise Exit(f"vouch: {target.relative_to(ROOT)} already exists", code=2)
-    text = new_profile(name, category, email, phone, today(settings["TIMEZONE"]), categories)
+    with _refused():
+        on = today(settings["TIMEZONE"])
+    text = new_profile(name, category, email, phone, on, categories)
     target.write_text(text, encoding="utf-8")
     print(f"created {target.relative_to(ROOT)} (status: pending); fill it in, then run: invoke check")
 
@@ -386,7 +390,8 @@ def _today():
     from vouch.publication import today
     from vouch_site.config import load_settings
 
-    return today(load_settings(ROOT)["TIMEZONE"])
+    with _refused():
+        return today(load_settings(ROOT)["TIMEZONE"])
 
 
 def _referrals():

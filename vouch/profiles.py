@@ -8,14 +8,17 @@ re-reads only that file.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import multiprocessing
 import os
 import pickle
 import re
+import stat
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -23,6 +26,7 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from vouch import messages
+from vouch.editor_files import is_editor_file
 from vouch.model import REGISTRY_KEY_RE, ProfileFile, RegistryEntry, field_homes, known_keys
 from vouch.phones import Phone, format_phone
 from vouch.problems import Problem, did_you_mean, sort_problems
@@ -72,6 +76,7 @@ class Loaded:
     checks: dict[str, RegistryEntry]
     problems: list[Problem]
     broken: frozenset[str] = frozenset()  # slugs of profile files with errors: they exist, so no "unknown partner"
+    editor_files: tuple[Path, ...] = ()  # skipped, and listed by invoke check
 
     @property
     def known_slugs(self) -> frozenset[str]:
@@ -94,7 +99,8 @@ def load_partners(
     checks, check_keys = _load_registry(partners_dir / "_checks.yaml", problems)
     fingerprint = repr((CACHE_VERSION, options, category_keys, check_keys))
     cache = _read_cache(cache_dir, fingerprint)
-    files = [p for p in sorted(partners_dir.glob("*.y*ml")) if not p.name.startswith("_")]
+    files, editor_files, not_files = _profile_files(partners_dir)
+    problems += not_files
     stamps = {path: _stamp(path) for path in files}
     # A file whose size and mtime are unchanged is not even read; otherwise its hash decides.
     unsure = [p for p in files if cache.get(str(p), ("", None))[1] != stamps[p]]
@@ -105,7 +111,7 @@ def load_partners(
     validated = dict(zip(misses, _map(validate, [(p, contents[p]) for p in misses]), strict=True))
     fresh: dict[str, Entry] = {}
     profiles: list[Profile] = []
-    broken: set[str] = set()
+    broken = {p.path.stem for p in not_files}
     for path in files:
         key = str(path)
         result = validated[path] if path in validated else cache[key][2]
@@ -119,7 +125,38 @@ def load_partners(
     changed = {str(p) for p in unsure} | (cache.keys() - fresh.keys())
     if cache_dir is not None and changed:
         _write_cache(cache_dir, fingerprint, fresh, changed)
-    return Loaded(profiles, categories, checks, sort_problems(problems), frozenset(broken))
+    return Loaded(profiles, categories, checks, sort_problems(problems), frozenset(broken), tuple(editor_files))
+
+
+def _profile_files(partners_dir: Path) -> tuple[list[Path], list[Path], list[Problem]]:
+    """Profile files; editor temporary files (skipped); and a problem for each name that only looks like a profile."""
+    files: list[Path] = []
+    editor_files: list[Path] = []
+    problems: list[Problem] = []
+    for path in sorted(partners_dir.iterdir()) if partners_dir.is_dir() else []:
+        if is_editor_file(path.name):
+            editor_files.append(path)
+        elif fnmatchcase(path.name, "*.y*ml") and not path.name.startswith("_"):
+            if why := _not_a_file(path):
+                problems.append(Problem(path, None, "file", f"expected a profile file; got {why}"))
+            else:
+                files.append(path)
+    return files, editor_files, problems
+
+
+def _not_a_file(path: Path) -> str | None:
+    """What ``path`` is instead of a readable file, or None."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a symbolic link that loops"
+        return "a symbolic link to a missing file" if path.is_symlink() else f"a path that cannot be read ({exc})"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if not stat.S_ISREG(mode):
+        return "a special file (a pipe or device)"
+    return None if os.access(path, os.R_OK) else "a file this user may not read"
 
 
 def _map(function: Callable[[tuple[Path, bytes]], T], jobs: list[tuple[Path, bytes]]) -> list[T]:
@@ -285,8 +322,13 @@ def _dedupe(problems: list[Problem]) -> list[Problem]:
 
 def _load_registry(path: Path, problems: list[Problem]) -> tuple[dict[str, RegistryEntry], list[str]]:
     """Valid entries, and every well-formed key (so a broken entry is reported once, not per profile)."""
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         problems.append(Problem(path, None, "", "missing registry file (key: {title: ..., description: ...})"))
+        return {}, []
+    if why := _not_a_file(path):
+        problems.append(
+            Problem(path, None, "", f"expected a registry file (key: {{title: ..., description: ...}}); got {why}")
+        )
         return {}, []
     doc = _read_yaml(path, path.read_bytes(), problems)
     if doc is None:
