@@ -396,3 +396,18 @@ def test_a_command_that_needs_only_the_date_refuses_a_bad_source_date_epoch_in_o
     result = invoke(tmp_path, "follow-ups", epoch="tomorrow")
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == f"vouch: SOURCE_DATE_EPOCH: {EPOCH_EXPECTED}; got 'tomorrow'\n"
+
+
+# --- SVG logos (case 8): tests/test_svg.py has the rule, tests/test_browser.py the proof -------------
+
+
+def test_a_profile_whose_svg_logo_holds_a_script_is_a_logo_src_problem(network: Network) -> None:
+    (network.content / "images" / "harbour.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" onload="go()">\n<script>fetch("/partners.json")</script>\n</svg>\n'
+    )
+    network.write("harbour.yaml", HEAD + "logo: {src: images/harbour.svg, alt: Harbour van}\n")
+    assert network.problems() == [
+        "partners/harbour.yaml:4: logo.src: expected an SVG without script, event handlers, foreignObject, HTML "
+        "or outside references; images/harbour.svg has an event handler onload= on line 1, "
+        "a <script> element on line 2"
+    ]
