@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.sitekit import make_site, vetted
 from vouch.problems import ValidationFailed
+from vouch.svg import svg_problems
 from vouch_site.build import build
 
 CHROMIUM = "/usr/bin/chromium"
@@ -265,8 +266,6 @@ def open_svg(browser: Browser, url: str, body: str | None = None) -> Seen:
 def test_each_hostile_svg_is_live_in_chromium_and_refused(browser: Browser, name: str) -> None:
     seen = open_svg(browser, "http://logo.test/images/logo.svg", HOSTILE_SVGS[name])
     assert seen != Seen()  # the payload ran or reached outside: a real attack, not a strawman
-    from vouch.svg import svg_problems
-
     assert svg_problems(HOSTILE_SVGS[name].encode())
 
 

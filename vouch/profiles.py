@@ -31,6 +31,7 @@ from vouch.model import REGISTRY_KEY_RE, ProfileFile, RegistryEntry, field_homes
 from vouch.phones import Phone, format_phone
 from vouch.problems import Problem, did_you_mean, sort_problems
 from vouch.strictyaml import Document, YamlProblem, dotted, load
+from vouch.svg import svg_problems
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 REGISTRY_KEY_PATTERN = re.compile(REGISTRY_KEY_RE)
@@ -271,6 +272,17 @@ def _check_logo(profile: Profile, content_dir: Path) -> list[Problem]:
                 profile.logo_line,
                 "logo.src",
                 f"expected a file under {content_dir}/; got {logo.src!r} (not found)",
+            )
+        ]
+    if target.suffix.lower() == ".svg" and (found := svg_problems(target.read_bytes())):
+        shown = ", ".join(found[:3]) + (f" and {len(found) - 3} more" if len(found) > 3 else "")
+        return [
+            Problem(
+                profile.source,
+                profile.logo_line,
+                "logo.src",
+                "expected an SVG without script, event handlers, foreignObject, HTML or outside references; "
+                f"{logo.src} has {shown}",
             )
         ]
     return []
