@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
+from typing import TextIO
 
 from invoke import Exit, task
 
@@ -29,7 +30,7 @@ def _fail_with(problems: list, consequence: str) -> None:
 class _Escaping(io.TextIOBase):
     """A stream that writes a file's control characters as escapes: an escape sequence could repaint the terminal."""
 
-    def __init__(self, stream: io.TextIOBase) -> None:
+    def __init__(self, stream: TextIO) -> None:
         self.stream = stream
 
     def write(self, text: str) -> int:

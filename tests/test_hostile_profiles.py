@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -25,6 +26,20 @@ from vouch.publication import publish, today
 from vouch.strictyaml import dotted
 from vouch_site.build import build
 
+
+@pytest.fixture
+def network(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Network:
+    """A ``partners/`` folder in the current directory, so problems read ``partners/<file>``."""
+    monkeypatch.chdir(tmp_path)
+    return Network()
+
+
+def child_env(epoch: str = DEMO_EPOCH) -> dict[str, str]:
+    """For a child process: this checkout's code, and the date."""
+    path = os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])
+    return {**os.environ, "PYTHONPATH": path, "SOURCE_DATE_EPOCH": epoch}
+
+
 # --- nesting (case 18): a deep file must not exhaust the stack, in C or in Python ---------------
 
 DEEP = {
@@ -34,13 +49,6 @@ DEEP = {
     "block-1k.yaml": HEAD + "private:\n" + "- " * 1_000 + "x\n",
     "unclosed-100k.yaml": HEAD + "private: " + "[" * 100_000 + "\n",
 }
-
-
-@pytest.fixture
-def network(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Network:
-    """A ``partners/`` folder in the current directory, so problems read ``partners/<file>``."""
-    monkeypatch.chdir(tmp_path)
-    return Network()
 
 
 LOAD_AND_PRINT = """\
@@ -56,10 +64,8 @@ def test_deep_nesting_is_one_problem_per_file_not_a_crash(network: Network) -> N
         network.write(name, text)
     network.write("shallow.yaml", HEAD + "private: {a: " + "[" * 30 + "]" * 30 + "}\n")  # 32 levels: allowed
     # In a child process: a segfault must fail this test, not end pytest.
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
-    result = subprocess.run(
-        [sys.executable, "-c", LOAD_AND_PRINT], capture_output=True, text=True, env=env, check=False
-    )
+    command = [sys.executable, "-c", LOAD_AND_PRINT]
+    result = subprocess.run(command, capture_output=True, text=True, env=child_env(), check=False)
     assert (result.returncode, result.stderr) == (0, "")
     limit = "expected at most 32 levels of nested lists and mappings; got deeper nesting here"
     assert result.stdout.splitlines() == [
@@ -166,7 +172,7 @@ ONE_LINE = "expected one line of text without control characters"
             id="escape-in-description",
         ),
         pytest.param(
-            HEAD + "name2: x\n".replace("name2", '"na\\e[2Kme"'),
+            HEAD + '"na\\e[2Kme": x\n',
             "partners/harbour.yaml:4: na\\x1b[2Kme: unknown field; did you mean 'name'?",
             id="escape-in-a-key-is-printed-escaped",
         ),
@@ -256,10 +262,8 @@ def test_the_same_profile_without_a_control_character_is_published(network: Netw
 
 
 def invoke(project: Path, *args: str, epoch: str = DEMO_EPOCH) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": epoch}
-    env["PYTHONPATH"] = os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])
     command = [sys.executable, "-m", "invoke", *args]
-    return subprocess.run(command, cwd=project, capture_output=True, text=True, env=env, check=False)
+    return subprocess.run(command, cwd=project, capture_output=True, text=True, env=child_env(epoch), check=False)
 
 
 def test_check_and_introduce_print_no_raw_control_character(tmp_path: Path) -> None:
@@ -279,7 +283,7 @@ def test_check_and_introduce_print_no_raw_control_character(tmp_path: Path) -> N
     for result in (checked, introduced):
         assert result.returncode == 1 and "Traceback" not in result.stderr
         printed = result.stdout + result.stderr
-        assert [c for c in printed if c != "\n" and (c < " " or "\x7f" <= c <= "\x9f")] == []
+        assert re.findall("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069]", printed) == []
     assert "partners/moor.yaml:1: name: " in checked.stderr
     assert "partners/bad\\x1b[31m.yaml:1: file name: " in checked.stderr
     assert "partners/tide.yaml:" in checked.stderr and "contact.person" in checked.stderr

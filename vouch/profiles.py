@@ -134,30 +134,38 @@ def _profile_files(partners_dir: Path) -> tuple[list[Path], list[Path], list[Pro
     files: list[Path] = []
     editor_files: list[Path] = []
     problems: list[Problem] = []
-    for path in sorted(partners_dir.iterdir()) if partners_dir.is_dir() else []:
-        if is_editor_file(path.name):
+    if not partners_dir.is_dir():
+        return files, editor_files, problems
+    with os.scandir(partners_dir) as listing:  # its file types come with the listing: no stat per profile
+        entries = sorted(listing, key=lambda entry: entry.name)
+    for entry in entries:
+        path = partners_dir / entry.name
+        if is_editor_file(entry.name):
             editor_files.append(path)
-        elif fnmatchcase(path.name, "*.y*ml") and not path.name.startswith("_"):
-            if why := _not_a_file(path):
-                problems.append(Problem(path, None, "file", f"expected a profile file; got {why}"))
-            else:
+        elif fnmatchcase(entry.name, "*.y*ml") and not entry.name.startswith("_"):
+            if _is_file(entry):
                 files.append(path)
+            else:
+                problems.append(Problem(path, None, "file", f"expected a profile file; got {_what_is(path)}"))
     return files, editor_files, problems
 
 
-def _not_a_file(path: Path) -> str | None:
-    """What ``path`` is instead of a readable file, or None."""
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:  # a symbolic link that loops
+        return False
+
+
+def _what_is(path: Path) -> str:
+    """What ``path`` is, when it is no regular file."""
     try:
         mode = path.stat().st_mode
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             return "a symbolic link that loops"
         return "a symbolic link to a missing file" if path.is_symlink() else f"a path that cannot be read ({exc})"
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if not stat.S_ISREG(mode):
-        return "a special file (a pipe or device)"
-    return None if os.access(path, os.R_OK) else "a file this user may not read"
+    return "a folder" if stat.S_ISDIR(mode) else "a special file (a pipe or device)"
 
 
 def _map(function: Callable[[tuple[Path, bytes]], T], jobs: list[tuple[Path, bytes]]) -> list[T]:
@@ -334,13 +342,12 @@ def _dedupe(problems: list[Problem]) -> list[Problem]:
 
 def _load_registry(path: Path, problems: list[Problem]) -> tuple[dict[str, RegistryEntry], list[str]]:
     """Valid entries, and every well-formed key (so a broken entry is reported once, not per profile)."""
-    if not path.exists() and not path.is_symlink():
-        problems.append(Problem(path, None, "", "missing registry file (key: {title: ..., description: ...})"))
-        return {}, []
-    if why := _not_a_file(path):
-        problems.append(
-            Problem(path, None, "", f"expected a registry file (key: {{title: ..., description: ...}}); got {why}")
-        )
+    if not path.is_file():
+        form = "(key: {title: ..., description: ...})"
+        if path.exists() or path.is_symlink():
+            problems.append(Problem(path, None, "", f"expected a registry file {form}; got {_what_is(path)}"))
+        else:
+            problems.append(Problem(path, None, "", f"missing registry file {form}"))
         return {}, []
     doc = _read_yaml(path, path.read_bytes(), problems)
     if doc is None:

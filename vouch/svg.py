@@ -71,7 +71,7 @@ class _Checker(ContentHandler):
         super().__init__()
         self.problems: list[str] = []
         self.locator: Locator | None = None
-        self.depth = 0
+        self.root_seen = False
         self.style: list[str] | None = None  # the text of the <style> element being read
 
     def setDocumentLocator(self, locator: Locator) -> None:
@@ -86,9 +86,9 @@ class _Checker(ContentHandler):
 
     def startElementNS(self, name: tuple[str | None, str], qname: str | None, attrs: AttributesNSImpl) -> None:
         namespace, local = name
-        if self.depth == 0 and (namespace, local) != (SVG_NS, "svg"):
+        if not self.root_seen and (namespace, local) != (SVG_NS, "svg"):
             self.problems.append(f"not an SVG: the root element is <{local}>")
-        self.depth += 1
+        self.root_seen = True
         if local.lower() in REFUSED_ELEMENTS:
             self._report(f"a <{local}> element")
         elif namespace == HTML_NS:
@@ -116,7 +116,6 @@ class _Checker(ContentHandler):
             self.style.append(content)
 
     def endElementNS(self, name: tuple[str | None, str], qname: str | None) -> None:
-        self.depth -= 1
         if self.style is not None and name[1] == "style":
             for problem in _css_problems("".join(self.style)):
                 self._report(problem)
