@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
+from typing import TextIO
 
 from invoke import Exit, task
 
@@ -23,6 +25,28 @@ def _fail_with(problems: list, consequence: str, code: int = 1) -> None:
     for problem in problems:
         print(relative_to(problem, ROOT), file=sys.stderr)
     raise Exit(f"vouch: {counted(len(problems), 'problem')}{consequence}", code=code)
+
+
+class _Escaping(io.TextIOBase):
+    """A stream that writes a file's control characters as escapes: an escape sequence could repaint the terminal."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        from vouch.controls import printable
+
+        self.stream.write(printable(text, keep="\n"))
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
+@contextmanager
+def _terminal_safe() -> Iterator[None]:
+    with redirect_stdout(_Escaping(sys.stdout)), redirect_stderr(_Escaping(sys.stderr)):
+        yield
 
 
 def _verbosity(verbose: bool) -> None:
@@ -54,7 +78,8 @@ def build(c, output="", verbose=False, keep_going=False):
             print("vouch: --keep-going leaves out invalid profiles and content files only: ", end="", file=sys.stderr)
             print("settings and registries must be valid", file=sys.stderr)
         _fail_with(failed.problems, "; nothing was written, output/ is unchanged")
-    print(result.summary())
+    with _terminal_safe():
+        print(result.summary())
     if result.report.problems:  # only with --keep-going: the files named were left out
         _fail_with(result.report.problems, "; the files named were left out, everything else was built", code=2)
 
@@ -62,6 +87,11 @@ def build(c, output="", verbose=False, keep_going=False):
 @task
 def check(c):
     """Validate only; list partners by state, reviews due within 30 days, lapses."""
+    with _terminal_safe():  # it prints names and paths from every file
+        _check()
+
+
+def _check() -> None:
     from vouch.problems import ValidationFailed
     from vouch.report import roster_report
     from vouch_site.build import check_only
@@ -74,6 +104,8 @@ def check(c):
     invalid = sorted({p.path.name for p in report.problems if p.path.parent.name == "partners"})
     if invalid:
         print(f"\ninvalid (not counted above until fixed): {', '.join(invalid)}")
+    for path in report.editor_files:
+        print(f"skipped (editor temporary file): {path.relative_to(ROOT)}")
     for slug, slugs in sorted(report.withheld_partners.items()):
         print(f"withheld: partners/{slug}.yaml (its description names unpublished {', '.join(slugs)})")
     selection = report.content
@@ -143,7 +175,9 @@ def new_partner(c, name, category="", email="", phone=""):
         raise Exit("vouch: the name needs at least one letter or digit", code=2)
     if target.exists():
         raise Exit(f"vouch: {target.relative_to(ROOT)} already exists", code=2)
-    text = new_profile(name, category, email, phone, today(settings["TIMEZONE"]), categories)
+    with _refused():
+        on = today(settings["TIMEZONE"])
+    text = new_profile(name, category, email, phone, on, categories)
     target.write_text(text, encoding="utf-8")
     print(f"created {target.relative_to(ROOT)} (status: pending); fill it in, then run: invoke check")
 
@@ -379,7 +413,8 @@ def _today():
     from vouch.publication import today
     from vouch_site.config import load_settings
 
-    return today(load_settings(ROOT)["TIMEZONE"])
+    with _refused():
+        return today(load_settings(ROOT)["TIMEZONE"])
 
 
 def _referrals():

@@ -6,11 +6,17 @@ import functools
 import http.server
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.sitekit import make_site, vetted
+from vouch.problems import ValidationFailed
+from vouch.svg import svg_problems
+from vouch_site.build import build
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
@@ -208,3 +214,77 @@ def test_pages_work_without_javascript(browser: Browser, site_url: str) -> None:
     page.click("text=Harbour Plumbing & Heating")
     assert page.locator("h1").inner_text() == "Harbour Plumbing & Heating"
     context.close()
+
+
+# --- SVG logos (issue 12, case 8): an SVG opened on its own is a document of the site's origin ------
+
+EVIL = "http://evil.test/"
+SVG_HEAD = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"'
+HOSTILE_SVGS = {
+    "script": f"{SVG_HEAD}><script>var quiet = document.cookie</script></svg>",
+    "alert": f"{SVG_HEAD}><script>alert('script')</script></svg>",
+    "html-script": f"{SVG_HEAD}><script xmlns='http://www.w3.org/1999/xhtml'>alert('html')</script></svg>",
+    "onload": f"{SVG_HEAD} onload=\"alert('onload')\"></svg>",
+    "foreign-object": f"{SVG_HEAD}><foreignObject width='9' height='9'>"
+    f"<iframe xmlns='http://www.w3.org/1999/xhtml' src='{EVIL}frame'/></foreignObject></svg>",
+    "image": f"{SVG_HEAD}><image width='9' height='9' href='{EVIL}pixel.png'/></svg>",
+    "style-import": f"{SVG_HEAD}><style>@import url({EVIL}x.css);</style></svg>",
+    "style-url": f"{SVG_HEAD}><rect width='9' height='9' style='fill: url({EVIL}p.svg#g)'/></svg>",
+    "xslt": f"<?xml-stylesheet type='text/xsl' href='{EVIL}x.xsl'?>{SVG_HEAD}></svg>",
+}
+
+
+@dataclass
+class Seen:
+    scripts: int = 0  # scripts parsed in the document's own world (Playwright's live in an isolated one)
+    dialogs: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)  # besides the SVG itself
+
+
+def open_svg(browser: Browser, url: str, body: str | None = None) -> Seen:
+    """Open ``url`` as a visitor following a link to the file would; ``body`` serves it without a server."""
+    context = browser.new_context()
+    page = context.new_page()
+    seen = Seen()
+    cdp = context.new_cdp_session(page)
+    cdp.on(
+        "Debugger.scriptParsed",
+        lambda e: setattr(seen, "scripts", seen.scripts + e["executionContextAuxData"]["isDefault"]),
+    )
+    cdp.send("Debugger.enable")
+    page.on("dialog", lambda dialog: (seen.dialogs.append(dialog.message), dialog.dismiss()))
+    page.on("request", lambda request: request.url != url and seen.requests.append(request.url))
+    page.route(f"{EVIL}**", lambda route: route.fulfill(status=204))
+    if body is not None:
+        page.route(url, lambda route: route.fulfill(content_type="image/svg+xml", body=body))
+    page.goto(url)
+    context.close()
+    return seen
+
+
+@pytest.mark.parametrize("name", HOSTILE_SVGS)
+def test_each_hostile_svg_is_live_in_chromium_and_refused(browser: Browser, name: str) -> None:
+    seen = open_svg(browser, "http://logo.test/images/logo.svg", HOSTILE_SVGS[name])
+    assert seen != Seen()  # the payload ran or reached outside: a real attack, not a strawman
+    assert svg_problems(HOSTILE_SVGS[name].encode())
+
+
+def test_a_build_with_a_hostile_svg_logo_fails_and_writes_nothing(tmp_path: Path) -> None:
+    logo = {"src": "images/harbour.svg", "alt": "Harbour van"}
+    root = make_site(
+        tmp_path, {"harbour": vetted("Harbour", logo=logo)}, {"content/images/harbour.svg": HOSTILE_SVGS["onload"]}
+    )
+    with pytest.raises(ValidationFailed) as failed:
+        build(root)
+    assert [p.field for p in failed.value.problems] == ["logo.src"]
+    assert "images/harbour.svg has an event handler onload= on line 1" in str(failed.value)
+    assert not (root / "output").exists()
+
+
+def test_published_svg_logos_run_no_script_and_fetch_nothing_when_opened(
+    browser: Browser, site_url: str, demo_output: Path
+) -> None:
+    logos = sorted(p.relative_to(demo_output).as_posix() for p in demo_output.rglob("*.svg"))
+    assert logos
+    for logo in logos:
+        assert (logo, open_svg(browser, site_url + logo)) == (logo, Seen())

@@ -86,8 +86,10 @@ def from_pydantic(
         if close:
             return f"unknown field; did you mean '{close[0]}'?"
         return f"unknown field; expected one of {', '.join(siblings)}"
+    detail = ""
     if kind == "vouch":
         expected, value = ctx["expected"], ctx.get("got", value)  # the validator names the offending part
+        detail = ctx.get("detail", "")
     elif kind == "literal_error":
         expected = "one of " + ctx["expected"].replace("'", "").replace(" or ", ", ")
     elif kind == "string_pattern_mismatch":
@@ -96,9 +98,11 @@ def from_pydantic(
         expected = "a non-empty string"
     elif kind == "string_too_long":
         return f"expected at most {ctx['max_length']} characters; got {len(value)}"
+    elif kind == "too_long":
+        return f"expected at most {ctx['max_length']} items; got {ctx['actual_length']}"
     elif kind in {"greater_than_equal", "less_than_equal"}:
         expected = "a year such as 1998"
     else:
         expected = _EXPECTED_BY_TYPE.get(kind, error["msg"].lower())
     got = "nothing" if kind == "missing" else describe(value)
-    return f"expected {expected}; got {got}{yaml_hint(value, raw, expected)}"
+    return f"expected {expected}; got {got}{yaml_hint(value, raw, expected)}{detail}"

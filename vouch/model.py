@@ -16,6 +16,7 @@ from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo
 from pydantic_core import PydanticCustomError
 
+from vouch.controls import CONTROL_RE, PROSE_CONTROL_RE
 from vouch.slugs import slugify
 
 STATUSES = ("pending", "vetted", "suspended", "retired")
@@ -25,10 +26,27 @@ _DAY = "(Mo|Tu|We|Th|Fr|Sa|Su)"
 _DAYS = f"{_DAY}(-{_DAY})?(,{_DAY}(-{_DAY})?)*"
 OPENING_HOURS_RE = rf"^{_DAYS} ([01]\d|2[0-4]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$"
 DEFAULT_PHONE_REGION = "GB"
+MAX_DESCRIPTION = 20_000  # characters: about 3,000 words, far more than a profile needs
+MAX_ITEMS = 50  # per list: each area is a page, and 14,000 of them in one profile took minutes to build
 
 
-def _fail(expected: str, value: Any) -> PydanticCustomError:
-    return PydanticCustomError("vouch", "expected {expected}", {"expected": expected, "got": value})
+def _fail(expected: str, value: Any, detail: str = "") -> PydanticCustomError:
+    return PydanticCustomError("vouch", "expected {expected}", {"expected": expected, "got": value, "detail": detail})
+
+
+def _without(pattern: re.Pattern[str], expected: str, value: str) -> str:
+    if found := pattern.search(value):
+        raise _fail(expected, value, f" (U+{ord(found.group()):04X} at character {found.start() + 1})")
+    return value
+
+
+def _one_line(value: str) -> str:
+    """No control character: an escape sequence repaints the editor's terminal, CR/LF splits e-mail headers."""
+    return _without(CONTROL_RE, "one line of text without control characters", value)
+
+
+def _prose(value: str) -> str:
+    return _without(PROSE_CONTROL_RE, "text without control characters (line breaks and tabs are fine)", value)
 
 
 def is_url(value: object, schemes: tuple[str, ...]) -> bool:
@@ -99,14 +117,16 @@ def _profile_markdown(value: str) -> str:
 
 
 NON_BLANK_RE = r"\S"
-Text = Annotated[str, Field(min_length=1, pattern=NON_BLANK_RE)]
-# The pattern comes first so it reaches the JSON Schema; the validator then checks the rest.
-WebUrl = Annotated[str, Field(pattern=r"^https?://"), AfterValidator(_web_url)]
-HttpsUrl = Annotated[str, Field(pattern=r"^https://"), AfterValidator(_https_url)]
-Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$"), AfterValidator(_email)]
-Phone = Annotated[str, AfterValidator(_phone)]
+OneLine = AfterValidator(_one_line)
+Text = Annotated[str, Field(min_length=1, pattern=NON_BLANK_RE), OneLine]
+Prose = Annotated[str, Field(min_length=1, pattern=NON_BLANK_RE), AfterValidator(_prose)]  # may span lines
+# The pattern comes first so it reaches the JSON Schema; the validators then check the rest.
+WebUrl = Annotated[str, Field(pattern=r"^https?://"), OneLine, AfterValidator(_web_url)]
+HttpsUrl = Annotated[str, Field(pattern=r"^https://"), OneLine, AfterValidator(_https_url)]
+Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$"), OneLine, AfterValidator(_email)]
+Phone = Annotated[str, OneLine, AfterValidator(_phone)]
 Slug = Annotated[str, Field(pattern=REGISTRY_KEY_RE)]
-Place = Annotated[str, Field(min_length=1, pattern=NON_BLANK_RE), AfterValidator(_place)]
+Place = Annotated[str, Field(min_length=1, pattern=NON_BLANK_RE), OneLine, AfterValidator(_place)]
 
 
 class _Strict(BaseModel):
@@ -128,7 +148,7 @@ class Contact(_Strict):
     phone: Phone | None = None
     email: Email | None = None
     website: WebUrl | None = None
-    social: list[HttpsUrl] = []
+    social: list[HttpsUrl] = Field([], max_length=MAX_ITEMS)
     address: Address | None = None
 
 
@@ -137,26 +157,28 @@ IMAGE_RE = r"^\S.*\.(png|jpe?g|gif|svg|webp|avif|PNG|JPE?G|GIF|SVG|WEBP|AVIF)$" 
 
 class Logo(_Strict):
     # An image type, so no other content file (a draft's Markdown, say) can be published as a "logo".
-    src: Annotated[str, Field(pattern=IMAGE_RE, description="an image file under content/, e.g. images/logo.png")]
+    src: Annotated[
+        str, Field(pattern=IMAGE_RE, description="an image file under content/, e.g. images/logo.png"), OneLine
+    ]
     alt: Text = Field(description="text alternative, required")
 
 
 class Vetting(_Strict):
     vetted_on: dt.date = Field(description="date the checks were completed")
     vouched_by: Text = Field(description="the member who vouches (public)")
-    checks: list[Slug] = Field(min_length=1, description="keys of partners/_checks.yaml")
+    checks: list[Slug] = Field(min_length=1, max_length=MAX_ITEMS, description="keys of partners/_checks.yaml")
     review_by: dt.date | None = Field(None, description="default: vetted_on + VETTING_VALID_DAYS")
     notes: str | None = Field(None, description="PRIVATE: never published")
 
 
 class Referrals(_Strict):
-    good_fit: list[Text] = []
-    not_a_fit: list[Text] = []
+    good_fit: list[Text] = Field([], max_length=MAX_ITEMS)
+    not_a_fit: list[Text] = Field([], max_length=MAX_ITEMS)
     how_to_refer: Text | None = None
 
 
 class Testimonial(_Strict):
-    quote: Text
+    quote: Prose
     by: Text
     date: dt.date | None = None
 
@@ -167,25 +189,26 @@ class ProfileFile(_Strict):
     name: Text
     status: Literal[STATUSES]  # type: ignore[valid-type]
     category: Slug = Field(description="a key of partners/_categories.yaml")
-    summary: Annotated[str, Field(max_length=160)] | None = None
-    description: Annotated[str, AfterValidator(_profile_markdown)] | None = Field(
-        None, description="Markdown; rendered, then sanitised"
-    )
-    services: list[Text] = []
-    areas: list[Place] = []
+    summary: Annotated[str, Field(max_length=160), OneLine] | None = None
+    description: (
+        Annotated[str, Field(max_length=MAX_DESCRIPTION), AfterValidator(_prose), AfterValidator(_profile_markdown)]
+        | None
+    ) = Field(None, description="Markdown; rendered, then sanitised")
+    services: list[Text] = Field([], max_length=MAX_ITEMS)
+    areas: list[Place] = Field([], max_length=MAX_ITEMS)
     established: Annotated[int, Field(ge=1000, le=2999)] | None = None
     logo: Logo | None = None
-    opening_hours: list[Annotated[str, Field(pattern=OPENING_HOURS_RE)]] = []
+    opening_hours: list[Annotated[str, Field(pattern=OPENING_HOURS_RE)]] = Field([], max_length=MAX_ITEMS)
     contact: Contact | None = None
     vetting: Vetting | None = Field(None, description="required when status is vetted")
     referrals: Referrals | None = None
-    testimonials: list[Testimonial] = []
+    testimonials: list[Testimonial] = Field([], max_length=MAX_ITEMS)
     private: dict[str, Any] | None = Field(None, description="PRIVATE: never published")
 
 
 class RegistryEntry(_Strict):
     title: Text
-    description: Text
+    description: Prose
 
 
 def known_keys() -> dict[tuple[str, ...], tuple[str, ...]]:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from difflib import get_close_matches
 from pathlib import Path
 
+from vouch.controls import printable
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -16,8 +18,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        """One line, whatever a file name, key or value holds (never a raw control character)."""
         where = f"{self.path}:{self.line}" if self.line else str(self.path)
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return printable(f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}")
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

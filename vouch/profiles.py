@@ -8,14 +8,17 @@ validates only that file again.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import multiprocessing
 import os
 import pickle
 import re
+import stat
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -23,15 +26,18 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from vouch import messages
+from vouch.editor_files import is_editor_file
 from vouch.model import REGISTRY_KEY_RE, ProfileFile, RegistryEntry, field_homes, known_keys
 from vouch.phones import Phone, format_phone
 from vouch.problems import Problem, did_you_mean, sort_problems
 from vouch.strictyaml import Document, YamlProblem, dotted, load
+from vouch.svg import svg_problems
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 REGISTRY_KEY_PATTERN = re.compile(REGISTRY_KEY_RE)
 REGISTRIES = ("_categories.yaml", "_checks.yaml")
-CACHE_VERSION = 7
+CACHE_VERSION = 8
+MAX_FILE_BYTES = 256 * 1024  # a profile is a page: a 50 MB one took 101 s and 550 MB to build
 PARALLEL_FROM = 500  # files; below this, starting processes costs more than it saves
 T = TypeVar("T")
 KNOWN_KEYS = known_keys()
@@ -71,6 +77,7 @@ class Loaded:
     checks: dict[str, RegistryEntry]
     problems: list[Problem]
     broken: frozenset[str] = frozenset()  # slugs of profile files with errors: they exist, so no "unknown partner"
+    editor_files: tuple[Path, ...] = ()  # skipped, and listed by invoke check
 
     @property
     def known_slugs(self) -> frozenset[str]:
@@ -93,7 +100,8 @@ def load_partners(
     checks, check_keys = _load_registry(partners_dir / "_checks.yaml", problems)
     fingerprint = repr((CACHE_VERSION, options, category_keys, check_keys))
     cache = _read_cache(cache_dir, fingerprint)
-    files = [p for p in sorted(partners_dir.glob("*.y*ml")) if not p.name.startswith("_")]
+    files, editor_files, not_files = _profile_files(partners_dir)
+    problems += not_files
     # Every file is read and hashed: size and mtime say nothing once an mtime is put back (cp -p, rsync -t).
     digests: dict[Path, str] = {}
     misses: dict[Path, bytes] = {}
@@ -106,7 +114,7 @@ def load_partners(
     validated = dict(zip(misses, _map(validate, list(misses.items())), strict=True))
     fresh: dict[str, Entry] = {}
     profiles: list[Profile] = []
-    broken: set[str] = set()
+    broken = {p.path.stem for p in not_files}
     for path in files:
         key = str(path)
         result = validated[path] if path in validated else cache[key][1]
@@ -120,7 +128,46 @@ def load_partners(
     changed = {str(p) for p in misses} | (cache.keys() - fresh.keys())
     if cache_dir is not None and changed:
         _write_cache(cache_dir, fingerprint, fresh, changed)
-    return Loaded(profiles, categories, checks, sort_problems(problems), frozenset(broken))
+    return Loaded(profiles, categories, checks, sort_problems(problems), frozenset(broken), tuple(editor_files))
+
+
+def _profile_files(partners_dir: Path) -> tuple[list[Path], list[Path], list[Problem]]:
+    """Profile files; editor temporary files (skipped); and a problem for each name that only looks like a profile."""
+    files: list[Path] = []
+    editor_files: list[Path] = []
+    problems: list[Problem] = []
+    if not partners_dir.is_dir():
+        return files, editor_files, problems
+    with os.scandir(partners_dir) as listing:  # its file types come with the listing: no stat per profile
+        entries = sorted(listing, key=lambda entry: entry.name)
+    for entry in entries:
+        path = partners_dir / entry.name
+        if is_editor_file(entry.name):
+            editor_files.append(path)
+        elif fnmatchcase(entry.name, "*.y*ml") and not entry.name.startswith("_"):
+            if _is_file(entry):
+                files.append(path)
+            else:
+                problems.append(Problem(path, None, "file", f"expected a profile file; got {_what_is(path)}"))
+    return files, editor_files, problems
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:  # a symbolic link that loops
+        return False
+
+
+def _what_is(path: Path) -> str:
+    """What ``path`` is, when it is no regular file."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a symbolic link that loops"
+        return "a symbolic link to a missing file" if path.is_symlink() else f"a path that cannot be read ({exc})"
+    return "a folder" if stat.S_ISDIR(mode) else "a special file (a pipe or device)"
 
 
 def _map(function: Callable[[tuple[Path, bytes]], T], jobs: list[tuple[Path, bytes]]) -> list[T]:
@@ -147,7 +194,7 @@ def _validate_file(
     problems: list[Problem] = []
     if path.suffix != ".yaml":
         problems.append(Problem(path, 1, "file name", f"expected a name ending in .yaml; got {path.name!r}"))
-    if not SLUG_PATTERN.match(path.stem):
+    if not SLUG_PATTERN.fullmatch(path.stem):
         problems.append(
             Problem(
                 path,
@@ -170,7 +217,7 @@ def _validate_file(
     # Registry cross-checks need only the raw values, so they run even when the model failed.
     raw = doc.data
     category = raw.get("category")
-    if isinstance(category, str) and category not in categories and REGISTRY_KEY_PATTERN.match(category):
+    if isinstance(category, str) and category not in categories and REGISTRY_KEY_PATTERN.fullmatch(category):
         problems.append(
             Problem(
                 path, doc.line_of(("category",)), "category", _unknown_key(category, categories, "_categories.yaml")
@@ -179,7 +226,7 @@ def _validate_file(
     vetting = raw.get("vetting")
     if isinstance(vetting, dict) and isinstance(vetting.get("checks"), list):
         for i, check in enumerate(vetting["checks"]):
-            if isinstance(check, str) and check not in checks and REGISTRY_KEY_PATTERN.match(check):
+            if isinstance(check, str) and check not in checks and REGISTRY_KEY_PATTERN.fullmatch(check):
                 where = ("vetting", "checks", i)
                 problems.append(
                     Problem(path, doc.line_of(where), dotted(where), _unknown_key(check, checks, "_checks.yaml"))
@@ -232,6 +279,17 @@ def _check_logo(profile: Profile, content_dir: Path) -> list[Problem]:
                 f"expected a file under {content_dir}/; got {logo.src!r} (not found)",
             )
         ]
+    if target.suffix.lower() == ".svg" and (found := svg_problems(target.read_bytes())):
+        shown = ", ".join(found[:3]) + (f" and {len(found) - 3} more" if len(found) > 3 else "")
+        return [
+            Problem(
+                profile.source,
+                profile.logo_line,
+                "logo.src",
+                "expected an SVG without script, event handlers, foreignObject, HTML or outside references; "
+                f"{logo.src} has {shown}",
+            )
+        ]
     return []
 
 
@@ -241,6 +299,11 @@ def _unknown_key(key: str, registry: list[str], file: str) -> str:
 
 
 def _read_yaml(path: Path, data: bytes, problems: list[Problem]) -> Document | None:
+    if len(data) > MAX_FILE_BYTES:
+        problems.append(
+            Problem(path, 1, "file", f"expected at most {MAX_FILE_BYTES:,} bytes (256 KB); got {len(data):,} bytes")
+        )
+        return None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -276,8 +339,12 @@ def _dedupe(problems: list[Problem]) -> list[Problem]:
 
 def _load_registry(path: Path, problems: list[Problem]) -> tuple[dict[str, RegistryEntry], list[str]]:
     """Valid entries, and every well-formed key (so a broken entry is reported once, not per profile)."""
-    if not path.exists():
-        problems.append(Problem(path, None, "", "missing registry file (key: {title: ..., description: ...})"))
+    if not path.is_file():
+        form = "(key: {title: ..., description: ...})"
+        if path.exists() or path.is_symlink():
+            problems.append(Problem(path, None, "", f"expected a registry file {form}; got {_what_is(path)}"))
+        else:
+            problems.append(Problem(path, None, "", f"missing registry file {form}"))
         return {}, []
     doc = _read_yaml(path, path.read_bytes(), problems)
     if doc is None:
@@ -293,7 +360,7 @@ def _load_registry(path: Path, problems: list[Problem]) -> tuple[dict[str, Regis
     keys: list[str] = []
     for key, value in doc.data.items():
         line = doc.line_of((key,))
-        if len(key) < 2 or not REGISTRY_KEY_PATTERN.match(key) or key == "0-9":  # 0-9 is the digits' A–Z page
+        if len(key) < 2 or not REGISTRY_KEY_PATTERN.fullmatch(key) or key == "0-9":  # 0-9 is the digits' A–Z page
             problems.append(
                 Problem(
                     path, line, key, f"expected a key of at least two characters: a-z, 0-9, single hyphens; got {key!r}"

@@ -12,10 +12,24 @@ from vouch.profiles import Profile
 from vouch.public import Partner, to_public
 
 DUE_SOON_DAYS = 30
+MAX_EPOCH = 253_402_300_799  # 9999-12-31 23:59:59 UTC, the last second a date can hold
+
+
+def epoch_problem(environ: Mapping[str, str] = os.environ) -> str | None:
+    """What is wrong with SOURCE_DATE_EPOCH, or None: digits only, as ``date +%s`` prints them (or unset)."""
+    value = environ.get("SOURCE_DATE_EPOCH", "")
+    if value and not (value.isascii() and value.isdigit() and int(value) <= MAX_EPOCH):
+        return f"expected whole seconds since 1970-01-01 UTC, such as 1795608000 (or leave it unset); got {value!r}"
+    return None
 
 
 def today(timezone: str = "UTC", environ: Mapping[str, str] = os.environ) -> dt.date:
-    """The build's calendar date in ``timezone``: SOURCE_DATE_EPOCH, else the clock."""
+    """The build's calendar date in ``timezone``: SOURCE_DATE_EPOCH, else the clock.
+
+    Raises ValueError, naming the variable, if SOURCE_DATE_EPOCH is no Unix time.
+    """
+    if problem := epoch_problem(environ):
+        raise ValueError(f"SOURCE_DATE_EPOCH: {problem}")
     epoch = environ.get("SOURCE_DATE_EPOCH")
     moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
     return moment.astimezone(ZoneInfo(timezone)).date()

@@ -50,6 +50,7 @@ class EditorReport:
     content: Selection = field(default_factory=Selection)  # which Markdown items are shown, and why not
     withheld_partners: dict[str, list[str]] = field(default_factory=dict)  # slug -> unpublished slugs it names
     known_slugs: frozenset[str] = frozenset()  # every profile file's slug, valid or not: what a reference may name
+    editor_files: tuple[Path, ...] = ()  # editor temporary files skipped in partners/
 
 
 def prepare(
@@ -85,6 +86,7 @@ def prepare(
         frozenset(hidden),
         withheld_partners=withheld,
         known_slugs=loaded.known_slugs,
+        editor_files=loaded.editor_files,
     )
     return public, report
 

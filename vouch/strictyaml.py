@@ -5,6 +5,10 @@ expands aliases (a "billion laughs" file explodes in memory). We compose the
 node graph in C, then walk it once in Python: a node seen twice is an alias,
 and the walk stops there, so such a file fails fast and small. The walk also
 records the line of every key, so validation errors can name ``file:line``.
+
+Both the C composer and the walk recurse once per level of nesting, so a few
+kilobytes of ``[[[[`` would exhaust the stack (a ``RecursionError``, or at
+100,000 levels a segfault in C). Deep nesting is refused before either runs.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 Path = tuple[str | int, ...]
 _STR = "tag:yaml.org,2002:str"
+MAX_DEPTH = 32  # levels of nested lists and mappings; a profile needs three
+_INDICATORS = " \t-?:"  # what may stand before a block collection on its line
 
 
 class YamlProblem(Exception):
@@ -62,8 +68,9 @@ def dotted(path: Path) -> str:
 
 def load(text: str) -> Document:
     """Parse one YAML document strictly; raise YamlProblem on the first fault."""
-    if "&" in text:  # anchors are rare; only then pay for a second, event-level pass
-        _reject_anchors(text)
+    # Anchors and deep nesting are rare: only then pay for a second, event-level pass.
+    if "&" in text or _depth_bound(text) > MAX_DEPTH:
+        _scan_events(text)
     loader = CSafeLoader(text)
     try:
         try:
@@ -74,6 +81,11 @@ def load(text: str) -> Document:
                 mark = exc.context_mark  # where the unclosed quote opens, not the end of the file
             line = mark.line + 1 if mark else None
             raise YamlProblem(line, "", _explain(exc, text)) from None
+        except yaml.reader.ReaderError as exc:  # a character YAML refuses to read, such as a raw escape
+            line = text.count("\n", 0, exc.position) + 1
+            raise YamlProblem(
+                line, "", f"invalid YAML: control character U+{exc.character:04X} is not allowed (remove it)"
+            ) from None
         except yaml.YAMLError as exc:
             raise YamlProblem(None, "", f"invalid YAML: {exc}") from None
         doc = Document(data=None)
@@ -121,7 +133,20 @@ def _hint(exc: yaml.MarkedYAMLError, problem: str, text: str) -> str:
     return ""
 
 
-def _reject_anchors(text: str) -> None:
+def _depth_bound(text: str) -> int:
+    """An upper bound on the nesting depth, without parsing.
+
+    A flow collection opens with a bracket; a nested block collection starts to the
+    right of its parent, or at its column (a list as a mapping's value), after nothing
+    but indentation and indicators on its line.
+    """
+    indent = max((len(line) - len(line.lstrip(_INDICATORS)) for line in text.splitlines()), default=0)
+    return text.count("[") + text.count("{") + indent + 2
+
+
+def _scan_events(text: str) -> None:
+    """Refuse anchors, aliases and nesting deeper than MAX_DEPTH; libyaml's parser itself does not recurse."""
+    depth = 0
     try:
         for event in yaml.parse(text, Loader=CSafeLoader):
             anchor = getattr(event, "anchor", None)
@@ -132,8 +157,18 @@ def _reject_anchors(text: str) -> None:
                     "",
                     f"YAML {kind} '{anchor}' is not allowed: write the value out in full",
                 )
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise YamlProblem(
+                        event.start_mark.line + 1,
+                        "",
+                        f"expected at most {MAX_DEPTH} levels of nested lists and mappings; got deeper nesting here",
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
     except yaml.YAMLError:
-        return  # the main pass reports syntax errors with their line
+        return  # the main pass reports syntax errors with their line (before it nests this deep)
 
 
 class _Walker:

@@ -18,6 +18,7 @@ from vouch.content import load_items, select
 from vouch.humanize import counted
 from vouch.outputs import StagedWriter, discard, fresh_staging, swap_in
 from vouch.problems import Problem, ValidationFailed, sort_problems
+from vouch.publication import epoch_problem
 from vouch.settings import DEFAULTS, settings_problems
 from vouch.site import EditorReport, PublicSite, prepare
 from vouch_site.config import load_settings
@@ -70,6 +71,9 @@ class BuildResult:
         if self.report.problems:  # only with --keep-going
             left_out = counted(len({p.path for p in self.report.problems}), "file")
             lines.append(f"left out: {left_out} with problems, listed below; what names them is withheld")
+        if self.report.editor_files:
+            skipped = counted(len(self.report.editor_files), "editor temporary file")
+            lines.append(f"skipped {skipped} in partners/ (invoke check lists them)")
         withheld = len(self.report.content.withheld) + len(self.report.withheld_partners)
         if withheld:
             lines.append(f"withheld: {withheld} item(s) name an unpublished partner (invoke check lists them)")
@@ -122,6 +126,8 @@ def check(root: Path, settings: dict[str, Any]) -> tuple[PublicSite, EditorRepor
     """
     content = Path(settings["PATH"])
     setting_problems = settings_problems(settings, Path(settings["VOUCH_SETTINGS_FILE"]))
+    if epoch := epoch_problem(os.environ):  # the build's clock
+        setting_problems.append(Problem(Path("environment"), None, "SOURCE_DATE_EPOCH", epoch))
     if setting_problems:  # the rest is read with these settings: fix them first
         raise ValidationFailed(setting_problems)
     site, report = prepare(root / "partners", content, settings, cache_dir=root / ".cache" / "vouch")

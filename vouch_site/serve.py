@@ -148,7 +148,7 @@ def quick_preview(root: Path, site: Path, changed: set[Path], keep: dict[str, An
     if generator is None or not changed:
         return False
     if any(
-        p.parent != partners_dir or p.suffix != ".yaml" or p.name.startswith("_") or not p.exists() for p in changed
+        p.parent != partners_dir or p.suffix != ".yaml" or p.name.startswith("_") or not p.is_file() for p in changed
     ):
         return False
     options = Options.of(generator.settings)
