@@ -1,0 +1,51 @@
+"""Files under content/: only what a published item or partner links goes out (not Pelican's STATIC_PATHS)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.sitekit import make_site, read_tree, vetted
+from vouch_site.build import build
+
+SVG = b"<svg xmlns='http://www.w3.org/2000/svg'/>"
+PENDING = {"name": "Moorview Landscapes", "status": "pending", "category": "plumbing"}
+
+
+def test_files_linked_only_by_withheld_or_draft_items_are_not_published(tmp_path: Path) -> None:
+    make_site(
+        tmp_path,
+        {"harbour": vetted("Harbour"), "moorview-landscapes": PENDING},
+        {
+            "content/articles/offer.md": "Title: Offer\nDate: 2026-11-01\n\n"
+            "Ask {partner}moorview-landscapes for the [proposal]({static}../files/proposal.txt).\n",
+            "content/articles/gripes.md": "Title: Gripes\nDate: 2026-11-01\nStatus: draft\n\n"
+            "The [list]({attach}../files/complaints.txt).\n",
+            "content/articles/guide.md": "Title: Guide\nDate: 2026-11-01\n\nThe [form]({static}../files/form.txt).\n",
+            "content/files/proposal.txt": "PROPOSAL",
+            "content/files/complaints.txt": "COMPLAINTS",
+            "content/files/form.txt": "FORM",
+            "content/files/stray.txt": "STRAY",
+            "content/images/stray.svg": SVG,
+        },
+    )
+    result = build(tmp_path)
+    tree = read_tree(tmp_path / "output")
+    assert tree["files/form.txt"] == b"FORM"
+    assert 'href="../../files/form.txt"' in tree["articles/guide/index.html"].decode()
+    leaked = [rel for rel, data in tree.items() if data in (b"PROPOSAL", b"COMPLAINTS", b"STRAY", SVG)]
+    assert leaked == []
+    assert (
+        "warning: 2 files under content/ are linked by no published item or partner, so not published: "
+        "content/files/stray.txt, content/images/stray.svg" in result.summary().splitlines()
+    )
+
+
+def test_the_summary_names_a_few_unlinked_files_and_counts_the_rest(tmp_path: Path) -> None:
+    make_site(tmp_path, {"harbour": vetted("Harbour")}, {f"content/files/f{i}.txt": "x" for i in range(7)})
+    lines = [line for line in build(tmp_path).summary().splitlines() if "linked by no" in line]
+    assert lines == [
+        "warning: 7 files under content/ are linked by no published item or partner, so not published: "
+        "content/files/f0.txt, content/files/f1.txt, content/files/f2.txt, content/files/f3.txt, "
+        "content/files/f4.txt and 2 more (invoke check lists them)"
+    ]
+
