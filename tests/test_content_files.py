@@ -49,3 +49,25 @@ def test_the_summary_names_a_few_unlinked_files_and_counts_the_rest(tmp_path: Pa
         "content/files/f4.txt and 2 more (invoke check lists them)"
     ]
 
+
+def test_an_unpublished_partners_logo_stays_out_however_its_path_is_written(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    spellings = {
+        "dot": "./images/dot.svg",
+        "double": "images//double.svg",
+        "updown": "images/../images/updown.svg",
+        "absolute": f"{content}/images/absolute.svg",
+    }
+    profiles: dict = {slug: {**PENDING, "logo": {"src": src, "alt": "x"}} for slug, src in spellings.items()}
+    profiles["shown"] = vetted("Shown", logo={"src": "./images//shown.svg", "alt": "Shown logo"})
+    profiles["abs"] = vetted("Abs", logo={"src": f"{content}/pics/../logos/abs.svg", "alt": "Abs logo"})
+    files = {f"content/images/{slug}.svg": f"<svg id='zq{slug}q'/>" for slug in spellings}
+    files |= {"content/images/shown.svg": "<svg id='shown'/>", "content/logos/abs.svg": "<svg id='abs'/>"}
+    make_site(tmp_path, profiles, files)
+    build(tmp_path)
+    tree = read_tree(tmp_path / "output")
+    assert not [rel for rel, data in tree.items() if any(f"zq{slug}q".encode() in data for slug in spellings)]
+    assert tree["images/shown.svg"] == b"<svg id='shown'/>" and tree["logos/abs.svg"] == b"<svg id='abs'/>"
+    assert 'src="../../images/shown.svg"' in tree["partners/shown/index.html"].decode()
+    assert 'src="../../logos/abs.svg"' in tree["partners/abs/index.html"].decode()
+    assert not [rel for rel, data in tree.items() if str(tmp_path).encode() in data]
