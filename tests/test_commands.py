@@ -174,3 +174,20 @@ def test_check_notes_a_schema_that_no_longer_lists_the_registries(project: Path)
     assert "run invoke schema" not in invoke(project, "check").stdout
     (project / "partners/_categories.yaml").write_text("glazing: {title: Glazing, description: Windows.}\n")
     assert "run invoke schema" in invoke(project, "check").stdout
+
+
+def test_check_lists_the_files_that_no_published_item_or_partner_links(project: Path) -> None:
+    make_site(
+        project,
+        {"harbour": vetted("Harbour", logo={"src": "images/harbour.svg", "alt": "H"})},
+        {
+            "content/articles/a.md": "Title: A\nDate: 2026-11-01\n\nThe [form]({static}../files/form.pdf).\n",
+            "content/files/form.pdf": "x",
+            "content/files/old-price-list.pdf": "x",
+            "content/images/harbour.svg": "<svg/>",
+        },
+    )
+    result = invoke(project, "check")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("not published:") == 1
+    assert "not published: content/files/old-price-list.pdf (no published item or partner links it)" in result.stdout
