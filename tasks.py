@@ -70,6 +70,8 @@ def check(c):
         print(f"withheld: {path.relative_to(ROOT)} (names unpublished {', '.join(slugs)})")
     for item in selection.scheduled:
         print(f"scheduled: {item.path.relative_to(ROOT)} (published on {item.date})")
+    for path in report.files.unlinked:
+        print(f"not published: {path.relative_to(ROOT)} (no published item or partner links it)")
     from vouch.publication import due_soon
 
     due = {e.slug: e.review_by for e in due_soon(report.roster, report.today)}

@@ -10,9 +10,13 @@ the future, and not those that name an unpublished partner (withheld).
 from __future__ import annotations
 
 import datetime as dt
+import html
+import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 from zoneinfo import ZoneInfo
 
 from vouch.problems import Problem, did_you_mean
@@ -25,6 +29,19 @@ RESERVED_SLUGS = frozenset(
     {"directory", "areas", "partners", "vetting", "articles", "newsletter", "search", "feeds", "pagefind", "theme",
      "images", "page", "404", "sitemap", "robots", "partners-json"}
 )  # fmt: skip
+# Pelican's intrasite links ({filename}, {static}, {attach}, or |static|), found in the source rather than
+# in the rendered HTML: found in a code sample too, which errs on the safe side.
+_LINK = re.compile(r"[{|](filename|static|attach)[|}]([^\s\"'<>()\[\]]+)")
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """An intrasite link, resolved as Pelican resolves it: from the item's folder, or from content/ after ``/``."""
+
+    kind: str  # filename | static | attach
+    written: str  # as in the file
+    target: str  # normalised path relative to content/ (``..`` first when it leaves content/)
+    line: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +55,7 @@ class Item:
     partners: tuple[str, ...]  # every slug named, metadata first, each once
     summary: str | None = None
     body: str = ""  # the Markdown after the metadata header
+    links: tuple[Link, ...] = ()
 
 
 @dataclass(slots=True)
@@ -64,14 +82,16 @@ def load_items(content_dir: Path, timezone: str, known: set[str]) -> tuple[list[
     problems: list[Problem] = []
     for kind in KINDS:
         for path in sorted((content_dir / kind).rglob("*.md")):
-            item, found = _read_item(path, kind, timezone, known)
+            item, found = _read_item(path, kind, timezone, known, content_dir)
             problems += found
             if item is not None:
                 items.append(item)
     return items, problems
 
 
-def _read_item(path: Path, kind: str, timezone: str, known: set[str]) -> tuple[Item | None, list[Problem]]:
+def _read_item(
+    path: Path, kind: str, timezone: str, known: set[str], content_dir: Path
+) -> tuple[Item | None, list[Problem]]:
     text = path.read_text(encoding="utf-8")
     meta = metadata_lines(text)
     problems: list[Problem] = []
@@ -110,7 +130,16 @@ def _read_item(path: Path, kind: str, timezone: str, known: set[str]) -> tuple[I
     if problems:
         return None, problems
     summary = meta.get("summary", (0, ""))[1] or None
-    return Item(path, kind, slug, title, date, status, tuple(slugs), summary, _body(text)), []
+    links = tuple(_links(text, os.path.relpath(path.parent, content_dir)))
+    return Item(path, kind, slug, title, date, status, tuple(slugs), summary, _body(text), links), []
+
+
+def _links(text: str, folder: str) -> Iterable[Link]:
+    """Every intrasite link in ``text``; ``folder`` is the item's own, relative to content/."""
+    for match in _LINK.finditer(text):
+        path = unquote(html.unescape(urlparse(match.group(2)).path))
+        target = os.path.normpath(path.lstrip("/") if path.startswith("/") else os.path.join(folder, path))
+        yield Link(match.group(1), match.group(2), target, text.count("\n", 0, match.start()) + 1)
 
 
 def _body(text: str) -> str:

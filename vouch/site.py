@@ -7,17 +7,19 @@ it returns for rendering holds nothing about an unpublished partner.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import os
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from vouch.content import Selection, unknown_partner
+from vouch.content_files import ContentFiles
 from vouch.directory import one_name_per_area, sort_az
 from vouch.model import RegistryEntry
 from vouch.problems import Problem, sort_problems
 from vouch.profiles import Options, Profile, load_partners
-from vouch.public import Partner
+from vouch.public import Logo, Partner
 from vouch.publication import RosterEntry, publish, roster, today
 from vouch.references import references
 
@@ -45,8 +47,9 @@ class EditorReport:
     today: dt.date
     problems: list[Problem]
     roster: list[RosterEntry]
-    withheld_files: frozenset[str]  # content files (logos) only unpublished partners use
+    logos: frozenset[str]  # real paths of every valid profile's logo, published or not (so not stray files)
     content: Selection = field(default_factory=Selection)  # which Markdown items are shown, and why not
+    files: ContentFiles = field(default_factory=ContentFiles)  # which files under content/ go out, and strays
     withheld_partners: dict[str, list[str]] = field(default_factory=dict)  # slug -> unpublished slugs it names
     known_slugs: frozenset[str] = frozenset()  # every profile file's slug, valid or not: what a reference may name
 
@@ -63,6 +66,7 @@ def prepare(
     on = today(settings["TIMEZONE"])
     problems = list(loaded.problems)
     partners, withheld = _withhold_by_description(publish(loaded.profiles, on))
+    partners = [_logo_by_real_path(p, content_dir) for p in partners]
     problems += _unknown_description_references(loaded.profiles, loaded.known_slugs)
     digests = {p.slug: p.digest for p in loaded.profiles}
     public = PublicSite(
@@ -72,17 +76,26 @@ def prepare(
         checks=loaded.checks,
         digests={p.slug: digests[p.slug] for p in partners},
     )
-    shown = {p.logo.src for p in partners if p.logo}
-    hidden = {p.file.logo.src for p in loaded.profiles if p.file.logo} - shown
     report = EditorReport(
         on,
         sort_problems(problems),
         roster(loaded.profiles, on),
-        frozenset(hidden),
+        frozenset(os.path.realpath(content_dir / p.file.logo.src) for p in loaded.profiles if p.file.logo),
         withheld_partners=withheld,
         known_slugs=loaded.known_slugs,
     )
     return public, report
+
+
+def _logo_by_real_path(partner: Partner, content_dir: Path) -> Partner:
+    """The logo at its real path under content/, so ``./x.svg``, ``a/../x.svg`` or an absolute path give one URL."""
+    if partner.logo is None:
+        return partner
+    root = os.path.realpath(content_dir)
+    real = os.path.realpath(content_dir / partner.logo.src)
+    if not real.startswith(root + os.sep):  # reported by the profile checks
+        return replace(partner, logo=None)
+    return replace(partner, logo=Logo(Path(os.path.relpath(real, root)).as_posix(), partner.logo.alt))
 
 
 def _withhold_by_description(partners: list[Partner]) -> tuple[list[Partner], dict[str, list[str]]]:

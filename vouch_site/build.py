@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from vouch.content import load_items, select
+from vouch.content_files import content_files
 from vouch.humanize import counted
 from vouch.outputs import StagedWriter, discard, fresh_staging, swap_in
 from vouch.problems import ValidationFailed, sort_problems
@@ -51,6 +52,7 @@ class BuildResult:
     files: int
     newsletter: Newsletter
     siteurl_set: bool = True
+    root: Path = Path()  # the project folder: paths in the summary are written from it
 
     def summary(self) -> str:
         kinds = Counter(item.kind for item in self.report.content.shown)
@@ -70,11 +72,24 @@ class BuildResult:
         withheld = len(self.report.content.withheld) + len(self.report.withheld_partners)
         if withheld:
             lines.append(f"withheld: {withheld} item(s) name an unpublished partner (invoke check lists them)")
+        if self.report.files.unlinked:
+            lines.append(_unlinked_warning(self.report.files.unlinked, self.root))
         for view in self.newsletter.views:
             for finding in self.newsletter.findings[view.slug]:
                 if not (view.status == "draft" and finding.check == "status"):
                     lines.append(f"warning: newsletter {view.slug}: {finding}")
         return "\n".join(lines)
+
+
+def _unlinked_warning(paths: tuple[Path, ...], root: Path, named: int = 5) -> str:
+    """One line: the first few files by name, the rest counted."""
+    names = ", ".join(os.path.relpath(path, root) for path in paths[:named])
+    more = f" and {len(paths) - named} more (invoke check lists them)" if len(paths) > named else ""
+    are = "is" if len(paths) == 1 else "are"
+    return (
+        f"warning: {counted(len(paths), 'file')} under content/ {are} linked by no published item or partner, "
+        f"so not published: {names}{more}"
+    )
 
 
 def validate(root: Path, settings: dict[str, Any]) -> tuple[PublicSite, EditorReport]:
@@ -99,7 +114,10 @@ def check(root: Path, settings: dict[str, Any]) -> tuple[PublicSite, EditorRepor
     selection = select(items, site.today, {p.slug for p in site.partners})
     for path, slugs in selection.withheld.items():
         log.info("vouch: withheld %s: it names unpublished %s", os.path.relpath(path, root), ", ".join(slugs))
-    report = replace(report, problems=sort_problems(report.problems + problems), content=selection)
+    logos = {os.path.realpath(content / p.logo.src) for p in site.partners if p.logo}
+    files, link_problems = content_files(content, items, selection.shown, logos, report.logos)
+    problems = sort_problems(report.problems + problems + link_problems)
+    report = replace(report, problems=problems, content=selection, files=files)
     return site, report
 
 
@@ -140,7 +158,7 @@ def build(
                 site=site,
                 items=tuple(report.content.shown),
                 archive=tuple(newsletter.archive(shown)),
-                withheld_files=report.withheld_files,
+                published_files=report.files.published,
                 live_output=output,
                 render_cache=render_keys if output.exists() else None,
                 render_cache_next=next_keys,
@@ -164,7 +182,7 @@ def build(
         discard(staging)
         discard(mail_staging)
         raise
-    return BuildResult(output, site, report, timings, files, newsletter, settings["VOUCH_SITEURL_SET"])
+    return BuildResult(output, site, report, timings, files, newsletter, settings["VOUCH_SITEURL_SET"], root)
 
 
 def _run_pelican(settings: dict[str, Any], run: BuildRun, staging: Path) -> None:

@@ -20,13 +20,12 @@ def get_generators(_pelican: object) -> type[PartnersGenerator]:
     return PartnersGenerator
 
 
-def drop_withheld_files(static_generator: StaticGenerator) -> None:
-    """Keep content files that only unpublished partners use (their logos) out of output/."""
-    withheld = run_of(static_generator.settings).withheld_files
-    if withheld:
-        root = static_generator.path
+def keep_published_files(static_generator: StaticGenerator) -> None:
+    """Only the files a published item or partner links: Pelican collected STATIC_PATHS and every item's links."""
+    published = run_of(static_generator.settings).published_files
+    if published is not None:
         static_generator.staticfiles[:] = [
-            s for s in static_generator.staticfiles if os.path.relpath(s.source_path, root) not in withheld
+            s for s in static_generator.staticfiles if os.path.realpath(s.source_path) in published
         ]
 
 
@@ -37,7 +36,7 @@ def add_template_globals(generator: object) -> None:
 def register() -> None:
     signals.generator_init.connect(add_template_globals)
     signals.get_generators.connect(get_generators)
-    signals.static_generator_finalized.connect(drop_withheld_files)
+    signals.static_generator_finalized.connect(keep_published_files)
     signals.content_object_init.connect(resolve_partner_links)
     signals.article_generator_finalized.connect(keep_shown_articles)
     signals.page_generator_finalized.connect(keep_shown_pages)
