@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
-from tests.sitekit import make_site, read_tree, vetted
+import pytest
+
+from tests.sitekit import REPO, make_site, read_tree, vetted
+from vouch.problems import ValidationFailed
 from vouch_site.build import build
 
 SVG = b"<svg xmlns='http://www.w3.org/2000/svg'/>"
@@ -71,3 +75,57 @@ def test_an_unpublished_partners_logo_stays_out_however_its_path_is_written(tmp_
     assert 'src="../../images/shown.svg"' in tree["partners/shown/index.html"].decode()
     assert 'src="../../logos/abs.svg"' in tree["partners/abs/index.html"].decode()
     assert not [rel for rel, data in tree.items() if str(tmp_path).encode() in data]
+
+
+def test_a_symlink_out_of_content_is_an_error_and_nothing_is_built(tmp_path: Path) -> None:
+    make_site(
+        tmp_path,
+        {"harbour": vetted("Harbour")},
+        {
+            "private/subscribers.csv": "email,name\nann@example.org,Ann\n",
+            "content/articles/a.md": "Title: A\nDate: 2026-11-01\n\nThe [list]({static}../images/list.csv).\n",
+        },
+    )
+    (tmp_path / "content/images").mkdir()
+    (tmp_path / "content/images/list.csv").symlink_to("../../private/subscribers.csv")
+    (tmp_path / "content/private").symlink_to("../private", target_is_directory=True)
+    (tmp_path / "content/pages").mkdir()
+    (tmp_path / "content/pages/notes").symlink_to(tmp_path / "private", target_is_directory=True)
+    with pytest.raises(ValidationFailed) as failed:
+        build(tmp_path)
+    outside = "expected a link to a file or folder inside content/; got a link to {} (nothing outside is published)"
+    assert [str(p).removeprefix(f"{tmp_path}/") for p in failed.value.problems] == [
+        f"content/images/list.csv:1: symlink: {outside.format(tmp_path / 'private/subscribers.csv')}",
+        f"content/pages/notes:1: symlink: {outside.format(tmp_path / 'private')}",
+        f"content/private:1: symlink: {outside.format(tmp_path / 'private')}",
+    ]
+    assert not (tmp_path / "output").exists()
+
+
+def test_a_symlink_within_content_is_followed_like_the_file_itself(tmp_path: Path) -> None:
+    make_site(
+        tmp_path,
+        {"harbour": vetted("Harbour", logo={"src": "images/harbour.svg", "alt": "H"})},
+        {"content/logos/harbour.svg": SVG, "content/logos/pending.svg": "<svg id='zqpendingq'/>"},
+    )
+    (tmp_path / "content/images").mkdir()
+    (tmp_path / "content/images/harbour.svg").symlink_to("../logos/harbour.svg")
+    (tmp_path / "content/images/pending.svg").symlink_to("../logos/pending.svg")
+    (tmp_path / "content/more").symlink_to("logos", target_is_directory=True)
+    build(tmp_path)
+    tree = read_tree(tmp_path / "output")
+    assert tree["logos/harbour.svg"] == SVG
+    assert 'src="../../logos/harbour.svg"' in tree["partners/harbour/index.html"].decode()
+    assert not [rel for rel, data in tree.items() if b"zqpendingq" in data]
+
+
+def test_a_theme_symlink_out_of_the_theme_is_an_error(tmp_path: Path) -> None:
+    make_site(tmp_path, {"harbour": vetted("Harbour")}, {"private/subscribers.csv": "email\nann@example.org\n"})
+    shutil.copytree(REPO / "theme", tmp_path / "theme")
+    (tmp_path / "theme/static/list.csv").symlink_to(tmp_path / "private/subscribers.csv")
+    with pytest.raises(ValidationFailed) as failed:
+        build(tmp_path, overrides={"THEME": "theme"})
+    assert [str(p).removeprefix(f"{tmp_path}/") for p in failed.value.problems] == [
+        f"theme/static/list.csv:1: symlink: expected a link to a file or folder inside theme/; got a link to "
+        f"{tmp_path / 'private/subscribers.csv'} (nothing outside is published)"
+    ]
