@@ -77,12 +77,23 @@ def parse_date(value: str, timezone: str) -> dt.date | None:
     return moment.date()
 
 
-def load_items(content_dir: Path, timezone: str, known: set[str]) -> tuple[list[Item], list[Problem]]:
+def is_item_source(path: Path, content_dir: Path) -> bool:
+    """A file read as an article, page or issue (never published as a file of its own)."""
+    parts = path.relative_to(content_dir).parts
+    return path.suffix == ".md" and len(parts) > 1 and parts[0] in KINDS
+
+
+def load_items(
+    content_dir: Path, timezone: str, known: set[str], files: Iterable[Path] | None = None
+) -> tuple[list[Item], list[Problem]]:
+    """Every item among ``files`` (default: found under content_dir); links to folders are followed, as Pelican does."""
+    if files is None:
+        files = (path for kind in KINDS for path in (content_dir / kind).rglob("*.md"))
     items: list[Item] = []
     problems: list[Problem] = []
-    for kind in KINDS:
-        for path in sorted((content_dir / kind).rglob("*.md")):
-            item, found = _read_item(path, kind, timezone, known, content_dir)
+    for path in sorted(files):
+        if is_item_source(path, content_dir):
+            item, found = _read_item(path, path.relative_to(content_dir).parts[0], timezone, known, content_dir)
             problems += found
             if item is not None:
                 items.append(item)

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from vouch.content import KINDS, Item
+from vouch.content import Item, is_item_source
 from vouch.problems import Problem
 
 FILE_LINKS = ("static", "attach")
@@ -26,38 +26,63 @@ class ContentFiles:
     unlinked: tuple[Path, ...] = ()  # linked by nothing at all: not published, and named in a warning
 
 
-def walk(content_dir: Path) -> list[Path]:
-    """Every file under ``content_dir``, sorted."""
-    return sorted(Path(folder, name) for folder, _, names in os.walk(content_dir) for name in names)
+@dataclass(frozen=True, slots=True)
+class Scan:
+    files: tuple[Path, ...]  # as Pelican walks them: linked folders followed
+    problems: tuple[Problem, ...]  # links that leave the folder
 
 
-def is_item_source(path: Path, content_dir: Path) -> bool:
-    """A file read as an article, page or issue: never published as a file of its own."""
-    parts = path.relative_to(content_dir).parts
-    return path.suffix == ".md" and len(parts) > 1 and parts[0] in KINDS
+def scan(root: Path) -> Scan:
+    """Every file under ``root``, following links as Pelican does, but none that leads out of ``root``."""
+    top = os.path.realpath(root)
+    files: list[Path] = []
+    problems: dict[Path, Problem] = {}
+
+    def visit(folder: Path) -> None:
+        for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+            path = Path(entry.path)
+            if entry.is_symlink() and not _inside(real := os.path.realpath(path), top):
+                message = f"expected a link to a file or folder inside {root.name}/; got a link to {real}"
+                problems[path] = Problem(path, 1, "symlink", f"{message} (nothing outside is published)")
+            elif entry.is_dir():
+                visit(path)
+            else:
+                files.append(path)
+
+    visit(root)
+    return Scan(tuple(files), tuple(problems.values()))
+
+
+def _inside(real: str, top: str) -> bool:
+    return real.startswith(top + os.sep)
 
 
 def content_files(
     content_dir: Path,
+    found: Scan,
     items: Sequence[Item],
     shown: Iterable[Item],
     logos: Iterable[str],
     held_logos: Iterable[str],
 ) -> tuple[ContentFiles, list[Problem]]:
-    """The files that go out, and the problems of the links published items make.
+    """The files that go out, and the problems: links out of content/, and what published items link.
 
     ``logos`` are the real paths of published partners' logos; ``held_logos`` every profile's (a
     file an unpublished partner or a withheld item links is held back, not stray).
     """
-    files = {os.path.realpath(f): f for f in walk(content_dir) if not is_item_source(f, content_dir)}
-    sources = {os.path.realpath(item.path) for item in items}
+    files = {os.path.realpath(f): f for f in found.files if not is_item_source(f, content_dir)}
+    sources = {os.path.realpath(f) for f in found.files if is_item_source(f, content_dir)}
     published = {real for real in logos if real in files}
-    problems = []
+    problems = list(found.problems)
+    bad_links = {p.path for p in found.problems}
     for item in shown:
         for link in item.links:
-            real = os.path.realpath(content_dir / link.target)
+            target = content_dir / link.target
+            real = os.path.realpath(target)
             if real in files:
                 published.add(real)
+            elif bad_links.intersection((target, *target.parents)):
+                continue  # the symlink on the way is the problem, reported once
             elif link.kind in FILE_LINKS or real not in sources:
                 why = _why_not(real, os.path.realpath(content_dir), sources)
                 message = f"expected a file under content/; got {link.written!r} ({why})"
@@ -71,6 +96,6 @@ def content_files(
 def _why_not(real: str, root: str, sources: set[str]) -> str:
     if real in sources:
         return "an article, page or issue: link it with {filename}"
-    if not real.startswith(root + os.sep):
+    if not _inside(real, root):
         return "it leads outside content/"
     return "not found"

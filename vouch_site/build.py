@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from vouch.content import load_items, select
-from vouch.content_files import content_files
+from vouch.content_files import content_files, scan
 from vouch.humanize import counted
 from vouch.outputs import StagedWriter, discard, fresh_staging, swap_in
 from vouch.problems import ValidationFailed, sort_problems
@@ -110,13 +110,15 @@ def check(root: Path, settings: dict[str, Any]) -> tuple[PublicSite, EditorRepor
     if setting_problems:  # the rest is read with these settings: fix them first
         raise ValidationFailed(setting_problems)
     site, report = prepare(root / "partners", content, settings, cache_dir=root / ".cache" / "vouch")
-    items, problems = load_items(content, settings["TIMEZONE"], report.known_slugs)
+    found = scan(content)
+    items, problems = load_items(content, settings["TIMEZONE"], report.known_slugs, found.files)
     selection = select(items, site.today, {p.slug for p in site.partners})
     for path, slugs in selection.withheld.items():
         log.info("vouch: withheld %s: it names unpublished %s", os.path.relpath(path, root), ", ".join(slugs))
     logos = {os.path.realpath(content / p.logo.src) for p in site.partners if p.logo}
-    files, link_problems = content_files(content, items, selection.shown, logos, report.logos)
-    problems = sort_problems(report.problems + problems + link_problems)
+    files, file_problems = content_files(content, found, items, selection.shown, logos, report.logos)
+    theme = scan(Path(settings["THEME"]))  # Pelican copies its static files: none may lead out either
+    problems = sort_problems(report.problems + problems + file_problems + list(theme.problems))
     report = replace(report, problems=problems, content=selection, files=files)
     return site, report
 
