@@ -191,3 +191,16 @@ def test_check_lists_the_files_that_no_published_item_or_partner_links(project: 
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("not published:") == 1
     assert "not published: content/files/old-price-list.pdf (no published item or partner links it)" in result.stdout
+
+
+def test_check_lists_the_editor_temporary_files_it_skips(project: Path) -> None:
+    make_site(
+        project,
+        {"harbour": vetted("Harbour")},
+        {"content/articles/a.md": "Title: A\nDate: 2026-11-01\n\nx\n", "content/articles/a.md~": "old"},
+    )
+    (project / "content/articles/.#a.md").symlink_to("editor@host.1234:1700000000")
+    result = invoke(project, "check")
+    assert result.returncode == 0, result.stderr
+    assert "skipped: content/articles/.#a.md (an editor's temporary file)" in result.stdout
+    assert "skipped: content/articles/a.md~ (an editor's temporary file)" in result.stdout

@@ -129,3 +129,52 @@ def test_a_theme_symlink_out_of_the_theme_is_an_error(tmp_path: Path) -> None:
         f"theme/static/list.csv:1: symlink: expected a link to a file or folder inside theme/; got a link to "
         f"{tmp_path / 'private/subscribers.csv'} (nothing outside is published)"
     ]
+
+
+EDITOR_TEMPORARIES = ("{}~", ".{}.swp", "#{}#", ".{}.swo")
+
+
+def test_editor_temporary_files_are_skipped_everywhere_and_counted(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "content/images/harbour.svg": SVG,
+        "content/articles/a.md": "Title: A\nDate: 2026-11-01\n\nText.\n",
+    }
+    for spelling in EDITOR_TEMPORARIES:  # backups of a published logo, a pending partner's logo and an article
+        files[f"content/images/{spelling.format('harbour.svg')}"] = "<svg id='zqbackupq'/>"
+        files[f"content/images/{spelling.format('moorview.svg')}"] = "<svg id='zqbackupq'/>"
+        files[f"content/articles/{spelling.format('a.md')}"] = "Title: zqbackupq\nDate: 2026-11-01\n\nOld.\n"
+    make_site(
+        tmp_path,
+        {
+            "harbour": vetted("Harbour", logo={"src": "images/harbour.svg", "alt": "H"}),
+            "moorview": {**PENDING, "logo": {"src": "images/moorview.svg", "alt": "M"}},
+        },
+        files,
+    )
+    (tmp_path / "content/images/moorview.svg").write_text("<svg id='zqpendingq'/>")
+    for name in ("images/.#harbour.svg", "articles/.#a.md"):  # Emacs's lock files: links to nowhere
+        (tmp_path / "content" / name).symlink_to("editor@host.1234:1700000000")
+    result = build(tmp_path)
+    tree = read_tree(tmp_path / "output")
+    assert not [rel for rel, data in tree.items() if b"zqbackupq" in data or b"zqpendingq" in data]
+    assert tree["images/harbour.svg"] == SVG and "articles/a/index.html" in tree
+    summary = result.summary().splitlines()
+    assert "skipped: 14 editor temporary files under content/ (backups, swap and lock files)" in summary
+    assert not [line for line in summary if "linked by no" in line]
+
+
+def test_a_link_to_an_editor_temporary_file_is_an_error(tmp_path: Path) -> None:
+    make_site(
+        tmp_path,
+        {"harbour": vetted("Harbour")},
+        {
+            "content/articles/a.md": "Title: A\nDate: 2026-11-01\n\nThe [old logo]({static}../images/x.svg~).\n",
+            "content/images/x.svg~": SVG,
+        },
+    )
+    with pytest.raises(ValidationFailed) as failed:
+        build(tmp_path)
+    assert [str(p).removeprefix(f"{tmp_path}/") for p in failed.value.problems] == [
+        "content/articles/a.md:4: {static}: expected a file under content/; got '../images/x.svg~' "
+        "(an editor's temporary file: never published)"
+    ]
