@@ -72,6 +72,8 @@ def check(c):
         print(f"scheduled: {item.path.relative_to(ROOT)} (published on {item.date})")
     for path in report.files.unlinked:
         print(f"not published: {path.relative_to(ROOT)} (no published item or partner links it)")
+    for path in report.files.temporary:
+        print(f"skipped: {path.relative_to(ROOT)} (an editor's temporary file)")
     from vouch.publication import due_soon
 
     due = {e.slug: e.review_by for e in due_soon(report.roster, report.today)}

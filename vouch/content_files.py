@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vouch.content import Item, is_item_source
+from vouch.editor_files import is_editor_temporary
 from vouch.problems import Problem
 
 FILE_LINKS = ("static", "attach")
@@ -24,24 +25,29 @@ FILE_LINKS = ("static", "attach")
 class ContentFiles:
     published: frozenset[str] = frozenset()  # real paths of the files that go out
     unlinked: tuple[Path, ...] = ()  # linked by nothing at all: not published, and named in a warning
+    temporary: tuple[Path, ...] = ()  # editors' backups, swap and lock files: skipped, and counted
 
 
 @dataclass(frozen=True, slots=True)
 class Scan:
     files: tuple[Path, ...]  # as Pelican walks them: linked folders followed
     problems: tuple[Problem, ...]  # links that leave the folder
+    temporary: tuple[Path, ...] = ()  # editors' files, left out of ``files``
 
 
 def scan(root: Path) -> Scan:
     """Every file under ``root``, following links as Pelican does, but none that leads out of ``root``."""
     top = os.path.realpath(root)
     files: list[Path] = []
+    temporary: list[Path] = []
     problems: dict[Path, Problem] = {}
 
     def visit(folder: Path) -> None:
         for entry in sorted(os.scandir(folder), key=lambda e: e.name):
             path = Path(entry.path)
-            if entry.is_symlink() and not _inside(real := os.path.realpath(path), top):
+            if is_editor_temporary(entry.name):  # before any other rule: a lock file is a link to nowhere
+                temporary.append(path)
+            elif entry.is_symlink() and not _inside(real := os.path.realpath(path), top):
                 message = f"expected a link to a file or folder inside {root.name}/; got a link to {real}"
                 problems[path] = Problem(path, 1, "symlink", f"{message} (nothing outside is published)")
             elif entry.is_dir():
@@ -50,7 +56,7 @@ def scan(root: Path) -> Scan:
                 files.append(path)
 
     visit(root)
-    return Scan(tuple(files), tuple(problems.values()))
+    return Scan(tuple(files), tuple(problems.values()), tuple(temporary))
 
 
 def _inside(real: str, top: str) -> bool:
@@ -90,10 +96,12 @@ def content_files(
     linked = {os.path.realpath(content_dir / link.target) for item in items for link in item.links}
     linked |= published | set(held_logos)
     unlinked = tuple(path for real, path in sorted(files.items(), key=lambda f: f[1]) if real not in linked)
-    return ContentFiles(frozenset(published), unlinked), problems
+    return ContentFiles(frozenset(published), unlinked, found.temporary), problems
 
 
 def _why_not(real: str, root: str, sources: set[str]) -> str:
+    if is_editor_temporary(os.path.basename(real)):
+        return "an editor's temporary file: never published"
     if real in sources:
         return "an article, page or issue: link it with {filename}"
     if not _inside(real, root):

@@ -74,6 +74,9 @@ class BuildResult:
             lines.append(f"withheld: {withheld} item(s) name an unpublished partner (invoke check lists them)")
         if self.report.files.unlinked:
             lines.append(_unlinked_warning(self.report.files.unlinked, self.root))
+        if temporary := self.report.files.temporary:
+            kind = "editor temporary file"
+            lines.append(f"skipped: {counted(len(temporary), kind)} under content/ (backups, swap and lock files)")
         for view in self.newsletter.views:
             for finding in self.newsletter.findings[view.slug]:
                 if not (view.status == "draft" and finding.check == "status"):
