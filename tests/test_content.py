@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
-from tests.sitekit import make_site, read_tree, vetted
+from tests.sitekit import make_site, read_tree, readable_tree, vetted
 from vouch.problems import ValidationFailed
 from vouch_site.build import build
 
@@ -122,3 +123,58 @@ def test_articles_index_paginates_and_profiles_show_featured_in(tmp_path: Path) 
     assert "Article 0" in (out / "articles/page/2/index.html").read_text()
     profile = (out / "partners/harbour/index.html").read_text()
     assert "Featured in" in profile and '<a href="../../articles/a0/">Article 0</a>' in profile
+
+
+def test_an_item_linking_a_draft_withheld_or_future_item_is_withheld_too(tmp_path: Path) -> None:
+    pending = {"name": "Moorview", "status": "pending", "category": "plumbing"}
+    head = "Title: {}\nDate: 2026-11-01\n\n"
+    make_site(
+        tmp_path,
+        {"harbour": vetted("Harbour"), "moorview": pending},
+        {
+            "content/articles/draft.md": "Title: zqdraftq\nDate: 2026-11-01\nStatus: draft\n\nSoon.\n",
+            "content/articles/secret.md": head.format("zqsecretq") + "Ask {partner}moorview.\n",
+            "content/articles/later.md": "Title: zqlaterq\nDate: 2026-12-24\n\nLater.\n",
+            "content/articles/fine.md": head.format("Fine") + "Fine.\n",
+            "content/articles/a.md": head.format("zqaq") + "See [this]({filename}draft.md).\n",
+            "content/articles/b.md": head.format("zqbq") + "See [this]({filename}/articles/secret.md).\n",
+            "content/articles/c.md": head.format("zqcq") + "See [this]({filename}b.md).\n",  # withheld in turn
+            "content/articles/d.md": head.format("zqdq") + '<a href="{filename}later.md">soon</a>\n',
+            "content/articles/e.md": head.format("Linked") + "See [fine]({filename}fine.md).\n",
+            "content/pages/p.md": "Title: zqpq\n\nSee [this]({filename}../articles/draft.md).\n",
+            "content/newsletter/n.md": "Title: News of the month zqnq\nDate: 2026-11-02\n\n"
+            "See [this]({filename}../articles/draft.md).\n",
+        },
+    )
+    result = build(tmp_path)
+    tree = read_tree(tmp_path / "output") | read_tree(tmp_path / "mail")
+    assert '<a href="../../articles/fine/">fine</a>' in tree["articles/e/index.html"].decode()
+    assert not [rel for rel, data in tree.items() if b"drafts/" in data or re.search(rb"zq[a-z]+q", data)]
+    withheld = {path.name: [t.name for t in targets] for path, targets in result.report.content.linking.items()}
+    assert withheld == {
+        "a.md": ["draft.md"],
+        "b.md": ["secret.md"],
+        "c.md": ["b.md"],
+        "d.md": ["later.md"],
+        "n.md": ["draft.md"],
+        "p.md": ["draft.md"],
+    }
+    assert "withheld: 6 items link an item that is not published (invoke check lists them)" in result.summary()
+
+
+def test_html_comments_in_articles_and_pages_reach_no_page_or_feed(tmp_path: Path) -> None:
+    make_site(
+        tmp_path,
+        {"harbour": vetted("Harbour")},
+        {
+            "content/articles/a.md": "Title: A\nDate: 2026-11-01\nSummary: Short. <!-- zqsummaryq -->\n\n"
+            "Text <!-- zqinlineq --> more.\n\n<!--\nzqblockq: call back on Monday\n-->\n\nEnd.\n",
+            "content/articles/b.md": "Title: B\nDate: 2026-11-02\n\nText.\n\n<!-- zqbq -->\n",
+            "content/pages/p.md": "Title: P\n\nAbout.\n\n<!-- zqpageq -->\n",
+        },
+    )
+    build(tmp_path)
+    tree = readable_tree(tmp_path / "output")
+    assert "articles/a/index.html" in tree and "p/index.html" in tree
+    assert not [rel for rel, data in tree.items() if re.search(rb"zq[a-z]+q", data)]
+    assert b"Text  more." in tree["articles/a/index.html"]
