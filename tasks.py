@@ -68,6 +68,9 @@ def check(c):
     selection = report.content
     for path, slugs in sorted(selection.withheld.items()):
         print(f"withheld: {path.relative_to(ROOT)} (names unpublished {', '.join(slugs)})")
+    for path, targets in sorted(selection.linking.items()):
+        links = ", ".join(str(target.relative_to(ROOT)) for target in targets)
+        print(f"withheld: {path.relative_to(ROOT)} (links {links}, not published)")
     for item in selection.scheduled:
         print(f"scheduled: {item.path.relative_to(ROOT)} (published on {item.date})")
     for path in report.files.unlinked:
@@ -199,6 +202,10 @@ def _newsletter(slug: str):
     withheld = {p.stem: slugs for p, slugs in report.content.withheld.items() if p.parent.name == "newsletter"}
     if slug in withheld:
         raise Exit(f"vouch: {slug} names unpublished {', '.join(withheld[slug])}: it is withheld", code=1)
+    linking = {p.stem: targets for p, targets in report.content.linking.items() if p.parent.name == "newsletter"}
+    if slug in linking:
+        links = ", ".join(str(target.relative_to(ROOT)) for target in linking[slug])
+        raise Exit(f"vouch: {slug} links {links}, not published: it is withheld", code=1)
     newsletter = prepare_newsletter(site, report, settings)
     if slug not in newsletter.rendered:
         known = ", ".join(v.slug for v in newsletter.views) or "none"

@@ -13,12 +13,13 @@ import datetime as dt
 import html
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 from zoneinfo import ZoneInfo
 
+from vouch.markup import strip_comments
 from vouch.problems import Problem, did_you_mean
 from vouch.references import metadata_lines, references
 
@@ -40,7 +41,7 @@ class Link:
 
     kind: str  # filename | static | attach
     written: str  # as in the file
-    target: str  # normalised path relative to content/ (``..`` first when it leaves content/)
+    target: Path  # content/ joined with it, normalised (real paths are compared where it matters)
     line: int
 
 
@@ -62,6 +63,7 @@ class Item:
 class Selection:
     shown: list[Item] = field(default_factory=list)
     withheld: dict[Path, list[str]] = field(default_factory=dict)  # path -> unpublished slugs it names
+    linking: dict[Path, list[Path]] = field(default_factory=dict)  # path -> the items not shown that it links
     scheduled: list[Item] = field(default_factory=list)  # dated after today
     drafts: list[Item] = field(default_factory=list)
 
@@ -140,16 +142,16 @@ def _read_item(
             slugs.append(ref.slug)
     if problems:
         return None, problems
-    summary = meta.get("summary", (0, ""))[1] or None
-    links = tuple(_links(text, os.path.relpath(path.parent, content_dir)))
+    summary = strip_comments(meta.get("summary", (0, ""))[1]).strip() or None
+    links = tuple(_links(text, path.parent, content_dir))
     return Item(path, kind, slug, title, date, status, tuple(slugs), summary, _body(text), links), []
 
 
-def _links(text: str, folder: str) -> Iterable[Link]:
-    """Every intrasite link in ``text``; ``folder`` is the item's own, relative to content/."""
+def _links(text: str, folder: Path, content_dir: Path) -> Iterable[Link]:
+    """Every intrasite link in ``text``, from the item's ``folder``, or from content/ after a ``/``."""
     for match in _LINK.finditer(text):
         path = unquote(html.unescape(urlparse(match.group(2)).path))
-        target = os.path.normpath(path.lstrip("/") if path.startswith("/") else os.path.join(folder, path))
+        target = Path(os.path.normpath(content_dir / path.lstrip("/") if path.startswith("/") else folder / path))
         yield Link(match.group(1), match.group(2), target, text.count("\n", 0, match.start()) + 1)
 
 
@@ -162,11 +164,13 @@ def unknown_partner(slug: str, known: Iterable[str]) -> str:
     return f"expected the slug of a profile in partners/; got {slug!r}{did_you_mean(slug, known)}"
 
 
-def select(items: Iterable[Item], today: dt.date, published: set[str]) -> Selection:
+def select(items: Sequence[Item], today: dt.date, published: set[str]) -> Selection:
     """Which items the site shows; the rest are reported, never written.
 
     Withholding comes first: a draft that names an unpublished partner is
-    withheld too, so not even its e-mail preview is rendered.
+    withheld too, so not even its e-mail preview is rendered. Then an item
+    that links ({filename}) one not shown is withheld, and so on along the
+    links: Pelican would write the other's URL (``drafts/...`` for a draft).
     """
     chosen = Selection()
     for item in items:
@@ -179,4 +183,16 @@ def select(items: Iterable[Item], today: dt.date, published: set[str]) -> Select
             chosen.scheduled.append(item)
         else:
             chosen.shown.append(item)
-    return chosen
+    by_real_path = {os.path.realpath(item.path): item.path for item in items}
+    while True:
+        shown = {os.path.realpath(item.path) for item in chosen.shown}
+        linking = {}
+        for item in chosen.shown:
+            linked = [os.path.realpath(link.target) for link in item.links if link.kind == "filename"]
+            hidden_items = [by_real_path[real] for real in linked if real in by_real_path and real not in shown]
+            if hidden_items:
+                linking[item.path] = list(dict.fromkeys(hidden_items))
+        if not linking:
+            return chosen
+        chosen.linking |= linking
+        chosen.shown = [item for item in chosen.shown if item.path not in linking]

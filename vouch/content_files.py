@@ -83,7 +83,7 @@ def content_files(
     bad_links = {p.path for p in found.problems}
     for item in shown:
         for link in item.links:
-            target = content_dir / link.target
+            target = link.target
             real = os.path.realpath(target)
             if real in files:
                 published.add(real)
@@ -93,7 +93,7 @@ def content_files(
                 why = _why_not(real, os.path.realpath(content_dir), sources)
                 message = f"expected a file under content/; got {link.written!r} ({why})"
                 problems.append(Problem(item.path, link.line, f"{{{link.kind}}}", message))
-    linked = {os.path.realpath(content_dir / link.target) for item in items for link in item.links}
+    linked = {os.path.realpath(link.target) for item in items for link in item.links}
     linked |= published | set(held_logos)
     unlinked = tuple(path for real, path in sorted(files.items(), key=lambda f: f[1]) if real not in linked)
     return ContentFiles(frozenset(published), unlinked, found.temporary), problems

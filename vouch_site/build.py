@@ -72,6 +72,11 @@ class BuildResult:
         withheld = len(self.report.content.withheld) + len(self.report.withheld_partners)
         if withheld:
             lines.append(f"withheld: {withheld} item(s) name an unpublished partner (invoke check lists them)")
+        if linking := len(self.report.content.linking):
+            links = "links" if linking == 1 else "link"
+            lines.append(
+                f"withheld: {counted(linking, 'item')} {links} an item that is not published (invoke check lists them)"
+            )
         if self.report.files.unlinked:
             lines.append(_unlinked_warning(self.report.files.unlinked, self.root))
         if temporary := self.report.files.temporary:
@@ -118,6 +123,9 @@ def check(root: Path, settings: dict[str, Any]) -> tuple[PublicSite, EditorRepor
     selection = select(items, site.today, {p.slug for p in site.partners})
     for path, slugs in selection.withheld.items():
         log.info("vouch: withheld %s: it names unpublished %s", os.path.relpath(path, root), ", ".join(slugs))
+    for path, targets in selection.linking.items():
+        names = ", ".join(os.path.relpath(target, root) for target in targets)
+        log.info("vouch: withheld %s: it links %s, not published", os.path.relpath(path, root), names)
     logos = {os.path.realpath(content / p.logo.src) for p in site.partners if p.logo}
     files, file_problems = content_files(content, found, items, selection.shown, logos, report.logos)
     theme = scan(Path(settings["THEME"]))  # Pelican copies its static files: none may lead out either

@@ -12,7 +12,7 @@ import os
 from pelican import signals
 from pelican.generators import StaticGenerator
 
-from .content import article_jsonld, keep_shown_articles, keep_shown_pages, resolve_partner_links
+from .content import article_jsonld, drop_comments, keep_shown_articles, keep_shown_pages, resolve_partner_links
 from .generator import PartnersGenerator, run_of
 
 
@@ -38,5 +38,6 @@ def register() -> None:
     signals.get_generators.connect(get_generators)
     signals.static_generator_finalized.connect(keep_published_files)
     signals.content_object_init.connect(resolve_partner_links)
+    signals.content_object_init.connect(drop_comments)
     signals.article_generator_finalized.connect(keep_shown_articles)
     signals.page_generator_finalized.connect(keep_shown_pages)
