@@ -178,3 +178,80 @@ def test_html_comments_in_articles_and_pages_reach_no_page_or_feed(tmp_path: Pat
     assert "articles/a/index.html" in tree and "p/index.html" in tree
     assert not [rel for rel, data in tree.items() if re.search(rb"zq[a-z]+q", data)]
     assert b"Text  more." in tree["articles/a/index.html"]
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        (
+            {"content/articles/guide.md/part.md": "Title: Part\nDate: 2026-01-01\n\nx\n"},
+            "content/articles/guide.md:1: file: expected a Markdown file; got a folder named like one (rename it)",
+        ),
+        (
+            {"content/articles/a.md": b"Title: Caf\xe9 culture\nDate: 2026-01-01\n\nx\n"},
+            "content/articles/a.md:1: file: expected UTF-8 text; got an undecodable byte at offset 10 "
+            "(save the file as UTF-8)",
+        ),
+        (
+            {"content/articles/a.md": "Title: A\nDate: 2026-01-01\n\n\u00e9t\u00e9\n".encode() + b"\xff\n"},
+            "content/articles/a.md:5: file: expected UTF-8 text; got an undecodable byte at offset 33 "
+            "(save the file as UTF-8)",
+        ),
+        (
+            {"content/articles/a.md": "Title: A\nDate: 2026-01-01\nTemplate: artcle\n\nx\n"},
+            "content/articles/a.md:3: Template: expected a template for articles in the theme's templates/ "
+            "folder, such as article; got 'artcle' (did you mean 'article'?)",
+        ),
+        (
+            {"content/pages/p.md": "Title: P\nTemplate: article\n\nx\n"},
+            "content/pages/p.md:2: Template: expected a template for pages in the theme's templates/ "
+            "folder, such as page; got 'article'",
+        ),
+        (
+            {"content/pages/p.md": "Title: P\nTemplate: partner\n\nx\n"},
+            "content/pages/p.md:2: Template: expected a template for pages in the theme's templates/ "
+            "folder, such as page; got 'partner'",
+        ),
+    ],
+)
+def test_unreadable_items_are_problems_with_file_and_line(
+    tmp_path: Path, files: dict[str, str | bytes], expected: str
+) -> None:
+    make_site(tmp_path, {"harbour": vetted("Harbour")}, files)
+    with pytest.raises(ValidationFailed) as failed:
+        build(tmp_path)
+    assert [str(p).removeprefix(f"{tmp_path}/") for p in failed.value.problems] == [expected]
+
+
+def test_a_template_the_site_adds_may_be_named(tmp_path: Path) -> None:
+    make_site(
+        tmp_path,
+        {"harbour": vetted("Harbour")},
+        {
+            "content/pages/p.md": "Title: P\nTemplate: wide\n\nx\n",
+            "overrides/wide.html": '{% extends "page.html" %}{% block title %}Wide {{ page.title }}{% endblock %}',
+        },
+    )
+    build(tmp_path, overrides={"THEME_TEMPLATES_OVERRIDES": [str(tmp_path / "overrides")]})
+    assert "<title>Wide P" in (tmp_path / "output/p/index.html").read_text()
+
+
+def test_symlink_loops_are_problems_not_a_walk_without_end(tmp_path: Path) -> None:
+    make_site(tmp_path, {"harbour": vetted("Harbour")}, {"content/images/x.svg": "<svg/>", "content/c/x.txt": "x"})
+    content = tmp_path / "content"
+    (content / "images/up").symlink_to("..", target_is_directory=True)
+    (content / "images/self").symlink_to("self")
+    (content / "images/gone.svg").symlink_to("nowhere.svg")
+    (content / "a").mkdir()
+    (content / "a/b").symlink_to("../c", target_is_directory=True)
+    (content / "c/d").symlink_to("../a", target_is_directory=True)
+    with pytest.raises(ValidationFailed) as failed:
+        build(tmp_path)
+    assert [str(p).removeprefix(f"{tmp_path}/") for p in failed.value.problems] == [
+        f"content/a/b:1: symlink: expected a link to a file or folder; got a loop back to {content / 'c'}",
+        f"content/c/d:1: symlink: expected a link to a file or folder; got a loop back to {content / 'a'}",
+        "content/images/gone.svg:1: symlink: expected a link to a file or folder; got a link to nowhere.svg, "
+        "which does not exist",
+        "content/images/self:1: symlink: expected a link to a file or folder; got a link that leads to itself",
+        f"content/images/up:1: symlink: expected a link to a file or folder; got a loop back to {content}",
+    ]
