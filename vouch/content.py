@@ -30,6 +30,11 @@ RESERVED_SLUGS = frozenset(
     {"directory", "areas", "partners", "vetting", "articles", "newsletter", "search", "feeds", "pagefind", "theme",
      "images", "page", "404", "sitemap", "robots", "partners-json"}
 )  # fmt: skip
+# Templates of Vouch's own pages: no article or page renders with them.
+SITE_TEMPLATES = frozenset(
+    {"404", "areas", "articles", "base", "directory", "home", "listing", "newsletter_index", "newsletter_issue",
+     "partner", "search", "vetting"}
+)  # fmt: skip
 # Pelican's intrasite links ({filename}, {static}, {attach}, or |static|), found in the source rather than
 # in the rendered HTML: found in a code sample too, which errs on the safe side.
 _LINK = re.compile(r"[{|](filename|static|attach)[|}]([^\s\"'<>()\[\]]+)")
@@ -86,26 +91,59 @@ def is_item_source(path: Path, content_dir: Path) -> bool:
 
 
 def load_items(
-    content_dir: Path, timezone: str, known: set[str], files: Iterable[Path] | None = None
+    content_dir: Path,
+    timezone: str,
+    known: set[str],
+    files: Iterable[Path] | None = None,
+    *,
+    templates: frozenset[str] | None = None,
 ) -> tuple[list[Item], list[Problem]]:
-    """Every item among ``files`` (default: found under content_dir); links to folders are followed, as Pelican does."""
+    """Every item among ``files`` (default: found under content_dir); links to folders are followed, as Pelican does.
+
+    ``templates`` are the names a ``Template:`` may take (``item_templates``); None: not checked.
+    """
+    reading = _Reading(content_dir, timezone, frozenset(known), templates)
+    folders = [path for kind in KINDS for path in (content_dir / kind).rglob("*.md") if path.is_dir()]
+    problems = [Problem(path, 1, "file", "expected a Markdown file; got a folder named like one (rename it)")
+                for path in folders]  # fmt: skip
     if files is None:
         files = (path for kind in KINDS for path in (content_dir / kind).rglob("*.md"))
     items: list[Item] = []
-    problems: list[Problem] = []
     for path in sorted(files):
         if is_item_source(path, content_dir):
-            item, found = _read_item(path, path.relative_to(content_dir).parts[0], timezone, known, content_dir)
+            item, found = _read_item(path, path.relative_to(content_dir).parts[0], reading)
             problems += found
             if item is not None:
                 items.append(item)
     return items, problems
 
 
-def _read_item(
-    path: Path, kind: str, timezone: str, known: set[str], content_dir: Path
-) -> tuple[Item | None, list[Problem]]:
-    text = path.read_text(encoding="utf-8")
+def item_templates(folders: Iterable[Path]) -> frozenset[str]:
+    """What a ``Template:`` may name: the theme's templates but partials and those of Vouch's own pages."""
+    names = {
+        path.relative_to(folder).with_suffix("").as_posix()
+        for folder in folders
+        if folder.is_dir()
+        for path in folder.rglob("*.html")
+    }
+    return frozenset(n for n in names if n not in SITE_TEMPLATES and not n.startswith(("_", "email/")))
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    content_dir: Path
+    timezone: str
+    known: frozenset[str]
+    templates: frozenset[str] | None
+
+
+def _read_item(path: Path, kind: str, reading: _Reading) -> tuple[Item | None, list[Problem]]:
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        message = f"expected UTF-8 text; got an undecodable byte at offset {exc.start} (save the file as UTF-8)"
+        return None, [Problem(path, data.count(b"\n", 0, exc.start) + 1, "file", message)]
     meta = metadata_lines(text)
     problems: list[Problem] = []
 
@@ -118,16 +156,22 @@ def _read_item(
         problem("Title", "expected a title line such as 'Title: How to brief a tradesperson'; got nothing")
     date = None
     if "date" in meta:
-        date = parse_date(meta["date"][1], timezone)
+        date = parse_date(meta["date"][1], reading.timezone)
         if date is None:
             problem("Date", f"expected a date such as 2026-09-14 or 2026-09-14 10:30; got {meta['date'][1]!r}")
     elif kind != "pages":
         problem("Date", "expected a date line such as 'Date: 2026-09-14'; got nothing")
-    if "modified" in meta and parse_date(meta["modified"][1], timezone) is None:
+    if "modified" in meta and parse_date(meta["modified"][1], reading.timezone) is None:
         problem("Modified", f"expected a date such as 2026-09-14; got {meta['modified'][1]!r}")
     status = meta.get("status", (0, "published"))[1].lower()
     if status not in STATUSES:
         problem("Status", f"expected one of {', '.join(STATUSES)}; got {meta['status'][1]!r}")
+    if "template" in meta and reading.templates is not None and kind != "newsletter":
+        own, other = ("article", "page") if kind == "articles" else ("page", "article")
+        allowed, name = reading.templates - {other}, meta["template"][1]
+        if name not in allowed:
+            where = f"a template for {kind} in the theme's templates/ folder, such as {own}"
+            problem("Template", f"expected {where}; got {name!r}{did_you_mean(name, allowed)}")
     slug = path.stem
     if kind == "pages" and slug in RESERVED_SLUGS:
         problems.append(
@@ -135,15 +179,15 @@ def _read_item(
         )
     slugs: list[str] = []
     for ref in references(text):
-        if ref.slug not in known:
+        if ref.slug not in reading.known:
             field_name = ref.field or "partner reference"
-            problems.append(Problem(path, ref.line, field_name, unknown_partner(ref.slug, known)))
+            problems.append(Problem(path, ref.line, field_name, unknown_partner(ref.slug, reading.known)))
         elif ref.slug not in slugs:
             slugs.append(ref.slug)
     if problems:
         return None, problems
     summary = strip_comments(meta.get("summary", (0, ""))[1]).strip() or None
-    links = tuple(_links(text, path.parent, content_dir))
+    links = tuple(_links(text, path.parent, reading.content_dir))
     return Item(path, kind, slug, title, date, status, tuple(slugs), summary, _body(text), links), []
 
 

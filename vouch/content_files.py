@@ -9,6 +9,7 @@ symlink are all the same file.
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -36,27 +37,44 @@ class Scan:
 
 
 def scan(root: Path) -> Scan:
-    """Every file under ``root``, following links as Pelican does, but none that leads out of ``root``."""
+    """Every file under ``root``, following links as Pelican does, but none that leads out, nowhere or round."""
     top = os.path.realpath(root)
     files: list[Path] = []
     temporary: list[Path] = []
     problems: dict[Path, Problem] = {}
 
-    def visit(folder: Path) -> None:
+    def visit(folder: Path, above: frozenset[str]) -> None:
+        here = Path(os.path.realpath(folder))  # a link is reported where it is, not where a walk met it
         for entry in sorted(os.scandir(folder), key=lambda e: e.name):
             path = Path(entry.path)
             if is_editor_temporary(entry.name):  # before any other rule: a lock file is a link to nowhere
                 temporary.append(path)
-            elif entry.is_symlink() and not _inside(real := os.path.realpath(path), top):
-                message = f"expected a link to a file or folder inside {root.name}/; got a link to {real}"
-                problems[path] = Problem(path, 1, "symlink", f"{message} (nothing outside is published)")
+            elif entry.is_symlink() and (why := _bad_link(path, root.name, top, above)):
+                problems[here / entry.name] = Problem(here / entry.name, 1, "symlink", why)
             elif entry.is_dir():
-                visit(path)
+                visit(path, above | {os.path.realpath(path)})
             else:
                 files.append(path)
 
-    visit(root)
+    visit(root, frozenset({top}))
     return Scan(tuple(files), tuple(problems.values()), tuple(temporary))
+
+
+def _bad_link(path: Path, name: str, top: str, above: frozenset[str]) -> str | None:
+    """What is wrong with a symlink: it leads nowhere, out of ``top``, or back to a folder it is in."""
+    expected = "expected a link to a file or folder"
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return f"{expected}; got a link that leads to itself"
+        return f"{expected}; got a link to {os.readlink(path)}, which does not exist"
+    real = os.path.realpath(path)
+    if real in above:  # Pelican's walk would go round for ever
+        return f"{expected}; got a loop back to {real}"
+    if not _inside(real, top):
+        return f"{expected} inside {name}/; got a link to {real} (nothing outside is published)"
+    return None
 
 
 def _inside(real: str, top: str) -> bool:

@@ -14,7 +14,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from vouch.content import load_items, select
+from vouch.content import item_templates, load_items, select
 from vouch.content_files import content_files, scan
 from vouch.humanize import counted
 from vouch.outputs import StagedWriter, discard, fresh_staging, swap_in
@@ -118,8 +118,15 @@ def check(root: Path, settings: dict[str, Any]) -> tuple[PublicSite, EditorRepor
     if setting_problems:  # the rest is read with these settings: fix them first
         raise ValidationFailed(setting_problems)
     site, report = prepare(root / "partners", content, settings, cache_dir=root / ".cache" / "vouch")
+    return site, _check_content(root, settings, site, report)
+
+
+def _check_content(root: Path, settings: dict[str, Any], site: PublicSite, report: EditorReport) -> EditorReport:
+    """Items and files under content/: which are shown or go out, and their problems, added to the report."""
+    content, theme = Path(settings["PATH"]), Path(settings["THEME"])
     found = scan(content)
-    items, problems = load_items(content, settings["TIMEZONE"], report.known_slugs, found.files)
+    templates = item_templates([*map(Path, settings["THEME_TEMPLATES_OVERRIDES"]), theme / "templates"])
+    items, problems = load_items(content, settings["TIMEZONE"], report.known_slugs, found.files, templates=templates)
     selection = select(items, site.today, {p.slug for p in site.partners})
     for path, slugs in selection.withheld.items():
         log.info("vouch: withheld %s: it names unpublished %s", os.path.relpath(path, root), ", ".join(slugs))
@@ -128,10 +135,8 @@ def check(root: Path, settings: dict[str, Any]) -> tuple[PublicSite, EditorRepor
         log.info("vouch: withheld %s: it links %s, not published", os.path.relpath(path, root), names)
     logos = {os.path.realpath(content / p.logo.src) for p in site.partners if p.logo}
     files, file_problems = content_files(content, found, items, selection.shown, logos, report.logos)
-    theme = scan(Path(settings["THEME"]))  # Pelican copies its static files: none may lead out either
-    problems = sort_problems(report.problems + problems + file_problems + list(theme.problems))
-    report = replace(report, problems=problems, content=selection, files=files)
-    return site, report
+    problems += file_problems + list(scan(theme).problems)  # Pelican copies the theme's files: none may lead out
+    return replace(report, problems=sort_problems(report.problems + problems), content=selection, files=files)
 
 
 def build(
