@@ -102,8 +102,8 @@ def test_the_header_is_what_the_markdown_meta_extension_reads(lines: list[str], 
         (
             "content/articles/a.md",
             "Title: Boilers\n    in winter\nDate: 2026-01-01\n\nBody\n",
-            "content/articles/a.md:2: Title: expected one line; got another, indented, on line 2 "
-            "(Pelican would show both as a list)",
+            "content/articles/a.md:2: Title: expected the title on one line; got a second (an indented line "
+            "continues the one above, and Pelican would show both as a list)",
         ),
     ],
 )

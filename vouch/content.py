@@ -13,15 +13,20 @@ import datetime as dt
 import html
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 from zoneinfo import ZoneInfo
 
+import markdown
+from markdown.extensions.meta import BEGIN_RE, END_RE, META_MORE_RE, META_RE
+from markdown.preprocessors import Preprocessor
+
 from vouch.markup import strip_comments
 from vouch.problems import Problem, did_you_mean
-from vouch.references import metadata_lines, references
+from vouch.references import Reference, references
 
 KINDS = ("articles", "pages", "newsletter")
 STATUSES = ("draft", "published")
@@ -38,6 +43,7 @@ SITE_TEMPLATES = frozenset(
 # Pelican's intrasite links ({filename}, {static}, {attach}, or |static|), found in the source rather than
 # in the rendered HTML: found in a code sample too, which errs on the safe side.
 _LINK = re.compile(r"[{|](filename|static|attach)[|}]([^\s\"'<>()\[\]]+)")
+Header = dict[str, list[tuple[int, str]]]  # key (lower case) -> each value with its line
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,12 +103,16 @@ def load_items(
     files: Iterable[Path] | None = None,
     *,
     templates: frozenset[str] | None = None,
+    slugify: Callable[[str], str] | None = None,
+    slug_from_title: bool = False,
 ) -> tuple[list[Item], list[Problem]]:
     """Every item among ``files`` (default: found under content_dir); links to folders are followed, as Pelican does.
 
     ``templates`` are the names a ``Template:`` may take (``item_templates``); None: not checked.
+    ``slugify`` is Pelican's, of the file name (or the title, ``slug_from_title``) when there is no
+    ``Slug:``; None: the file name as it is.
     """
-    reading = _Reading(content_dir, timezone, frozenset(known), templates)
+    reading = _Reading(content_dir, timezone, frozenset(known), templates, slugify, slug_from_title)
     folders = [path for kind in KINDS for path in (content_dir / kind).rglob("*.md") if path.is_dir()]
     problems = [Problem(path, 1, "file", "expected a Markdown file; got a folder named like one (rename it)")
                 for path in folders]  # fmt: skip
@@ -135,6 +145,42 @@ class _Reading:
     timezone: str
     known: frozenset[str]
     templates: frozenset[str] | None
+    slugify: Callable[[str], str] | None
+    slug_from_title: bool
+
+
+def metadata(text: str) -> tuple[Header, str]:
+    """The ``Key: value`` header exactly as Pelican reads it, and the Markdown after it.
+
+    Pelican takes it from Python-Markdown's meta extension, after the library's
+    whitespace normalisation: the same expressions run here on the same lines,
+    so Vouch and Pelican cannot disagree about a status (`` Status: draft``, a
+    repeated key, a form feed). Keys are lower case; each value has its line.
+    """
+    text = text.removeprefix("\ufeff")  # Pelican opens files as utf-8-sig
+    if not text.strip():
+        return {}, text
+    lines = _normalize_whitespace().run(text.split("\n"))
+    header: Header = {}
+    key = None
+    start = 1 if BEGIN_RE.match(lines[0]) else 0
+    for number, line in enumerate(lines[start:], start=start + 1):
+        if not line.strip() or END_RE.match(line):
+            return header, "\n".join(lines[number:])
+        if match := META_RE.match(line):
+            key = match.group("key").lower().strip()
+            header.setdefault(key, []).append((number, match.group("value").strip()))
+        elif key and (match := META_MORE_RE.match(line)):
+            header[key].append((number, match.group("value").strip()))
+        else:
+            return header, "\n".join(lines[number - 1 :])
+    return header, ""
+
+
+@cache
+def _normalize_whitespace() -> Preprocessor:
+    """Python-Markdown's own first step (line endings, tabs, blank lines), which runs before the meta extension."""
+    return markdown.Markdown().preprocessors["normalize_whitespace"]
 
 
 def _read_item(path: Path, kind: str, reading: _Reading) -> tuple[Item | None, list[Problem]]:
@@ -144,13 +190,19 @@ def _read_item(path: Path, kind: str, reading: _Reading) -> tuple[Item | None, l
     except UnicodeDecodeError as exc:
         message = f"expected UTF-8 text; got an undecodable byte at offset {exc.start} (save the file as UTF-8)"
         return None, [Problem(path, data.count(b"\n", 0, exc.start) + 1, "file", message)]
-    meta = metadata_lines(text)
+    header, body = metadata(text)
+    meta = {key: values[0] for key, values in header.items()}  # Pelican keeps the first of a key it reads once
     problems: list[Problem] = []
 
     def problem(key: str, message: str) -> None:
         line = meta[key.lower()][0] if key.lower() in meta else 1
         problems.append(Problem(path, line, key, message))
 
+    for key in ("title", "template"):  # read once by Vouch, but as a list by Pelican
+        if len(header.get(key, ())) > 1:
+            why = "an indented line continues the one above, and Pelican would show both as a list"
+            message = f"expected the {key} on one line; got a second ({why})"
+            problems.append(Problem(path, header[key][1][0], key.capitalize(), message))
     title = meta.get("title", (0, ""))[1]
     if not title:
         problem("Title", "expected a title line such as 'Title: How to brief a tradesperson'; got nothing")
@@ -163,7 +215,7 @@ def _read_item(path: Path, kind: str, reading: _Reading) -> tuple[Item | None, l
         problem("Date", "expected a date line such as 'Date: 2026-09-14'; got nothing")
     if "modified" in meta and parse_date(meta["modified"][1], reading.timezone) is None:
         problem("Modified", f"expected a date such as 2026-09-14; got {meta['modified'][1]!r}")
-    status = meta.get("status", (0, "published"))[1].lower()
+    status = (meta.get("status", (0, ""))[1] or "published").lower()  # as Pelican: an empty value is no value
     if status not in STATUSES:
         problem("Status", f"expected one of {', '.join(STATUSES)}; got {meta['status'][1]!r}")
     if "template" in meta and reading.templates is not None and kind != "newsletter":
@@ -172,13 +224,10 @@ def _read_item(path: Path, kind: str, reading: _Reading) -> tuple[Item | None, l
         if name not in allowed:
             where = f"a template for {kind} in the theme's templates/ folder, such as {own}"
             problem("Template", f"expected {where}; got {name!r}{did_you_mean(name, allowed)}")
-    slug = path.stem
-    if kind == "pages" and slug in RESERVED_SLUGS:
-        problems.append(
-            Problem(path, 1, "file name", f"expected a page name that no site URL uses; got /{slug}/ (rename the file)")
-        )
+    slug = path.stem if kind == "newsletter" else _slug(path, kind, title, meta, reading, problem)
     slugs: list[str] = []
-    for ref in references(text):
+    partners = [Reference(s.strip(), line, "Partners") for line, v in header.get("partners", ()) for s in v.split(",")]
+    for ref in [r for r in partners if r.slug] + references(text, metadata=False):
         if ref.slug not in reading.known:
             field_name = ref.field or "partner reference"
             problems.append(Problem(path, ref.line, field_name, unknown_partner(ref.slug, reading.known)))
@@ -186,9 +235,37 @@ def _read_item(path: Path, kind: str, reading: _Reading) -> tuple[Item | None, l
             slugs.append(ref.slug)
     if problems:
         return None, problems
-    summary = strip_comments(meta.get("summary", (0, ""))[1]).strip() or None
+    summary = strip_comments("\n".join(v for _, v in header.get("summary", ()))).strip() or None
     links = tuple(_links(text, path.parent, reading.content_dir))
-    return Item(path, kind, slug, title, date, status, tuple(slugs), summary, _body(text), links), []
+    return Item(path, kind, slug, title, date, status, tuple(slugs), summary, body, links), []
+
+
+def _slug(
+    path: Path,
+    kind: str,
+    title: str,
+    meta: dict[str, tuple[int, str]],
+    reading: _Reading,
+    problem: Callable[[str, str], None],
+) -> str:
+    """Pelican's slug for an article or page (``Slug:``, else SLUGIFY_SOURCE slugified), checked as a URL."""
+    for key, name, setting, does in (("save_as", "Save_as", "SAVE_AS", "writes"), ("url", "URL", "URL", "links")):
+        if key in meta:  # Pelican would take these over the URL settings, and over the checks below
+            where = f"every article and page where ARTICLE_{setting} or PAGE_{setting} says"
+            problem(name, f"expected no {name}: (Vouch {does} {where}); got {meta[key][1]!r}")
+    if meta.get("slug", (0, ""))[1]:
+        slug, (field, noun, hint) = meta["slug"][1], ("Slug", "slug", "")
+    elif reading.slugify and reading.slug_from_title:
+        slug, (field, noun, hint) = reading.slugify(title), ("Title", "title", " (write a Slug: line)")
+    else:
+        slug = reading.slugify(path.stem) if reading.slugify else path.stem
+        field, noun, hint = "file name", "name", " (rename the file)"
+    parts = slug.split("/")
+    if any(part in ("", ".", "..") for part in parts):
+        problem(field, f"expected a {noun} that makes a URL such as about-us; got {slug!r}")
+    elif kind == "pages" and parts[0].lower() in RESERVED_SLUGS:
+        problem(field, f"expected a page {noun} that no site URL uses; got /{slug}/{hint}")
+    return slug
 
 
 def _links(text: str, folder: Path, content_dir: Path) -> Iterable[Link]:
@@ -197,11 +274,6 @@ def _links(text: str, folder: Path, content_dir: Path) -> Iterable[Link]:
         path = unquote(html.unescape(urlparse(match.group(2)).path))
         target = Path(os.path.normpath(content_dir / path.lstrip("/") if path.startswith("/") else folder / path))
         yield Link(match.group(1), match.group(2), target, text.count("\n", 0, match.start()) + 1)
-
-
-def _body(text: str) -> str:
-    head, _, body = text.partition("\n\n")
-    return body if metadata_lines(head) else text
 
 
 def unknown_partner(slug: str, known: Iterable[str]) -> str:

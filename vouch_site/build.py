@@ -126,7 +126,15 @@ def _check_content(root: Path, settings: dict[str, Any], site: PublicSite, repor
     content, theme = Path(settings["PATH"]), Path(settings["THEME"])
     found = scan(content)
     templates = item_templates([*map(Path, settings["THEME_TEMPLATES_OVERRIDES"]), theme / "templates"])
-    items, problems = load_items(content, settings["TIMEZONE"], report.known_slugs, found.files, templates=templates)
+    items, problems = load_items(
+        content,
+        settings["TIMEZONE"],
+        report.known_slugs,
+        found.files,
+        templates=templates,
+        slugify=_pelican_slugify(settings),
+        slug_from_title=settings["SLUGIFY_SOURCE"] == "title",
+    )
     selection = select(items, site.today, {p.slug for p in site.partners})
     for path, slugs in selection.withheld.items():
         log.info("vouch: withheld %s: it names unpublished %s", os.path.relpath(path, root), ", ".join(slugs))
@@ -137,6 +145,18 @@ def _check_content(root: Path, settings: dict[str, Any], site: PublicSite, repor
     files, file_problems = content_files(content, found, items, selection.shown, logos, report.logos)
     problems += file_problems + list(scan(theme).problems)  # Pelican copies the theme's files: none may lead out
     return replace(report, problems=sort_problems(report.problems + problems), content=selection, files=files)
+
+
+def _pelican_slugify(settings: dict[str, Any]) -> Callable[[str], str]:
+    """Pelican's slugify with the site's settings, for the slugs of items without ``Slug:``."""
+    from pelican.utils import slugify
+
+    return partial(
+        slugify,
+        regex_subs=settings["SLUG_REGEX_SUBSTITUTIONS"],
+        preserve_case=settings["SLUGIFY_PRESERVE_CASE"],
+        use_unicode=settings["SLUGIFY_USE_UNICODE"],
+    )
 
 
 def build(
