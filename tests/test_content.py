@@ -255,3 +255,24 @@ def test_symlink_loops_are_problems_not_a_walk_without_end(tmp_path: Path) -> No
         "content/images/self:1: symlink: expected a link to a file or folder; got a link that leads to itself",
         f"content/images/up:1: symlink: expected a link to a file or folder; got a loop back to {content}",
     ]
+
+
+def test_an_item_over_the_size_limit_is_a_problem_not_a_slow_build(tmp_path: Path) -> None:
+    head = "Title: Big\nDate: 2026-01-01\n\n"
+    make_site(
+        tmp_path,
+        {"harbour": vetted("Harbour")},
+        {
+            "content/articles/big.md": head + "x" * (1_000_001 - len(head)),
+            "content/newsletter/big.md": head + "word " * 300_000,
+            "content/pages/fits.md": "Title: Fits\n\n" + "y" * (1_000_000 - 13),
+        },
+    )
+    with pytest.raises(ValidationFailed) as failed:
+        build(tmp_path)
+    assert [str(p).removeprefix(f"{tmp_path}/") for p in failed.value.problems] == [
+        "content/articles/big.md:1: file: expected at most 1 MB (1,000,000 bytes) in an article, page or issue; "
+        "got 1,000,001 bytes (link large material as a file instead)",
+        "content/newsletter/big.md:1: file: expected at most 1 MB (1,000,000 bytes) in an article, page or issue; "
+        "got 1,500,028 bytes (link large material as a file instead)",
+    ]
