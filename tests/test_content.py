@@ -274,5 +274,5 @@ def test_an_item_over_the_size_limit_is_a_problem_not_a_slow_build(tmp_path: Pat
         "content/articles/big.md:1: file: expected at most 1 MB (1,000,000 bytes) in an article, page or issue; "
         "got 1,000,001 bytes (link large material as a file instead)",
         "content/newsletter/big.md:1: file: expected at most 1 MB (1,000,000 bytes) in an article, page or issue; "
-        "got 1,500,028 bytes (link large material as a file instead)",
+        "got 1,500,029 bytes (link large material as a file instead)",
     ]

@@ -29,6 +29,7 @@ from vouch.problems import Problem, did_you_mean
 from vouch.references import Reference, references
 
 KINDS = ("articles", "pages", "newsletter")
+MAX_ITEM_BYTES = 1_000_000  # 1 MB: far above any article, far below what makes a build crawl (the README says so)
 STATUSES = ("draft", "published")
 # URL segments the site itself uses: a page there would collide.
 RESERVED_SLUGS = frozenset(
@@ -184,6 +185,11 @@ def _normalize_whitespace() -> Preprocessor:
 
 
 def _read_item(path: Path, kind: str, reading: _Reading) -> tuple[Item | None, list[Problem]]:
+    if (size := path.stat().st_size) > MAX_ITEM_BYTES:  # not even read: Markdown's time grows with it
+        most = f"at most 1 MB ({MAX_ITEM_BYTES:,} bytes) in an article, page or issue"
+        return None, [
+            Problem(path, 1, "file", f"expected {most}; got {size:,} bytes (link large material as a file instead)")
+        ]
     data = path.read_bytes()
     try:
         text = data.decode("utf-8")
