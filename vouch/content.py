@@ -101,24 +101,25 @@ def load_items(
     content_dir: Path,
     timezone: str,
     known: set[str],
-    files: Iterable[Path] | None = None,
+    files: Iterable[Path],
     *,
     templates: frozenset[str] | None = None,
     slugify: Callable[[str], str] | None = None,
     slug_from_title: bool = False,
 ) -> tuple[list[Item], list[Problem]]:
-    """Every item among ``files`` (default: found under content_dir); links to folders are followed, as Pelican does.
+    """Every item among ``files`` (all under content_dir, as ``content_files.scan`` finds them).
 
     ``templates`` are the names a ``Template:`` may take (``item_templates``); None: not checked.
     ``slugify`` is Pelican's, of the file name (or the title, ``slug_from_title``) when there is no
     ``Slug:``; None: the file name as it is.
     """
     reading = _Reading(content_dir, timezone, frozenset(known), templates, slugify, slug_from_title)
-    folders = [path for kind in KINDS for path in (content_dir / kind).rglob("*.md") if path.is_dir()]
-    problems = [Problem(path, 1, "file", "expected a Markdown file; got a folder named like one (rename it)")
-                for path in folders]  # fmt: skip
-    if files is None:
-        files = (path for kind in KINDS for path in (content_dir / kind).rglob("*.md"))
+    problems = [
+        Problem(path, 1, "file", "expected a Markdown file; got a folder named like one (rename it)")
+        for kind in KINDS
+        for path in (content_dir / kind).rglob("*.md")
+        if path.is_dir()
+    ]
     items: list[Item] = []
     for path in sorted(files):
         if is_item_source(path, content_dir):

@@ -56,7 +56,8 @@ def scan(root: Path) -> Scan:
             else:
                 files.append(path)
 
-    visit(root, frozenset({top}))
+    if root.is_dir():
+        visit(root, frozenset({top}))
     return Scan(tuple(files), tuple(problems.values()), tuple(temporary))
 
 
