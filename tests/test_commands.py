@@ -204,3 +204,17 @@ def test_check_lists_the_editor_temporary_files_it_skips(project: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "skipped: content/articles/.#a.md (an editor's temporary file)" in result.stdout
     assert "skipped: content/articles/a.md~ (an editor's temporary file)" in result.stdout
+
+
+def test_check_lists_items_withheld_for_linking_an_unpublished_one(project: Path) -> None:
+    make_site(
+        project,
+        {"harbour": vetted("Harbour")},
+        {
+            "content/articles/a.md": "Title: A\nDate: 2026-11-01\n\nSee [b]({filename}b.md).\n",
+            "content/articles/b.md": "Title: B\nDate: 2026-11-01\nStatus: draft\n\nx\n",
+        },
+    )
+    result = invoke(project, "check")
+    assert result.returncode == 0, result.stderr
+    assert "withheld: content/articles/a.md (links content/articles/b.md, not published)" in result.stdout
