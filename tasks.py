@@ -111,8 +111,15 @@ def _check() -> None:
     selection = report.content
     for path, slugs in sorted(selection.withheld.items()):
         print(f"withheld: {path.relative_to(ROOT)} (names unpublished {', '.join(slugs)})")
+    for path, targets in sorted(selection.linking.items()):
+        links = ", ".join(str(target.relative_to(ROOT)) for target in targets)
+        print(f"withheld: {path.relative_to(ROOT)} (links {links}, not published)")
     for item in selection.scheduled:
         print(f"scheduled: {item.path.relative_to(ROOT)} (published on {item.date})")
+    for path in report.files.unlinked:
+        print(f"not published: {path.relative_to(ROOT)} (no published item or partner links it)")
+    for path in report.files.temporary:
+        print(f"skipped: {path.relative_to(ROOT)} (an editor's temporary file)")
     from vouch.publication import due_soon
 
     due = {e.slug: e.review_by for e in due_soon(report.roster, report.today)}
@@ -240,6 +247,10 @@ def _newsletter(slug: str):
     withheld = {p.stem: slugs for p, slugs in report.content.withheld.items() if p.parent.name == "newsletter"}
     if slug in withheld:
         raise Exit(f"vouch: {slug} names unpublished {', '.join(withheld[slug])}: it is withheld", code=1)
+    linking = {p.stem: targets for p, targets in report.content.linking.items() if p.parent.name == "newsletter"}
+    if slug in linking:
+        links = ", ".join(str(target.relative_to(ROOT)) for target in linking[slug])
+        raise Exit(f"vouch: {slug} links {links}, not published: it is withheld", code=1)
     newsletter = prepare_newsletter(site, report, settings)
     if slug not in newsletter.rendered:
         known = ", ".join(v.slug for v in newsletter.views) or "none"

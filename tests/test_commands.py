@@ -222,3 +222,47 @@ def test_the_cron_build_still_refuses_broken_registries(project: Path) -> None:
     assert "partners/_checks.yaml:2: invalid YAML" in result.stderr
     assert "nothing was written, output/ is unchanged" in result.stderr
     assert not (project / "output").exists()
+
+
+def test_check_lists_the_files_that_no_published_item_or_partner_links(project: Path) -> None:
+    make_site(
+        project,
+        {"harbour": vetted("Harbour", logo={"src": "images/harbour.svg", "alt": "H"})},
+        {
+            "content/articles/a.md": "Title: A\nDate: 2026-11-01\n\nThe [form]({static}../files/form.pdf).\n",
+            "content/files/form.pdf": "x",
+            "content/files/old-price-list.pdf": "x",
+            "content/images/harbour.svg": "<svg/>",
+        },
+    )
+    result = invoke(project, "check")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("not published:") == 1
+    assert "not published: content/files/old-price-list.pdf (no published item or partner links it)" in result.stdout
+
+
+def test_check_lists_the_editor_temporary_files_it_skips(project: Path) -> None:
+    make_site(
+        project,
+        {"harbour": vetted("Harbour")},
+        {"content/articles/a.md": "Title: A\nDate: 2026-11-01\n\nx\n", "content/articles/a.md~": "old"},
+    )
+    (project / "content/articles/.#a.md").symlink_to("editor@host.1234:1700000000")
+    result = invoke(project, "check")
+    assert result.returncode == 0, result.stderr
+    assert "skipped: content/articles/.#a.md (an editor's temporary file)" in result.stdout
+    assert "skipped: content/articles/a.md~ (an editor's temporary file)" in result.stdout
+
+
+def test_check_lists_items_withheld_for_linking_an_unpublished_one(project: Path) -> None:
+    make_site(
+        project,
+        {"harbour": vetted("Harbour")},
+        {
+            "content/articles/a.md": "Title: A\nDate: 2026-11-01\n\nSee [b]({filename}b.md).\n",
+            "content/articles/b.md": "Title: B\nDate: 2026-11-01\nStatus: draft\n\nx\n",
+        },
+    )
+    result = invoke(project, "check")
+    assert result.returncode == 0, result.stderr
+    assert "withheld: content/articles/a.md (links content/articles/b.md, not published)" in result.stdout

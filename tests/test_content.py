@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
-from tests.sitekit import make_site, read_tree, vetted
+from tests.sitekit import make_site, read_tree, readable_tree, vetted
 from vouch.problems import ValidationFailed
 from vouch_site.build import build
 
@@ -122,3 +123,156 @@ def test_articles_index_paginates_and_profiles_show_featured_in(tmp_path: Path) 
     assert "Article 0" in (out / "articles/page/2/index.html").read_text()
     profile = (out / "partners/harbour/index.html").read_text()
     assert "Featured in" in profile and '<a href="../../articles/a0/">Article 0</a>' in profile
+
+
+def test_an_item_linking_a_draft_withheld_or_future_item_is_withheld_too(tmp_path: Path) -> None:
+    pending = {"name": "Moorview", "status": "pending", "category": "plumbing"}
+    head = "Title: {}\nDate: 2026-11-01\n\n"
+    make_site(
+        tmp_path,
+        {"harbour": vetted("Harbour"), "moorview": pending},
+        {
+            "content/articles/draft.md": "Title: zqdraftq\nDate: 2026-11-01\nStatus: draft\n\nSoon.\n",
+            "content/articles/secret.md": head.format("zqsecretq") + "Ask {partner}moorview.\n",
+            "content/articles/later.md": "Title: zqlaterq\nDate: 2026-12-24\n\nLater.\n",
+            "content/articles/fine.md": head.format("Fine") + "Fine.\n",
+            "content/articles/a.md": head.format("zqaq") + "See [this]({filename}draft.md).\n",
+            "content/articles/b.md": head.format("zqbq") + "See [this]({filename}/articles/secret.md).\n",
+            "content/articles/c.md": head.format("zqcq") + "See [this]({filename}b.md).\n",  # withheld in turn
+            "content/articles/d.md": head.format("zqdq") + '<a href="{filename}later.md">soon</a>\n',
+            "content/articles/e.md": head.format("Linked") + "See [fine]({filename}fine.md).\n",
+            "content/pages/p.md": "Title: zqpq\n\nSee [this]({filename}../articles/draft.md).\n",
+            "content/newsletter/n.md": "Title: News of the month zqnq\nDate: 2026-11-02\n\n"
+            "See [this]({filename}../articles/draft.md).\n",
+        },
+    )
+    result = build(tmp_path)
+    tree = read_tree(tmp_path / "output") | read_tree(tmp_path / "mail")
+    assert '<a href="../../articles/fine/">fine</a>' in tree["articles/e/index.html"].decode()
+    assert not [rel for rel, data in tree.items() if b"drafts/" in data or re.search(rb"zq[a-z]+q", data)]
+    withheld = {path.name: [t.name for t in targets] for path, targets in result.report.content.linking.items()}
+    assert withheld == {
+        "a.md": ["draft.md"],
+        "b.md": ["secret.md"],
+        "c.md": ["b.md"],
+        "d.md": ["later.md"],
+        "n.md": ["draft.md"],
+        "p.md": ["draft.md"],
+    }
+    assert "withheld: 6 items link an item that is not published (invoke check lists them)" in result.summary()
+
+
+def test_html_comments_in_articles_and_pages_reach_no_page_or_feed(tmp_path: Path) -> None:
+    make_site(
+        tmp_path,
+        {"harbour": vetted("Harbour")},
+        {
+            "content/articles/a.md": "Title: A\nDate: 2026-11-01\nSummary: Short. <!-- zqsummaryq -->\n\n"
+            "Text <!-- zqinlineq --> more.\n\n<!--\nzqblockq: call back on Monday\n-->\n\nEnd.\n",
+            "content/articles/b.md": "Title: B\nDate: 2026-11-02\n\nText.\n\n<!-- zqbq -->\n",
+            "content/pages/p.md": "Title: P\n\nAbout.\n\n<!-- zqpageq -->\n",
+        },
+    )
+    build(tmp_path)
+    tree = readable_tree(tmp_path / "output")
+    assert "articles/a/index.html" in tree and "p/index.html" in tree
+    assert not [rel for rel, data in tree.items() if re.search(rb"zq[a-z]+q", data)]
+    assert b"Text  more." in tree["articles/a/index.html"]
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        (
+            {"content/articles/guide.md/part.md": "Title: Part\nDate: 2026-01-01\n\nx\n"},
+            "content/articles/guide.md:1: file: expected a Markdown file; got a folder named like one (rename it)",
+        ),
+        (
+            {"content/articles/a.md": b"Title: Caf\xe9 culture\nDate: 2026-01-01\n\nx\n"},
+            "content/articles/a.md:1: file: expected UTF-8 text; got an undecodable byte at offset 10 "
+            "(save the file as UTF-8)",
+        ),
+        (
+            {"content/articles/a.md": "Title: A\nDate: 2026-01-01\n\n\u00e9t\u00e9\n".encode() + b"\xff\n"},
+            "content/articles/a.md:5: file: expected UTF-8 text; got an undecodable byte at offset 33 "
+            "(save the file as UTF-8)",
+        ),
+        (
+            {"content/articles/a.md": "Title: A\nDate: 2026-01-01\nTemplate: artcle\n\nx\n"},
+            "content/articles/a.md:3: Template: expected a template for articles in the theme's templates/ "
+            "folder, such as article; got 'artcle' (did you mean 'article'?)",
+        ),
+        (
+            {"content/pages/p.md": "Title: P\nTemplate: article\n\nx\n"},
+            "content/pages/p.md:2: Template: expected a template for pages in the theme's templates/ "
+            "folder, such as page; got 'article'",
+        ),
+        (
+            {"content/pages/p.md": "Title: P\nTemplate: partner\n\nx\n"},
+            "content/pages/p.md:2: Template: expected a template for pages in the theme's templates/ "
+            "folder, such as page; got 'partner'",
+        ),
+    ],
+)
+def test_unreadable_items_are_problems_with_file_and_line(
+    tmp_path: Path, files: dict[str, str | bytes], expected: str
+) -> None:
+    make_site(tmp_path, {"harbour": vetted("Harbour")}, files)
+    with pytest.raises(ValidationFailed) as failed:
+        build(tmp_path)
+    assert [str(p).removeprefix(f"{tmp_path}/") for p in failed.value.problems] == [expected]
+
+
+def test_a_template_the_site_adds_may_be_named(tmp_path: Path) -> None:
+    make_site(
+        tmp_path,
+        {"harbour": vetted("Harbour")},
+        {
+            "content/pages/p.md": "Title: P\nTemplate: wide\n\nx\n",
+            "overrides/wide.html": '{% extends "page.html" %}{% block title %}Wide {{ page.title }}{% endblock %}',
+        },
+    )
+    build(tmp_path, overrides={"THEME_TEMPLATES_OVERRIDES": [str(tmp_path / "overrides")]})
+    assert "<title>Wide P" in (tmp_path / "output/p/index.html").read_text()
+
+
+def test_symlink_loops_are_problems_not_a_walk_without_end(tmp_path: Path) -> None:
+    make_site(tmp_path, {"harbour": vetted("Harbour")}, {"content/images/x.svg": "<svg/>", "content/c/x.txt": "x"})
+    content = tmp_path / "content"
+    (content / "images/up").symlink_to("..", target_is_directory=True)
+    (content / "images/self").symlink_to("self")
+    (content / "images/gone.svg").symlink_to("nowhere.svg")
+    (content / "a").mkdir()
+    (content / "a/b").symlink_to("../c", target_is_directory=True)
+    (content / "c/d").symlink_to("../a", target_is_directory=True)
+    with pytest.raises(ValidationFailed) as failed:
+        build(tmp_path)
+    assert [str(p).removeprefix(f"{tmp_path}/") for p in failed.value.problems] == [
+        f"content/a/b:1: symlink: expected a link to a file or folder; got a loop back to {content / 'c'}",
+        f"content/c/d:1: symlink: expected a link to a file or folder; got a loop back to {content / 'a'}",
+        "content/images/gone.svg:1: symlink: expected a link to a file or folder; got a link to nowhere.svg, "
+        "which does not exist",
+        "content/images/self:1: symlink: expected a link to a file or folder; got a link that leads to itself",
+        f"content/images/up:1: symlink: expected a link to a file or folder; got a loop back to {content}",
+    ]
+
+
+def test_an_item_over_the_size_limit_is_a_problem_not_a_slow_build(tmp_path: Path) -> None:
+    head = "Title: Big\nDate: 2026-01-01\n\n"
+    make_site(
+        tmp_path,
+        {"harbour": vetted("Harbour")},
+        {
+            "content/articles/big.md": head + "x" * (1_000_001 - len(head)),
+            "content/newsletter/big.md": head + "word " * 300_000,
+            "content/pages/fits.md": "Title: Fits\n\n" + "y" * (1_000_000 - 13),
+        },
+    )
+    with pytest.raises(ValidationFailed) as failed:
+        build(tmp_path)
+    assert [str(p).removeprefix(f"{tmp_path}/") for p in failed.value.problems] == [
+        "content/articles/big.md:1: file: expected at most 1 MB (1,000,000 bytes) in an article, page or issue; "
+        "got 1,000,001 bytes (link large material as a file instead)",
+        "content/newsletter/big.md:1: file: expected at most 1 MB (1,000,000 bytes) in an article, page or issue; "
+        "got 1,500,029 bytes (link large material as a file instead)",
+    ]

@@ -5,7 +5,10 @@ real build, no byte of any output file may contain a canary or the slug of an
 unpublished partner or of a private field, and every published partner has its
 page, vCard and JSON entry. Articles, pages, issues and descriptions also name
 partners in hostile spellings (escaped or entity braces, percent-encoded, split
-by a comment or a tag), in titles, summaries, bodies and descriptions.
+by a comment or a tag), in titles, summaries, bodies and descriptions. The
+content around them is written the hostile ways an editor may write it: logo
+paths in any spelling, symlinks, editors' backups, files attached to withheld
+articles, notes in HTML comments.
 """
 
 from __future__ import annotations
@@ -112,8 +115,8 @@ def mention(draw: st.DrawFn, count: int) -> Mention:
 
 
 @st.composite
-def network(draw: st.DrawFn) -> tuple[list[dict], list[int], list[Mention]]:
-    """Profiles, which of them an article features (by metadata and in its text), and hostile mentions."""
+def network(draw: st.DrawFn) -> tuple[list[dict], list[int], list[Mention], list[str]]:
+    """Profiles, which of them an article features, hostile mentions, and how each logo path is written."""
     count = draw(st.integers(1, 5))
     profiles = [draw(profile(i)) for i in range(count)]
     featured = draw(st.lists(st.integers(0, count - 1), unique=True, max_size=count))
@@ -121,7 +124,28 @@ def network(draw: st.DrawFn) -> tuple[list[dict], list[int], list[Mention]]:
     for m in mentions:
         if m.kind == "partners":
             profiles[m.owner]["description"] += f"\n\n{m.reference}"
-    return profiles, featured, mentions
+    spellings = [draw(st.sampled_from(LOGO_SPELLINGS)) for _ in range(count)]
+    return profiles, featured, mentions, spellings
+
+
+LOGO_SPELLINGS = ("plain", "dot", "double", "updown", "absolute")
+BACKUPS = ("{}~", "#{}#", ".{}.swp")
+
+
+def spelled(src: str, how: str, content: Path) -> str:
+    """``src`` as an editor may also write it; all name the one file."""
+    folder, _, name = src.rpartition("/")
+    return {
+        "plain": src,
+        "dot": f"./{src}",
+        "double": f"{folder}//{name}" if folder else f".//{name}",
+        "updown": f"{folder}/../{folder}/{name}" if folder else f"./../{content.name}/{name}",
+        "absolute": str(content / src),
+    }[how]
+
+
+def svg(i: int) -> bytes:
+    return f"<svg xmlns='http://www.w3.org/2000/svg'><desc>zq{i}logoq</desc></svg>".encode()
 
 
 def shown_partners(profiles: list[dict], mentions: list[Mention]) -> set[int]:
@@ -140,7 +164,8 @@ def issue(i: int) -> str:
 def article(i: int) -> str:
     return (
         f"Title: Advice zqa{i}titleq\nDate: 2026-06-0{i + 1}\nSummary: zqa{i}summaryq\nPartners: firm{i}\n\n"
-        f"Call {{partner}}firm{i} or [them]({{partner}}firm{i}). zqa{i}bodyq\n"
+        f"Call {{partner}}firm{i} or [them]({{partner}}firm{i}). zqa{i}bodyq\n\n<!-- zqa{i}noteq -->\n\n"
+        f"The [quote]({{attach}}../files/quote{i}.txt).\n"
     )
 
 
@@ -157,22 +182,39 @@ PRIVATE_FIELDS = ("notes", "private", "privatelist")
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(network())
 def test_nothing_unpublished_or_private_reaches_any_output(
-    generated: tuple[list[dict], list[int], list[Mention]],
+    generated: tuple[list[dict], list[int], list[Mention], list[str]],
 ) -> None:
-    profiles, featured, mentions = generated
+    profiles, featured, mentions, spellings = generated
     shown = shown_partners(profiles, mentions)
     with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        files: dict[str, str | bytes] = {
-            f"content/{p['logo']['src']}": b"<svg xmlns='http://www.w3.org/2000/svg'/>" for p in profiles if "logo" in p
-        }
+        root = Path(tmp).resolve()
+        content = root / "content"
+        files: dict[str, str | bytes] = {}
+        written = []
+        for i, p in enumerate(profiles):
+            logo = p.get("logo")
+            if logo:
+                folder, _, name = logo["src"].rpartition("/")
+                files[f"content/{logo['src']}"] = svg(i)
+                files |= {f"content/{folder}/{backup.format(name)}".replace("//", "/"): svg(i) for backup in BACKUPS}
+                logo = {**logo, "src": spelled(logo["src"], spellings[i], content)}
+            written.append({**p, "logo": logo} if logo else p)
         files |= {f"content/articles/art{i}.md": article(i) for i in featured}
         files |= {f"content/newsletter/issue{i}.md": issue(i) for i in featured}
+        files |= {f"content/files/quote{i}.txt": f"zqa{i}attachq" for i in featured}
         files |= {f"content/{m.kind}/m{n}.md": mentioning(n, m) for n, m in enumerate(mentions) if m.kind != "partners"}
-        make_site(root, {f"firm{i}": p for i, p in enumerate(profiles)}, files)
+        make_site(root, {f"firm{i}": p for i, p in enumerate(written)}, files)
+        (content / "aliases").mkdir()
+        for i, p in enumerate(profiles):
+            if "logo" in p:  # a link to each logo, and an Emacs lock link beside it
+                (content / f"aliases/alias{i}.svg").symlink_to(content / p["logo"]["src"])
+                (content / p["logo"]["src"]).with_name(f".#zq{i}logoq.svg").symlink_to("editor@host.1:1")
         build(root)
         tree = readable_tree(root / "output") | {f"mail/{k}": v for k, v in read_tree(root / "mail").items()}
         blob = b"\n".join(tree.values()) + b"\n" + "\n".join(tree).encode()
+        assert str(root).encode() not in blob
+        assert not [rel for rel in tree if "alias" in rel or "#" in rel or rel.endswith(("~", ".swp"))]
+        assert b"noteq" not in blob  # editors' comments, in no page or feed
 
         for i, p in enumerate(profiles):
             for field in PRIVATE_FIELDS:
@@ -198,8 +240,9 @@ def test_nothing_unpublished_or_private_reaches_any_output(
                 assert f"articles/art{i}/index.html" in tree
                 assert all(c in tree["feeds/articles.atom.xml"] for c in article_canaries[:3])
                 assert f"mail/issue{i}/message.eml" in tree
-            else:  # withheld: nothing of the article either
-                assert not [c for c in article_canaries if c in blob]
+                assert f"zqa{i}attachq".encode() in blob  # its attachment goes out with it
+            else:  # withheld: nothing of the article either, nor the file it attaches
+                assert not [c for c in [*article_canaries, f"zqa{i}attachq".encode()] if c in blob]
                 assert not [rel for rel in tree if f"art{i}" in rel or f"issue{i}" in rel]
 
         for n, m in enumerate(mentions):

@@ -10,21 +10,51 @@ the future, and not those that name an unpublished partner (withheld).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import html
+import os
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 from zoneinfo import ZoneInfo
 
+import markdown
+from markdown.extensions.meta import BEGIN_RE, END_RE, META_MORE_RE, META_RE
+from markdown.preprocessors import Preprocessor
+
+from vouch.markup import strip_comments
 from vouch.problems import Problem, did_you_mean
-from vouch.references import metadata_lines, references
+from vouch.references import Reference, references
 
 KINDS = ("articles", "pages", "newsletter")
+MAX_ITEM_BYTES = 1_000_000  # 1 MB: far above any article, far below what makes a build crawl (the README says so)
 STATUSES = ("draft", "published")
 # URL segments the site itself uses: a page there would collide.
 RESERVED_SLUGS = frozenset(
     {"directory", "areas", "partners", "vetting", "articles", "newsletter", "search", "feeds", "pagefind", "theme",
      "images", "page", "404", "sitemap", "robots", "partners-json"}
 )  # fmt: skip
+# Templates of Vouch's own pages: no article or page renders with them.
+SITE_TEMPLATES = frozenset(
+    {"404", "areas", "articles", "base", "directory", "home", "listing", "newsletter_index", "newsletter_issue",
+     "partner", "search", "vetting"}
+)  # fmt: skip
+# Pelican's intrasite links ({filename}, {static}, {attach}, or |static|), found in the source rather than
+# in the rendered HTML: found in a code sample too, which errs on the safe side.
+_LINK = re.compile(r"[{|](filename|static|attach)[|}]([^\s\"'<>()\[\]]+)")
+Header = dict[str, list[tuple[int, str]]]  # key (lower case) -> each value with its line
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """An intrasite link, resolved as Pelican resolves it: from the item's folder, or from content/ after ``/``."""
+
+    kind: str  # filename | static | attach
+    written: str  # as in the file
+    target: Path  # content/ joined with it, normalised (real paths are compared where it matters)
+    line: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,12 +68,14 @@ class Item:
     partners: tuple[str, ...]  # every slug named, metadata first, each once
     summary: str | None = None
     body: str = ""  # the Markdown after the metadata header
+    links: tuple[Link, ...] = ()
 
 
 @dataclass(slots=True)
 class Selection:
     shown: list[Item] = field(default_factory=list)
     withheld: dict[Path, list[str]] = field(default_factory=dict)  # path -> unpublished slugs it names
+    linking: dict[Path, list[Path]] = field(default_factory=dict)  # path -> the items not shown that it links
     scheduled: list[Item] = field(default_factory=list)  # dated after today
     drafts: list[Item] = field(default_factory=list)
 
@@ -59,74 +91,209 @@ def parse_date(value: str, timezone: str) -> dt.date | None:
     return moment.date()
 
 
-def load_items(content_dir: Path, timezone: str, known: set[str]) -> tuple[list[Item], list[Problem]]:
+def is_item_source(path: Path, content_dir: Path) -> bool:
+    """A file read as an article, page or issue (never published as a file of its own)."""
+    parts = path.relative_to(content_dir).parts
+    return path.suffix == ".md" and len(parts) > 1 and parts[0] in KINDS
+
+
+def load_items(
+    content_dir: Path,
+    timezone: str,
+    known: set[str],
+    files: Iterable[Path],
+    *,
+    templates: frozenset[str] | None = None,
+    slugify: Callable[[str], str] | None = None,
+    slug_from_title: bool = False,
+) -> tuple[list[Item], list[Problem]]:
+    """Every item among ``files`` (all under content_dir, as ``content_files.scan`` finds them).
+
+    ``templates`` are the names a ``Template:`` may take (``item_templates``); None: not checked.
+    ``slugify`` is Pelican's, of the file name (or the title, ``slug_from_title``) when there is no
+    ``Slug:``; None: the file name as it is.
+    """
+    reading = _Reading(content_dir, timezone, frozenset(known), templates, slugify, slug_from_title)
+    problems = [
+        Problem(path, 1, "file", "expected a Markdown file; got a folder named like one (rename it)")
+        for kind in KINDS
+        for path in (content_dir / kind).rglob("*.md")
+        if path.is_dir()
+    ]
     items: list[Item] = []
-    problems: list[Problem] = []
-    for kind in KINDS:
-        for path in sorted((content_dir / kind).rglob("*.md")):
-            item, found = _read_item(path, kind, timezone, known)
+    for path in sorted(files):
+        if is_item_source(path, content_dir):
+            item, found = _read_item(path, path.relative_to(content_dir).parts[0], reading)
             problems += found
             if item is not None:
                 items.append(item)
     return items, problems
 
 
-def _read_item(path: Path, kind: str, timezone: str, known: set[str]) -> tuple[Item | None, list[Problem]]:
-    text = path.read_text(encoding="utf-8")
-    meta = metadata_lines(text)
+def item_templates(folders: Iterable[Path]) -> frozenset[str]:
+    """What a ``Template:`` may name: the theme's templates but partials and those of Vouch's own pages."""
+    names = {
+        path.relative_to(folder).with_suffix("").as_posix()
+        for folder in folders
+        if folder.is_dir()
+        for path in folder.rglob("*.html")
+    }
+    return frozenset(n for n in names if n not in SITE_TEMPLATES and not n.startswith(("_", "email/")))
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    content_dir: Path
+    timezone: str
+    known: frozenset[str]
+    templates: frozenset[str] | None
+    slugify: Callable[[str], str] | None
+    slug_from_title: bool
+
+
+def metadata(text: str) -> tuple[Header, str]:
+    """The ``Key: value`` header exactly as Pelican reads it, and the Markdown after it.
+
+    Pelican takes it from Python-Markdown's meta extension, after the library's
+    whitespace normalisation: the same expressions run here on the same lines,
+    so Vouch and Pelican cannot disagree about a status (`` Status: draft``, a
+    repeated key, a form feed). Keys are lower case; each value has its line.
+    """
+    text = text.removeprefix("\ufeff")  # Pelican opens files as utf-8-sig
+    if not text.strip():
+        return {}, text
+    lines = _normalize_whitespace().run(text.split("\n"))
+    header: Header = {}
+    key = None
+    start = 1 if BEGIN_RE.match(lines[0]) else 0
+    for number, line in enumerate(lines[start:], start=start + 1):
+        if not line.strip() or END_RE.match(line):
+            return header, "\n".join(lines[number:])
+        if match := META_RE.match(line):
+            key = match.group("key").lower().strip()
+            header.setdefault(key, []).append((number, match.group("value").strip()))
+        elif key and (match := META_MORE_RE.match(line)):
+            header[key].append((number, match.group("value").strip()))
+        else:
+            return header, "\n".join(lines[number - 1 :])
+    return header, ""
+
+
+@cache
+def _normalize_whitespace() -> Preprocessor:
+    """Python-Markdown's own first step (line endings, tabs, blank lines), which runs before the meta extension."""
+    return markdown.Markdown().preprocessors["normalize_whitespace"]
+
+
+def _read_item(path: Path, kind: str, reading: _Reading) -> tuple[Item | None, list[Problem]]:
+    if (size := path.stat().st_size) > MAX_ITEM_BYTES:  # not even read: Markdown's time grows with it
+        most = f"at most 1 MB ({MAX_ITEM_BYTES:,} bytes) in an article, page or issue"
+        return None, [
+            Problem(path, 1, "file", f"expected {most}; got {size:,} bytes (link large material as a file instead)")
+        ]
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        message = f"expected UTF-8 text; got an undecodable byte at offset {exc.start} (save the file as UTF-8)"
+        return None, [Problem(path, data.count(b"\n", 0, exc.start) + 1, "file", message)]
+    header, body = metadata(text)
+    meta = {key: values[0] for key, values in header.items()}  # Pelican keeps the first of a key it reads once
     problems: list[Problem] = []
 
     def problem(key: str, message: str) -> None:
         line = meta[key.lower()][0] if key.lower() in meta else 1
         problems.append(Problem(path, line, key, message))
 
+    for key in ("title", "template"):  # read once by Vouch, but as a list by Pelican
+        if len(header.get(key, ())) > 1:
+            why = "an indented line continues the one above, and Pelican would show both as a list"
+            message = f"expected the {key} on one line; got a second ({why})"
+            problems.append(Problem(path, header[key][1][0], key.capitalize(), message))
     title = meta.get("title", (0, ""))[1]
     if not title:
         problem("Title", "expected a title line such as 'Title: How to brief a tradesperson'; got nothing")
     date = None
     if "date" in meta:
-        date = parse_date(meta["date"][1], timezone)
+        date = parse_date(meta["date"][1], reading.timezone)
         if date is None:
             problem("Date", f"expected a date such as 2026-09-14 or 2026-09-14 10:30; got {meta['date'][1]!r}")
     elif kind != "pages":
         problem("Date", "expected a date line such as 'Date: 2026-09-14'; got nothing")
-    if "modified" in meta and parse_date(meta["modified"][1], timezone) is None:
+    if "modified" in meta and parse_date(meta["modified"][1], reading.timezone) is None:
         problem("Modified", f"expected a date such as 2026-09-14; got {meta['modified'][1]!r}")
-    status = meta.get("status", (0, "published"))[1].lower()
+    status = (meta.get("status", (0, ""))[1] or "published").lower()  # as Pelican: an empty value is no value
     if status not in STATUSES:
         problem("Status", f"expected one of {', '.join(STATUSES)}; got {meta['status'][1]!r}")
-    slug = path.stem
-    if kind == "pages" and slug in RESERVED_SLUGS:
-        problems.append(
-            Problem(path, 1, "file name", f"expected a page name that no site URL uses; got /{slug}/ (rename the file)")
-        )
+    if "template" in meta and reading.templates is not None and kind != "newsletter":
+        own, other = ("article", "page") if kind == "articles" else ("page", "article")
+        allowed, name = reading.templates - {other}, meta["template"][1]
+        if name not in allowed:
+            where = f"a template for {kind} in the theme's templates/ folder, such as {own}"
+            problem("Template", f"expected {where}; got {name!r}{did_you_mean(name, allowed)}")
+    slug = path.stem if kind == "newsletter" else _slug(path, kind, title, meta, reading, problem)
     slugs: list[str] = []
-    for ref in references(text):
-        if ref.slug not in known:
+    partners = [Reference(s.strip(), line, "Partners") for line, v in header.get("partners", ()) for s in v.split(",")]
+    for ref in [r for r in partners if r.slug] + references(text, metadata=False):
+        if ref.slug not in reading.known:
             field_name = ref.field or "partner reference"
-            problems.append(Problem(path, ref.line, field_name, unknown_partner(ref.slug, known)))
+            problems.append(Problem(path, ref.line, field_name, unknown_partner(ref.slug, reading.known)))
         elif ref.slug not in slugs:
             slugs.append(ref.slug)
     if problems:
         return None, problems
-    summary = meta.get("summary", (0, ""))[1] or None
-    return Item(path, kind, slug, title, date, status, tuple(slugs), summary, _body(text)), []
+    summary = strip_comments("\n".join(v for _, v in header.get("summary", ()))).strip() or None
+    links = tuple(_links(text, path.parent, reading.content_dir))
+    return Item(path, kind, slug, title, date, status, tuple(slugs), summary, body, links), []
 
 
-def _body(text: str) -> str:
-    head, _, body = text.partition("\n\n")
-    return body if metadata_lines(head) else text
+def _slug(
+    path: Path,
+    kind: str,
+    title: str,
+    meta: dict[str, tuple[int, str]],
+    reading: _Reading,
+    problem: Callable[[str, str], None],
+) -> str:
+    """Pelican's slug for an article or page (``Slug:``, else SLUGIFY_SOURCE slugified), checked as a URL."""
+    for key, name, setting, does in (("save_as", "Save_as", "SAVE_AS", "writes"), ("url", "URL", "URL", "links")):
+        if key in meta:  # Pelican would take these over the URL settings, and over the checks below
+            where = f"every article and page where ARTICLE_{setting} or PAGE_{setting} says"
+            problem(name, f"expected no {name}: (Vouch {does} {where}); got {meta[key][1]!r}")
+    if meta.get("slug", (0, ""))[1]:
+        slug, (field, noun, hint) = meta["slug"][1], ("Slug", "slug", "")
+    elif reading.slugify and reading.slug_from_title:
+        slug, (field, noun, hint) = reading.slugify(title), ("Title", "title", " (write a Slug: line)")
+    else:
+        slug = reading.slugify(path.stem) if reading.slugify else path.stem
+        field, noun, hint = "file name", "name", " (rename the file)"
+    parts = slug.split("/")
+    if any(part in ("", ".", "..") for part in parts):
+        problem(field, f"expected a {noun} that makes a URL such as about-us; got {slug!r}")
+    elif kind == "pages" and parts[0].lower() in RESERVED_SLUGS:
+        problem(field, f"expected a page {noun} that no site URL uses; got /{slug}/{hint}")
+    return slug
+
+
+def _links(text: str, folder: Path, content_dir: Path) -> Iterable[Link]:
+    """Every intrasite link in ``text``, from the item's ``folder``, or from content/ after a ``/``."""
+    for match in _LINK.finditer(text):
+        path = unquote(html.unescape(urlparse(match.group(2)).path))
+        target = Path(os.path.normpath(content_dir / path.lstrip("/") if path.startswith("/") else folder / path))
+        yield Link(match.group(1), match.group(2), target, text.count("\n", 0, match.start()) + 1)
 
 
 def unknown_partner(slug: str, known: Iterable[str]) -> str:
     return f"expected the slug of a profile in partners/; got {slug!r}{did_you_mean(slug, known)}"
 
 
-def select(items: Iterable[Item], today: dt.date, published: set[str]) -> Selection:
+def select(items: Sequence[Item], today: dt.date, published: set[str]) -> Selection:
     """Which items the site shows; the rest are reported, never written.
 
     Withholding comes first: a draft that names an unpublished partner is
-    withheld too, so not even its e-mail preview is rendered.
+    withheld too, so not even its e-mail preview is rendered. Then an item
+    that links ({filename}) one not shown is withheld, and so on along the
+    links: Pelican would write the other's URL (``drafts/...`` for a draft).
     """
     chosen = Selection()
     for item in items:
@@ -139,4 +306,16 @@ def select(items: Iterable[Item], today: dt.date, published: set[str]) -> Select
             chosen.scheduled.append(item)
         else:
             chosen.shown.append(item)
-    return chosen
+    by_real_path = {os.path.realpath(item.path): item.path for item in items}
+    while True:
+        shown = {os.path.realpath(item.path) for item in chosen.shown}
+        linking = {}
+        for item in chosen.shown:
+            linked = [os.path.realpath(link.target) for link in item.links if link.kind == "filename"]
+            hidden_items = [by_real_path[real] for real in linked if real in by_real_path and real not in shown]
+            if hidden_items:
+                linking[item.path] = list(dict.fromkeys(hidden_items))
+        if not linking:
+            return chosen
+        chosen.linking |= linking
+        chosen.shown = [item for item in chosen.shown if item.path not in linking]

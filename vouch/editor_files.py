@@ -1,14 +1,29 @@
-"""Files an editor leaves beside the one being edited: never content, never an error."""
+"""Editors' backup, swap, autosave and lock files: never content, wherever they lie.
+
+They sit beside the file being edited (``x.svg~``, ``.x.svg.swp``,
+``#x.svg#``, and Emacs's ``.#x.svg``, a symlink to nowhere while a file is
+open), carry its name and an older copy of its text, and are skipped before
+any other rule looks at a folder. The patterns are also handed to Pelican's
+``IGNORE_FILES``, so the two read the same files.
+"""
 
 from __future__ import annotations
 
+from fnmatch import fnmatchcase
 
-def is_editor_file(name: str) -> bool:
-    """Emacs's lock link (``.#x``) and auto-save (``#x#``), a backup (``x~``), vim's swap file (``.x.swp``).
+EDITOR_TEMPORARY = (
+    "*~",  # Emacs, Vim, nano, gedit backups
+    "#*#",  # Emacs autosave
+    ".#*",  # Emacs lock link
+    ".*.sw[a-p]",  # Vim swap (.swp, .swo, ...)
+    ".*.kate-swp",  # Kate swap
+    "*___jb_tmp___",  # JetBrains safe write
+    "*___jb_old___",
+    ".~lock.*#",  # LibreOffice lock
+    "~$*",  # Microsoft Office owner file
+)
 
-    Emacs's lock is a dangling symlink named like a profile: read, it failed every build
-    while a profile was open.
-    """
-    return (
-        name.startswith(".#") or (name.startswith("#") and name.endswith("#")) or name.endswith(("~", ".swp", ".swo"))
-    )
+
+def is_editor_temporary(name: str) -> bool:
+    """Whether a file name (not a path) is an editor's temporary file."""
+    return any(fnmatchcase(name, pattern) for pattern in EDITOR_TEMPORARY)

@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from vouch import messages
-from vouch.editor_files import is_editor_file
+from vouch.editor_files import is_editor_temporary
 from vouch.model import REGISTRY_KEY_RE, ProfileFile, RegistryEntry, field_homes, known_keys
 from vouch.phones import Phone, format_phone
 from vouch.problems import Problem, did_you_mean, sort_problems
@@ -142,7 +142,7 @@ def _profile_files(partners_dir: Path) -> tuple[list[Path], list[Path], list[Pro
         entries = sorted(listing, key=lambda entry: entry.name)
     for entry in entries:
         path = partners_dir / entry.name
-        if is_editor_file(entry.name):
+        if is_editor_temporary(entry.name):
             editor_files.append(path)
         elif fnmatchcase(entry.name, "*.y*ml") and not entry.name.startswith("_"):
             if _is_file(entry):

@@ -7,17 +7,19 @@ it returns for rendering holds nothing about an unpublished partner.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import os
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from vouch.content import Selection, unknown_partner
+from vouch.content_files import ContentFiles
 from vouch.directory import one_name_per_area, sort_az
 from vouch.model import RegistryEntry
 from vouch.problems import Problem, sort_problems
 from vouch.profiles import Options, Profile, load_partners
-from vouch.public import Partner
+from vouch.public import Logo, Partner
 from vouch.publication import RosterEntry, publish, roster, today
 from vouch.references import references
 
@@ -45,12 +47,13 @@ class EditorReport:
     today: dt.date
     problems: list[Problem]
     roster: list[RosterEntry]
-    withheld_files: frozenset[str]  # content files never read or copied: logos only unpublished partners use,
-    # and files with problems that `invoke build --keep-going` leaves out
+    logos: frozenset[str]  # real paths of every valid profile's logo, published or not (so not stray files)
     content: Selection = field(default_factory=Selection)  # which Markdown items are shown, and why not
+    files: ContentFiles = field(default_factory=ContentFiles)  # which files under content/ go out, and strays
     withheld_partners: dict[str, list[str]] = field(default_factory=dict)  # slug -> unpublished slugs it names
     known_slugs: frozenset[str] = frozenset()  # every profile file's slug, valid or not: what a reference may name
     editor_files: tuple[Path, ...] = ()  # editor temporary files skipped in partners/
+    left_out: frozenset[str] = frozenset()  # content files with problems that `invoke build --keep-going` leaves out
 
 
 def prepare(
@@ -69,6 +72,7 @@ def prepare(
     invalid = {problem.path for problem in problems}
     valid = [p for p in loaded.profiles if p.source not in invalid]
     partners, withheld = _withhold_by_description(publish(valid, on))
+    partners = [_logo_by_real_path(p, content_dir) for p in partners]
     digests = {p.slug: p.digest for p in loaded.profiles}
     public = PublicSite(
         today=on,
@@ -77,18 +81,27 @@ def prepare(
         checks=loaded.checks,
         digests={p.slug: digests[p.slug] for p in partners},
     )
-    shown = {p.logo.src for p in partners if p.logo}
-    hidden = {p.file.logo.src for p in loaded.profiles if p.file.logo} - shown
     report = EditorReport(
         on,
         sort_problems(problems),
         roster(valid, on),
-        frozenset(hidden),
+        frozenset(os.path.realpath(content_dir / p.file.logo.src) for p in loaded.profiles if p.file.logo),
         withheld_partners=withheld,
         known_slugs=loaded.known_slugs,
         editor_files=loaded.editor_files,
     )
     return public, report
+
+
+def _logo_by_real_path(partner: Partner, content_dir: Path) -> Partner:
+    """The logo at its real path under content/, so ``./x.svg``, ``a/../x.svg`` or an absolute path give one URL."""
+    if partner.logo is None:
+        return partner
+    root = os.path.realpath(content_dir)
+    real = os.path.realpath(content_dir / partner.logo.src)
+    if not real.startswith(root + os.sep):  # reported by the profile checks
+        return replace(partner, logo=None)
+    return replace(partner, logo=Logo(Path(os.path.relpath(real, root)).as_posix(), partner.logo.alt))
 
 
 def _withhold_by_description(partners: list[Partner]) -> tuple[list[Partner], dict[str, list[str]]]:

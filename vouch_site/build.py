@@ -14,7 +14,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from vouch.content import load_items, select
+from vouch.content import item_templates, load_items, select
+from vouch.content_files import content_files, scan
 from vouch.humanize import counted
 from vouch.outputs import StagedWriter, discard, fresh_staging, swap_in
 from vouch.problems import Problem, ValidationFailed, sort_problems
@@ -52,6 +53,7 @@ class BuildResult:
     files: int
     newsletter: Newsletter
     siteurl_set: bool = True
+    root: Path = Path()  # the project folder: paths in the summary are written from it
 
     def summary(self) -> str:
         kinds = Counter(item.kind for item in self.report.content.shown)
@@ -77,11 +79,32 @@ class BuildResult:
         withheld = len(self.report.content.withheld) + len(self.report.withheld_partners)
         if withheld:
             lines.append(f"withheld: {withheld} item(s) name an unpublished partner (invoke check lists them)")
+        if linking := len(self.report.content.linking):
+            links = "links" if linking == 1 else "link"
+            lines.append(
+                f"withheld: {counted(linking, 'item')} {links} an item that is not published (invoke check lists them)"
+            )
+        if self.report.files.unlinked:
+            lines.append(_unlinked_warning(self.report.files.unlinked, self.root))
+        if temporary := self.report.files.temporary:
+            kind = "editor temporary file"
+            lines.append(f"skipped: {counted(len(temporary), kind)} under content/ (backups, swap and lock files)")
         for view in self.newsletter.views:
             for finding in self.newsletter.findings[view.slug]:
                 if not (view.status == "draft" and finding.check == "status"):
                     lines.append(f"warning: newsletter {view.slug}: {finding}")
         return "\n".join(lines)
+
+
+def _unlinked_warning(paths: tuple[Path, ...], root: Path, named: int = 5) -> str:
+    """One line: the first few files by name, the rest counted."""
+    names = ", ".join(os.path.relpath(path, root) for path in paths[:named])
+    more = f" and {len(paths) - named} more (invoke check lists them)" if len(paths) > named else ""
+    are = "is" if len(paths) == 1 else "are"
+    return (
+        f"warning: {counted(len(paths), 'file')} under content/ {are} linked by no published item or partner, "
+        f"so not published: {names}{more}"
+    )
 
 
 def validate(root: Path, settings: dict[str, Any], keep_going: bool = False) -> tuple[PublicSite, EditorReport]:
@@ -99,7 +122,7 @@ def validate(root: Path, settings: dict[str, Any], keep_going: bool = False) -> 
     left_out = _files_to_leave_out(report.problems, root / "partners", Path(settings["PATH"]))
     if not keep_going or left_out is None:
         raise ValidationFailed(report.problems)
-    return site, replace(report, withheld_files=report.withheld_files | left_out)
+    return site, replace(report, left_out=left_out)
 
 
 def _files_to_leave_out(problems: list[Problem], partners: Path, content: Path) -> frozenset[str] | None:
@@ -131,12 +154,45 @@ def check(root: Path, settings: dict[str, Any]) -> tuple[PublicSite, EditorRepor
     if setting_problems:  # the rest is read with these settings: fix them first
         raise ValidationFailed(setting_problems)
     site, report = prepare(root / "partners", content, settings, cache_dir=root / ".cache" / "vouch")
-    items, problems = load_items(content, settings["TIMEZONE"], report.known_slugs)
+    return site, _check_content(root, settings, site, report)
+
+
+def _check_content(root: Path, settings: dict[str, Any], site: PublicSite, report: EditorReport) -> EditorReport:
+    """Items and files under content/: which are shown or go out, and their problems, added to the report."""
+    content, theme = Path(settings["PATH"]), Path(settings["THEME"])
+    found = scan(content)
+    templates = item_templates([*map(Path, settings["THEME_TEMPLATES_OVERRIDES"]), theme / "templates"])
+    items, problems = load_items(
+        content,
+        settings["TIMEZONE"],
+        report.known_slugs,
+        found.files,
+        templates=templates,
+        slugify=_pelican_slugify(settings),
+        slug_from_title=settings["SLUGIFY_SOURCE"] == "title",
+    )
     selection = select(items, site.today, {p.slug for p in site.partners})
     for path, slugs in selection.withheld.items():
         log.info("vouch: withheld %s: it names unpublished %s", os.path.relpath(path, root), ", ".join(slugs))
-    report = replace(report, problems=sort_problems(report.problems + problems), content=selection)
-    return site, report
+    for path, targets in selection.linking.items():
+        names = ", ".join(os.path.relpath(target, root) for target in targets)
+        log.info("vouch: withheld %s: it links %s, not published", os.path.relpath(path, root), names)
+    logos = {os.path.realpath(content / p.logo.src) for p in site.partners if p.logo}
+    files, file_problems = content_files(content, found, items, selection.shown, logos, report.logos)
+    problems += file_problems + list(scan(theme).problems)  # Pelican copies the theme's files: none may lead out
+    return replace(report, problems=sort_problems(report.problems + problems), content=selection, files=files)
+
+
+def _pelican_slugify(settings: dict[str, Any]) -> Callable[[str], str]:
+    """Pelican's slugify with the site's settings, for the slugs of items without ``Slug:``."""
+    from pelican.utils import slugify
+
+    return partial(
+        slugify,
+        regex_subs=settings["SLUG_REGEX_SUBSTITUTIONS"],
+        preserve_case=settings["SLUGIFY_PRESERVE_CASE"],
+        use_unicode=settings["SLUGIFY_USE_UNICODE"],
+    )
 
 
 def build(
@@ -178,7 +234,8 @@ def build(
                 site=site,
                 items=tuple(report.content.shown),
                 archive=tuple(newsletter.archive(shown)),
-                withheld_files=report.withheld_files,
+                published_files=report.files.published,
+                left_out=report.left_out,
                 live_output=output,
                 render_cache=render_keys if output.exists() else None,
                 render_cache_next=next_keys,
@@ -202,7 +259,7 @@ def build(
         discard(staging)
         discard(mail_staging)
         raise
-    return BuildResult(output, site, report, timings, files, newsletter, settings["VOUCH_SITEURL_SET"])
+    return BuildResult(output, site, report, timings, files, newsletter, settings["VOUCH_SITEURL_SET"], root)
 
 
 def _run_pelican(settings: dict[str, Any], run: BuildRun, staging: Path) -> None:

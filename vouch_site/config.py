@@ -12,6 +12,7 @@ import markdown
 from pelican import __version__ as pelican_version
 from pelican.settings import DEFAULT_CONFIG, configure_settings, get_settings_from_file
 
+from vouch.editor_files import EDITOR_TEMPORARY
 from vouch.humanize import FILTERS
 from vouch.settings import DEFAULTS, vouch_settings
 from vouch_site.guard import reading_settings
@@ -104,6 +105,7 @@ def load_settings(
         plugins.insert(0, "vouch_partners")
     merged["PLUGINS"] = plugins
     merged["JINJA_FILTERS"] = {**FILTERS, **(merged.get("JINJA_FILTERS") or {})}
+    merged["IGNORE_FILES"] = [*merged.get("IGNORE_FILES", DEFAULT_CONFIG["IGNORE_FILES"]), *EDITOR_TEMPORARY]
     # Profile text is untrusted: every template escapes by default, whatever the site sets.
     merged["JINJA_ENVIRONMENT"] = {
         **DEFAULT_CONFIG["JINJA_ENVIRONMENT"],

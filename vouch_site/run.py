@@ -24,7 +24,8 @@ class BuildRun:
     site: PublicSite | None = None
     items: tuple[Item, ...] | None = None  # the Markdown items shown; None: not filtered
     archive: tuple[IssueView, ...] = ()  # newsletter issues shown, newest first
-    withheld_files: frozenset[str] = frozenset()
+    published_files: frozenset[str] | None = None  # real paths of the content files that go out; None: not filtered
+    left_out: frozenset[str] = frozenset()  # content files with problems (--keep-going), as Pelican names them
     live_output: Path | None = None
     render_cache: Path | None = None
     render_cache_next: Path | None = None

@@ -13,7 +13,7 @@ from typing import Any
 from pelican import signals
 from pelican.generators import StaticGenerator
 
-from .content import article_jsonld, keep_shown_articles, keep_shown_pages, resolve_partner_links
+from .content import article_jsonld, drop_comments, keep_shown_articles, keep_shown_pages, resolve_partner_links
 from .generator import PartnersGenerator, run_of
 
 
@@ -21,19 +21,18 @@ def get_generators(_pelican: object) -> type[PartnersGenerator]:
     return PartnersGenerator
 
 
-def drop_withheld_files(static_generator: StaticGenerator) -> None:
-    """Keep content files that only unpublished partners use (their logos) out of output/."""
-    withheld = run_of(static_generator.settings).withheld_files
-    if withheld:
-        root = static_generator.path
+def keep_published_files(static_generator: StaticGenerator) -> None:
+    """Only the files a published item or partner links: Pelican collected STATIC_PATHS and every item's links."""
+    published = run_of(static_generator.settings).published_files
+    if published is not None:
         static_generator.staticfiles[:] = [
-            s for s in static_generator.staticfiles if os.path.relpath(s.source_path, root) not in withheld
+            s for s in static_generator.staticfiles if os.path.realpath(s.source_path) in published
         ]
 
 
 def skip_left_out_files(generator: Any) -> None:
     """Never read a file validation left out (``--keep-going``): Pelican would stop on a broken one."""
-    left_out = run_of(generator.settings).withheld_files
+    left_out = run_of(generator.settings).left_out
     if left_out:
         find = generator.get_files
         generator.get_files = lambda *args, **kwargs: {f for f in find(*args, **kwargs) if f not in left_out}
@@ -48,7 +47,8 @@ def register() -> None:
     signals.get_generators.connect(get_generators)
     signals.article_generator_init.connect(skip_left_out_files)
     signals.page_generator_init.connect(skip_left_out_files)
-    signals.static_generator_finalized.connect(drop_withheld_files)
+    signals.static_generator_finalized.connect(keep_published_files)
     signals.content_object_init.connect(resolve_partner_links)
+    signals.content_object_init.connect(drop_comments)
     signals.article_generator_finalized.connect(keep_shown_articles)
     signals.page_generator_finalized.connect(keep_shown_pages)

@@ -11,6 +11,7 @@ import os
 from typing import Any
 
 from vouch import structured
+from vouch.markup import strip_comments
 from vouch.references import link_partners
 
 from .generator import root_of, run_of
@@ -22,6 +23,16 @@ def resolve_partner_links(content: Any) -> None:
     if site is None or not getattr(content, "_content", None):
         return
     content._content = link_partners(content._content, root_of(content.save_as), site.names)
+
+
+def drop_comments(content: Any) -> None:
+    """``content_object_init``: editors' ``<!-- notes -->`` leave neither the body nor the summary."""
+    if getattr(content, "_content", None):
+        content._content = strip_comments(content._content)
+    if content.metadata.get("summary"):
+        content.metadata["summary"] = strip_comments(content.metadata["summary"])
+        if hasattr(content, "_summary"):
+            content._summary = content.metadata["summary"]
 
 
 def _shown(settings: dict[str, Any]) -> frozenset[str] | None:

@@ -1,0 +1,128 @@
+"""Which files under content/ go out: only those a published item or partner links.
+
+Pelican copies everything under ``STATIC_PATHS`` and every file any article
+links, drafts and withheld ones included, before Vouch knows what is shown.
+So the list is decided here, before Pelican runs, and compared by real path:
+``./images/x.svg``, ``images/../images/x.svg``, an absolute path and a
+symlink are all the same file.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from vouch.content import Item, is_item_source
+from vouch.editor_files import is_editor_temporary
+from vouch.problems import Problem
+
+FILE_LINKS = ("static", "attach")
+
+
+@dataclass(frozen=True, slots=True)
+class ContentFiles:
+    published: frozenset[str] = frozenset()  # real paths of the files that go out
+    unlinked: tuple[Path, ...] = ()  # linked by nothing at all: not published, and named in a warning
+    temporary: tuple[Path, ...] = ()  # editors' backups, swap and lock files: skipped, and counted
+
+
+@dataclass(frozen=True, slots=True)
+class Scan:
+    files: tuple[Path, ...]  # as Pelican walks them: linked folders followed
+    problems: tuple[Problem, ...]  # links that leave the folder
+    temporary: tuple[Path, ...] = ()  # editors' files, left out of ``files``
+
+
+def scan(root: Path) -> Scan:
+    """Every file under ``root``, following links as Pelican does, but none that leads out, nowhere or round."""
+    top = os.path.realpath(root)
+    files: list[Path] = []
+    temporary: list[Path] = []
+    problems: dict[Path, Problem] = {}
+
+    def visit(folder: Path, above: frozenset[str]) -> None:
+        here = Path(os.path.realpath(folder))  # a link is reported where it is, not where a walk met it
+        for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+            path = Path(entry.path)
+            if is_editor_temporary(entry.name):  # before any other rule: a lock file is a link to nowhere
+                temporary.append(path)
+            elif entry.is_symlink() and (why := _bad_link(path, root.name, top, above)):
+                problems[here / entry.name] = Problem(here / entry.name, 1, "symlink", why)
+            elif entry.is_dir():
+                visit(path, above | {os.path.realpath(path)})
+            else:
+                files.append(path)
+
+    if root.is_dir():
+        visit(root, frozenset({top}))
+    return Scan(tuple(files), tuple(problems.values()), tuple(temporary))
+
+
+def _bad_link(path: Path, name: str, top: str, above: frozenset[str]) -> str | None:
+    """What is wrong with a symlink: it leads nowhere, out of ``top``, or back to a folder it is in."""
+    expected = "expected a link to a file or folder"
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return f"{expected}; got a link that leads to itself"
+        return f"{expected}; got a link to {os.readlink(path)}, which does not exist"
+    real = os.path.realpath(path)
+    if real in above:  # Pelican's walk would go round for ever
+        return f"{expected}; got a loop back to {real}"
+    if not _inside(real, top):
+        return f"{expected} inside {name}/; got a link to {real} (nothing outside is published)"
+    return None
+
+
+def _inside(real: str, top: str) -> bool:
+    return real.startswith(top + os.sep)
+
+
+def content_files(
+    content_dir: Path,
+    found: Scan,
+    items: Sequence[Item],
+    shown: Iterable[Item],
+    logos: Iterable[str],
+    held_logos: Iterable[str],
+) -> tuple[ContentFiles, list[Problem]]:
+    """The files that go out, and the problems: links out of content/, and what published items link.
+
+    ``logos`` are the real paths of published partners' logos; ``held_logos`` every profile's (a
+    file an unpublished partner or a withheld item links is held back, not stray).
+    """
+    files = {os.path.realpath(f): f for f in found.files if not is_item_source(f, content_dir)}
+    sources = {os.path.realpath(f) for f in found.files if is_item_source(f, content_dir)}
+    published = {real for real in logos if real in files}
+    problems = list(found.problems)
+    bad_links = {p.path for p in found.problems}
+    for item in shown:
+        for link in item.links:
+            target = link.target
+            real = os.path.realpath(target)
+            if real in files:
+                published.add(real)
+            elif bad_links.intersection((target, *target.parents)):
+                continue  # the symlink on the way is the problem, reported once
+            elif link.kind in FILE_LINKS or real not in sources:
+                why = _why_not(real, os.path.realpath(content_dir), sources)
+                message = f"expected a file under content/; got {link.written!r} ({why})"
+                problems.append(Problem(item.path, link.line, f"{{{link.kind}}}", message))
+    linked = {os.path.realpath(link.target) for item in items for link in item.links}
+    linked |= published | set(held_logos)
+    unlinked = tuple(path for real, path in sorted(files.items(), key=lambda f: f[1]) if real not in linked)
+    return ContentFiles(frozenset(published), unlinked, found.temporary), problems
+
+
+def _why_not(real: str, root: str, sources: set[str]) -> str:
+    if is_editor_temporary(os.path.basename(real)):
+        return "an editor's temporary file: never published"
+    if real in sources:
+        return "an article, page or issue: link it with {filename}"
+    if not _inside(real, root):
+        return "it leads outside content/"
+    return "not found"
