@@ -232,7 +232,7 @@ def test_check_lists_the_files_that_no_published_item_or_partner_links(project: 
             "content/articles/a.md": "Title: A\nDate: 2026-11-01\n\nThe [form]({static}../files/form.pdf).\n",
             "content/files/form.pdf": "x",
             "content/files/old-price-list.pdf": "x",
-            "content/images/harbour.svg": "<svg/>",
+            "content/images/harbour.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>",
         },
     )
     result = invoke(project, "check")

@@ -65,13 +65,21 @@ def test_an_unpublished_partners_logo_stays_out_however_its_path_is_written(tmp_
     profiles: dict = {slug: {**PENDING, "logo": {"src": src, "alt": "x"}} for slug, src in spellings.items()}
     profiles["shown"] = vetted("Shown", logo={"src": "./images//shown.svg", "alt": "Shown logo"})
     profiles["abs"] = vetted("Abs", logo={"src": f"{content}/pics/../logos/abs.svg", "alt": "Abs logo"})
-    files = {f"content/images/{slug}.svg": f"<svg id='zq{slug}q'/>" for slug in spellings}
-    files |= {"content/images/shown.svg": "<svg id='shown'/>", "content/logos/abs.svg": "<svg id='abs'/>"}
+    files = {
+        f"content/images/{slug}.svg": f"<svg xmlns='http://www.w3.org/2000/svg' id='zq{slug}q'/>" for slug in spellings
+    }
+    files |= {
+        "content/images/shown.svg": "<svg xmlns='http://www.w3.org/2000/svg' id='shown'/>",
+        "content/logos/abs.svg": "<svg xmlns='http://www.w3.org/2000/svg' id='abs'/>",
+    }
     make_site(tmp_path, profiles, files)
     build(tmp_path)
     tree = read_tree(tmp_path / "output")
     assert not [rel for rel, data in tree.items() if any(f"zq{slug}q".encode() in data for slug in spellings)]
-    assert tree["images/shown.svg"] == b"<svg id='shown'/>" and tree["logos/abs.svg"] == b"<svg id='abs'/>"
+    assert (
+        tree["images/shown.svg"] == b"<svg xmlns='http://www.w3.org/2000/svg' id='shown'/>"
+        and tree["logos/abs.svg"] == b"<svg xmlns='http://www.w3.org/2000/svg' id='abs'/>"
+    )
     assert 'src="../../images/shown.svg"' in tree["partners/shown/index.html"].decode()
     assert 'src="../../logos/abs.svg"' in tree["partners/abs/index.html"].decode()
     assert not [rel for rel, data in tree.items() if str(tmp_path).encode() in data]
@@ -106,7 +114,10 @@ def test_a_symlink_within_content_is_followed_like_the_file_itself(tmp_path: Pat
     make_site(
         tmp_path,
         {"harbour": vetted("Harbour", logo={"src": "images/harbour.svg", "alt": "H"})},
-        {"content/logos/harbour.svg": SVG, "content/logos/pending.svg": "<svg id='zqpendingq'/>"},
+        {
+            "content/logos/harbour.svg": SVG,
+            "content/logos/pending.svg": "<svg xmlns='http://www.w3.org/2000/svg' id='zqpendingq'/>",
+        },
     )
     (tmp_path / "content/images").mkdir()
     (tmp_path / "content/images/harbour.svg").symlink_to("../logos/harbour.svg")
@@ -140,8 +151,12 @@ def test_editor_temporary_files_are_skipped_everywhere_and_counted(tmp_path: Pat
         "content/articles/a.md": "Title: A\nDate: 2026-11-01\n\nText.\n",
     }
     for spelling in EDITOR_TEMPORARIES:  # backups of a published logo, a pending partner's logo and an article
-        files[f"content/images/{spelling.format('harbour.svg')}"] = "<svg id='zqbackupq'/>"
-        files[f"content/images/{spelling.format('moorview.svg')}"] = "<svg id='zqbackupq'/>"
+        files[f"content/images/{spelling.format('harbour.svg')}"] = (
+            "<svg xmlns='http://www.w3.org/2000/svg' id='zqbackupq'/>"
+        )
+        files[f"content/images/{spelling.format('moorview.svg')}"] = (
+            "<svg xmlns='http://www.w3.org/2000/svg' id='zqbackupq'/>"
+        )
         files[f"content/articles/{spelling.format('a.md')}"] = "Title: zqbackupq\nDate: 2026-11-01\n\nOld.\n"
     make_site(
         tmp_path,
@@ -151,7 +166,7 @@ def test_editor_temporary_files_are_skipped_everywhere_and_counted(tmp_path: Pat
         },
         files,
     )
-    (tmp_path / "content/images/moorview.svg").write_text("<svg id='zqpendingq'/>")
+    (tmp_path / "content/images/moorview.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg' id='zqpendingq'/>")
     for name in ("images/.#harbour.svg", "articles/.#a.md"):  # Emacs's lock files: links to nowhere
         (tmp_path / "content" / name).symlink_to("editor@host.1234:1700000000")
     result = build(tmp_path)

@@ -412,6 +412,6 @@ def test_a_profile_whose_svg_logo_holds_a_script_is_a_logo_src_problem(network: 
     network.write("harbour.yaml", HEAD + "logo: {src: images/harbour.svg, alt: Harbour van}\n")
     assert network.problems() == [
         "partners/harbour.yaml:4: logo.src: expected an SVG without script, event handlers, foreignObject, HTML "
-        "or outside references; images/harbour.svg has an event handler onload= on line 1, "
+        "or outside references; got 'images/harbour.svg': an event handler onload= on line 1, "
         "a <script> element on line 2"
     ]

@@ -269,8 +269,8 @@ def _check_logo(profile: Profile, content_dir: Path) -> list[Problem]:
     logo = profile.file.logo
     if logo is None:
         return []
-    target = (content_dir / logo.src).resolve()
-    if content_dir.resolve() not in target.parents or not target.is_file():
+    target = Path(os.path.realpath(content_dir / logo.src))  # a symlink loop stays a path: not found, below
+    if Path(os.path.realpath(content_dir)) not in target.parents or not target.is_file():
         return [
             Problem(
                 profile.source,
@@ -287,7 +287,7 @@ def _check_logo(profile: Profile, content_dir: Path) -> list[Problem]:
                 profile.logo_line,
                 "logo.src",
                 "expected an SVG without script, event handlers, foreignObject, HTML or outside references; "
-                f"{logo.src} has {shown}",
+                f"got {logo.src!r}: {shown}",
             )
         ]
     return []
