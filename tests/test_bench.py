@@ -5,7 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from bench.run import main
+
+pytestmark = pytest.mark.slow  # the benchmark harness
 
 
 def test_bench_harness_runs_and_reports_every_figure(tmp_path: Path, capsys) -> None:

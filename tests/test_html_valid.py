@@ -8,7 +8,11 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from tests.sitekit import REPO
+
+pytestmark = pytest.mark.slow  # the Nu HTML checker on a JVM
 
 VNU_CANDIDATES = (
     os.environ.get("VNU_JAR", ""),

@@ -65,6 +65,7 @@ def run(rendered, recorder: Recorder, subscribers: list[Subscriber], ledger: Led
         server.stop()
 
 
+@pytest.mark.slow
 def test_a_thousand_recipients_each_get_exactly_one_complete_message(rendered, tmp_path: Path) -> None:
     recorder = Recorder()
     subscribers = people(1000)
@@ -170,6 +171,7 @@ def test_temporary_failures_give_up_after_the_last_attempt(rendered, tmp_path: P
     assert [d.response.startswith("gave up after 5 attempts") for d in report.failed] == [True, True]
 
 
+@pytest.mark.slow
 def test_send_killed_mid_run_resumes_without_duplicates(demo_site: Path, tmp_path: Path) -> None:
     private = tmp_path / "private"
     private.mkdir()
