@@ -1,20 +1,37 @@
-"""Writing a build into a staging folder, then swapping it in whole.
+"""Writing a build into a folder of its own, then making it live with one rename.
 
-A build never touches the live ``output/``: it writes a fresh sibling folder
-and renames it into place only when everything succeeded. A file whose bytes
-equal the live copy is hard-linked instead of written, which saves the disk
-work on rebuilds; since every staging file is new, nothing ever writes into a
-linked file.
+``output`` and ``mail`` are symbolic links into ``.output.builds/current/``,
+and ``current`` is a link to the live build's folder. A build writes a new
+folder beside the others; when everything succeeded, a new ``current`` link
+is renamed over the old one. That rename is the whole swap: at every instant
+a reader finds the old site or the new one, whole, ``mail/`` with it, and the
+render keys in the same folder describe exactly the live files. A killed
+build leaves at most a folder (or a link) that the next build deletes. The
+build before the live one is kept until the next swap, so a reader that
+entered ``output/`` before a swap (``cd output``, an rsync) reads a whole site.
+
+A file whose bytes equal the live copy is hard-linked instead of written,
+which saves the disk work on rebuilds; since every staging file is new,
+nothing ever writes into a linked file.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
 import shutil
+import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
-STALE_TRASH_SECONDS = 120
+MARKER = "made-by-vouch.txt"
+MARKER_TEXT = (
+    "Vouch's builds. The site folder and mail/ beside this folder are links to current/,\n"
+    "the live build; each build adds a folder here and deletes the old ones. Do not edit.\n"
+)
+KEYS = "render-keys.pickle"
 
 
 class StagedWriter:
@@ -63,53 +80,153 @@ class StagedWriter:
             return False
 
 
-def staging_path(live: Path) -> Path:
-    return live.with_name(f".{live.name}.staging")
+@dataclass(frozen=True, slots=True)
+class Build:
+    """One build's folder: the site, its e-mail previews and the render keys that describe them."""
+
+    folder: Path
+    site_name: str
+
+    @property
+    def output(self) -> Path:
+        return self.folder / self.site_name
+
+    @property
+    def mail(self) -> Path:
+        return self.folder / "mail"
+
+    @property
+    def render_keys(self) -> Path:
+        return self.folder / KEYS
 
 
-def fresh_staging(live: Path) -> Path:
-    """An empty staging folder beside ``live`` (left-overs of a crashed build removed)."""
-    staging = staging_path(live)
-    if staging.exists():
-        shutil.rmtree(staging)
-    sweep_trash(live)
-    staging.mkdir(parents=True)
-    return staging
+@dataclass(frozen=True, slots=True)
+class SiteFolders:
+    """A site folder (``output``) and its sibling ``mail``, both links into ``.output.builds/current``."""
+
+    output: Path
+
+    @classmethod
+    def at(cls, path: Path) -> SiteFolders:
+        """Absolute, with the folders above resolved but not ``path`` itself (it is a link)."""
+        absolute = Path(os.path.abspath(path))
+        return cls(absolute.parent.resolve() / absolute.name)
+
+    @property
+    def mail(self) -> Path:
+        return self.output.with_name("mail")
+
+    @property
+    def builds(self) -> Path:
+        return self.output.with_name(f".{self.output.name}.builds")
+
+    def live_keys(self) -> Path | None:
+        """The render keys of the live site; None unless ``output`` is the live build (nothing to trust)."""
+        if _points_to(self.output, self._target(self.output.name)):
+            return self.builds / "current" / KEYS
+        return None
+
+    def begin(self) -> Build:
+        """A new, empty build folder (one per run); what killed builds left is repaired or deleted first."""
+        self.builds.mkdir(parents=True, exist_ok=True)
+        marker = self.builds / MARKER
+        if not marker.exists():
+            marker.write_text(MARKER_TEXT, encoding="utf-8")
+        if (self.builds / "current").is_dir():  # a kill in the middle of a first swap can leave a link unmade
+            for link, name in ((self.output, self.output.name), (self.mail, "mail")):
+                if not os.path.lexists(link):
+                    self._point(link, name)
+        delete_in_background(self._garbage())
+        return Build(Path(tempfile.mkdtemp(prefix="build-", dir=self.builds)), self.output.name)
+
+    def swap_in(self, build: Build) -> None:
+        """Make ``build`` live by renaming one link; then keep the one before it and delete the rest."""
+        current = self.builds / "current"
+        before = os.readlink(current) if current.is_symlink() else None
+        self._relink(current, build.folder.name)  # the swap: everything after it is bookkeeping
+        if before and before != build.folder.name:
+            self._relink(self.builds / "previous", before)
+        self._point(self.output, self.output.name)
+        self._point(self.mail, "mail")
+        delete_in_background(self._garbage())
+
+    def _target(self, name: str) -> str:
+        return f"{self.builds.name}/current/{name}"
+
+    def _relink(self, link: Path, target: str) -> None:
+        """Point ``link`` at ``target`` in one rename (a folder that stood there is left as garbage)."""
+        new = self.builds / f".new-{link.name}-{os.getpid()}-{time.monotonic_ns()}"
+        os.symlink(target, new)
+        if link.is_dir() and not link.is_symlink():  # a folder (an older Vouch's output): swap the two names
+            if not exchange(new, link):  # the system cannot: a moment without it (the next build repairs a kill)
+                os.rename(link, new.with_name(f"{new.name}-old"))
+                os.rename(new, link)
+        else:
+            os.replace(new, link)
+
+    def _point(self, link: Path, name: str) -> None:
+        """``link`` (``output`` or ``mail``) made a link to ``current/name``, if it is not one already."""
+        if not _points_to(link, self._target(name)):
+            self._relink(link, self._target(name))
+
+    def _garbage(self) -> list[Path]:
+        """Everything in the builds folder but the live build and the one before it; and what Vouch
+        before 2026-12 left beside the site (staging and trash folders)."""
+        kept = {MARKER, "current", "previous"}
+        kept |= {os.readlink(link) for link in (self.builds / "current", self.builds / "previous") if link.is_symlink()}
+        found = [path for path in self.builds.iterdir() if path.name not in kept]
+        for name in (self.output.name, "mail"):
+            found += [*self.output.parent.glob(f".{name}.staging"), *self.output.parent.glob(f".{name}.trash-*")]
+        return found
 
 
-def swap_in(staging: Path, live: Path) -> None:
-    """Replace ``live`` with ``staging`` by two renames; the old tree is deleted in the background."""
-    retired = live.with_name(f".{live.name}.trash-{os.getpid()}-{time.monotonic_ns()}")
-    if live.exists():
-        live.rename(retired)
-    staging.rename(live)
-    if retired.exists():
-        delete_in_background(retired)
+def _points_to(link: Path, target: str) -> bool:
+    return link.is_symlink() and os.readlink(link) == target
 
 
-def delete_in_background(path: Path) -> None:
+_AT_FDCWD, _RENAME_EXCHANGE = -100, 2
+try:
+    _renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    _renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+except (AttributeError, OSError):  # not Linux (or an old C library)
+    _renameat2 = None
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two names in one step (Linux's ``renameat2(RENAME_EXCHANGE)``); False where the system cannot."""
+    if _renameat2 is None:
+        return False
+    if _renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):  # a file system without exchange (NFS...)
+        return False
+    raise OSError(code, os.strerror(code), str(a), None, str(b))
+
+
+def delete_in_background(paths: list[Path]) -> None:
     """Unlinking tens of thousands of files takes seconds the editor need not wait for."""
+    if not paths:
+        return
     if not hasattr(os, "fork"):
-        shutil.rmtree(path, ignore_errors=True)
+        for path in paths:
+            shutil.rmtree(path, ignore_errors=True)
         return
     pid = os.fork()
     if pid == 0:  # double fork: the grandchild is adopted by init, so nobody waits for it
         try:
             os.setsid()
             if os.fork() == 0:
-                shutil.rmtree(path, ignore_errors=True)
+                for path in paths:
+                    if path.is_dir() and not path.is_symlink():
+                        shutil.rmtree(path, ignore_errors=True)
+                    else:
+                        path.unlink(missing_ok=True)
         finally:
             os._exit(0)
     os.waitpid(pid, 0)
 
 
-def sweep_trash(live: Path) -> None:
-    """Remove what an earlier background deletion left (it may have been interrupted)."""
-    for old in live.parent.glob(f".{live.name}.trash-*"):
-        if time.time() - old.stat().st_ctime > STALE_TRASH_SECONDS:  # younger ones are still being deleted
-            shutil.rmtree(old, ignore_errors=True)
-
-
-def discard(staging: Path) -> None:
-    if staging.exists():
-        shutil.rmtree(staging)
+def discard(build: Build) -> None:
+    """A failed build's folder, deleted before the error is reported."""
+    shutil.rmtree(build.folder, ignore_errors=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import time
@@ -16,7 +15,7 @@ from typing import Any
 
 from vouch.content import load_items, select
 from vouch.humanize import counted
-from vouch.outputs import StagedWriter, discard, fresh_staging, swap_in
+from vouch.outputs import SiteFolders, StagedWriter, discard
 from vouch.problems import ValidationFailed, sort_problems
 from vouch.settings import DEFAULTS, settings_problems
 from vouch.site import EditorReport, PublicSite, prepare
@@ -119,52 +118,42 @@ def build(
     is told how the build advances; ``keep`` receives the generator (``invoke serve``'s previews).
     """
     root = root.resolve()
-    output = (output or root / "output").resolve()
-    mail = output.with_name("mail")
+    folders = SiteFolders.at(output or root / "output")
     timings = Timings(progress)
     with timings.stage("validate"):
         settings = load_settings(root, settings_file, overrides)
         site, report = validate(root, settings)
-    staging, mail_staging = fresh_staging(output), fresh_staging(mail)
-    # The render cache describes the live output/: it moves with it, or not at all.
-    cache_dir = root / ".cache" / "vouch"
-    render_keys = cache_dir / f"render-{hashlib.sha256(str(output).encode()).hexdigest()[:12]}.pickle"
-    next_keys = render_keys.with_suffix(".next")
-    next_keys.unlink(missing_ok=True)
+    staging = folders.begin()
     try:
         with timings.stage("newsletter"):
             newsletter = prepare_newsletter(site, report, settings)
-            write_previews(newsletter, settings, StagedWriter(mail_staging, mail))
+            write_previews(newsletter, settings, StagedWriter(staging.mail, folders.mail))
             shown = {i.slug for i in report.content.shown if i.kind == "newsletter"}
             run = BuildRun(
                 site=site,
                 items=tuple(report.content.shown),
                 archive=tuple(newsletter.archive(shown)),
                 withheld_files=report.withheld_files,
-                live_output=output,
-                render_cache=render_keys if output.exists() else None,
-                render_cache_next=next_keys,
+                live_output=folders.output,
+                render_cache=folders.live_keys(),  # the keys live in the build they describe, and swap with it
+                render_cache_next=staging.render_keys,
                 progress=partial(progress, "pages") if progress else None,
                 keep=keep,
             )
         with timings.stage("pages"):
-            _run_pelican(settings, run, staging)
+            _run_pelican(settings, run, staging.output)
         if search:
             with timings.stage("search index"):
-                index_site(staging)
+                index_site(staging.output)
         else:
-            keep_search_index(output, staging)
-        files = sum(len(names) for _, _, names in os.walk(staging))
+            keep_search_index(folders.output, staging.output)
+        files = sum(len(names) for _, _, names in os.walk(staging.output))
         with timings.stage("swap"):
-            swap_in(staging, output)
-            swap_in(mail_staging, mail)
-            if next_keys.exists():
-                next_keys.replace(render_keys)
+            folders.swap_in(staging)
     except BaseException:
         discard(staging)
-        discard(mail_staging)
         raise
-    return BuildResult(output, site, report, timings, files, newsletter, settings["VOUCH_SITEURL_SET"])
+    return BuildResult(folders.output, site, report, timings, files, newsletter, settings["VOUCH_SITEURL_SET"])
 
 
 def _run_pelican(settings: dict[str, Any], run: BuildRun, staging: Path) -> None:
