@@ -178,8 +178,27 @@ def count_swap_steps(root: Path) -> int:
     return steps.count
 
 
-def _build_killed_at(root: Path, step: int | None) -> None:
+SETTINGS_PAUSE = """
+import os, time
+if os.environ.get("TEST_SETTINGS_PAUSE"):  # a build that stays a while in validation, where it holds the lock
+    with open(os.environ["TEST_SETTINGS_LOG"], "a") as log:
+        log.write(f"{os.getpid()}\\n")
+    time.sleep(float(os.environ["TEST_SETTINGS_PAUSE"]))
+"""
+
+
+def pausing(root: Path) -> Path:
+    """Give ``root`` settings that pause for ``TEST_SETTINGS_PAUSE`` seconds when read (after noting
+    the reader's pid in ``TEST_SETTINGS_LOG``), so a test can hold a build where it wants it."""
+    with (root / "pelicanconf.py").open("a") as settings:
+        settings.write(SETTINGS_PAUSE)
+    return root
+
+
+def _build_killed_at(root: Path, step: int | None, env: dict[str, str]) -> None:
     from vouch_site.build import build
+
+    os.environ.update(env)
 
     def before(n: int) -> None:
         if n == step:
@@ -188,10 +207,12 @@ def _build_killed_at(root: Path, step: int | None) -> None:
     build(root, progress=SwapSteps(before).progress if step is not None else None)
 
 
-def start_build(root: Path, kill_at_step: int | None = None) -> multiprocessing.process.BaseProcess:
+def start_build(
+    root: Path, kill_at_step: int | None = None, env: dict[str, str] | None = None
+) -> multiprocessing.process.BaseProcess:
     """``build(root)`` in a forked child (modules already loaded: a build starts at once), optionally
-    SIGKILLed just before the given step of its swap."""
-    child = multiprocessing.get_context("fork").Process(target=_build_killed_at, args=(root, kill_at_step))
+    SIGKILLed just before the given step of its swap, with ``env`` added to its environment."""
+    child = multiprocessing.get_context("fork").Process(target=_build_killed_at, args=(root, kill_at_step, env or {}))
     child.start()
     return child
 
@@ -215,3 +236,12 @@ def wait_for(condition: Callable[[], Any], timeout: float = 10) -> Any:
     while not (value := condition()) and time.monotonic() < deadline:
         time.sleep(0.05)
     return value
+
+
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (a zombie waiting to be reaped does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state not in {"Z", "X"}

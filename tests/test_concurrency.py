@@ -1,10 +1,13 @@
-"""Builds killed at random and at each step of the swap, and builds started together (slow: about 30 s)."""
+"""Builds killed at random and at each step of the swap, and builds started together (slow)."""
 
 from __future__ import annotations
 
 import os
 import random
+import shutil
 import signal
+import subprocess
+import sys
 import threading
 import time
 from collections import Counter
@@ -13,6 +16,8 @@ from pathlib import Path
 import pytest
 
 from tests.sitekit import (
+    DEMO_EPOCH,
+    REPO,
     build_folders_left,
     cold_states,
     count_swap_steps,
@@ -32,12 +37,9 @@ class Observer(threading.Thread):
     """Reads ``output/`` and ``mail/`` in a loop, as a web server or an rsync would, and notes
     every read that is neither of the two sites a build may leave there."""
 
-    def __init__(self, root: Path, cold: dict[bool, tuple[dict, dict]]) -> None:
+    def __init__(self, root: Path, sites: dict[bool, tuple[dict, dict]]) -> None:
         super().__init__(daemon=True)
-        self.expected = {
-            "output": [cold[True][0], cold[False][0]],
-            "mail": [cold[True][1], cold[False][1]],
-        }
+        self.expected = {"output": [site[0] for site in sites.values()], "mail": [site[1] for site in sites.values()]}
         self.root = root
         self.reads = 0
         self.problems: list[str] = []
@@ -93,3 +95,36 @@ def test_builds_killed_at_random_and_at_each_swap_step_leave_old_or_new_never_a_
     assert observer.problems == []
     assert ended["killed"] >= builds // 2 and ended["old"] and ended["new"]
     assert observer.reads > builds
+
+
+def test_builds_started_together_run_one_at_a_time_and_every_exit_code_is_honest(tmp_path: Path) -> None:
+    project = toggled_site(tmp_path / "site", True)
+    shutil.copy(REPO / "tasks.py", project / "tasks.py")
+    build(project)
+    site = site_state(project)
+    observer = Observer(project, {True: site})
+    observer.start()
+    env = {**os.environ, "SOURCE_DATE_EPOCH": DEMO_EPOCH}
+    outcomes: Counter[str] = Counter()
+    try:
+        for together, wait in ((2, "600"), (3, "600"), (3, "0")):
+            builds = [subprocess.Popen([sys.executable, "-m", "invoke", "build"], cwd=project, text=True,
+                                       env=env | {"BUILD_LOCK_WAIT": wait}, stdout=subprocess.PIPE,
+                                       stderr=subprocess.PIPE) for _ in range(together)]  # fmt: skip
+            for running in builds:
+                out, err = running.communicate(timeout=120)
+                if running.returncode == 0:  # it says what it built, and that is what output/ holds
+                    files = sum(len(names) for _, _, names in os.walk(project / "output"))
+                    assert f"built {project}/output: {files} files," in out, err
+                    outcomes["built"] += 1
+                else:
+                    assert wait == "0" and running.returncode == 1, err
+                    assert err.splitlines()[-1].endswith("nothing was built, output/ is unchanged"), err
+                    assert "Traceback" not in err
+                    outcomes["refused"] += 1
+            assert site_state(project) == site
+    finally:
+        observer.stop.set()
+        observer.join()
+    print(f"\ntogether: {dict(outcomes)}; observer: {observer.reads} reads")
+    assert outcomes["built"] >= 6 and observer.problems == []

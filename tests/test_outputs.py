@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import shutil
 import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import pytest
+
 from tests.sitekit import (
+    DEMO_EPOCH,
+    REPO,
+    alive,
     build_folders_left,
     cold_states,
     count_swap_steps,
+    pausing,
     site_state,
     start_build,
     toggled_site,
     wait_for,
 )
+from vouch.parallel import run_split
 from vouch_site.build import build
+from vouch_site.search import index_site
 
 
 def test_a_kill_before_any_step_of_the_swap_leaves_old_or_new_and_the_next_build_repairs(tmp_path: Path) -> None:
@@ -34,3 +48,100 @@ def test_a_kill_before_any_step_of_the_swap_leaves_old_or_new_and_the_next_build
         assert site_state(root) == cold[not live]
         assert wait_for(lambda: not build_folders_left(root)), build_folders_left(root)
         live = not live
+
+
+def test_a_second_build_waits_for_the_running_one_then_builds(tmp_path: Path) -> None:
+    root = pausing(toggled_site(tmp_path / "site", True))
+    log = tmp_path / "settings-read-by"
+    first = start_build(root, env={"TEST_SETTINGS_PAUSE": "1.5", "TEST_SETTINGS_LOG": str(log)})
+    assert wait_for(log.exists)
+    pausing(toggled_site(root, False))
+    second = start_build(root, env={"TEST_SETTINGS_PAUSE": "0.01", "TEST_SETTINGS_LOG": str(log)})
+    while first.is_alive():
+        assert log.read_text().split() == [str(first.pid)], "the second build began while the first ran"
+        time.sleep(0.02)
+    second.join()
+    assert (first.exitcode, second.exitcode) == (0, 0)
+    assert log.read_text().split() == [str(first.pid), str(second.pid)]
+    assert site_state(root) == cold_states(tmp_path)[False]
+
+
+def test_a_build_refuses_after_BUILD_LOCK_WAIT_and_takes_over_a_killed_builds_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = pausing(toggled_site(tmp_path / "site", True))
+    shutil.copy(REPO / "tasks.py", project / "tasks.py")
+    build(project)
+    before = site_state(project)
+    log = tmp_path / "settings-read-by"
+    holder = start_build(
+        pausing(toggled_site(project, False)), env={"TEST_SETTINGS_PAUSE": "30", "TEST_SETTINGS_LOG": str(log)}
+    )
+    try:
+        assert wait_for(log.exists)
+        env = {**os.environ, "SOURCE_DATE_EPOCH": DEMO_EPOCH, "BUILD_LOCK_WAIT": "0.5"}
+        started = time.monotonic()
+        result = subprocess.run([sys.executable, "-m", "invoke", "build"], cwd=project, env=env, capture_output=True,
+                                text=True, check=False)  # fmt: skip
+        assert 0.5 <= time.monotonic() - started < 10
+        assert result.returncode == 1
+        assert result.stderr.splitlines()[-1] == (
+            f"vouch: another build (pid {holder.pid}) is still running after 0.5 s (BUILD_LOCK_WAIT); "
+            "nothing was built, output/ is unchanged"
+        )
+        assert "Traceback" not in result.stderr and result.stdout == ""
+        assert site_state(project) == before
+        os.kill(holder.pid, signal.SIGKILL)  # a holder killed mid-build: its lock is free at once
+        holder.join()
+    finally:
+        _end(holder.pid)
+    monkeypatch.setenv("BUILD_LOCK_WAIT", "0")
+    build(project)
+    assert site_state(project) == cold_states(tmp_path)[False]
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_a_killed_build_takes_its_search_indexer_with_it(tmp_path: Path) -> None:
+    fake = tmp_path / "indexer"
+    fake.write_text(f"#!/bin/sh\necho $$ > {tmp_path}/indexer.pid\nexec sleep 60\n")
+    fake.chmod(0o755)
+
+    def index_with_fake() -> None:
+        sys.executable = str(fake)  # _pagefind() runs `sys.executable -m pagefind ...`
+        index_site(tmp_path)
+
+    child = multiprocessing.get_context("fork").Process(target=index_with_fake)
+    child.start()
+    pid_file = tmp_path / "indexer.pid"
+    assert wait_for(lambda: pid_file.exists() and pid_file.read_text().strip())
+    os.kill(child.pid, signal.SIGKILL)
+    child.join()
+    indexer = int(pid_file.read_text())
+    try:
+        assert wait_for(lambda: not alive(indexer), timeout=3), "Pagefind outlived its build"
+    finally:
+        _end(indexer)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_a_killed_build_takes_its_render_workers_with_it(tmp_path: Path) -> None:
+    def work(_items: list[int]) -> None:
+        (tmp_path / f"worker-{os.getpid()}").touch()
+        time.sleep(60)
+
+    child = multiprocessing.get_context("fork").Process(target=run_split, args=([1, 2], work, 2))
+    child.start()
+    assert wait_for(lambda: len(list(tmp_path.glob("worker-*"))) == 2)
+    [worker] = [int(p.name.split("-")[1]) for p in tmp_path.glob("worker-*") if p.name != f"worker-{child.pid}"]
+    os.kill(child.pid, signal.SIGKILL)
+    child.join()
+    try:
+        assert wait_for(lambda: not alive(worker), timeout=3), "a render worker outlived its build"
+    finally:
+        _end(worker)
+
+
+def _end(pid: int) -> None:
+    """Kill what a failing test left running (it holds pytest's output open)."""
+    if alive(pid):
+        os.kill(pid, signal.SIGKILL)
