@@ -36,6 +36,7 @@ def _verbosity(verbose: bool) -> None:
 def build(c, output="", verbose=False):
     """Validate everything, then build the site into output/ (atomically)."""
     _verbosity(verbose)
+    from vouch.outputs import Refused
     from vouch.problems import ValidationFailed
     from vouch_site.build import build as run_build
     from vouch_site.progress import build_progress
@@ -45,6 +46,8 @@ def build(c, output="", verbose=False):
             result = run_build(ROOT, Path(output) if output else None, progress=progress)
     except ValidationFailed as failed:
         _fail_with(failed.problems, "; nothing was written, output/ is unchanged")
+    except Refused as refused:
+        raise Exit(f"vouch: {refused}; nothing was built, output/ is unchanged", code=1) from None
     print(result.summary())
 
 

@@ -6,16 +6,16 @@ import logging
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
-from functools import partial
+from functools import partial, wraps
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec
 
 from vouch.content import load_items, select
 from vouch.humanize import counted
-from vouch.outputs import SiteFolders, StagedWriter, discard
+from vouch.outputs import Refused, SiteFolders, StagedWriter, build_lock, discard
 from vouch.problems import ValidationFailed, sort_problems
 from vouch.settings import DEFAULTS, settings_problems
 from vouch.site import EditorReport, PublicSite, prepare
@@ -25,6 +25,8 @@ from vouch_site.run import BuildRun
 from vouch_site.search import index_site, keep_search_index
 
 log = logging.getLogger("vouch")
+BUILD_LOCK_WAIT = 600  # seconds a build waits for another build of the project (environment: BUILD_LOCK_WAIT)
+P = ParamSpec("P")
 
 
 @dataclass(slots=True)
@@ -102,6 +104,31 @@ def check(root: Path, settings: dict[str, Any]) -> tuple[PublicSite, EditorRepor
     return site, report
 
 
+def project_lock(root: Path, environ: Mapping[str, str] = os.environ) -> AbstractContextManager[None]:
+    """One build at a time per project (``invoke build``, cron, ``invoke serve`` while it writes ``.serve/``):
+    they share the caches, and an editor's build must not be overtaken by one that read older files."""
+    text = environ.get("BUILD_LOCK_WAIT", str(BUILD_LOCK_WAIT))
+    try:
+        wait = float(text)
+    except ValueError:
+        wait = -1.0
+    if not wait >= 0:
+        raise Refused(f"BUILD_LOCK_WAIT: expected a number of seconds such as {BUILD_LOCK_WAIT}; got {text!r}")
+    return build_lock(root / ".cache" / "vouch" / "build.lock", wait)
+
+
+def _one_at_a_time(run: Callable[Concatenate[Path, P], BuildResult]) -> Callable[Concatenate[Path, P], BuildResult]:
+    """The lock is held from reading the inputs to the swap."""
+
+    @wraps(run)
+    def locked(root: Path, *args: P.args, **kwargs: P.kwargs) -> BuildResult:
+        with project_lock(root.resolve()):
+            return run(root, *args, **kwargs)
+
+    return locked
+
+
+@_one_at_a_time
 def build(
     root: Path,
     output: Path | None = None,
