@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import shutil
 import signal
 import subprocess
@@ -145,3 +146,23 @@ def _end(pid: int) -> None:
     """Kill what a failing test left running (it holds pytest's output open)."""
     if alive(pid):
         os.kill(pid, signal.SIGKILL)
+
+
+def test_a_build_killed_while_pelican_saves_its_cache_breaks_no_later_build(tmp_path: Path) -> None:
+    root = toggled_site(tmp_path / "site", True)
+    build(root)
+
+    def killed_saving_the_cache() -> None:
+        def die(*_args: object) -> None:  # Pelican has just opened its cache file for writing
+            os.kill(os.getpid(), signal.SIGKILL)
+
+        pickle.dump = die
+        build(root)
+
+    child = multiprocessing.get_context("fork").Process(target=killed_saving_the_cache)
+    toggled_site(root, False)
+    child.start()
+    child.join()
+    assert child.exitcode == -signal.SIGKILL
+    build(root)
+    assert site_state(root) == cold_states(tmp_path)[False]
