@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
@@ -15,7 +16,7 @@ from typing import Any, Concatenate, ParamSpec
 
 from vouch.content import load_items, select
 from vouch.humanize import counted
-from vouch.outputs import Refused, SiteFolders, StagedWriter, build_lock, discard
+from vouch.outputs import Build, Refused, SiteFolders, StagedWriter, build_lock, discard
 from vouch.problems import ValidationFailed, sort_problems
 from vouch.settings import DEFAULTS, settings_problems
 from vouch.site import EditorReport, PublicSite, prepare
@@ -168,7 +169,7 @@ def build(
                 keep=keep,
             )
         with timings.stage("pages"):
-            _run_pelican(settings, run, staging.output)
+            _run_pelican(settings, run, staging)
         if search:
             with timings.stage("search index"):
                 index_site(staging.output)
@@ -183,11 +184,16 @@ def build(
     return BuildResult(folders.output, site, report, timings, files, newsletter, settings["VOUCH_SITEURL_SET"])
 
 
-def _run_pelican(settings: dict[str, Any], run: BuildRun, staging: Path) -> None:
+def _run_pelican(settings: dict[str, Any], run: BuildRun, staging: Build) -> None:
     from pelican import Pelican
     from pelican.log import FatalLogger, console
 
-    settings = {**settings, "OUTPUT_PATH": str(staging), "VOUCH_RUN": run}
+    # Pelican rewrites its cache in place, and a kill mid-write leaves a file that stops every later build:
+    # it works on a copy in the build's folder, which replaces the cache only once Pelican is done.
+    cache, scratch = Path(settings["CACHE_PATH"]), staging.folder / "pelican-cache"
+    if cache.is_dir():
+        shutil.copytree(cache, scratch)
+    settings = {**settings, "OUTPUT_PATH": str(staging.output), "CACHE_PATH": str(scratch), "VOUCH_RUN": run}
     # Pelican logs a broken article or template and carries on; a Vouch build stops.
     previous, FatalLogger.fatal_lvl = FatalLogger.fatal_lvl, logging.ERROR
     quiet, console.quiet = console.quiet, True
@@ -196,6 +202,10 @@ def _run_pelican(settings: dict[str, Any], run: BuildRun, staging: Path) -> None
     finally:
         FatalLogger.fatal_lvl = previous
         console.quiet = quiet
+    cache.mkdir(parents=True, exist_ok=True)
+    for saved in scratch.glob("*"):
+        saved.replace(cache / saved.name)  # each file whole, old or new
+    shutil.rmtree(scratch, ignore_errors=True)
 
 
 def check_only(root: Path, settings_file: str = "pelicanconf.py") -> EditorReport:
