@@ -166,3 +166,13 @@ def test_a_build_killed_while_pelican_saves_its_cache_breaks_no_later_build(tmp_
     assert child.exitcode == -signal.SIGKILL
     build(root)
     assert site_state(root) == cold_states(tmp_path)[False]
+
+
+def test_a_web_server_running_as_another_user_can_read_output_as_before(tmp_path: Path) -> None:
+    root = toggled_site(tmp_path / "site", True)
+    build(root)
+    plain = (root / "partners").stat().st_mode & 0o777  # what mkdir gives here
+    folder = (root / "output").resolve()
+    while folder != root:
+        assert folder.stat().st_mode & 0o777 == plain, folder
+        folder = folder.parent
