@@ -23,7 +23,6 @@ import fcntl
 import logging
 import os
 import shutil
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -180,7 +179,9 @@ class SiteFolders:
                 if not os.path.lexists(link):
                     self._point(link, name)
         delete_in_background(self._garbage())
-        return Build(Path(tempfile.mkdtemp(prefix="build-", dir=self.builds)), self.output.name)
+        folder = self.builds / f"build-{os.getpid()}-{time.time_ns()}"
+        folder.mkdir()  # as readable as any folder here (mkdtemp's would be for its owner only)
+        return Build(folder, self.output.name)
 
     def swap_in(self, build: Build) -> None:
         """Make ``build`` live by renaming one link; then keep the one before it and delete the rest."""
