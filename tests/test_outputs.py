@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,7 @@ from tests.sitekit import (
     toggled_site,
     wait_for,
 )
+from vouch.outputs import Refused
 from vouch.parallel import run_split
 from vouch_site.build import build
 from vouch_site.search import index_site
@@ -176,3 +178,115 @@ def test_a_web_server_running_as_another_user_can_read_output_as_before(tmp_path
     while folder != root:
         assert folder.stat().st_mode & 0o777 == plain, folder
         folder = folder.parent
+
+
+def _private_folder(project: Path) -> Path:
+    (project / "private").mkdir()
+    (project / "private/subscribers.csv").write_text("email,name\nann@example.org,Ann\n")
+    return project / "private"
+
+
+def _the_project(project: Path) -> Path:
+    (project / ".git").mkdir()
+    (project / ".git/HEAD").write_text("ref: refs/heads/main\n")
+    return project
+
+
+def _a_file(project: Path) -> Path:
+    (project / "notes.txt").write_text("my notes\n")
+    return project / "notes.txt"
+
+
+def _a_link_to_a_folder(project: Path) -> Path:
+    _private_folder(project)
+    (project / "elsewhere").symlink_to("private")
+    return project / "elsewhere"
+
+
+def _someones_mail_beside_it(project: Path) -> Path:
+    (project / "public/mail").mkdir(parents=True)
+    (project / "public/mail/inbox.mbox").write_text("From ann@example.org\n")
+    return project / "public/site"
+
+
+def _someones_folder_named_like_vouchs(project: Path) -> Path:
+    (project / ".site.builds").mkdir()
+    (project / ".site.builds/plans.txt").write_text("plans\n")
+    return project / "site"
+
+
+@pytest.mark.parametrize(
+    "target",
+    [_private_folder, _the_project, _a_file, _a_link_to_a_folder, _someones_mail_beside_it,
+     _someones_folder_named_like_vouchs],
+)  # fmt: skip
+def test_a_build_replaces_no_folder_vouch_did_not_make(tmp_path: Path, target: Callable[[Path], Path]) -> None:
+    project = toggled_site(tmp_path / "site", True)
+    output = target(project)
+    before = _everything(tmp_path)
+    with pytest.raises(Refused, match=r"is not a folder Vouch built|is not Vouch's"):
+        build(project, output)
+    assert _everything(tmp_path) == before
+
+
+def _everything(folder: Path) -> list[tuple[str, str | bytes]]:
+    """Every file's bytes, every link's target and every folder under ``folder`` (the build lock aside)."""
+    return sorted(
+        (str(path.relative_to(folder)), os.readlink(path) if path.is_symlink() else path.read_bytes() if path.is_file()
+         else "folder")
+        for path in folder.rglob("*")
+        if ".cache" not in path.parts
+    )  # fmt: skip
+
+
+def test_build_output_refuses_in_one_line(tmp_path: Path) -> None:
+    project = toggled_site(tmp_path / "site", True)
+    shutil.copy(REPO / "tasks.py", project / "tasks.py")
+    _private_folder(project)
+    env = {**os.environ, "SOURCE_DATE_EPOCH": DEMO_EPOCH}
+    result = subprocess.run([sys.executable, "-m", "invoke", "build", "--output", "private"], cwd=project, env=env,
+                            capture_output=True, text=True, check=False)  # fmt: skip
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"vouch: {project}/private is not a folder Vouch built, and a build would replace it: "
+        "choose a new or empty folder; nothing was built, output/ is unchanged"
+    ]
+    assert (project / "private/subscribers.csv").read_text() == "email,name\nann@example.org,Ann\n"
+
+
+def test_an_output_left_by_an_earlier_vouch_is_adopted_whole_at_every_step(tmp_path: Path) -> None:
+    cold = cold_states(tmp_path)
+    root = toggled_site(tmp_path / "site", True)
+    earlier = tmp_path / "cold-True"  # a plain folder of Vouch's shape: partners.json, pagefind/, index.html
+
+    def earlier_vouchs_folders() -> None:
+        wait_for(lambda: not build_folders_left(root))  # the last build's deletions are done
+        for name in ("output", "mail", ".output.builds"):
+            path = root / name
+            if path.is_symlink():
+                path.unlink()
+            elif path.exists():
+                shutil.rmtree(path)
+            if name != ".output.builds":
+                shutil.copytree((earlier / name).resolve(), path)
+
+    earlier_vouchs_folders()
+    steps = count_swap_steps(toggled_site(root, False))
+    assert (root / "output").is_symlink() and site_state(root) == cold[False]
+    for step in range(steps):
+        earlier_vouchs_folders()
+        child = start_build(root, kill_at_step=step)
+        child.join()
+        assert child.exitcode == -signal.SIGKILL
+        output, mail = site_state(root)
+        assert output in (cold[True][0], cold[False][0]) and mail in (cold[True][1], cold[False][1]), step
+        build(root)
+        assert site_state(root) == cold[False]
+        assert wait_for(lambda: not build_folders_left(root)), build_folders_left(root)
+
+
+def test_an_empty_folder_may_be_the_output(tmp_path: Path) -> None:
+    root = toggled_site(tmp_path / "site", True)
+    (tmp_path / "www").mkdir()
+    build(root, tmp_path / "www")
+    assert (tmp_path / "www/partners/quay/index.html").exists()
