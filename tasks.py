@@ -32,7 +32,12 @@ def _verbosity(verbose: bool) -> None:
     logging.getLogger("pelican").setLevel(logging.WARNING)  # -v is for Vouch's own detail, not every file written
 
 
-@task(help={"output": "folder to build into (default: output/)", "verbose": "say more (withheld items, counts)"})
+@task(
+    help={
+        "output": "folder to build into (default: output/): new, empty, or one Vouch built",
+        "verbose": "say more (withheld items, counts)",
+    }
+)
 def build(c, output="", verbose=False):
     """Validate everything, then build the site into output/ (atomically)."""
     _verbosity(verbose)

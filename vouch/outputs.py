@@ -24,7 +24,7 @@ import logging
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +37,7 @@ MARKER_TEXT = (
     "the live build; each build adds a folder here and deletes the old ones. Do not edit.\n"
 )
 KEYS = "render-keys.pickle"
+MAIL_PREVIEWS = {"message.html", "message.txt", "message.eml"}
 
 
 class Refused(Exception):
@@ -149,10 +150,25 @@ class SiteFolders:
     output: Path
 
     @classmethod
-    def at(cls, path: Path) -> SiteFolders:
-        """Absolute, with the folders above resolved but not ``path`` itself (it is a link)."""
+    def claim(cls, path: Path) -> SiteFolders:
+        """The folders a build into ``path`` replaces, refused unless Vouch made them (nothing written yet).
+
+        Vouch's own: absent, empty, a link into a builds folder holding the marker, or a folder an
+        earlier Vouch left (adopted, so a deployed site keeps updating after an upgrade).
+        """
         absolute = Path(os.path.abspath(path))
-        return cls(absolute.parent.resolve() / absolute.name)
+        folders = cls(absolute.parent.resolve() / absolute.name)  # the folders above resolved, not the link
+        if not _vouch_made(folders.output, _earlier_site):
+            raise Refused(f"{folders.output} is not a folder Vouch built, and a build would replace it: "
+                          "choose a new or empty folder")  # fmt: skip
+        if not _vouch_made(folders.mail, _earlier_mail):
+            raise Refused(f"{folders.mail} (where the e-mail previews go, beside {folders.output.name}) is not a "
+                          "folder Vouch built, and a build would replace it: choose another output folder")  # fmt: skip
+        builds = folders.builds
+        if builds.is_symlink() or (builds.exists() and not (builds / MARKER).is_file() and _has_anything(builds)):
+            raise Refused(f"{builds} is not Vouch's (there is no {MARKER} in it), and a build would delete "
+                          "what is in it: move it away")  # fmt: skip
+        return folders
 
     @property
     def mail(self) -> Path:
@@ -226,6 +242,30 @@ class SiteFolders:
 
 def _points_to(link: Path, target: str) -> bool:
     return link.is_symlink() and os.readlink(link) == target
+
+
+def _vouch_made(path: Path, earlier: Callable[[Path], bool]) -> bool:
+    if path.is_symlink():  # ours: .<name>.builds/current/<name>, in a builds folder with the marker
+        parts = Path(os.readlink(path)).parts
+        return len(parts) == 3 and parts[1] == "current" and (path.parent / parts[0] / MARKER).is_file()
+    return not path.exists() or (path.is_dir() and (not _has_anything(path) or earlier(path)))
+
+
+def _has_anything(folder: Path) -> bool:
+    return not folder.is_dir() or any(folder.iterdir())
+
+
+def _earlier_site(folder: Path) -> bool:
+    """The shape of a site an earlier Vouch built in place."""
+    return (folder / "partners.json").is_file() and (folder / "pagefind").is_dir() and (folder / "index.html").is_file()
+
+
+def _earlier_mail(folder: Path) -> bool:
+    """E-mail previews an earlier Vouch wrote in place: ``<issue>/message.{html,txt,eml}`` and nothing else."""
+    return all(
+        issue.is_dir() and not issue.is_symlink() and {f.name for f in issue.iterdir()} <= MAIL_PREVIEWS
+        for issue in folder.iterdir()
+    )
 
 
 _AT_FDCWD, _RENAME_EXCHANGE = -100, 2

@@ -146,7 +146,7 @@ def build(
     is told how the build advances; ``keep`` receives the generator (``invoke serve``'s previews).
     """
     root = root.resolve()
-    folders = SiteFolders.at(output or root / "output")
+    folders = SiteFolders.claim(output or root / "output")
     timings = Timings(progress)
     with timings.stage("validate"):
         settings = load_settings(root, settings_file, overrides)
