@@ -127,6 +127,7 @@ def cold_states(folder: Path) -> dict[bool, tuple[dict[str, bytes], dict[str, by
 
 
 MUTATING = ("mkdir", "rename", "replace", "rmdir", "symlink", "link", "unlink", "remove")
+WRITES = os.O_WRONLY | os.O_RDWR | os.O_CREAT
 
 
 class SwapSteps:
@@ -149,7 +150,9 @@ class SwapSteps:
         self.saved["open"] = os.open
         os.open = self._counted(self.saved["open"], lambda _path, flags, *_a, **_k: flags & WRITES)
 
-    def _counted(self, call: Callable[..., Any], when: Callable[..., bool] = lambda *_a, **_k: True):
+    def _counted(
+        self, call: Callable[..., Any], when: Callable[..., Any] = lambda *_a, **_k: True
+    ) -> Callable[..., Any]:
         def counted(*args: Any, **kwargs: Any) -> Any:
             if when(*args, **kwargs):
                 self.before(self.count)
@@ -161,9 +164,6 @@ class SwapSteps:
     def restore(self) -> None:
         for name, call in self.saved.items():
             setattr(os, name, call)
-
-
-WRITES = os.O_WRONLY | os.O_RDWR | os.O_CREAT
 
 
 def count_swap_steps(root: Path) -> int:

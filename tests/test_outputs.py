@@ -58,11 +58,13 @@ def test_a_second_build_waits_for_the_running_one_then_builds(tmp_path: Path) ->
     log = tmp_path / "settings-read-by"
     first = start_build(root, env={"TEST_SETTINGS_PAUSE": "1.5", "TEST_SETTINGS_LOG": str(log)})
     assert wait_for(log.exists)
+    paused = time.monotonic()
     pausing(toggled_site(root, False))
     second = start_build(root, env={"TEST_SETTINGS_PAUSE": "0.01", "TEST_SETTINGS_LOG": str(log)})
-    while first.is_alive():
+    while time.monotonic() - paused < 1.2:  # the first is still in its pause, holding the lock
         assert log.read_text().split() == [str(first.pid)], "the second build began while the first ran"
         time.sleep(0.02)
+    first.join()
     second.join()
     assert (first.exitcode, second.exitcode) == (0, 0)
     assert log.read_text().split() == [str(first.pid), str(second.pid)]
@@ -101,6 +103,15 @@ def test_a_build_refuses_after_BUILD_LOCK_WAIT_and_takes_over_a_killed_builds_lo
     monkeypatch.setenv("BUILD_LOCK_WAIT", "0")
     build(project)
     assert site_state(project) == cold_states(tmp_path)[False]
+
+
+def test_a_BUILD_LOCK_WAIT_that_is_no_number_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BUILD_LOCK_WAIT", "ten minutes")
+    with pytest.raises(
+        Refused, match=r"^BUILD_LOCK_WAIT: expected a number of seconds such as 600; got 'ten minutes'$"
+    ):
+        build(toggled_site(tmp_path, True))
+    assert not (tmp_path / "output").exists()
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")

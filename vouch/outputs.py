@@ -66,7 +66,7 @@ def build_lock(path: Path, wait: float) -> Iterator[None]:
                     message = f"another build (pid {holder}) is still running after {wait:g} s (BUILD_LOCK_WAIT)"
                     raise Refused(message) from None
                 if not waiting:
-                    log.warning("vouch: waiting for another build (pid %s) to finish, up to %g s", holder, wait)
+                    log.warning("vouch: waiting for another build (pid %s), up to %g s (BUILD_LOCK_WAIT)", holder, wait)
                     waiting = True
                 time.sleep(min(0.1, max(0.0, deadline - time.monotonic())))
         pid = f"{os.getpid()}\n".encode()
@@ -159,15 +159,18 @@ class SiteFolders:
         absolute = Path(os.path.abspath(path))
         folders = cls(absolute.parent.resolve() / absolute.name)  # the folders above resolved, not the link
         if not _vouch_made(folders.output, _earlier_site):
-            raise Refused(f"{folders.output} is not a folder Vouch built, and a build would replace it: "
-                          "choose a new or empty folder")  # fmt: skip
+            raise Refused(
+                f"{folders.output} is not a folder Vouch built, and a build would replace it: "
+                "choose a new or empty folder"
+            )
         if not _vouch_made(folders.mail, _earlier_mail):
-            raise Refused(f"{folders.mail} (where the e-mail previews go, beside {folders.output.name}) is not a "
-                          "folder Vouch built, and a build would replace it: choose another output folder")  # fmt: skip
+            raise Refused(
+                f"{folders.mail} (where the e-mail previews go, beside {folders.output.name}) is not a folder Vouch "
+                "built, and a build would replace it: choose another output folder"
+            )
         builds = folders.builds
         if builds.is_symlink() or (builds.exists() and not (builds / MARKER).is_file() and _has_anything(builds)):
-            raise Refused(f"{builds} is not Vouch's (there is no {MARKER} in it), and a build would delete "
-                          "what is in it: move it away")  # fmt: skip
+            raise Refused(f"{builds} is not Vouch's (no {MARKER} in it), and a build would delete what it holds")
         return folders
 
     @property
@@ -218,7 +221,7 @@ class SiteFolders:
         new = self.builds / f".new-{link.name}-{os.getpid()}-{time.monotonic_ns()}"
         os.symlink(target, new)
         if link.is_dir() and not link.is_symlink():  # a folder (an older Vouch's output): swap the two names
-            if not exchange(new, link):  # the system cannot: a moment without it (the next build repairs a kill)
+            if not _exchange(new, link):  # the system cannot: a moment without it (the next build repairs a kill)
                 os.rename(link, new.with_name(f"{new.name}-old"))
                 os.rename(new, link)
         else:
@@ -276,7 +279,7 @@ except (AttributeError, OSError):  # not Linux (or an old C library)
     _renameat2 = None
 
 
-def exchange(a: Path, b: Path) -> bool:
+def _exchange(a: Path, b: Path) -> bool:
     """Swap two names in one step (Linux's ``renameat2(RENAME_EXCHANGE)``); False where the system cannot."""
     if _renameat2 is None:
         return False
@@ -291,10 +294,6 @@ def exchange(a: Path, b: Path) -> bool:
 def delete_in_background(paths: list[Path]) -> None:
     """Unlinking tens of thousands of files takes seconds the editor need not wait for."""
     if not paths:
-        return
-    if not hasattr(os, "fork"):
-        for path in paths:
-            shutil.rmtree(path, ignore_errors=True)
         return
     pid = os.fork()
     if pid == 0:  # double fork: the grandchild is adopted by init, so nobody waits for it

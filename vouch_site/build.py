@@ -7,7 +7,7 @@ import os
 import shutil
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial, wraps
@@ -105,10 +105,10 @@ def check(root: Path, settings: dict[str, Any]) -> tuple[PublicSite, EditorRepor
     return site, report
 
 
-def project_lock(root: Path, environ: Mapping[str, str] = os.environ) -> AbstractContextManager[None]:
+def project_lock(root: Path) -> AbstractContextManager[None]:
     """One build at a time per project (``invoke build``, cron, ``invoke serve`` while it writes ``.serve/``):
     they share the caches, and an editor's build must not be overtaken by one that read older files."""
-    text = environ.get("BUILD_LOCK_WAIT", str(BUILD_LOCK_WAIT))
+    text = os.environ.get("BUILD_LOCK_WAIT", str(BUILD_LOCK_WAIT))
     try:
         wait = float(text)
     except ValueError:
