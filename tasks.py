@@ -58,7 +58,7 @@ def _verbosity(verbose: bool) -> None:
 
 @task(
     help={
-        "output": "folder to build into (default: output/)",
+        "output": "folder to build into (default: output/): new, empty, or one Vouch built",
         "verbose": "say more (withheld items, counts)",
         "keep_going": "leave out each invalid profile or content file, build the rest, exit 2 (the daily cron build)",
     }
@@ -66,6 +66,7 @@ def _verbosity(verbose: bool) -> None:
 def build(c, output="", verbose=False, keep_going=False):
     """Validate everything, then build the site into output/ (atomically)."""
     _verbosity(verbose)
+    from vouch.outputs import Refused
     from vouch.problems import ValidationFailed
     from vouch_site.build import build as run_build
     from vouch_site.progress import build_progress
@@ -78,6 +79,8 @@ def build(c, output="", verbose=False, keep_going=False):
             print("vouch: --keep-going leaves out invalid profiles and content files only: ", end="", file=sys.stderr)
             print("settings and registries must be valid", file=sys.stderr)
         _fail_with(failed.problems, "; nothing was written, output/ is unchanged")
+    except Refused as refused:
+        raise Exit(f"vouch: {refused}; nothing was built, output/ is unchanged", code=1) from None
     with _terminal_safe():
         print(result.summary())
     if result.report.problems:  # only with --keep-going: the files named were left out

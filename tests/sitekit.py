@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import signal
 import textwrap
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -104,3 +110,160 @@ def readable_tree(folder: Path) -> dict[str, bytes]:
     tree = read_tree(folder)
     return {rel: gzip.decompress(data) if rel.startswith("pagefind/") and ".pf_" in rel else data
             for rel, data in tree.items()}  # fmt: skip
+
+
+def toggled_site(root: Path, published: bool) -> Path:
+    """A small site in one of two states a build flips between: Quay Drains published, or suspended.
+
+    The states differ in pages, listings, feeds, ``partners.json``, the search index and the
+    e-mail previews (Quay is new in the issue's window; an article that names it is withheld).
+    """
+    quay = vetted("Quay Drains", vetted_on="2026-10-20") | ({} if published else {"status": "suspended"})
+    for stale in (root / "partners").glob("*.yaml"):
+        stale.unlink()
+    return make_site(
+        root,
+        {"harbour": vetted("Harbour Plumbing", summary="Boilers and bathrooms."), "quay": quay},
+        {
+            "content/articles/drains.md": "Title: Blocked drains\nDate: 2026-10-25\n\nAsk {partner}quay.\n",
+            "content/newsletter/news.md": "Title: News of the month\nDate: 2026-11-01\n\nHello.\n",
+        },
+    )
+
+
+def site_state(root: Path) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """What a reader finds: the stable bytes of ``output/`` and of ``mail/``."""
+    return stable_tree(root / "output"), read_tree(root / "mail")
+
+
+def cold_states(folder: Path) -> dict[bool, tuple[dict[str, bytes], dict[str, bytes]]]:
+    """What cold builds of both toggled inputs give: the only two things a reader may ever find."""
+    from vouch_site.build import build
+
+    states = {}
+    for published in (True, False):
+        root = toggled_site(folder / f"cold-{published}", published)
+        build(root)
+        states[published] = site_state(root)
+    return states
+
+
+MUTATING = ("mkdir", "rename", "replace", "rmdir", "symlink", "link", "unlink", "remove")
+WRITES = os.O_WRONLY | os.O_RDWR | os.O_CREAT
+
+
+class SwapSteps:
+    """A ``progress`` for ``build()`` that calls ``before(n)`` ahead of every change the build makes
+    to the file system (``n`` counting from 0) once its swap has begun: a kill there is a kill at
+    that step. Patches ``os`` in this process: use it in a child, or ``restore()`` after.
+    """
+
+    def __init__(self, before: Callable[[int], None] = lambda _n: None) -> None:
+        self.before = before
+        self.count = 0
+        self.saved: dict[str, Callable[..., Any]] = {}
+
+    def progress(self, stage: str, _done: int, _total: int) -> None:
+        if stage != "swap" or self.saved:
+            return
+        for name in MUTATING:
+            self.saved[name] = getattr(os, name)
+            setattr(os, name, self._counted(self.saved[name]))
+        self.saved["open"] = os.open
+        os.open = self._counted(self.saved["open"], lambda _path, flags, *_a, **_k: flags & WRITES)
+
+    def _counted(
+        self, call: Callable[..., Any], when: Callable[..., Any] = lambda *_a, **_k: True
+    ) -> Callable[..., Any]:
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            if when(*args, **kwargs):
+                self.before(self.count)
+                self.count += 1
+            return call(*args, **kwargs)
+
+        return counted
+
+    def restore(self) -> None:
+        for name, call in self.saved.items():
+            setattr(os, name, call)
+
+
+def count_swap_steps(root: Path) -> int:
+    """Build ``root`` here, counting the changes its swap makes."""
+    from vouch_site.build import build
+
+    steps = SwapSteps()
+    try:
+        build(root, progress=steps.progress)
+    finally:
+        steps.restore()
+    return steps.count
+
+
+SETTINGS_PAUSE = """
+import os, time
+if os.environ.get("TEST_SETTINGS_PAUSE"):  # a build that stays a while in validation, where it holds the lock
+    with open(os.environ["TEST_SETTINGS_LOG"], "a") as log:
+        log.write(f"{os.getpid()}\\n")
+    time.sleep(float(os.environ["TEST_SETTINGS_PAUSE"]))
+"""
+
+
+def pausing(root: Path) -> Path:
+    """Give ``root`` settings that pause for ``TEST_SETTINGS_PAUSE`` seconds when read (after noting
+    the reader's pid in ``TEST_SETTINGS_LOG``), so a test can hold a build where it wants it."""
+    with (root / "pelicanconf.py").open("a") as settings:
+        settings.write(SETTINGS_PAUSE)
+    return root
+
+
+def _build_killed_at(root: Path, step: int | None, env: dict[str, str]) -> None:
+    from vouch_site.build import build
+
+    os.environ.update(env)
+
+    def before(n: int) -> None:
+        if n == step:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    build(root, progress=SwapSteps(before).progress if step is not None else None)
+
+
+def start_build(
+    root: Path, kill_at_step: int | None = None, env: dict[str, str] | None = None
+) -> multiprocessing.process.BaseProcess:
+    """``build(root)`` in a forked child (modules already loaded: a build starts at once), optionally
+    SIGKILLed just before the given step of its swap, with ``env`` added to its environment."""
+    child = multiprocessing.get_context("fork").Process(target=_build_killed_at, args=(root, kill_at_step, env or {}))
+    child.start()
+    return child
+
+
+def build_folders_left(root: Path) -> list[str]:
+    """Folders beside ``output/`` that a finished build should not have left: anything hidden but
+    ``.cache`` and Vouch's ``.output.builds``, and in there any build but the live one and the one
+    before it."""
+    left = [p.name for p in root.iterdir() if p.name.startswith(".") and p.name not in {".cache", ".output.builds"}]
+    builds = root / ".output.builds"
+    if builds.is_dir():
+        kept = {os.readlink(builds / name) for name in ("current", "previous") if (builds / name).is_symlink()}
+        left += [f".output.builds/{p.name}" for p in builds.iterdir() if p.is_dir() and not p.is_symlink()
+                 and p.name not in kept]  # fmt: skip
+    return sorted(left)
+
+
+def wait_for(condition: Callable[[], Any], timeout: float = 10) -> Any:
+    """Poll until ``condition()`` is truthy (background deletion takes a moment); its last value."""
+    deadline = time.monotonic() + timeout
+    while not (value := condition()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return value
+
+
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (a zombie waiting to be reaped does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state not in {"Z", "X"}

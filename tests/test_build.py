@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import vobject
 
-from tests.sitekit import make_site, read_tree, stable_tree, vetted
+from tests.sitekit import build_folders_left, make_site, read_tree, stable_tree, vetted
 from vouch.problems import ValidationFailed
 from vouch_site.build import build
 
@@ -154,7 +154,7 @@ def test_failed_build_leaves_previous_output_untouched(tmp_path: Path) -> None:
         f"{tmp_path}/partners/other.yaml:2: invalid YAML: did not find expected node content",
     ]
     assert read_tree(tmp_path / "output") == before
-    assert not list(tmp_path.glob(".output*"))
+    assert not build_folders_left(tmp_path)
 
 
 def test_crash_while_writing_leaves_previous_output_untouched(tmp_path: Path) -> None:
@@ -167,7 +167,7 @@ def test_crash_while_writing_leaves_previous_output_untouched(tmp_path: Path) ->
     with pytest.raises(Exception, match="undefined"):
         build(tmp_path, overrides={"THEME_TEMPLATES_OVERRIDES": [str(broken_theme)]})
     assert read_tree(tmp_path / "output") == before
-    assert not list(tmp_path.glob(".output*"))
+    assert not build_folders_left(tmp_path)
 
 
 def test_logo_of_an_unpublished_partner_is_not_copied(tmp_path: Path) -> None:

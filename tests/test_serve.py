@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.sitekit import DEMO_EPOCH, REPO, make_site, vetted
+from tests.sitekit import DEMO_EPOCH, REPO, make_site, pausing, start_build, vetted, wait_for
 from tests.smtpd import free_port
+from vouch_site.build import build
 
 
 class Server:
@@ -122,3 +123,25 @@ def test_a_missing_page_gets_the_sites_404_and_a_taken_port_a_one_line_error(ser
                             env=env, capture_output=True, text=True, timeout=60, check=False)  # fmt: skip
     assert second.returncode == 2 and "Traceback" not in second.stderr
     assert f"127.0.0.1:{running.port} is already in use" in second.stderr
+
+
+@pytest.mark.slow
+def test_serve_writes_its_preview_only_while_it_holds_the_build_lock(
+    server: tuple[Server, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    running, project = server
+    pausing(project)
+    running.wait_for("serve: search refreshed")
+    monkeypatch.setenv("BUILD_LOCK_WAIT", "0")
+    build(project)  # an idle serve holds no lock: a build runs at once
+    log = project / "settings-read-by"
+    holder = start_build(project, env={"TEST_SETTINGS_PAUSE": "4", "TEST_SETTINGS_LOG": str(log)})
+    assert wait_for(log.exists)
+    profile = project / "partners/harbour.yaml"
+    profile.write_text(profile.read_text().replace("Boilers", "Radiators"))
+    running.wait_for(f"waiting for another build (pid {holder.pid})", timeout=5)
+    time.sleep(1)
+    assert "Radiators" not in running.get("partners/harbour/")  # not even the instant preview
+    holder.join()
+    assert holder.exitcode == 0
+    running.wait_until("partners/harbour/", "Radiators")

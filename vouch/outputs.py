@@ -1,20 +1,80 @@
-"""Writing a build into a staging folder, then swapping it in whole.
+"""Writing a build into a folder of its own, then making it live with one rename.
 
-A build never touches the live ``output/``: it writes a fresh sibling folder
-and renames it into place only when everything succeeded. A file whose bytes
-equal the live copy is hard-linked instead of written, which saves the disk
-work on rebuilds; since every staging file is new, nothing ever writes into a
-linked file.
+``output`` and ``mail`` are symbolic links into ``.output.builds/current/``,
+and ``current`` is a link to the live build's folder. A build writes a new
+folder beside the others; when everything succeeded, a new ``current`` link
+is renamed over the old one. That rename is the whole swap: at every instant
+a reader finds the old site or the new one, whole, ``mail/`` with it, and the
+render keys in the same folder describe exactly the live files. A killed
+build leaves at most a folder (or a link) that the next build deletes. The
+build before the live one is kept until the next swap, so a reader that
+entered ``output/`` before a swap (``cd output``, an rsync) reads a whole site.
+
+A file whose bytes equal the live copy is hard-linked instead of written,
+which saves the disk work on rebuilds; since every staging file is new,
+nothing ever writes into a linked file.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import fcntl
+import logging
 import os
 import shutil
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
-STALE_TRASH_SECONDS = 120
+log = logging.getLogger("vouch")
+
+MARKER = "made-by-vouch.txt"
+MARKER_TEXT = (
+    "Vouch's builds. The site folder and mail/ beside this folder are links to current/,\n"
+    "the live build; each build adds a folder here and deletes the old ones. Do not edit.\n"
+)
+KEYS = "render-keys.pickle"
+MAIL_PREVIEWS = {"message.html", "message.txt", "message.eml"}
+
+
+class Refused(Exception):
+    """A build that must not go ahead: the message is one line the editor can act on."""
+
+
+@contextmanager
+def build_lock(path: Path, wait: float) -> Iterator[None]:
+    """Hold the build lock ``path``, waiting at most ``wait`` seconds for the build that holds it.
+
+    An flock: the system frees it when its holder dies, however it dies, so a killed build's
+    lock is taken over at once. The file names the holder's pid, for the messages.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)  # a program it runs does not inherit it
+    try:
+        deadline = time.monotonic() + wait
+        waiting = False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                holder = os.pread(fd, 20, 0).decode(errors="replace").strip() or "unknown"
+                if time.monotonic() >= deadline:
+                    message = f"another build (pid {holder}) is still running after {wait:g} s (BUILD_LOCK_WAIT)"
+                    raise Refused(message) from None
+                if not waiting:
+                    log.warning("vouch: waiting for another build (pid %s), up to %g s (BUILD_LOCK_WAIT)", holder, wait)
+                    waiting = True
+                time.sleep(min(0.1, max(0.0, deadline - time.monotonic())))
+        pid = f"{os.getpid()}\n".encode()
+        os.pwrite(fd, pid, 0)
+        os.ftruncate(fd, len(pid))
+        yield
+    finally:
+        os.close(fd)  # and with it the lock
 
 
 class StagedWriter:
@@ -90,53 +150,193 @@ def file_id(path: Path) -> FileId:
     return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
 
 
-def staging_path(live: Path) -> Path:
-    return live.with_name(f".{live.name}.staging")
+@dataclass(frozen=True, slots=True)
+class Build:
+    """One build's folder: the site, its e-mail previews and the render keys that describe them."""
+
+    folder: Path
+    site_name: str
+
+    @property
+    def output(self) -> Path:
+        return self.folder / self.site_name
+
+    @property
+    def mail(self) -> Path:
+        return self.folder / "mail"
+
+    @property
+    def render_keys(self) -> Path:
+        return self.folder / KEYS
 
 
-def fresh_staging(live: Path) -> Path:
-    """An empty staging folder beside ``live`` (left-overs of a crashed build removed)."""
-    staging = staging_path(live)
-    if staging.exists():
-        shutil.rmtree(staging)
-    sweep_trash(live)
-    staging.mkdir(parents=True)
-    return staging
+@dataclass(frozen=True, slots=True)
+class SiteFolders:
+    """A site folder (``output``) and its sibling ``mail``, both links into ``.output.builds/current``."""
+
+    output: Path
+
+    @classmethod
+    def claim(cls, path: Path) -> SiteFolders:
+        """The folders a build into ``path`` replaces, refused unless Vouch made them (nothing written yet).
+
+        Vouch's own: absent, empty, a link into a builds folder holding the marker, or a folder an
+        earlier Vouch left (adopted, so a deployed site keeps updating after an upgrade).
+        """
+        absolute = Path(os.path.abspath(path))
+        folders = cls(absolute.parent.resolve() / absolute.name)  # the folders above resolved, not the link
+        if not _vouch_made(folders.output, _earlier_site):
+            raise Refused(
+                f"{folders.output} is not a folder Vouch built, and a build would replace it: "
+                "choose a new or empty folder"
+            )
+        if not _vouch_made(folders.mail, _earlier_mail):
+            raise Refused(
+                f"{folders.mail} (where the e-mail previews go, beside {folders.output.name}) is not a folder Vouch "
+                "built, and a build would replace it: choose another output folder"
+            )
+        builds = folders.builds
+        if builds.is_symlink() or (builds.exists() and not (builds / MARKER).is_file() and _has_anything(builds)):
+            raise Refused(f"{builds} is not Vouch's (no {MARKER} in it), and a build would delete what it holds")
+        return folders
+
+    @property
+    def mail(self) -> Path:
+        return self.output.with_name("mail")
+
+    @property
+    def builds(self) -> Path:
+        return self.output.with_name(f".{self.output.name}.builds")
+
+    def live_keys(self) -> Path | None:
+        """The render keys of the live site; None unless ``output`` is the live build (nothing to trust)."""
+        if _points_to(self.output, self._target(self.output.name)):
+            return self.builds / "current" / KEYS
+        return None
+
+    def begin(self) -> Build:
+        """A new, empty build folder (one per run); what killed builds left is repaired or deleted first."""
+        self.builds.mkdir(parents=True, exist_ok=True)
+        marker = self.builds / MARKER
+        if not marker.exists():
+            marker.write_text(MARKER_TEXT, encoding="utf-8")
+        if (self.builds / "current").is_dir():  # a kill in the middle of a first swap can leave a link unmade
+            for link, name in ((self.output, self.output.name), (self.mail, "mail")):
+                if not os.path.lexists(link):
+                    self._point(link, name)
+        delete_in_background(self._garbage())
+        folder = self.builds / f"build-{os.getpid()}-{time.time_ns()}"
+        folder.mkdir()  # as readable as any folder here (mkdtemp's would be for its owner only)
+        return Build(folder, self.output.name)
+
+    def swap_in(self, build: Build) -> None:
+        """Make ``build`` live by renaming one link; then keep the one before it and delete the rest."""
+        current = self.builds / "current"
+        before = os.readlink(current) if current.is_symlink() else None
+        self._relink(current, build.folder.name)  # the swap: everything after it is bookkeeping
+        if before and before != build.folder.name:
+            self._relink(self.builds / "previous", before)
+        self._point(self.output, self.output.name)
+        self._point(self.mail, "mail")
+        delete_in_background(self._garbage())
+
+    def _target(self, name: str) -> str:
+        return f"{self.builds.name}/current/{name}"
+
+    def _relink(self, link: Path, target: str) -> None:
+        """Point ``link`` at ``target`` in one rename (a folder that stood there is left as garbage)."""
+        new = self.builds / f".new-{link.name}-{os.getpid()}-{time.monotonic_ns()}"
+        os.symlink(target, new)
+        if link.is_dir() and not link.is_symlink():  # a folder (an older Vouch's output): swap the two names
+            if not _exchange(new, link):  # the system cannot: a moment without it (the next build repairs a kill)
+                os.rename(link, new.with_name(f"{new.name}-old"))
+                os.rename(new, link)
+        else:
+            os.replace(new, link)
+
+    def _point(self, link: Path, name: str) -> None:
+        """``link`` (``output`` or ``mail``) made a link to ``current/name``, if it is not one already."""
+        if not _points_to(link, self._target(name)):
+            self._relink(link, self._target(name))
+
+    def _garbage(self) -> list[Path]:
+        """Everything in the builds folder but the live build and the one before it; and what Vouch
+        before 2026-12 left beside the site (staging and trash folders)."""
+        kept = {MARKER, "current", "previous"}
+        kept |= {os.readlink(link) for link in (self.builds / "current", self.builds / "previous") if link.is_symlink()}
+        found = [path for path in self.builds.iterdir() if path.name not in kept]
+        for name in (self.output.name, "mail"):
+            found += [*self.output.parent.glob(f".{name}.staging"), *self.output.parent.glob(f".{name}.trash-*")]
+        return found
 
 
-def swap_in(staging: Path, live: Path) -> None:
-    """Replace ``live`` with ``staging`` by two renames; the old tree is deleted in the background."""
-    retired = live.with_name(f".{live.name}.trash-{os.getpid()}-{time.monotonic_ns()}")
-    if live.exists():
-        live.rename(retired)
-    staging.rename(live)
-    if retired.exists():
-        delete_in_background(retired)
+def _points_to(link: Path, target: str) -> bool:
+    return link.is_symlink() and os.readlink(link) == target
 
 
-def delete_in_background(path: Path) -> None:
+def _vouch_made(path: Path, earlier: Callable[[Path], bool]) -> bool:
+    if path.is_symlink():  # ours: .<name>.builds/current/<name>, in a builds folder with the marker
+        parts = Path(os.readlink(path)).parts
+        return len(parts) == 3 and parts[1] == "current" and (path.parent / parts[0] / MARKER).is_file()
+    return not path.exists() or (path.is_dir() and (not _has_anything(path) or earlier(path)))
+
+
+def _has_anything(folder: Path) -> bool:
+    return not folder.is_dir() or any(folder.iterdir())
+
+
+def _earlier_site(folder: Path) -> bool:
+    """The shape of a site an earlier Vouch built in place."""
+    return (folder / "partners.json").is_file() and (folder / "pagefind").is_dir() and (folder / "index.html").is_file()
+
+
+def _earlier_mail(folder: Path) -> bool:
+    """E-mail previews an earlier Vouch wrote in place: ``<issue>/message.{html,txt,eml}`` and nothing else."""
+    return all(
+        issue.is_dir() and not issue.is_symlink() and {f.name for f in issue.iterdir()} <= MAIL_PREVIEWS
+        for issue in folder.iterdir()
+    )
+
+
+_AT_FDCWD, _RENAME_EXCHANGE = -100, 2
+try:
+    _renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    _renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+except (AttributeError, OSError):  # not Linux (or an old C library)
+    _renameat2 = None
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two names in one step (Linux's ``renameat2(RENAME_EXCHANGE)``); False where the system cannot."""
+    if _renameat2 is None:
+        return False
+    if _renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):  # a file system without exchange (NFS...)
+        return False
+    raise OSError(code, os.strerror(code), str(a), None, str(b))
+
+
+def delete_in_background(paths: list[Path]) -> None:
     """Unlinking tens of thousands of files takes seconds the editor need not wait for."""
-    if not hasattr(os, "fork"):
-        shutil.rmtree(path, ignore_errors=True)
+    if not paths:
         return
     pid = os.fork()
     if pid == 0:  # double fork: the grandchild is adopted by init, so nobody waits for it
         try:
             os.setsid()
             if os.fork() == 0:
-                shutil.rmtree(path, ignore_errors=True)
+                quiet = os.open(os.devnull, os.O_RDWR)
+                for fd in (0, 1, 2):
+                    os.dup2(quiet, fd)
+                # exec closes every other file, the build lock above all: it is not held while rm runs
+                os.execvp("rm", ["rm", "-rf", "--", *map(str, paths)])
         finally:
             os._exit(0)
     os.waitpid(pid, 0)
 
 
-def sweep_trash(live: Path) -> None:
-    """Remove what an earlier background deletion left (it may have been interrupted)."""
-    for old in live.parent.glob(f".{live.name}.trash-*"):
-        if time.time() - old.stat().st_ctime > STALE_TRASH_SECONDS:  # younger ones are still being deleted
-            shutil.rmtree(old, ignore_errors=True)
-
-
-def discard(staging: Path) -> None:
-    if staging.exists():
-        shutil.rmtree(staging)
+def discard(build: Build) -> None:
+    """A failed build's folder, deleted before the error is reported."""
+    shutil.rmtree(build.folder, ignore_errors=True)

@@ -7,8 +7,11 @@ sends back a small result (or its traceback) through a pipe.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import pickle
+import signal
+import sys
 import traceback
 from collections.abc import Callable, Sequence
 from typing import TypeVar
@@ -16,6 +19,17 @@ from typing import TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 PARALLEL_FROM = 2000  # items; below this a fork costs more than it saves
+_PR_SET_PDEATHSIG = 1
+_prctl = ctypes.CDLL(None, use_errno=True).prctl if sys.platform == "linux" else None
+
+
+def end_with_parent(parent: int) -> None:
+    """In a child of ``parent`` (a build): die with it, even by SIGKILL (Linux; elsewhere only if
+    it is already gone). A child left running would write into a folder the next build deletes."""
+    if _prctl is not None:
+        _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # it died before the request was made
+        os._exit(1)
 
 
 def workers(items: int) -> int:
@@ -33,10 +47,12 @@ def run_split(items: Sequence[T], work: Callable[[list[T]], R], count: int) -> l
     if count <= 1:
         return [work(list(items))]
     children = []
+    parent = os.getpid()
     for index in range(count - 1):
         read, write = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: do its slice, report, and leave without running the parent's cleanup
+            end_with_parent(parent)
             os.close(read)
             code = 0
             try:

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
+import shutil
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
-from functools import partial
+from functools import partial, wraps
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec
 
 from vouch.content import item_templates, load_items, select
 from vouch.content_files import content_files, scan
 from vouch.humanize import counted
-from vouch.outputs import StagedWriter, discard, fresh_staging, swap_in
+from vouch.outputs import Build, Refused, SiteFolders, StagedWriter, build_lock, discard
 from vouch.problems import Problem, ValidationFailed, sort_problems
 from vouch.publication import epoch_problem
 from vouch.settings import DEFAULTS, settings_problems
@@ -28,6 +28,8 @@ from vouch_site.run import BuildRun
 from vouch_site.search import index_site, keep_search_index
 
 log = logging.getLogger("vouch")
+BUILD_LOCK_WAIT = 600  # seconds a build waits for another build of the project (environment: BUILD_LOCK_WAIT)
+P = ParamSpec("P")
 
 
 @dataclass(slots=True)
@@ -195,6 +197,31 @@ def _pelican_slugify(settings: dict[str, Any]) -> Callable[[str], str]:
     )
 
 
+def project_lock(root: Path) -> AbstractContextManager[None]:
+    """One build at a time per project (``invoke build``, cron, ``invoke serve`` while it writes ``.serve/``):
+    they share the caches, and an editor's build must not be overtaken by one that read older files."""
+    text = os.environ.get("BUILD_LOCK_WAIT", str(BUILD_LOCK_WAIT))
+    try:
+        wait = float(text)
+    except ValueError:
+        wait = -1.0
+    if not wait >= 0:
+        raise Refused(f"BUILD_LOCK_WAIT: expected a number of seconds such as {BUILD_LOCK_WAIT}; got {text!r}")
+    return build_lock(root / ".cache" / "vouch" / "build.lock", wait)
+
+
+def _one_at_a_time(run: Callable[Concatenate[Path, P], BuildResult]) -> Callable[Concatenate[Path, P], BuildResult]:
+    """The lock is held from reading the inputs to the swap."""
+
+    @wraps(run)
+    def locked(root: Path, *args: P.args, **kwargs: P.kwargs) -> BuildResult:
+        with project_lock(root.resolve()):
+            return run(root, *args, **kwargs)
+
+    return locked
+
+
+@_one_at_a_time
 def build(
     root: Path,
     output: Path | None = None,
@@ -213,22 +240,16 @@ def build(
     ``keep_going`` leaves invalid profiles and content files out (see ``validate``).
     """
     root = root.resolve()
-    output = (output or root / "output").resolve()
-    mail = output.with_name("mail")
+    folders = SiteFolders.claim(output or root / "output")
     timings = Timings(progress)
     with timings.stage("validate"):
         settings = load_settings(root, settings_file, overrides)
         site, report = validate(root, settings, keep_going)
-    staging, mail_staging = fresh_staging(output), fresh_staging(mail)
-    # The render cache describes the live output/: it moves with it, or not at all.
-    cache_dir = root / ".cache" / "vouch"
-    render_keys = cache_dir / f"render-{hashlib.sha256(str(output).encode()).hexdigest()[:12]}.pickle"
-    next_keys = render_keys.with_suffix(".next")
-    next_keys.unlink(missing_ok=True)
+    staging = folders.begin()
     try:
         with timings.stage("newsletter"):
             newsletter = prepare_newsletter(site, report, settings)
-            write_previews(newsletter, settings, StagedWriter(mail_staging, mail))
+            write_previews(newsletter, settings, StagedWriter(staging.mail, folders.mail))
             shown = {i.slug for i in report.content.shown if i.kind == "newsletter"}
             run = BuildRun(
                 site=site,
@@ -236,9 +257,9 @@ def build(
                 archive=tuple(newsletter.archive(shown)),
                 published_files=report.files.published,
                 left_out=report.left_out,
-                live_output=output,
-                render_cache=render_keys if output.exists() else None,
-                render_cache_next=next_keys,
+                live_output=folders.output,
+                render_cache=folders.live_keys(),  # the keys live in the build they describe, and swap with it
+                render_cache_next=staging.render_keys,
                 progress=partial(progress, "pages") if progress else None,
                 keep=keep,
             )
@@ -246,27 +267,28 @@ def build(
             _run_pelican(settings, run, staging)
         if search:
             with timings.stage("search index"):
-                index_site(staging)
+                index_site(staging.output)
         else:
-            keep_search_index(output, staging)
-        files = sum(len(names) for _, _, names in os.walk(staging))
+            keep_search_index(folders.output, staging.output)
+        files = sum(len(names) for _, _, names in os.walk(staging.output))
         with timings.stage("swap"):
-            swap_in(staging, output)
-            swap_in(mail_staging, mail)
-            if next_keys.exists():
-                next_keys.replace(render_keys)
+            folders.swap_in(staging)
     except BaseException:
         discard(staging)
-        discard(mail_staging)
         raise
-    return BuildResult(output, site, report, timings, files, newsletter, settings["VOUCH_SITEURL_SET"], root)
+    return BuildResult(folders.output, site, report, timings, files, newsletter, settings["VOUCH_SITEURL_SET"], root)
 
 
-def _run_pelican(settings: dict[str, Any], run: BuildRun, staging: Path) -> None:
+def _run_pelican(settings: dict[str, Any], run: BuildRun, staging: Build) -> None:
     from pelican import Pelican
     from pelican.log import FatalLogger, console
 
-    settings = {**settings, "OUTPUT_PATH": str(staging), "VOUCH_RUN": run}
+    # Pelican rewrites its cache in place, and a kill mid-write leaves a file that stops every later build:
+    # it works on a copy in the build's folder, which replaces the cache only once Pelican is done.
+    cache, scratch = Path(settings["CACHE_PATH"]), staging.folder / "pelican-cache"
+    if cache.is_dir():
+        shutil.copytree(cache, scratch)
+    settings = {**settings, "OUTPUT_PATH": str(staging.output), "CACHE_PATH": str(scratch), "VOUCH_RUN": run}
     # Pelican logs a broken article or template and carries on; a Vouch build stops.
     previous, FatalLogger.fatal_lvl = FatalLogger.fatal_lvl, logging.ERROR
     quiet, console.quiet = console.quiet, True
@@ -275,6 +297,10 @@ def _run_pelican(settings: dict[str, Any], run: BuildRun, staging: Path) -> None
     finally:
         FatalLogger.fatal_lvl = previous
         console.quiet = quiet
+    cache.mkdir(parents=True, exist_ok=True)
+    for saved in scratch.glob("*"):
+        saved.replace(cache / saved.name)  # each file whole, old or new
+    shutil.rmtree(scratch, ignore_errors=True)
 
 
 def check_only(root: Path, settings_file: str = "pelicanconf.py") -> EditorReport:

@@ -6,7 +6,10 @@ import os
 import shutil
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
+
+from vouch.parallel import end_with_parent
 
 
 class SearchIndexFailed(Exception):
@@ -20,6 +23,7 @@ def _pagefind(site: Path, *output: str) -> None:
         capture_output=True,
         text=True,
         check=False,
+        preexec_fn=partial(end_with_parent, os.getpid()),  # killed with the build, not left indexing a deleted folder
     )
     if result.returncode != 0:
         raise SearchIndexFailed(

@@ -1,7 +1,9 @@
 """``invoke serve``: build, serve on localhost, rebuild on every change, reload the browser.
 
 It builds into ``.serve/`` (never deployed), so a preview can never be
-mistaken for the published site. Each rebuild keeps the previous search index
+mistaken for the published site, and holds the project's build lock only
+while it writes there: a build (cron's, the editor's) waits at most for one
+rebuild. Each rebuild keeps the previous search index
 until the page is served, then re-indexes; a failed rebuild prints its errors
 and the last good site stays up.
 """
@@ -19,12 +21,13 @@ from typing import Any
 
 from watchfiles import watch
 
+from vouch.outputs import Refused
 from vouch.problems import ValidationFailed, relative_to
 from vouch.profiles import Options, Profile, validate_one
 from vouch.public import to_public
 from vouch.publication import is_published
 from vouch.references import references
-from vouch_site.build import build
+from vouch_site.build import build, project_lock
 from vouch_site.search import reindex
 
 WATCHED = ("partners", "content", "theme", "plugins", "pelicanconf.py")
@@ -93,6 +96,9 @@ def rebuild(root: Path, site: Path, state: State, search: bool, keep: dict[str, 
             print(relative_to(problem, root), flush=True)
         print(f"serve: {len(failed.problems)} problem(s); still serving the last good build", flush=True)
         return False
+    except Refused as refused:
+        print(f"serve: {refused}; still serving the last good build", flush=True)
+        return False
     except Exception:
         traceback.print_exc()
         print("serve: the build failed; still serving the last good build", flush=True)
@@ -126,12 +132,16 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
             changed = {Path(path) for _, path in changes}
             if any(root / folder in p.parents for p in changed for folder in CODE):
                 print("serve: Vouch's own code changed: restart `invoke serve` to use it", flush=True)
-            if quick_preview(root, site, changed, keep):
-                state.bump()
-            if rebuild(root, site, state, search=False, keep=keep):
-                started = time.perf_counter()
-                reindex(site)
-                print(f"serve: search refreshed in {time.perf_counter() - started:.1f} s", flush=True)
+            try:
+                if quick_preview(root, site, changed, keep):
+                    state.bump()
+                if rebuild(root, site, state, search=False, keep=keep):
+                    started = time.perf_counter()
+                    with project_lock(root):
+                        reindex(site)
+                    print(f"serve: search refreshed in {time.perf_counter() - started:.1f} s", flush=True)
+            except Refused as refused:
+                print(f"serve: {refused}; still serving the last good build", flush=True)
     except KeyboardInterrupt:
         pass
     finally:
@@ -161,11 +171,12 @@ def quick_preview(root: Path, site: Path, changed: set[Path], keep: dict[str, An
         if any(r.slug not in generator.names for r in references(partner.description or "", metadata=False)):
             return False  # a link to an unpublished partner withholds the page: leave it to the full build
         pages[site / "partners" / partner.slug / "index.html"] = generator.quick_profile_page(partner)
-    for target, html in pages.items():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_suffix(".tmp")
-        temporary.write_bytes(html)
-        temporary.replace(target)
+    with project_lock(root):  # serve holds the lock only while it writes .serve/
+        for target, html in pages.items():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_suffix(".tmp")
+            temporary.write_bytes(html)
+            temporary.replace(target)
     print(f"serve: {', '.join(p.parent.name for p in pages)} updated; rebuilding the rest", flush=True)
     return True
 

@@ -1,0 +1,303 @@
+"""Where a build writes and how it swaps in: kills at each step, one build at a time, folders it may replace."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.sitekit import (
+    DEMO_EPOCH,
+    REPO,
+    alive,
+    build_folders_left,
+    cold_states,
+    count_swap_steps,
+    pausing,
+    site_state,
+    start_build,
+    toggled_site,
+    wait_for,
+)
+from vouch.outputs import Refused
+from vouch.parallel import run_split
+from vouch_site.build import build
+from vouch_site.search import index_site
+
+
+def test_a_kill_before_any_step_of_the_swap_leaves_old_or_new_and_the_next_build_repairs(tmp_path: Path) -> None:
+    cold = cold_states(tmp_path)
+    root = toggled_site(tmp_path / "site", True)
+    build(root)
+    steps = count_swap_steps(toggled_site(root, False))  # a whole build, counting the swap's changes
+    assert steps >= 2
+    live = False
+    for step in range(steps):
+        child = start_build(toggled_site(root, not live), kill_at_step=step)
+        child.join()
+        assert child.exitcode == -signal.SIGKILL, f"step {step}"
+        found = site_state(root)
+        assert found in (cold[live], cold[not live]), f"a kill before step {step} of the swap left a mix"
+        build(root)  # the next build repairs whatever the kill left
+        assert site_state(root) == cold[not live]
+        assert wait_for(lambda: not build_folders_left(root)), build_folders_left(root)
+        live = not live
+
+
+def test_a_second_build_waits_for_the_running_one_then_builds(tmp_path: Path) -> None:
+    root = pausing(toggled_site(tmp_path / "site", True))
+    log = tmp_path / "settings-read-by"
+    first = start_build(root, env={"TEST_SETTINGS_PAUSE": "1.5", "TEST_SETTINGS_LOG": str(log)})
+    assert wait_for(log.exists)
+    paused = time.monotonic()
+    pausing(toggled_site(root, False))
+    second = start_build(root, env={"TEST_SETTINGS_PAUSE": "0.01", "TEST_SETTINGS_LOG": str(log)})
+    while time.monotonic() - paused < 1.2:  # the first is still in its pause, holding the lock
+        assert log.read_text().split() == [str(first.pid)], "the second build began while the first ran"
+        time.sleep(0.02)
+    first.join()
+    second.join()
+    assert (first.exitcode, second.exitcode) == (0, 0)
+    assert log.read_text().split() == [str(first.pid), str(second.pid)]
+    assert site_state(root) == cold_states(tmp_path)[False]
+
+
+def test_a_build_refuses_after_BUILD_LOCK_WAIT_and_takes_over_a_killed_builds_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = pausing(toggled_site(tmp_path / "site", True))
+    shutil.copy(REPO / "tasks.py", project / "tasks.py")
+    build(project)
+    before = site_state(project)
+    log = tmp_path / "settings-read-by"
+    holder = start_build(
+        pausing(toggled_site(project, False)), env={"TEST_SETTINGS_PAUSE": "30", "TEST_SETTINGS_LOG": str(log)}
+    )
+    try:
+        assert wait_for(log.exists)
+        env = {**os.environ, "SOURCE_DATE_EPOCH": DEMO_EPOCH, "BUILD_LOCK_WAIT": "0.5"}
+        started = time.monotonic()
+        result = subprocess.run([sys.executable, "-m", "invoke", "build"], cwd=project, env=env, capture_output=True,
+                                text=True, check=False)  # fmt: skip
+        assert 0.5 <= time.monotonic() - started < 10
+        assert result.returncode == 1
+        assert result.stderr.splitlines()[-1] == (
+            f"vouch: another build (pid {holder.pid}) is still running after 0.5 s (BUILD_LOCK_WAIT); "
+            "nothing was built, output/ is unchanged"
+        )
+        assert "Traceback" not in result.stderr and result.stdout == ""
+        assert site_state(project) == before
+        os.kill(holder.pid, signal.SIGKILL)  # a holder killed mid-build: its lock is free at once
+        holder.join()
+    finally:
+        _end(holder.pid)
+    monkeypatch.setenv("BUILD_LOCK_WAIT", "0")
+    build(project)
+    assert site_state(project) == cold_states(tmp_path)[False]
+
+
+def test_a_BUILD_LOCK_WAIT_that_is_no_number_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BUILD_LOCK_WAIT", "ten minutes")
+    with pytest.raises(
+        Refused, match=r"^BUILD_LOCK_WAIT: expected a number of seconds such as 600; got 'ten minutes'$"
+    ):
+        build(toggled_site(tmp_path, True))
+    assert not (tmp_path / "output").exists()
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_a_killed_build_takes_its_search_indexer_with_it(tmp_path: Path) -> None:
+    fake = tmp_path / "indexer"
+    fake.write_text(f"#!/bin/sh\necho $$ > {tmp_path}/indexer.pid\nexec sleep 60\n")
+    fake.chmod(0o755)
+
+    def index_with_fake() -> None:
+        sys.executable = str(fake)  # _pagefind() runs `sys.executable -m pagefind ...`
+        index_site(tmp_path)
+
+    child = multiprocessing.get_context("fork").Process(target=index_with_fake)
+    child.start()
+    pid_file = tmp_path / "indexer.pid"
+    assert wait_for(lambda: pid_file.exists() and pid_file.read_text().strip())
+    os.kill(child.pid, signal.SIGKILL)
+    child.join()
+    indexer = int(pid_file.read_text())
+    try:
+        assert wait_for(lambda: not alive(indexer), timeout=3), "Pagefind outlived its build"
+    finally:
+        _end(indexer)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_a_killed_build_takes_its_render_workers_with_it(tmp_path: Path) -> None:
+    def work(_items: list[int]) -> None:
+        (tmp_path / f"worker-{os.getpid()}").touch()
+        time.sleep(60)
+
+    child = multiprocessing.get_context("fork").Process(target=run_split, args=([1, 2], work, 2))
+    child.start()
+    assert wait_for(lambda: len(list(tmp_path.glob("worker-*"))) == 2)
+    [worker] = [int(p.name.split("-")[1]) for p in tmp_path.glob("worker-*") if p.name != f"worker-{child.pid}"]
+    os.kill(child.pid, signal.SIGKILL)
+    child.join()
+    try:
+        assert wait_for(lambda: not alive(worker), timeout=3), "a render worker outlived its build"
+    finally:
+        _end(worker)
+
+
+def _end(pid: int) -> None:
+    """Kill what a failing test left running (it holds pytest's output open)."""
+    if alive(pid):
+        os.kill(pid, signal.SIGKILL)
+
+
+def test_a_build_killed_while_pelican_saves_its_cache_breaks_no_later_build(tmp_path: Path) -> None:
+    root = toggled_site(tmp_path / "site", True)
+    build(root)
+
+    def killed_saving_the_cache() -> None:
+        def die(*_args: object) -> None:  # Pelican has just opened its cache file for writing
+            os.kill(os.getpid(), signal.SIGKILL)
+
+        pickle.dump = die
+        build(root)
+
+    child = multiprocessing.get_context("fork").Process(target=killed_saving_the_cache)
+    toggled_site(root, False)
+    child.start()
+    child.join()
+    assert child.exitcode == -signal.SIGKILL
+    build(root)
+    assert site_state(root) == cold_states(tmp_path)[False]
+
+
+def test_a_web_server_running_as_another_user_can_read_output_as_before(tmp_path: Path) -> None:
+    root = toggled_site(tmp_path / "site", True)
+    build(root)
+    plain = (root / "partners").stat().st_mode & 0o777  # what mkdir gives here
+    folder = (root / "output").resolve()
+    while folder != root:
+        assert folder.stat().st_mode & 0o777 == plain, folder
+        folder = folder.parent
+
+
+def _private_folder(project: Path) -> Path:
+    (project / "private").mkdir()
+    (project / "private/subscribers.csv").write_text("email,name\nann@example.org,Ann\n")
+    return project / "private"
+
+
+def _the_project(project: Path) -> Path:
+    (project / ".git").mkdir()
+    (project / ".git/HEAD").write_text("ref: refs/heads/main\n")
+    return project
+
+
+def _a_file(project: Path) -> Path:
+    (project / "notes.txt").write_text("my notes\n")
+    return project / "notes.txt"
+
+
+def _a_link_to_a_folder(project: Path) -> Path:
+    _private_folder(project)
+    (project / "elsewhere").symlink_to("private")
+    return project / "elsewhere"
+
+
+def _someones_mail_beside_it(project: Path) -> Path:
+    (project / "public/mail").mkdir(parents=True)
+    (project / "public/mail/inbox.mbox").write_text("From ann@example.org\n")
+    return project / "public/site"
+
+
+def _someones_folder_named_like_vouchs(project: Path) -> Path:
+    (project / ".site.builds").mkdir()
+    (project / ".site.builds/plans.txt").write_text("plans\n")
+    return project / "site"
+
+
+@pytest.mark.parametrize(
+    "target",
+    [_private_folder, _the_project, _a_file, _a_link_to_a_folder, _someones_mail_beside_it,
+     _someones_folder_named_like_vouchs],
+)  # fmt: skip
+def test_a_build_replaces_no_folder_vouch_did_not_make(tmp_path: Path, target: Callable[[Path], Path]) -> None:
+    project = toggled_site(tmp_path / "site", True)
+    output = target(project)
+    before = _everything(tmp_path)
+    with pytest.raises(Refused, match=r"is not a folder Vouch built|is not Vouch's"):
+        build(project, output)
+    assert _everything(tmp_path) == before
+
+
+def _everything(folder: Path) -> list[tuple[str, str | bytes]]:
+    """Every file's bytes, every link's target and every folder under ``folder`` (the build lock aside)."""
+    return sorted(
+        (str(path.relative_to(folder)), os.readlink(path) if path.is_symlink() else path.read_bytes() if path.is_file()
+         else "folder")
+        for path in folder.rglob("*")
+        if ".cache" not in path.parts
+    )  # fmt: skip
+
+
+def test_build_output_refuses_in_one_line(tmp_path: Path) -> None:
+    project = toggled_site(tmp_path / "site", True)
+    shutil.copy(REPO / "tasks.py", project / "tasks.py")
+    _private_folder(project)
+    env = {**os.environ, "SOURCE_DATE_EPOCH": DEMO_EPOCH}
+    result = subprocess.run([sys.executable, "-m", "invoke", "build", "--output", "private"], cwd=project, env=env,
+                            capture_output=True, text=True, check=False)  # fmt: skip
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"vouch: {project}/private is not a folder Vouch built, and a build would replace it: "
+        "choose a new or empty folder; nothing was built, output/ is unchanged"
+    ]
+    assert (project / "private/subscribers.csv").read_text() == "email,name\nann@example.org,Ann\n"
+
+
+def test_an_output_left_by_an_earlier_vouch_is_adopted_whole_at_every_step(tmp_path: Path) -> None:
+    cold = cold_states(tmp_path)
+    root = toggled_site(tmp_path / "site", True)
+    earlier = tmp_path / "cold-True"  # a plain folder of Vouch's shape: partners.json, pagefind/, index.html
+
+    def earlier_vouchs_folders() -> None:
+        wait_for(lambda: not build_folders_left(root))  # the last build's deletions are done
+        for name in ("output", "mail", ".output.builds"):
+            path = root / name
+            if path.is_symlink():
+                path.unlink()
+            elif path.exists():
+                shutil.rmtree(path)
+            if name != ".output.builds":
+                shutil.copytree((earlier / name).resolve(), path)
+
+    earlier_vouchs_folders()
+    steps = count_swap_steps(toggled_site(root, False))
+    assert (root / "output").is_symlink() and site_state(root) == cold[False]
+    for step in range(steps):
+        earlier_vouchs_folders()
+        child = start_build(root, kill_at_step=step)
+        child.join()
+        assert child.exitcode == -signal.SIGKILL
+        output, mail = site_state(root)
+        assert output in (cold[True][0], cold[False][0]) and mail in (cold[True][1], cold[False][1]), step
+        build(root)
+        assert site_state(root) == cold[False]
+        assert wait_for(lambda: not build_folders_left(root)), build_folders_left(root)
+
+
+def test_an_empty_folder_may_be_the_output(tmp_path: Path) -> None:
+    root = toggled_site(tmp_path / "site", True)
+    (tmp_path / "www").mkdir()
+    build(root, tmp_path / "www")
+    assert (tmp_path / "www/partners/quay/index.html").exists()
