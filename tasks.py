@@ -19,8 +19,8 @@ if hasattr(signal, "SIGPIPE"):  # `invoke check | head` ends quietly, like any U
 
 
 def _fail_with(problems: list, consequence: str, code: int = 1) -> None:
-    from vouch.humanize import counted
     from vouch.problems import relative_to
+    from vouch.render.humanize import counted
 
     for problem in problems:
         print(relative_to(problem, ROOT), file=sys.stderr)
@@ -66,8 +66,8 @@ def _verbosity(verbose: bool) -> None:
 def build(c, output="", verbose=False, keep_going=False):
     """Validate everything, then build the site into output/ (atomically)."""
     _verbosity(verbose)
-    from vouch.outputs import Refused
     from vouch.problems import ValidationFailed
+    from vouch.writer.outputs import Refused
     from vouch_site.build import build as run_build
     from vouch_site.progress import build_progress
 
@@ -222,7 +222,7 @@ def _refused(prefix: str = "") -> Iterator[None]:
 
 def _smtp():
     """SMTP settings from the environment, or a one-line error."""
-    from vouch.newsletter.sender import SmtpSettings
+    from vouch.mailing.sender import SmtpSettings
 
     with _refused():
         return SmtpSettings.from_env()
@@ -272,11 +272,11 @@ def _newsletter(slug: str):
 )
 def send(c, slug, dry_run=False, to="", yes=False, retry_unknown=False):
     """Send an issue to every subscriber, exactly once each, through SMTP_* settings."""
-    from vouch.humanize import counted
-    from vouch.newsletter.ledger import Ledger
-    from vouch.newsletter.sender import Policy, SendAborted, send_issue
-    from vouch.newsletter.subscribers import Subscriber, one_address, recipients
+    from vouch.mailing.send_ledger import Ledger
+    from vouch.mailing.sender import Policy, SendAborted, send_issue
+    from vouch.mailing.subscribers import Subscriber, one_address, recipients
     from vouch.problems import relative_to
+    from vouch.render.humanize import counted
     from vouch_site.mailout import Paths, envelope_sender, personal_message
     from vouch_site.progress import progress_bar
 
@@ -348,7 +348,7 @@ def send(c, slug, dry_run=False, to="", yes=False, retry_unknown=False):
 @task(help={"email": "the address to suppress"})
 def unsubscribe(c, email):
     """Add an address to NEWSLETTER_SUPPRESSIONS: it is never sent to again."""
-    from vouch.newsletter.subscribers import add_suppression
+    from vouch.mailing.subscribers import add_suppression
     from vouch_site.mailout import Paths
 
     path = Paths.from_env(ROOT).suppressions
@@ -432,7 +432,7 @@ def _today():
 
 
 def _referrals():
-    from vouch.referrals.ledger import ReferralLedger
+    from vouch.mailing.referral_ledger import ReferralLedger
 
     return ReferralLedger(ROOT / os.environ.get("REFERRALS_LEDGER", "private/referrals.sqlite"))
 
@@ -451,7 +451,7 @@ def introduce(c, slug, to, note="", dry_run=False, again=False):
     import datetime as dt
     import smtplib
 
-    from vouch.referrals.introduction import Client, compose
+    from vouch.mailing.introduction import Client, compose
 
     settings, site, report = _validated("; fix them first")
     partner = next((p for p in site.partners if p.slug == slug), None)
@@ -521,7 +521,7 @@ def follow_ups(c):
 )
 def outcome(c, ident, result, value="", change=False):
     """Record how an introduction ended."""
-    from vouch.referrals.ledger import OUTCOMES, parse_value
+    from vouch.mailing.referral_ledger import OUTCOMES, parse_value
 
     if not ident.lstrip("#").isdigit():
         raise Exit(f"vouch: expected an introduction number such as 3; got {ident!r}", code=2)

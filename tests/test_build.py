@@ -274,7 +274,7 @@ def test_render_keys_of_another_build_never_keep_a_suspended_partner(tmp_path: P
 
 
 def test_the_writer_reuses_only_the_very_file_the_render_cache_recorded(tmp_path: Path) -> None:
-    from vouch.outputs import StagedWriter, file_id
+    from vouch.writer.outputs import StagedWriter, file_id
 
     live = tmp_path / "live"
     live.mkdir()
@@ -339,7 +339,7 @@ def test_theme_words_come_from_the_network_and_its_settings_not_the_demo(tmp_pat
      (10, "every 10 days")],
 )  # fmt: skip
 def test_the_newsletter_cadence_in_words(days: int, words: str) -> None:
-    from vouch.humanize import cadence
+    from vouch.render.humanize import cadence
 
     assert cadence(days) == words
 
@@ -350,13 +350,13 @@ def test_the_newsletter_cadence_in_words(days: int, words: str) -> None:
      ("https://x.com/quay", "X"), ("https://social.example/@quay", "social.example")],
 )  # fmt: skip
 def test_social_links_are_named_by_their_site(url: str, label: str) -> None:
-    from vouch.humanize import social_label
+    from vouch.render.humanize import social_label
 
     assert social_label(url) == label
 
 
 def test_long_addresses_may_wrap_only_at_their_dots_and_at_sign() -> None:
-    from vouch.humanize import breakable
+    from vouch.render.humanize import breakable
 
     assert str(breakable("fred@harbour-plumbing.example")) == "fred@<wbr>harbour-plumbing.<wbr>example"
     assert str(breakable("<b>@x")) == "&lt;b&gt;@<wbr>x"  # still escaped
@@ -409,7 +409,7 @@ def test_the_settings_fingerprint_is_the_same_in_every_process(tmp_path: Path) -
     import subprocess
     import sys
 
-    from vouch import render_cache
+    from vouch.writer import render_cache
     from vouch_site.config import load_settings
 
     make_site(tmp_path, {})
@@ -417,7 +417,7 @@ def test_the_settings_fingerprint_is_the_same_in_every_process(tmp_path: Path) -
         conf.write("MENUITEMS = {'About': '/about/'}\nTAGS = {'a', 'b', 'c'}\n")
         conf.write("JINJA_FILTERS = {'odd': lambda word: word in {'x', 'y', 'z'}}\n")
     script = (
-        "import sys; from pathlib import Path; from vouch import render_cache; from vouch_site.config import load_settings;"
+        "import sys; from pathlib import Path; from vouch.writer import render_cache; from vouch_site.config import load_settings;"
         "print(render_cache.fingerprint(render_cache.canonical(load_settings(Path(sys.argv[1])))), end='')"
     )
     env = {**os.environ, "PYTHONHASHSEED": "1"}

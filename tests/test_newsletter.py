@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from tests.sitekit import make_site, read_tree, vetted
-from vouch.newsletter.checks import pre_send_findings
 from vouch.newsletter.digest import DigestArticle, Window, digest, window_for
-from vouch.newsletter.email import RenderedIssue, Slotted
 from vouch.public import Partner
 from vouch.publication import publish
+from vouch.render.email import RenderedIssue, Slotted
+from vouch.render.email_checks import pre_send_findings
 from vouch_site.build import build
 
 D = dt.date

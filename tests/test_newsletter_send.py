@@ -14,10 +14,10 @@ import pytest
 
 from tests.sitekit import DEMO_EPOCH, make_site, vetted
 from tests.smtpd import Faults, Recorder, start
-from vouch.newsletter.email import message_id
-from vouch.newsletter.ledger import Ledger
-from vouch.newsletter.sender import Policy, SmtpSettings, send_issue
-from vouch.newsletter.subscribers import Subscriber, recipients
+from vouch.mailing.send_ledger import Ledger
+from vouch.mailing.sender import Policy, SmtpSettings, send_issue
+from vouch.mailing.subscribers import Subscriber, recipients
+from vouch.render.email import message_id
 from vouch_site.build import validate
 from vouch_site.config import load_settings
 from vouch_site.mailout import envelope_sender, personal_message, prepare_newsletter

@@ -28,8 +28,8 @@ from tests.sitekit import (
     toggled_site,
     wait_for,
 )
-from vouch.outputs import Refused
-from vouch.parallel import run_split
+from vouch.writer.outputs import Refused
+from vouch.writer.parallel import run_split
 from vouch_site.build import build
 from vouch_site.search import index_site
 

@@ -13,8 +13,8 @@ import pytest
 
 from tests.sitekit import DEMO_EPOCH
 from tests.smtpd import Recorder, start
-from vouch.referrals.introduction import Client, ask_link, compose
-from vouch.referrals.ledger import ReferralLedger
+from vouch.mailing.introduction import Client, ask_link, compose
+from vouch.mailing.referral_ledger import ReferralLedger
 from vouch_site.build import validate
 from vouch_site.config import load_settings
 

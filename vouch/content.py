@@ -24,9 +24,9 @@ import markdown
 from markdown.extensions.meta import BEGIN_RE, END_RE, META_MORE_RE, META_RE
 from markdown.preprocessors import Preprocessor
 
-from vouch.markup import strip_comments
 from vouch.problems import Problem, did_you_mean
 from vouch.references import Reference, references
+from vouch.render.markup import strip_comments
 
 KINDS = ("articles", "pages", "newsletter")
 MAX_ITEM_BYTES = 1_000_000  # 1 MB: far above any article, far below what makes a build crawl (the README says so)

@@ -16,15 +16,15 @@ from typing import Any, Concatenate, ParamSpec
 
 from vouch.content import item_templates, load_items, select
 from vouch.content_files import content_files, scan
-from vouch.humanize import counted
-from vouch.outputs import Build, Refused, SiteFolders, StagedWriter, build_lock, discard
 from vouch.problems import Problem, ValidationFailed, sort_problems
 from vouch.publication import epoch_problem
+from vouch.render.humanize import counted
 from vouch.settings import DEFAULTS, settings_problems
 from vouch.site import EditorReport, PublicSite, prepare
+from vouch.writer.outputs import Build, Refused, SiteFolders, StagedWriter, build_lock, discard
+from vouch.writer.run import BuildRun
 from vouch_site.config import load_settings
 from vouch_site.mailout import Newsletter, prepare_newsletter, write_previews
-from vouch_site.run import BuildRun
 from vouch_site.search import index_site, keep_search_index
 
 log = logging.getLogger("vouch")

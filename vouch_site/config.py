@@ -13,7 +13,7 @@ from pelican import __version__ as pelican_version
 from pelican.settings import DEFAULT_CONFIG, configure_settings, get_settings_from_file
 
 from vouch.editor_files import EDITOR_TEMPORARY
-from vouch.humanize import FILTERS
+from vouch.render.humanize import FILTERS
 from vouch.settings import DEFAULTS, vouch_settings
 from vouch_site.guard import reading_settings
 

@@ -11,8 +11,9 @@ from email.utils import make_msgid, parseaddr
 from pathlib import Path
 from typing import Any
 
-from vouch.newsletter.checks import Finding, pre_send_findings
-from vouch.newsletter.email import (
+from vouch.mailing.subscribers import Subscriber
+from vouch.newsletter.issue import IssueView, plan_issues
+from vouch.render.email import (
     RenderedIssue,
     build_message,
     display_to,
@@ -21,10 +22,9 @@ from vouch.newsletter.email import (
     recipient_headers,
     render_issue,
 )
-from vouch.newsletter.issue import IssueView, plan_issues
-from vouch.newsletter.subscribers import Subscriber
-from vouch.outputs import StagedWriter
+from vouch.render.email_checks import Finding, pre_send_findings
 from vouch.site import EditorReport, PublicSite
+from vouch.writer.outputs import StagedWriter
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ import sys
 from functools import partial
 from pathlib import Path
 
-from vouch.parallel import end_with_parent
+from vouch.writer.parallel import end_with_parent
 
 
 class SearchIndexFailed(Exception):

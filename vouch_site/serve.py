@@ -21,12 +21,12 @@ from typing import Any
 
 from watchfiles import watch
 
-from vouch.outputs import Refused
 from vouch.problems import ValidationFailed, relative_to
 from vouch.profiles import Options, Profile, validate_one
 from vouch.public import to_public
 from vouch.publication import is_published
 from vouch.references import references
+from vouch.writer.outputs import Refused
 from vouch_site.build import build, project_lock
 from vouch_site.search import reindex
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from vouch import structured
-from vouch.markup import strip_comments
 from vouch.references import link_partners
+from vouch.render import structured
+from vouch.render.markup import strip_comments
 
 from .generator import root_of, run_of
 

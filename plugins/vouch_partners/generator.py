@@ -22,18 +22,20 @@ from zoneinfo import ZoneInfo
 from pelican.generators import Generator
 
 import vouch_site
-from vouch import directory, feeds, parallel, render_cache, structured
-from vouch.markup import ProfileMarkdown
-from vouch.newsletter.email import subscribe_url
-from vouch.outputs import StagedWriter
+from vouch import directory
+from vouch.mailing.introduction import ask_link
 from vouch.public import Partner
 from vouch.references import link_partners, references
-from vouch.referrals.introduction import ask_link
+from vouch.render import feeds, structured
+from vouch.render.email import subscribe_url
+from vouch.render.markup import ProfileMarkdown
+from vouch.render.sitemap import sitemap
+from vouch.render.vcard import vcard
 from vouch.settings import vouch_settings
 from vouch.site import PublicSite, prepare
-from vouch.sitemap import sitemap
-from vouch.vcard import vcard
-from vouch_site.run import BuildRun
+from vouch.writer import parallel, render_cache
+from vouch.writer.outputs import StagedWriter
+from vouch.writer.run import BuildRun
 
 log = logging.getLogger(__name__)
 # Settings that differ on every run without changing a page: the staging folder, the run's own state.

@@ -1,1 +1,1 @@
-"""The newsletter: digest windows, e-mail rendering, pre-send checks, the send ledger."""
+"""The newsletter's domain: digest windows and issue views (rendering lives in vouch.render.email)."""

@@ -11,10 +11,10 @@ from typing import Any
 import markdown
 
 from vouch.content import Item, Selection
-from vouch.markup import MARKDOWN_EXTENSIONS
 from vouch.newsletter.digest import Digest, DigestArticle, digest, window_for
 from vouch.public import Partner
 from vouch.references import link_partners
+from vouch.render.markup import MARKDOWN_EXTENSIONS
 
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from vouch.newsletter.subscribers import Subscriber
+from vouch.mailing.subscribers import Subscriber
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS deliveries (

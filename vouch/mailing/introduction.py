@@ -10,7 +10,7 @@ from email.policy import SMTP
 from email.utils import formatdate, make_msgid, parseaddr
 from urllib.parse import quote
 
-from vouch.newsletter.subscribers import mailbox, one_address
+from vouch.mailing.subscribers import mailbox, one_address
 from vouch.public import Partner
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
-from vouch.newsletter.email import RenderedIssue
+from vouch.render.email import RenderedIssue
 
 SUBJECT_MIN, SUBJECT_MAX = 10, 78
 MAX_HTML_BYTES = 100 * 1024  # Gmail clips messages past ~102 KB

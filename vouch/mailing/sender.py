@@ -17,8 +17,8 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from vouch.newsletter.ledger import Delivery, Ledger
-from vouch.newsletter.subscribers import Subscriber
+from vouch.mailing.send_ledger import Delivery, Ledger
+from vouch.mailing.subscribers import Subscriber
 
 SECURITY = ("starttls", "ssl", "none")
 _DOT_LINE = re.compile(rb"(?m)^\.")

@@ -25,9 +25,9 @@ import css_inline
 import html2text
 import jinja2
 
-from vouch.feeds import absolutize
+from vouch.mailing.subscribers import mailbox
 from vouch.newsletter.issue import IssueView
-from vouch.newsletter.subscribers import mailbox
+from vouch.render.feeds import absolutize
 
 SLOTS = ("greeting", "unsubscribe_url")  # the template's per-recipient variables
 

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from vouch.outputs import FileId
+from vouch.writer.outputs import FileId
 
 VERSION = 2
 

@@ -1,0 +1,1 @@
+"""The private side: subscribers, the send ledger and sender, introductions and their ledger (never published)."""

@@ -1,1 +1,0 @@
-"""Referrals done properly: double introductions, follow-ups, outcomes (private, never published)."""
