@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from vouch.mailing.send_ledger import Ledger
 from vouch.mailing.sender import Policy, SmtpSettings, send_issue
 from vouch.mailing.subscribers import Subscriber, recipients
 from vouch.render.email import message_id
+from vouch.settings import VouchSettings
 from vouch_site.build import validate
 from vouch_site.config import load_settings
 from vouch_site.mailout import envelope_sender, personal_message, prepare_newsletter
@@ -31,7 +33,8 @@ def rendered(demo_site: Path):
     os.environ["SOURCE_DATE_EPOCH"] = DEMO_EPOCH
     settings = load_settings(demo_site)
     site, report = validate(demo_site, settings)
-    return settings, prepare_newsletter(site, report, settings).rendered[ISSUE]
+    typed = VouchSettings.of(settings)
+    return typed, prepare_newsletter(site, report, typed, Path(settings["THEME"])).rendered[ISSUE]
 
 
 def send_env(port: int, private: Path) -> dict[str, str]:
@@ -90,7 +93,7 @@ def test_a_thousand_recipients_each_get_exactly_one_complete_message(rendered, t
 
 def test_personal_unsubscribe_link_and_one_click_header(rendered, tmp_path: Path) -> None:
     settings, issue = rendered
-    custom = {**settings, "NEWSLETTER_UNSUBSCRIBE_URL": "https://list.example/leave?e={email}"}
+    custom = replace(settings, newsletter_unsubscribe_url="https://list.example/leave?e={email}")
     recorder = Recorder()
     run((custom, issue), recorder, [Subscriber("Ann+news@example.org", "Ann")], Ledger(tmp_path / "l.sqlite"))
     [(_, message)] = recorder.accepted
@@ -120,10 +123,11 @@ def test_placeholders_in_partner_and_editor_text_reach_every_recipient_unchanged
         conf.write('NEWSLETTER_UNSUBSCRIBE_URL = "https://list.example/leave?e={email}"\n')
     settings = load_settings(tmp_path)
     site, report = validate(tmp_path, settings)
-    issue = prepare_newsletter(site, report, settings).rendered["n"]
+    typed = VouchSettings.of(settings)
+    issue = prepare_newsletter(site, report, typed, Path(settings["THEME"])).rendered["n"]
     recorder = Recorder()
     people = [Subscriber("ann@example.org", "Ann"), Subscriber("bob@example.org", "Bob")]
-    run((settings, issue), recorder, people, Ledger(tmp_path / "l.sqlite"))
+    run((typed, issue), recorder, people, Ledger(tmp_path / "l.sqlite"))
     bodies = []
     for address, message in sorted(recorder.accepted, key=lambda pair: pair[0]):
         link = f"https://list.example/leave?e={address.replace('@', '%40')}"

@@ -15,7 +15,7 @@ import os
 import pickle
 import re
 import stat
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
@@ -30,13 +30,14 @@ from vouch.editor_files import is_editor_temporary
 from vouch.model import REGISTRY_KEY_RE, ProfileFile, RegistryEntry, field_homes, known_keys
 from vouch.phones import Phone, format_phone
 from vouch.problems import Problem, did_you_mean, sort_problems
+from vouch.settings import VouchSettings
 from vouch.strictyaml import Document, YamlProblem, dotted, load
 from vouch.svg import svg_problems
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 REGISTRY_KEY_PATTERN = re.compile(REGISTRY_KEY_RE)
 REGISTRIES = ("_categories.yaml", "_checks.yaml")
-CACHE_VERSION = 8
+CACHE_VERSION = 9  # 9: Profile.digest renamed content_hash
 MAX_FILE_BYTES = 256 * 1024  # a profile is a page: a 50 MB one took 101 s and 550 MB to build
 PARALLEL_FROM = 500  # files; below this, starting processes costs more than it saves
 T = TypeVar("T")
@@ -52,8 +53,8 @@ class Options:
     vetting_valid_days: int = 365
 
     @classmethod
-    def of(cls, settings: Mapping[str, Any]) -> Options:
-        return cls(phone_region=settings["PHONE_REGION"], vetting_valid_days=settings["VETTING_VALID_DAYS"])
+    def of(cls, settings: VouchSettings) -> Options:
+        return cls(phone_region=settings.phone_region, vetting_valid_days=settings.vetting_valid_days)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +68,7 @@ class Profile:
     logo_line: int | None = None  # so a missing logo file can be reported after a cache hit
     description_line: int | None = None  # the file line of the description's first line (partner references)
     phone: Phone | None = None  # contact.phone, parsed once here and formatted for display
-    digest: str = ""  # of the file's bytes: what the public partner is made of, for the render cache
+    content_hash: str = ""  # of the file's bytes: what the public partner is made of, for the render cache
 
 
 @dataclass(slots=True)
@@ -103,12 +104,12 @@ def load_partners(
     files, editor_files, not_files = _profile_files(partners_dir)
     problems += not_files
     # Every file is read and hashed: size and mtime say nothing once an mtime is put back (cp -p, rsync -t).
-    digests: dict[Path, str] = {}
+    hashes: dict[Path, str] = {}
     misses: dict[Path, bytes] = {}
     for path in files:
         data = path.read_bytes()
-        digests[path] = hashlib.sha256(data).hexdigest()
-        if cache.get(str(path), ("",))[0] != digests[path]:
+        hashes[path] = hashlib.sha256(data).hexdigest()
+        if cache.get(str(path), ("",))[0] != hashes[path]:
             misses[path] = data
     validate = partial(_validate_file, options=options, categories=category_keys, checks=check_keys)
     validated = dict(zip(misses, _map(validate, list(misses.items())), strict=True))
@@ -118,7 +119,7 @@ def load_partners(
     for path in files:
         key = str(path)
         result = validated[path] if path in validated else cache[key][1]
-        fresh[key] = (digests[path], result)
+        fresh[key] = (hashes[path], result)
         if isinstance(result, Profile):
             profiles.append(result)
             problems.extend(_check_logo(result, content_dir))
@@ -261,8 +262,8 @@ def _validate_file(
     description_line = doc.text_line_of(("description",)) if profile_file.description else None
     contact = profile_file.contact
     phone = format_phone(contact.phone, options.phone_region) if contact and contact.phone else None
-    digest = hashlib.sha256(data).hexdigest()
-    return Profile(path.stem, path, profile_file, review_by, logo_line, description_line, phone, digest)
+    content_hash = hashlib.sha256(data).hexdigest()
+    return Profile(path.stem, path, profile_file, review_by, logo_line, description_line, phone, content_hash)
 
 
 def _check_logo(profile: Profile, content_dir: Path) -> list[Problem]:

@@ -1,12 +1,16 @@
-"""Plain-text tables for ``invoke check`` (the editor's view, never published)."""
+"""Plain-text tables and notes for ``invoke check`` and ``invoke referrals`` (the editor's view, never published)."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
 
 from vouch.publication import DUE_SOON_DAYS, RosterEntry, due_soon
+from vouch.site import EditorReport
 
 STATE_ORDER = ("published", "scheduled", "pending", "lapsed", "suspended", "retired")
 
@@ -39,3 +43,53 @@ def roster_report(entries: Iterable[RosterEntry], on: dt.date) -> str:
     if lapsed:
         parts.append("lapsed (off the site until renewed): " + ", ".join(e.slug for e in lapsed))
     return "\n\n".join(parts)
+
+
+def editor_notes(report: EditorReport, root: Path) -> Iterator[str]:
+    """What ``invoke check`` adds below the roster: skipped, withheld, scheduled and unlinked files, reviews due."""
+    invalid = sorted({p.path.name for p in report.problems if p.path.parent.name == "partners"})
+    if invalid:
+        yield f"\ninvalid (not counted above until fixed): {', '.join(invalid)}"
+    for path in report.editor_files:
+        yield f"skipped (editor temporary file): {path.relative_to(root)}"
+    for slug, slugs in sorted(report.withheld_partners.items()):
+        yield f"withheld: partners/{slug}.yaml (its description names unpublished {', '.join(slugs)})"
+    selection = report.content
+    for path, slugs in sorted(selection.withheld.items()):
+        yield f"withheld: {path.relative_to(root)} (names unpublished {', '.join(slugs)})"
+    for path, targets in sorted(selection.linking.items()):
+        links = ", ".join(str(target.relative_to(root)) for target in targets)
+        yield f"withheld: {path.relative_to(root)} (links {links}, not published)"
+    for item in selection.scheduled:
+        yield f"scheduled: {item.path.relative_to(root)} (published on {item.date})"
+    for path in report.files.unlinked:
+        yield f"not published: {path.relative_to(root)} (no published item or partner links it)"
+    for path in report.files.temporary:
+        yield f"skipped: {path.relative_to(root)} (an editor's temporary file)"
+    due = {e.slug: e.review_by for e in due_soon(report.roster, report.today)}
+    for item in selection.shown:
+        named = [slug for slug in item.partners if slug in due]
+        if named:
+            reviews = ", ".join(f"{slug} (review by {due[slug]})" for slug in named)
+            yield f"features a partner due for review: {item.path.relative_to(root)}: {reviews}"
+
+
+REFERRAL_HEADER = ("partner", "introductions", "won", "lost", "no contact", "open", "value", "won of closed")
+
+
+def referral_rows(summaries: Iterable[Any]) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
+    """``invoke referrals``'s table (and CSV): one row per partner's ``PartnerSummary``."""
+    rows = []
+    for s in summaries:
+        rate = "-" if s.conversion is None else f"{s.conversion:.0%}"
+        rows.append((s.partner, str(s.introductions), str(s.won), str(s.lost), str(s.no_contact), str(s.open),
+                     f"{s.value:.2f}", rate))  # fmt: skip
+    return REFERRAL_HEADER, rows
+
+
+def write_csv(target: Path, header: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
@@ -44,9 +45,62 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
-def vouch_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
-    """Defaults merged once with whatever the site's settings define."""
-    return dict(DEFAULTS, **{k: settings[k] for k in DEFAULTS if k in settings and settings[k] is not None})
+CONTENT_FOLDERS: dict[str, tuple[str, ...]] = {"ARTICLE_PATHS": ("articles",), "PAGE_PATHS": ("pages",)}
+NEWSLETTER_FOLDER = "newsletter"  # fixed: issues are not Pelican content, and the archive URL says newsletter/
+
+
+@dataclass(frozen=True, slots=True)
+class VouchSettings:
+    """Vouch's settings, typed, with the defaults merged in once (``of``): what the domain is handed.
+
+    Field names are the setting names in lower case; ``as_settings`` gives them back as the
+    site wrote them (the ``VOUCH`` template variable).
+    """
+
+    sitename: str
+    siteurl: str
+    site_description: str
+    timezone: str
+    default_lang: str
+    phone_region: str
+    vetting_valid_days: int
+    directory_page_size: int
+    listing_page_size: int
+    home_newest_partners: int
+    home_latest_articles: int
+    search_hint: str
+    feed_max_items: int
+    vetting_disclaimer: str
+    introductions_email: str
+    referral_follow_up_days: int
+    newsletter_from: str
+    newsletter_reply_to: str
+    newsletter_unsubscribe_url: str
+    subscribe_url: str
+    newsletter_cadence_days: int
+    newsletter_digest_max: int
+    article_paths: tuple[str, ...] = CONTENT_FOLDERS["ARTICLE_PATHS"]  # folders under content/, as Pelican reads them
+    page_paths: tuple[str, ...] = CONTENT_FOLDERS["PAGE_PATHS"]
+
+    @classmethod
+    def of(cls, settings: Mapping[str, Any]) -> VouchSettings:
+        """The defaults merged with whatever ``settings`` define (None counts as not set)."""
+        merged = dict(DEFAULTS, **{k: settings[k] for k in DEFAULTS if settings.get(k) is not None})
+        folders = {k: tuple(settings.get(k) or default) for k, default in CONTENT_FOLDERS.items()}
+        return cls(
+            **{k.lower(): v for k, v in merged.items()},
+            article_paths=folders["ARTICLE_PATHS"],
+            page_paths=folders["PAGE_PATHS"],
+        )
+
+    def as_settings(self) -> dict[str, Any]:
+        """Vouch's own settings by their names (``SITEURL``...), as templates and ``pelicanconf.py`` spell them."""
+        return {key: getattr(self, key.lower()) for key in DEFAULTS}
+
+    @property
+    def site_root(self) -> str:
+        """SITEURL without a trailing slash: every absolute link is made from it."""
+        return self.siteurl.rstrip("/")
 
 
 POSITIVE_INTS = (

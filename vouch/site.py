@@ -11,7 +11,6 @@ import os
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 from vouch.content import Selection, unknown_partner
 from vouch.content_files import ContentFiles
@@ -20,8 +19,9 @@ from vouch.model import RegistryEntry
 from vouch.problems import Problem, sort_problems
 from vouch.profiles import Options, Profile, load_partners
 from vouch.public import Logo, Partner
-from vouch.publication import RosterEntry, publish, roster, today
+from vouch.publication import RosterEntry, publish, roster
 from vouch.references import references
+from vouch.settings import VouchSettings
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class PublicSite:
     partners: tuple[Partner, ...]  # published only, A–Z
     categories: dict[str, RegistryEntry]
     checks: dict[str, RegistryEntry]
-    digests: dict[str, str] = field(default_factory=dict)  # slug -> hash of its profile file (render cache)
+    content_hashes: dict[str, str] = field(default_factory=dict)  # slug -> hash of its profile file (render cache)
 
     @cached_property
     def names(self) -> dict[str, str]:
@@ -59,13 +59,14 @@ class EditorReport:
 def prepare(
     partners_dir: Path,
     content_dir: Path,
-    settings: dict[str, Any],
+    settings: VouchSettings,
+    on: dt.date,
     cache_dir: Path | None = None,
 ) -> tuple[PublicSite, EditorReport]:
+    """The public site as of ``on`` (the caller's clock), and what the editor is told."""
     loaded = load_partners(
         partners_dir, content_dir, Options.of(settings), cache_dir / "profiles" if cache_dir else None
     )
-    on = today(settings["TIMEZONE"])
     problems = loaded.problems + _unknown_description_references(loaded.profiles, loaded.known_slugs)
     # A profile with any problem (a missing logo, a link to no partner) is never published, so that
     # `invoke build --keep-going` can leave it out and withhold what names it.
@@ -73,13 +74,13 @@ def prepare(
     valid = [p for p in loaded.profiles if p.source not in invalid]
     partners, withheld = _withhold_by_description(publish(valid, on))
     partners = [_logo_by_real_path(p, content_dir) for p in partners]
-    digests = {p.slug: p.digest for p in loaded.profiles}
+    hashes = {p.slug: p.content_hash for p in loaded.profiles}
     public = PublicSite(
         today=on,
         partners=tuple(sort_az(one_name_per_area(partners))),
         categories=loaded.categories,
         checks=loaded.checks,
-        digests={p.slug: digests[p.slug] for p in partners},
+        content_hashes={p.slug: hashes[p.slug] for p in partners},
     )
     report = EditorReport(
         on,

@@ -17,12 +17,12 @@ from typing import Any, Concatenate, ParamSpec
 from vouch.content import item_templates, load_items, select
 from vouch.content_files import content_files, scan
 from vouch.problems import Problem, ValidationFailed, sort_problems
-from vouch.publication import epoch_problem
+from vouch.publication import epoch_problem, today
 from vouch.render.humanize import counted
-from vouch.settings import DEFAULTS, settings_problems
+from vouch.settings import DEFAULTS, VouchSettings, settings_problems
 from vouch.site import EditorReport, PublicSite, prepare
 from vouch.writer.outputs import Build, Refused, SiteFolders, StagedWriter, build_lock, discard
-from vouch.writer.run import BuildRun
+from vouch.writer.run import BuildRun, Preview
 from vouch_site.config import load_settings
 from vouch_site.mailout import Newsletter, prepare_newsletter, write_previews
 from vouch_site.search import index_site, keep_search_index
@@ -118,7 +118,7 @@ def validate(root: Path, settings: dict[str, Any], keep_going: bool = False) -> 
     selected; and no file left out is read by Pelican or copied. A problem anywhere else (the
     registries, the settings) still raises: nothing can be checked without them.
     """
-    site, report = check(root, settings)
+    site, report = read_site(root, settings)
     if not report.problems:
         return site, report
     left_out = _files_to_leave_out(report.problems, root / "partners", Path(settings["PATH"]))
@@ -144,7 +144,7 @@ def _files_to_leave_out(problems: list[Problem], partners: Path, content: Path) 
     return frozenset(files)
 
 
-def check(root: Path, settings: dict[str, Any]) -> tuple[PublicSite, EditorReport]:
+def read_site(root: Path, settings: dict[str, Any]) -> tuple[PublicSite, EditorReport]:
     """Settings, then profiles, registries, and the metadata and partner references of every Markdown item.
 
     Raises at once if a setting is wrong (everything else is read with them); else the problems are in the report.
@@ -155,7 +155,8 @@ def check(root: Path, settings: dict[str, Any]) -> tuple[PublicSite, EditorRepor
         setting_problems.append(Problem(Path("environment"), None, "SOURCE_DATE_EPOCH", epoch))
     if setting_problems:  # the rest is read with these settings: fix them first
         raise ValidationFailed(setting_problems)
-    site, report = prepare(root / "partners", content, settings, cache_dir=root / ".cache" / "vouch")
+    on = today(settings["TIMEZONE"])  # SOURCE_DATE_EPOCH, checked above, is the build's only clock
+    site, report = prepare(root / "partners", content, VouchSettings.of(settings), on, root / ".cache" / "vouch")
     return site, _check_content(root, settings, site, report)
 
 
@@ -229,14 +230,14 @@ def build(
     settings_file: str = "pelicanconf.py",
     search: bool = True,
     progress: Callable[[str, int, int], None] | None = None,
-    keep: dict[str, Any] | None = None,
+    preview: Preview | None = None,
     keep_going: bool = False,
 ) -> BuildResult:
     """Build the site in ``root`` into ``output`` (default ``root/output``), atomically.
 
     ``search=False`` (for ``invoke serve``) keeps the previous search index, so the edited page
     is served at once; ``reindex`` then refreshes the search. ``progress(stage, done, total)``
-    is told how the build advances; ``keep`` receives the generator (``invoke serve``'s previews);
+    is told how the build advances; ``preview`` receives the page plan (``invoke serve``'s previews);
     ``keep_going`` leaves invalid profiles and content files out (see ``validate``).
     """
     root = root.resolve()
@@ -245,14 +246,16 @@ def build(
     with timings.stage("validate"):
         settings = load_settings(root, settings_file, overrides)
         site, report = validate(root, settings, keep_going)
+        typed = VouchSettings.of(settings)
     staging = folders.begin()
     try:
         with timings.stage("newsletter"):
-            newsletter = prepare_newsletter(site, report, settings)
-            write_previews(newsletter, settings, StagedWriter(staging.mail, folders.mail))
+            newsletter = prepare_newsletter(site, report, typed, Path(settings["THEME"]))
+            write_previews(newsletter, typed, StagedWriter(staging.mail, folders.mail))
             shown = {i.slug for i in report.content.shown if i.kind == "newsletter"}
             run = BuildRun(
                 site=site,
+                settings=typed,
                 items=tuple(report.content.shown),
                 archive=tuple(newsletter.archive(shown)),
                 published_files=report.files.published,
@@ -261,7 +264,7 @@ def build(
                 render_cache=folders.live_keys(),  # the keys live in the build they describe, and swap with it
                 render_cache_next=staging.render_keys,
                 progress=partial(progress, "pages") if progress else None,
-                keep=keep,
+                preview=preview,
             )
         with timings.stage("pages"):
             _run_pelican(settings, run, staging)
@@ -303,8 +306,8 @@ def _run_pelican(settings: dict[str, Any], run: BuildRun, staging: Build) -> Non
     shutil.rmtree(scratch, ignore_errors=True)
 
 
-def check_only(root: Path, settings_file: str = "pelicanconf.py") -> EditorReport:
-    """Validate without building: the problems and the roster, for ``invoke check``."""
+def validate_only(root: Path, settings_file: str = "pelicanconf.py") -> EditorReport:
+    """The editor's report without building, problems and all (``invoke check``); raises only for bad settings."""
     root = root.resolve()
-    _, report = check(root, load_settings(root, settings_file))
+    _, report = read_site(root, load_settings(root, settings_file))
     return report

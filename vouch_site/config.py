@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +15,11 @@ from pelican.settings import DEFAULT_CONFIG, configure_settings, get_settings_fr
 
 from vouch.editor_files import EDITOR_TEMPORARY
 from vouch.render.humanize import FILTERS
-from vouch.settings import DEFAULTS, vouch_settings
+from vouch.settings import DEFAULTS, VouchSettings
 from vouch_site.guard import reading_settings
 
+log = logging.getLogger("vouch")
+PLUGIN, OLD_PLUGIN = "vouch_pages", "vouch_partners"
 CODE_ROOT = Path(__file__).resolve().parent.parent  # a checkout; an installed wheel has no theme here
 
 # Defaults a site may change in pelicanconf.py.
@@ -100,10 +103,7 @@ def load_settings(
     for key in _PATH_KEYS:
         merged[key] = str((root / merged[key]).resolve())
     merged["PLUGIN_PATHS"] = [str((root / p).resolve()) for p in merged["PLUGIN_PATHS"]]
-    plugins = list(merged.get("PLUGINS") or [])
-    if "vouch_partners" not in plugins:
-        plugins.insert(0, "vouch_partners")
-    merged["PLUGINS"] = plugins
+    merged["PLUGINS"] = _plugins(merged.get("PLUGINS") or [])
     merged["JINJA_FILTERS"] = {**FILTERS, **(merged.get("JINJA_FILTERS") or {})}
     merged["IGNORE_FILES"] = [*merged.get("IGNORE_FILES", DEFAULT_CONFIG["IGNORE_FILES"]), *EDITOR_TEMPORARY]
     # Profile text is untrusted: every template escapes by default, whatever the site sets.
@@ -112,7 +112,7 @@ def load_settings(
         **merged.get("JINJA_ENVIRONMENT", {}),
         "autoescape": True,
     }
-    merged = {**vouch_settings(merged), **merged}
+    merged = {**VouchSettings.of(merged).as_settings(), **merged}
     merged["VOUCH_SITEURL_SET"] = bool({**from_file, **(overrides or {})}.get("SITEURL"))
     merged["SITEURL"] = str(merged.get("SITEURL") or DEFAULTS["SITEURL"]).rstrip("/")
     merged["VOUCH_ROOT"] = str(root)
@@ -121,6 +121,18 @@ def load_settings(
     # Pelican's reader cache knows file dates, not settings: one cache per reader configuration.
     settings["CACHE_PATH"] = str(Path(settings["CACHE_PATH"]) / _reader_fingerprint(settings))
     return settings
+
+
+def _plugins(listed: list[Any]) -> list[Any]:
+    """Vouch's plugin first; the name it had until 2026-12 (``vouch_partners``) still means it, with a note."""
+    plugins = []
+    for written in listed:
+        name = PLUGIN if written == OLD_PLUGIN else written
+        if written == OLD_PLUGIN:
+            log.warning("vouch: PLUGINS names %s, now called %s: rename it in pelicanconf.py", OLD_PLUGIN, PLUGIN)
+        if name not in plugins:
+            plugins.append(name)
+    return plugins if PLUGIN in plugins else [PLUGIN, *plugins]
 
 
 def _site_or_code(root: Path, name: str) -> Path:

@@ -5,14 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.policy import SMTP, SMTPUTF8
 from email.utils import make_msgid, parseaddr
 from pathlib import Path
-from typing import Any
 
-from vouch.mailing.subscribers import Subscriber
+from vouch.mailing.referral_ledger import ReferralLedger
+from vouch.mailing.send_ledger import Ledger
+from vouch.mailing.sender import SendReport
+from vouch.mailing.subscribers import Subscriber, one_address, recipients
 from vouch.newsletter.issue import IssueView, plan_issues
+from vouch.problems import Problem
 from vouch.render.email import (
     RenderedIssue,
     build_message,
@@ -23,6 +26,8 @@ from vouch.render.email import (
     render_issue,
 )
 from vouch.render.email_checks import Finding, pre_send_findings
+from vouch.render.humanize import counted
+from vouch.settings import VouchSettings
 from vouch.site import EditorReport, PublicSite
 from vouch.writer.outputs import StagedWriter
 
@@ -38,15 +43,17 @@ class Newsletter:
         return [v for v in reversed(self.views) if v.slug in shown]
 
 
-def prepare_newsletter(site: PublicSite, report: EditorReport, settings: dict[str, Any]) -> Newsletter:
+def prepare_newsletter(site: PublicSite, report: EditorReport, settings: VouchSettings, theme: Path) -> Newsletter:
+    """Every renderable issue, rendered once with ``theme``'s e-mail templates, and its pre-send findings."""
     views = plan_issues(report.content, site.partners, settings)
-    env = email_env(Path(settings["THEME"]))
-    rendered = {v.slug: render_issue(v, settings, site.names, env) for v in views}
+    env = email_env(theme)
+    css = (theme / "static" / "email.css").read_text(encoding="utf-8")
+    rendered = {v.slug: render_issue(v, settings, site.names, env, css) for v in views}
     findings = {slug: pre_send_findings(r) for slug, r in rendered.items()}
     return Newsletter(views, rendered, findings)
 
 
-def write_previews(newsletter: Newsletter, settings: dict[str, Any], writer: StagedWriter) -> None:
+def write_previews(newsletter: Newsletter, settings: VouchSettings, writer: StagedWriter) -> None:
     """``mail/<slug>/message.{html,txt,eml}``: reproducible, addressed to nobody."""
     for slug, rendered in newsletter.rendered.items():
         personal = personalize(rendered, settings, "", "")
@@ -62,6 +69,7 @@ class Paths:
     subscribers: Path
     suppressions: Path
     ledger: Path
+    referrals: Path
 
     @classmethod
     def from_env(cls, root: Path, environ: Mapping[str, str] = os.environ) -> Paths:
@@ -72,11 +80,63 @@ class Paths:
             get("NEWSLETTER_SUBSCRIBERS", "private/subscribers.csv"),
             get("NEWSLETTER_SUPPRESSIONS", "private/suppressions.csv"),
             get("NEWSLETTER_LEDGER", "private/newsletter.sqlite"),
+            get("REFERRALS_LEDGER", "private/referrals.sqlite"),
         )
+
+    def referral_ledger(self) -> ReferralLedger:
+        return ReferralLedger(self.referrals)
+
+
+@dataclass(frozen=True, slots=True)
+class Audience:
+    """Who an issue goes to, and where each send is recorded.
+
+    A test copy goes to one address, is recorded nowhere (a ledger in memory) and may be a
+    draft; a real send goes to the subscriber list, suppressions left out, recorded for good.
+    """
+
+    subscribers: list[Subscriber]
+    ledger: Ledger
+    skipped: list[Problem] = field(default_factory=list)  # bad rows of the subscriber list
+    test: bool = False
+
+    @classmethod
+    def test_copy(cls, to: str) -> Audience:
+        """One address as the editor typed it (``"Ann <ann@example.org>"``); ValueError unless exactly one."""
+        name, address = one_address(to)
+        return cls([Subscriber(address, name)], Ledger(None), test=True)
+
+    @classmethod
+    def subscribers_of(cls, paths: Paths) -> Audience:
+        subscribers, skipped = recipients(paths.subscribers, paths.suppressions)
+        return cls(subscribers, Ledger(paths.ledger), skipped)
+
+    def plan(self, slug: str, subject: str) -> str:
+        """One line: the issue, how many it goes to, how many have it already, rows skipped."""
+        done = self.ledger.sent_to(slug, [s.address for s in self.subscribers])
+        bad = f"; {counted(len(self.skipped), 'bad row')} skipped (listed above)" if self.skipped else ""
+        return f"{slug}: {subject!r} to {counted(len(self.subscribers), 'recipient')} ({done} already sent){bad}"
+
+
+def blocking(findings: list[Finding], test: bool) -> list[Finding]:
+    """The pre-send findings that stop a send: all of them, but a test copy may be a draft."""
+    return [f for f in findings if not (test and f.check == "status")]
+
+
+def send_summary(report: SendReport) -> tuple[list[str], int]:
+    """What a send tells the editor, and its exit code: 3 if an answer was lost, 1 if some wait for SMTPUTF8."""
+    lines = [f"sent {report.sent}, already sent before {report.already_sent}, failed {len(report.failed)}"]
+    lines += [f"failed: {d.address}: {d.code} {d.response}" for d in report.failed]
+    lines += [f"unknown: {d.address}: the server's answer was lost; check its log before --retry-unknown"
+              for d in report.unknown]  # fmt: skip
+    why = "the SMTP server does not offer SMTPUTF8, which an internationalised address needs"
+    lines += [f"not sent: {d.address}: {why}; it stays queued for a run through a server that does"
+              for d in report.needs_smtputf8]  # fmt: skip
+    return lines, 3 if report.unknown else 1 if report.needs_smtputf8 else 0
 
 
 def personal_message(
-    rendered: RenderedIssue, settings: dict[str, Any], subscriber: Subscriber, test: bool = False
+    rendered: RenderedIssue, settings: VouchSettings, subscriber: Subscriber, test: bool = False
 ) -> bytes:
     """The bytes one recipient gets: own To, greeting, unsubscribe link, Date (now) and Message-ID.
 
@@ -97,5 +157,5 @@ def personal_message(
     return message.as_bytes(policy=SMTP if ascii_only else SMTPUTF8)
 
 
-def envelope_sender(settings: dict[str, Any]) -> str:
-    return parseaddr(settings["NEWSLETTER_FROM"])[1]
+def envelope_sender(settings: VouchSettings) -> str:
+    return parseaddr(settings.newsletter_from)[1]

@@ -17,7 +17,6 @@ import traceback
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 from watchfiles import watch
 
@@ -27,6 +26,7 @@ from vouch.public import to_public
 from vouch.publication import is_published
 from vouch.references import references
 from vouch.writer.outputs import Refused
+from vouch.writer.run import Preview
 from vouch_site.build import build, project_lock
 from vouch_site.search import reindex
 
@@ -87,10 +87,10 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         self.wfile.write(body)
 
 
-def rebuild(root: Path, site: Path, state: State, search: bool, keep: dict[str, Any]) -> bool:
+def rebuild(root: Path, site: Path, state: State, search: bool, preview: Preview) -> bool:
     started = time.perf_counter()
     try:
-        build(root, site, search=search, keep=keep)
+        build(root, site, search=search, preview=preview)
     except ValidationFailed as failed:
         for problem in failed.problems:
             print(relative_to(problem, root), flush=True)
@@ -112,10 +112,10 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
     root = root.resolve()
     site = root / ".serve" / "output"
     state = State()
-    keep: dict[str, Any] = {}
+    preview = Preview()
     handler = partial(type("BoundHandler", (Handler,), {"state": state}), directory=str(site))
     server = http.server.ThreadingHTTPServer((host, port), handler)  # before building: a taken port fails fast
-    if not rebuild(root, site, state, search=True, keep=keep):
+    if not rebuild(root, site, state, search=True, preview=preview):
         site.mkdir(parents=True, exist_ok=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     announced = False
@@ -133,9 +133,9 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
             if any(root / folder in p.parents for p in changed for folder in CODE):
                 print("serve: Vouch's own code changed: restart `invoke serve` to use it", flush=True)
             try:
-                if quick_preview(root, site, changed, keep):
+                if quick_preview(root, site, changed, preview):
                     state.bump()
-                if rebuild(root, site, state, search=False, keep=keep):
+                if rebuild(root, site, state, search=False, preview=preview):
                     started = time.perf_counter()
                     with project_lock(root):
                         reindex(site)
@@ -148,29 +148,30 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
         server.shutdown()
 
 
-def quick_preview(root: Path, site: Path, changed: set[Path], keep: dict[str, Any]) -> bool:
+def quick_preview(root: Path, site: Path, changed: set[Path], preview: Preview) -> bool:
     """When only profiles changed and they are valid and published, show their pages at once.
 
     The full (incremental) rebuild that follows brings every other page up to date.
     """
-    generator = keep.get("generator")
+    plan = preview.plan
     partners_dir = root / "partners"
-    if generator is None or not changed:
+    if plan is None or not changed:
         return False
     if any(
         p.parent != partners_dir or p.suffix != ".yaml" or p.name.startswith("_") or not p.is_file() for p in changed
     ):
         return False
-    options = Options.of(generator.settings)
+    public = plan.sources.site
+    options = Options.of(plan.sources.settings)
     pages = {}
     for path in changed:
-        profile = validate_one(path, options, list(generator.site.categories), list(generator.site.checks))
-        if not isinstance(profile, Profile) or not is_published(profile, generator.site.today):
+        profile = validate_one(path, options, list(public.categories), list(public.checks))
+        if not isinstance(profile, Profile) or not is_published(profile, public.today):
             return False
         partner = to_public(profile)
-        if any(r.slug not in generator.names for r in references(partner.description or "", metadata=False)):
+        if any(r.slug not in plan.names for r in references(partner.description or "", metadata=False)):
             return False  # a link to an unpublished partner withholds the page: leave it to the full build
-        pages[site / "partners" / partner.slug / "index.html"] = generator.quick_profile_page(partner)
+        pages[site / "partners" / partner.slug / "index.html"] = preview.profile_page(partner)
     with project_lock(root):  # serve holds the lock only while it writes .serve/
         for target, html in pages.items():
             target.parent.mkdir(parents=True, exist_ok=True)

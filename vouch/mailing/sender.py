@@ -77,7 +77,6 @@ class SendReport:
     already_sent: int = 0
     failed: list[Delivery] = field(default_factory=list)
     unknown: list[Delivery] = field(default_factory=list)
-    queued: int = 0  # left for a rerun (relay unreachable)
     needs_smtputf8: list[Delivery] = field(default_factory=list)  # left queued: the relay cannot carry them
 
 
@@ -86,6 +85,15 @@ class Policy:
     max_attempts: int = 5
     retry_delay: float = 2.0  # seconds; doubled after each round of retries
     max_delay: float = 300.0
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] = os.environ) -> Policy:
+        """``SMTP_RETRY_DELAY`` (seconds before the first retry) from the environment."""
+        text = environ.get("SMTP_RETRY_DELAY", "2")
+        try:
+            return cls(retry_delay=float(text))
+        except ValueError:
+            raise ValueError(f"SMTP_RETRY_DELAY: expected a number of seconds such as 2; got {text!r}") from None
 
 
 class _Temporary(Exception):
@@ -172,7 +180,6 @@ def send_issue(
                 delay = min(delay * 2, policy.max_delay)
             queue = retry
     except SendAborted:
-        report.queued = len(ledger.in_state(issue, "queued"))
         raise
     finally:
         _close(conn)

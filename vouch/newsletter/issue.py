@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import markdown
+from pathlib import Path
 
 from vouch.content import Item, Selection
 from vouch.newsletter.digest import Digest, DigestArticle, digest, window_for
 from vouch.public import Partner
-from vouch.references import link_partners
-from vouch.render.markup import MARKDOWN_EXTENSIONS
-
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
+from vouch.settings import VouchSettings
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,12 +26,6 @@ class IssueView:
     @property
     def url(self) -> str:
         return f"newsletter/{self.slug}/"
-
-    def body_html(self, root: str, names: Mapping[str, str]) -> str:
-        """The editor's note as HTML; partner references linked from ``root`` (relative or absolute)."""
-        text = _COMMENT.sub("", self.body_markdown)  # editor's notes, e.g. the drafted digest
-        html = markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS, output_format="html")
-        return link_partners(html, root, names)
 
 
 def digest_articles(items: Sequence[Item]) -> list[DigestArticle]:
@@ -58,14 +46,14 @@ def digest_on(
     published: Sequence[dt.date],
     articles: Sequence[DigestArticle],
     partners: Sequence[Partner],
-    settings: Mapping[str, Any],
+    settings: VouchSettings,
 ) -> Digest:
     """The digest of an issue dated ``date``: what is new since the previous published issue."""
-    window = window_for(date, published, settings["NEWSLETTER_CADENCE_DAYS"])
-    return digest(window, articles, partners, settings["NEWSLETTER_DIGEST_MAX"])
+    window = window_for(date, published, settings.newsletter_cadence_days)
+    return digest(window, articles, partners, settings.newsletter_digest_max)
 
 
-def plan_issues(selection: Selection, partners: Sequence[Partner], settings: Mapping[str, Any]) -> list[IssueView]:
+def plan_issues(selection: Selection, partners: Sequence[Partner], settings: VouchSettings) -> list[IssueView]:
     """Every newsletter issue that may be rendered (not withheld), oldest first, with its digest."""
     issues = [
         i for i in (*selection.shown, *selection.scheduled, *selection.drafts) if i.kind == "newsletter" and i.date
@@ -111,3 +99,15 @@ def draft_text(date: dt.date, digest: Digest, site_url: str) -> str:
         lines.append("  nothing new in this window yet")
     lines += ["-->", ""]
     return "\n".join(lines)
+
+
+def new_issue_path(folder: Path, date: dt.date) -> Path:
+    """Where the next issue is drafted: ``<month>-<year>.md`` (``november-2026.md``), ``-2``, ``-3``... if taken."""
+    folder.mkdir(parents=True, exist_ok=True)
+    slug = f"{date:%B-%Y}".lower()
+    target = folder / f"{slug}.md"
+    suffix = 2
+    while target.exists():
+        target = folder / f"{slug}-{suffix}.md"
+        suffix += 1
+    return target

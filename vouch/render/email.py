@@ -8,6 +8,7 @@ in editor or partner text, whatever that text contains.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import html as html_lib
 import re
@@ -24,12 +25,24 @@ from urllib.parse import quote, urlsplit
 import css_inline
 import html2text
 import jinja2
+import markdown
 
 from vouch.mailing.subscribers import mailbox
 from vouch.newsletter.issue import IssueView
+from vouch.references import link_partners
 from vouch.render.feeds import absolutize
+from vouch.render.markup import MARKDOWN_EXTENSIONS
+from vouch.settings import VouchSettings
 
 SLOTS = ("greeting", "unsubscribe_url")  # the template's per-recipient variables
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+
+
+def issue_body_html(view: IssueView, root: str, names: Mapping[str, str]) -> str:
+    """An issue's editor's note as HTML; partner references linked from ``root`` (relative or absolute)."""
+    text = _COMMENT.sub("", view.body_markdown)  # editor's notes, e.g. the drafted digest
+    html = markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS, output_format="html")
+    return link_partners(html, root, names)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,19 +120,20 @@ def email_env(theme: Path) -> jinja2.Environment:
 
 
 def render_issue(
-    view: IssueView, settings: dict[str, Any], names: dict[str, str], env: jinja2.Environment
+    view: IssueView, settings: VouchSettings, names: Mapping[str, str], env: jinja2.Environment, css: str
 ) -> RenderedIssue:
-    site = settings["SITEURL"].rstrip("/")
+    """``css`` is the theme's e-mail style sheet (inlined into every element: mail programs drop ``<style>``)."""
+    site = settings.site_root
     web_url = f"{site}/{view.url}"
-    body = absolutize(view.body_html(site, names), web_url)
+    body = absolutize(issue_body_html(view, site, names), web_url)
     context = {
         "issue": view,
         "body_html": body,
         "site_url": site,
-        "site_name": settings["SITENAME"],
+        "site_name": settings.sitename,
         "web_url": web_url,
         "subscribe_url": subscribe_url(settings),
-        "css": (Path(settings["THEME"]) / "static" / "email.css").read_text(encoding="utf-8"),
+        "css": css,
     }
     template = env.get_template("issue.html")
     html = _render_slotted(template, context, css_inline.CSSInliner(keep_style_tags=True).inline, for_text=False)
@@ -138,31 +152,31 @@ def _text(page: str) -> str:
     return converter.handle(page).strip() + "\n"
 
 
-def subscribe_url(settings: dict[str, Any]) -> str:
-    if settings.get("SUBSCRIBE_URL"):
-        return settings["SUBSCRIBE_URL"]
+def subscribe_url(settings: VouchSettings) -> str:
+    if settings.subscribe_url:
+        return settings.subscribe_url
     return _mail_the_sender(settings, "subscribe")
 
 
-def unsubscribe_url(settings: dict[str, Any], address: str) -> str:
+def unsubscribe_url(settings: VouchSettings, address: str) -> str:
     """The recipient's own link: NEWSLETTER_UNSUBSCRIBE_URL ({email} filled in), else a mailto."""
-    base = settings.get("NEWSLETTER_UNSUBSCRIBE_URL") or ""
+    base = settings.newsletter_unsubscribe_url
     if base:
         return base.replace("{email}", quote(address, safe=""))
     return _mail_the_sender(settings, "unsubscribe")
 
 
-def _mail_the_sender(settings: dict[str, Any], subject: str) -> str:
+def _mail_the_sender(settings: VouchSettings, subject: str) -> str:
     """``mailto:`` NEWSLETTER_FROM with a one-word subject: (un)subscribing without a list service."""
-    return f"mailto:{parseaddr(settings['NEWSLETTER_FROM'])[1]}?subject={subject}"
+    return f"mailto:{parseaddr(settings.newsletter_from)[1]}?subject={subject}"
 
 
-def personalize(rendered: RenderedIssue, settings: dict[str, Any], name: str, address: str) -> Personal:
+def personalize(rendered: RenderedIssue, settings: VouchSettings, name: str, address: str) -> Personal:
     # The preview (no address) shows the setting as written, {email} and all.
     link = (
         unsubscribe_url(settings, address)
         if address
-        else (settings.get("NEWSLETTER_UNSUBSCRIBE_URL") or unsubscribe_url(settings, ""))
+        else (settings.newsletter_unsubscribe_url or unsubscribe_url(settings, ""))
     )
     values = {"greeting": f"Hello {name.strip()}," if name.strip() else "Hello,", "unsubscribe_url": link}
     html = rendered.html.fill({slot: html_lib.escape(value) for slot, value in values.items()})
@@ -179,21 +193,21 @@ def message_id(slug: str, address: str, site_url: str) -> str:
 def build_message(
     rendered: RenderedIssue,
     personal: Personal,
-    settings: dict[str, Any],
+    settings: VouchSettings,
     to: str | None = None,
     extra_headers: dict[str, str] | None = None,
     subject_prefix: str = "",
 ) -> EmailMessage:
     msg = EmailMessage(policy=SMTP)
-    msg["From"] = settings["NEWSLETTER_FROM"]
+    msg["From"] = settings.newsletter_from
     if to:
         msg["To"] = to
-    if settings.get("NEWSLETTER_REPLY_TO"):
-        msg["Reply-To"] = settings["NEWSLETTER_REPLY_TO"]
+    if settings.newsletter_reply_to:
+        msg["Reply-To"] = settings.newsletter_reply_to
     msg["Subject"] = subject_prefix + rendered.subject
     msg["List-Id"] = list_id(settings)
     mailto = _mail_the_sender(settings, "unsubscribe")
-    if settings.get("NEWSLETTER_UNSUBSCRIBE_URL"):
+    if settings.newsletter_unsubscribe_url:
         msg["List-Unsubscribe"] = f"<{personal.unsubscribe_url}>, <{mailto}>"
         msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     else:
@@ -208,15 +222,15 @@ def build_message(
     return msg
 
 
-def list_id(settings: dict[str, Any]) -> str:
+def list_id(settings: VouchSettings) -> str:
     """RFC 2919: lets mail programs and providers recognise (and filter) the newsletter."""
-    host = urlsplit(settings["SITEURL"]).hostname or "vouch.invalid"
-    name = settings["SITENAME"].replace('"', "'")
+    host = urlsplit(settings.siteurl).hostname or "vouch.invalid"
+    name = settings.sitename.replace('"', "'")
     return f'"{name}" <newsletter.{host}>'
 
 
-def recipient_headers(slug: str, address: str, settings: dict[str, Any], now: Any) -> dict[str, str]:
-    return {"Date": format_datetime(now), "Message-ID": message_id(slug, address, settings["SITEURL"])}
+def recipient_headers(slug: str, address: str, settings: VouchSettings, now: dt.datetime) -> dict[str, str]:
+    return {"Date": format_datetime(now), "Message-ID": message_id(slug, address, settings.siteurl)}
 
 
 def display_to(name: str, address: str) -> str:

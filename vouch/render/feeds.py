@@ -9,11 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urljoin, urlsplit
+from zoneinfo import ZoneInfo
 
 from feedgen.feed import FeedGenerator
+from markupsafe import Markup
+
+from vouch.directory import newest
+from vouch.newsletter.issue import IssueView
+from vouch.public import Partner
 
 _URL_ATTR = re.compile(r"""(\s(?:href|src)=)(["'])(.*?)\2""")
 
@@ -88,3 +95,97 @@ def render(feed: Feed, entries: Sequence[Entry], fallback_updated: dt.datetime) 
     fg.link(href=f"{feed.site_url}/", rel="alternate")
     rss = fg.rss_str(pretty=True)
     return atom, rss
+
+
+def midnight(day: dt.date, zone: ZoneInfo) -> dt.datetime:
+    """A day's start in the site's time zone: partners and issues are dated by day."""
+    return dt.datetime.combine(day, dt.time(), zone)
+
+
+def plain(html: str) -> str:
+    return Markup(html).striptags()
+
+
+def article_entries(articles: Sequence[Any], site_url: str) -> list[Entry]:
+    """Pelican's articles (newest first), dated by their ``Date:`` and ``Modified:``."""
+    entries = []
+    for a in articles:
+        url = f"{site_url}/{a.url}"
+        entries.append(
+            Entry(
+                id=tag_uri(site_url, a.date.date(), a.url.rstrip("/")),
+                title=a.title,
+                url=url,
+                published=a.date,
+                updated=getattr(a, "modified", None) or a.date,
+                summary=plain(a.summary),
+                content_html=absolutize(a._content, url),
+            )
+        )
+    return entries
+
+
+def partner_entries(partners: Sequence[Partner], site_url: str, zone: ZoneInfo, limit: int) -> list[Entry]:
+    """The newest vettings: a renewal is a new entry (its id holds the vetting date)."""
+    entries = []
+    for p in newest(partners, limit):
+        vetted_on = p.vetting.vetted_on
+        entries.append(
+            Entry(
+                id=tag_uri(site_url, vetted_on, f"partners/{p.slug}/{vetted_on.isoformat()}"),
+                title=f"Vetted: {p.name}",
+                url=f"{site_url}/partners/{p.slug}/",
+                published=midnight(vetted_on, zone),
+                updated=midnight(vetted_on, zone),
+                summary=f"{p.summary or p.name} Vouched for by {p.vetting.vouched_by}.",
+            )
+        )
+    return entries
+
+
+def issue_entries(
+    issues: Sequence[IssueView], site_url: str, zone: ZoneInfo, content_html: Callable[[IssueView], str]
+) -> list[Entry]:
+    """Archived issues, their content as the archive page shows it (``content_html``)."""
+    entries = []
+    for issue in issues:
+        url = f"{site_url}/{issue.url}"
+        entries.append(
+            Entry(
+                id=tag_uri(site_url, issue.date, issue.url.rstrip("/")),
+                title=issue.subject,
+                url=url,
+                published=midnight(issue.date, zone),
+                updated=midnight(issue.date, zone),
+                summary=issue.preheader,
+                content_html=absolutize(content_html(issue), url),
+            )
+        )
+    return entries
+
+
+@dataclass(frozen=True, slots=True)
+class SiteFeeds:
+    """The three feeds of a site, as entries; ``render`` gives every feed file's bytes."""
+
+    site_name: str
+    language: str
+    site_url: str
+    articles: Sequence[Entry]
+    partners: Sequence[Entry]
+    issues: Sequence[Entry]
+    today: dt.datetime  # an empty site's feeds are dated today (midnight)
+
+    def render(self) -> dict[str, bytes]:
+        """``feeds/<name>.atom.xml`` and ``.rss.xml`` -> bytes; an empty feed takes the newest date of any."""
+        dates = [e.updated for e in (*self.articles, *self.partners, *self.issues)]
+        fallback = max(dates, default=self.today)
+        name, out = self.site_name, {}
+        for path, title, subtitle, entries in (
+            ("feeds/articles", f"{name}: articles", "Advice from the network.", self.articles),
+            ("feeds/partners", f"{name}: newly vetted partners", "Partners as they are vetted.", self.partners),
+            ("feeds/newsletter", f"{name}: newsletter", "The newsletter archive.", self.issues),
+        ):
+            atom, rss = render(Feed(title, subtitle, self.site_url, path, self.language, name), entries, fallback)
+            out[f"{path}.atom.xml"], out[f"{path}.rss.xml"] = atom, rss
+        return out

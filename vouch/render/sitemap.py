@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 from xml.sax.saxutils import escape
+
+from vouch.render.files import OutputFile, url_of
 
 
 def sitemap(urls: Iterable[tuple[str, dt.date | None]]) -> bytes:
@@ -19,4 +22,24 @@ def sitemap(urls: Iterable[tuple[str, dt.date | None]]) -> bytes:
         date = f"<lastmod>{lastmod.isoformat()}</lastmod>" if lastmod else ""
         lines.append(f"<url><loc>{escape(url)}</loc>{date}</url>")
     lines.append("</urlset>")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def site_sitemap(site_url: str, html: Sequence[OutputFile], articles: Sequence[Any], pages: Sequence[Any]) -> bytes:
+    """Vouch's own pages (dated by their content) and Pelican's articles and pages (by their dates)."""
+    urls: list[tuple[str, dt.date | None]] = [(f"{site_url}/{url_of(f.relpath)}", f.lastmod) for f in html]
+    for article in articles:
+        modified = getattr(article, "modified", None) or article.date
+        urls.append((f"{site_url}/{article.url}", modified.date()))
+    for page in pages:
+        stamp = getattr(page, "modified", None) or getattr(page, "date", None)
+        urls.append((f"{site_url}/{page.url}", stamp.date() if stamp else None))
+    return sitemap(urls)
+
+
+def robots(site_url: str) -> bytes:
+    """Everything may be crawled; the sitemap is named when the site's address is known."""
+    lines = ["User-agent: *", "Allow: /"]
+    if site_url:
+        lines.append(f"Sitemap: {site_url}/sitemap.xml")
     return ("\n".join(lines) + "\n").encode()

@@ -16,11 +16,14 @@ import os
 import pickle
 import sys
 import types
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from vouch.writer.outputs import FileId
+from vouch.render.files import OutputFile
+from vouch.writer import parallel
+from vouch.writer.outputs import FileId, StagedWriter
 
 VERSION = 2
 
@@ -151,3 +154,62 @@ def save(path: Path | None, record: Record) -> None:
     tmp = path.with_suffix(".tmp")
     tmp.write_bytes(pickle.dumps((VERSION, record), protocol=5))
     tmp.replace(path)
+
+
+def write_all(
+    files: Sequence[OutputFile],
+    render: Callable[[OutputFile], bytes],
+    out: StagedWriter,
+    shared: str,
+    previous: Record,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[Record, int, int]:
+    """Render (or reuse) every file on the machine's cores; the record of this build, and the counts.
+
+    A file without ``inputs`` is always rendered; one whose key is the one recorded is linked
+    from the live build if it is still the very file written then (``StagedWriter.reuse``).
+    """
+    workers = parallel.workers(len(files))
+    report = _Progress(progress, len(files), workers)
+    parts = parallel.run_split(files, partial(_write_part, render, out, shared, previous, report), workers)
+    record = {relpath: entry for part in parts for relpath, entry in part[0].items()}
+    return record, sum(p[1] for p in parts), sum(p[2] for p in parts)
+
+
+def _write_part(
+    render: Callable[[OutputFile], bytes],
+    out: StagedWriter,
+    shared: str,
+    previous: Record,
+    progress: _Progress,
+    files: list[OutputFile],
+) -> tuple[Record, int, int]:
+    record: Record = {}
+    rendered = reused = 0
+    for done, file in enumerate(files):
+        progress(done)
+        if file.inputs is None:
+            out.put(file.relpath, render(file))
+            rendered += 1
+            continue
+        file_key = key(shared, file.relpath, file.template, file.inputs)
+        last_key, written = previous.get(file.relpath, (None, None))
+        if last_key == file_key and out.reuse(file.relpath, written):
+            record[file.relpath] = (file_key, written)
+            reused += 1
+            continue
+        out.put(file.relpath, render(file))
+        record[file.relpath] = (file_key, out.identity(file.relpath))
+        rendered += 1
+    return record, rendered, reused
+
+
+class _Progress:
+    """Reports how far the files are, from the parent process only (children share its slice sizes)."""
+
+    def __init__(self, report: Callable[[int, int], None] | None, total: int, workers: int) -> None:
+        self.report, self.total, self.workers, self.parent = report, total, workers, os.getpid()
+
+    def __call__(self, done: int) -> None:
+        if self.report and done % 250 == 0 and os.getpid() == self.parent:
+            self.report(min(self.total, done * self.workers), self.total)

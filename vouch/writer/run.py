@@ -1,4 +1,4 @@
-"""What ``invoke build`` hands its Pelican plugin for one run."""
+"""What ``invoke build`` hands its Pelican plugin for one run, and what ``invoke serve`` keeps of it."""
 
 from __future__ import annotations
 
@@ -9,7 +9,26 @@ from typing import Any
 
 from vouch.content import Item
 from vouch.newsletter.issue import IssueView
+from vouch.render.pages import PagePlan
+from vouch.settings import VouchSettings
 from vouch.site import PublicSite
+
+
+@dataclass(slots=True)
+class Preview:
+    """``invoke serve``'s hold on the last build: its page plan, and the context its templates saw.
+
+    Filled by the plugin at each build; an edited profile's page is rendered from it at once.
+    """
+
+    plan: PagePlan | None = None
+    context: dict[str, Any] | None = None
+
+    def profile_page(self, partner: Any) -> bytes | None:
+        """The page of ``partner`` (a public partner) as the last build would render it; None before a build."""
+        if self.plan is None or self.context is None:
+            return None
+        return self.plan.render(self.plan.profile_page(partner), dict(self.context))
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +40,8 @@ class BuildRun:
     and load the whole public site again (14 MB and over a second at 10,000 partners).
     """
 
-    site: PublicSite | None = None
+    site: PublicSite | None = None  # None: not a Vouch run (plain ``pelican``): the plugin refuses
+    settings: VouchSettings | None = None
     items: tuple[Item, ...] | None = None  # the Markdown items shown; None: not filtered
     archive: tuple[IssueView, ...] = ()  # newsletter issues shown, newest first
     published_files: frozenset[str] | None = None  # real paths of the content files that go out; None: not filtered
@@ -30,7 +50,7 @@ class BuildRun:
     render_cache: Path | None = None
     render_cache_next: Path | None = None
     progress: Callable[[int, int], None] | None = None
-    keep: dict[str, Any] | None = None  # invoke serve keeps the generator for instant previews
+    preview: Preview | None = None  # invoke serve's: the plugin leaves its page plan there
 
     def __reduce__(self) -> tuple[type[BuildRun], tuple[()]]:
         return (BuildRun, ())

@@ -12,9 +12,10 @@ from typing import Any
 
 from vouch.references import link_partners
 from vouch.render import structured
+from vouch.render.files import root_of
 from vouch.render.markup import strip_comments
 
-from .generator import root_of, run_of
+from .generator import run_of
 
 
 def resolve_partner_links(content: Any) -> None:

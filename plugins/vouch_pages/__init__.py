@@ -1,8 +1,9 @@
-"""Pelican adapter: the partner directory pages, rendered from public models.
+"""Pelican adapter: every Vouch page (directory, profiles, listings, feeds, sitemap), from public models.
 
 Partner pages are not Pelican articles: they are rendered straight from the
 validated, published models with the theme's compiled templates, which is
 several times cheaper than going through Pelican's readers and writer.
+The plan lives in ``vouch.render.pages``; this package only connects it.
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ from pelican import signals
 from pelican.generators import StaticGenerator
 
 from .content import article_jsonld, drop_comments, keep_shown_articles, keep_shown_pages, resolve_partner_links
-from .generator import PartnersGenerator, run_of
+from .generator import VouchPagesGenerator, run_of
 
 
-def get_generators(_pelican: object) -> type[PartnersGenerator]:
-    return PartnersGenerator
+def get_generators(_pelican: object) -> type[VouchPagesGenerator]:
+    return VouchPagesGenerator
 
 
 def keep_published_files(static_generator: StaticGenerator) -> None:
