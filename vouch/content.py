@@ -26,7 +26,6 @@ from markdown.preprocessors import Preprocessor
 
 from vouch.problems import Problem, did_you_mean
 from vouch.references import Reference, references
-from vouch.render.markup import strip_comments
 
 KINDS = ("articles", "pages", "newsletter")
 MAX_ITEM_BYTES = 1_000_000  # 1 MB: far above any article, far below what makes a build crawl (the README says so)
@@ -45,6 +44,13 @@ SITE_TEMPLATES = frozenset(
 # in the rendered HTML: found in a code sample too, which errs on the safe side.
 _LINK = re.compile(r"[{|](filename|static|attach)[|}]([^\s\"'<>()\[\]]+)")
 Header = dict[str, list[tuple[int, str]]]  # key (lower case) -> each value with its line
+# An HTML comment ends where a browser ends it: at "-->" or "--!>", at once for "<!-->", or at the end.
+_COMMENT = re.compile(r"<!--(?:-?>|.*?--!?>|.*\Z)", re.DOTALL)
+
+
+def strip_comments(html: str) -> str:
+    """Editors keep notes in ``<!-- -->``: Markdown passes them on as HTML, and no page or feed may show them."""
+    return _COMMENT.sub("", html) if "<!--" in html else html
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,18 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import hashlib
-import multiprocessing
 import os
 import pickle
 import re
 import stat
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -36,13 +34,18 @@ from vouch.svg import svg_problems
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 REGISTRY_KEY_PATTERN = re.compile(REGISTRY_KEY_RE)
-REGISTRIES = ("_categories.yaml", "_checks.yaml")
 CACHE_VERSION = 9  # 9: Profile.digest renamed content_hash
 MAX_FILE_BYTES = 256 * 1024  # a profile is a page: a 50 MB one took 101 s and 550 MB to build
-PARALLEL_FROM = 500  # files; below this, starting processes costs more than it saves
-T = TypeVar("T")
 KNOWN_KEYS = known_keys()
 HOMES = field_homes(KNOWN_KEYS)
+
+
+Pool = Callable[[Callable[[Any], Any], list[Any]], list[Any]]  # map(): results in the order of the items
+
+
+def in_turn(function: Callable[[Any], Any], items: list[Any]) -> list[Any]:
+    """The plain ``Pool``: one item after the other, in this process."""
+    return [function(item) for item in items]
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,10 +94,12 @@ def load_partners(
     content_dir: Path,
     options: Options = Options(),
     cache_dir: Path | None = None,
+    map_all: Pool = in_turn,
 ) -> Loaded:
     """Read the registries and every profile under ``partners_dir``.
 
-    Logo files are looked up under ``content_dir`` on every call (never cached).
+    Logo files are looked up under ``content_dir`` on every call (never cached). ``map_all``
+    validates the changed files (the build passes one that uses every core).
     """
     problems: list[Problem] = []
     categories, category_keys = _load_registry(partners_dir / "_categories.yaml", problems)
@@ -112,7 +117,7 @@ def load_partners(
         if cache.get(str(path), ("",))[0] != hashes[path]:
             misses[path] = data
     validate = partial(_validate_file, options=options, categories=category_keys, checks=check_keys)
-    validated = dict(zip(misses, _map(validate, list(misses.items())), strict=True))
+    validated = dict(zip(misses, map_all(validate, list(misses.items())), strict=True))
     fresh: dict[str, Entry] = {}
     profiles: list[Profile] = []
     broken = {p.path.stem for p in not_files}
@@ -169,15 +174,6 @@ def _what_is(path: Path) -> str:
             return "a symbolic link that loops"
         return "a symbolic link to a missing file" if path.is_symlink() else f"a path that cannot be read ({exc})"
     return "a folder" if stat.S_ISDIR(mode) else "a special file (a pipe or device)"
-
-
-def _map(function: Callable[[tuple[Path, bytes]], T], jobs: list[tuple[Path, bytes]]) -> list[T]:
-    """Validate on every core when there is enough to do (a cold build of a big network)."""
-    workers = min(os.cpu_count() or 1, 4)
-    if len(jobs) < PARALLEL_FROM or workers < 2:
-        return [function(job) for job in jobs]
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        return list(pool.map(function, jobs, chunksize=max(1, len(jobs) // (workers * 8))))
 
 
 def validate_one(path: Path, options: Options, categories: list[str], checks: list[str]) -> Profile | list[Problem]:

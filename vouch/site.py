@@ -17,7 +17,7 @@ from vouch.content_files import ContentFiles
 from vouch.directory import one_name_per_area, sort_az
 from vouch.model import RegistryEntry
 from vouch.problems import Problem, sort_problems
-from vouch.profiles import Options, Profile, load_partners
+from vouch.profiles import Options, Pool, Profile, in_turn, load_partners
 from vouch.public import Logo, Partner
 from vouch.publication import RosterEntry, publish, roster
 from vouch.references import references
@@ -62,11 +62,14 @@ def prepare(
     settings: VouchSettings,
     on: dt.date,
     cache_dir: Path | None = None,
+    map_all: Pool = in_turn,
 ) -> tuple[PublicSite, EditorReport]:
-    """The public site as of ``on`` (the caller's clock), and what the editor is told."""
-    loaded = load_partners(
-        partners_dir, content_dir, Options.of(settings), cache_dir / "profiles" if cache_dir else None
-    )
+    """The public site as of ``on`` (the caller's clock), and what the editor is told.
+
+    ``map_all`` validates profiles (the build passes one that uses every core).
+    """
+    profiles_cache = cache_dir / "profiles" if cache_dir else None
+    loaded = load_partners(partners_dir, content_dir, Options.of(settings), profiles_cache, map_all)
     problems = loaded.problems + _unknown_description_references(loaded.profiles, loaded.known_slugs)
     # A profile with any problem (a missing logo, a link to no partner) is never published, so that
     # `invoke build --keep-going` can leave it out and withhold what names it.

@@ -21,6 +21,7 @@ from vouch.publication import epoch_problem, today
 from vouch.render.humanize import counted
 from vouch.settings import DEFAULTS, VouchSettings, settings_problems
 from vouch.site import EditorReport, PublicSite, prepare
+from vouch.writer import parallel
 from vouch.writer.outputs import Build, Refused, SiteFolders, StagedWriter, build_lock, discard
 from vouch.writer.run import BuildRun, Preview
 from vouch_site.config import load_settings
@@ -156,7 +157,9 @@ def read_site(root: Path, settings: dict[str, Any]) -> tuple[PublicSite, EditorR
     if setting_problems:  # the rest is read with these settings: fix them first
         raise ValidationFailed(setting_problems)
     on = today(settings["TIMEZONE"])  # SOURCE_DATE_EPOCH, checked above, is the build's only clock
-    site, report = prepare(root / "partners", content, VouchSettings.of(settings), on, root / ".cache" / "vouch")
+    site, report = prepare(
+        root / "partners", content, VouchSettings.of(settings), on, root / ".cache" / "vouch", parallel.map_split
+    )
     return site, _check_content(root, settings, site, report)
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from vouch.content import strip_comments
 from vouch.references import link_partners
 from vouch.render import structured
 from vouch.render.files import root_of
-from vouch.render.markup import strip_comments
 
 from .generator import run_of
 

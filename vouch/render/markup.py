@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import markdown
 import nh3
 
@@ -14,13 +12,6 @@ URL_SCHEMES = {"http", "https", "mailto", "tel"}
 MARKDOWN_EXTENSIONS = ["sane_lists", "smarty"]
 # Profiles without smarty: it doubles Markdown's cost, about a second of a 10,000-partner build.
 PROFILE_EXTENSIONS = ["sane_lists"]
-# An HTML comment ends where a browser ends it: at "-->" or "--!>", at once for "<!-->", or at the end.
-_COMMENT = re.compile(r"<!--(?:-?>|.*?--!?>|.*\Z)", re.DOTALL)
-
-
-def strip_comments(html: str) -> str:
-    """Editors keep notes in ``<!-- -->``: Markdown passes them on as HTML, and no page or feed may show them."""
-    return _COMMENT.sub("", html) if "<!--" in html else html
 
 
 class ProfileMarkdown:

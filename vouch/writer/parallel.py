@@ -1,8 +1,9 @@
-"""Splitting write-heavy work over the machine's cores with fork.
+"""Splitting CPU-bound work over the machine's cores with fork: the one helper for validation and rendering.
 
-Rendering thousands of pages is CPU-bound Python; a forked child shares the
-ready templates and models for free, writes its own slice of the files, and
-sends back a small result (or its traceback) through a pipe.
+Validating thousands of profiles and rendering thousands of pages are
+CPU-bound Python; a forked child shares the ready templates and models for
+free, does its own slice, and sends back its result (or its traceback)
+through a pipe. A child dies with the build, even a killed one.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ import signal
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
-PARALLEL_FROM = 2000  # items; below this a fork costs more than it saves
+PARALLEL_FROM = 500  # items (profiles to validate, files to render); below this a fork costs more than it saves
 _PR_SET_PDEATHSIG = 1
 _prctl = ctypes.CDLL(None, use_errno=True).prctl if sys.platform == "linux" else None
 
@@ -86,3 +88,17 @@ def run_split(items: Sequence[T], work: Callable[[list[T]], R], count: int) -> l
     if failures:
         raise ChildFailed("\n".join(failures))
     return [*results, mine]
+
+
+def map_split(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
+    """``[function(item) for item in items]``, on every core when there are enough items; in order."""
+    count = workers(len(items))
+    parts = run_split(items, partial(_map_all, function), count)
+    out: list[R] = [None] * len(items)  # type: ignore[list-item]
+    for index, part in enumerate(parts):
+        out[index::count] = part
+    return out
+
+
+def _map_all(function: Callable[[T], R], items: list[T]) -> list[R]:
+    return [function(item) for item in items]
