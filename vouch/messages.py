@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from difflib import get_close_matches
 from typing import Any
 
-from vouch.model import IMAGE_RE, NON_BLANK_RE, OPENING_HOURS_RE, REGISTRY_KEY_RE, SLUG_RE
+from vouch.model import IMAGE_RE, NON_BLANK_RE, OPENING_HOURS_RE
+from vouch.slugs import SLUG_RE
 
 YAML11_BOOLEANS = {"yes", "no", "on", "off", "true", "false"}
 
@@ -27,8 +28,7 @@ _EXPECTED_BY_TYPE = {
 
 _EXPECTED_BY_PATTERN = {
     NON_BLANK_RE: "a non-empty string",
-    SLUG_RE: "a slug (lower-case letters, digits and single hyphens)",
-    REGISTRY_KEY_RE: "a key (lower-case letters, digits and single hyphens)",
+    SLUG_RE: "a key (lower-case letters, digits and single hyphens)",
     OPENING_HOURS_RE: "opening hours such as 'Mo-Fr 08:00-17:30'",
     r"^[A-Z]{2}$": "a two-letter country code such as GB",
     r"^https?://": "an http/https URL such as https://example.org",

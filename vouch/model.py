@@ -17,11 +17,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInf
 from pydantic_core import PydanticCustomError
 
 from vouch.controls import CONTROL_RE, PROSE_CONTROL_RE
-from vouch.slugs import slugify
+from vouch.slugs import SLUG_RE, slugify
 
 STATUSES = ("pending", "vetted", "suspended", "retired")
-SLUG_RE = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-REGISTRY_KEY_RE = r"^[a-z0-9][a-z0-9]*(-[a-z0-9]+)*$"
 _DAY = "(Mo|Tu|We|Th|Fr|Sa|Su)"
 _DAYS = f"{_DAY}(-{_DAY})?(,{_DAY}(-{_DAY})?)*"
 OPENING_HOURS_RE = rf"^{_DAYS} ([01]\d|2[0-4]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$"
@@ -125,7 +123,7 @@ WebUrl = Annotated[str, Field(pattern=r"^https?://"), OneLine, AfterValidator(_w
 HttpsUrl = Annotated[str, Field(pattern=r"^https://"), OneLine, AfterValidator(_https_url)]
 Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$"), OneLine, AfterValidator(_email)]
 Phone = Annotated[str, OneLine, AfterValidator(_phone)]
-Slug = Annotated[str, Field(pattern=REGISTRY_KEY_RE)]
+Slug = Annotated[str, Field(pattern=SLUG_RE)]
 Place = Annotated[str, Field(min_length=1, pattern=NON_BLANK_RE), OneLine, AfterValidator(_place)]
 
 

@@ -12,7 +12,6 @@ import errno
 import hashlib
 import os
 import pickle
-import re
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,15 +24,14 @@ from pydantic import ValidationError
 
 from vouch import messages
 from vouch.editor_files import is_editor_temporary
-from vouch.model import REGISTRY_KEY_RE, ProfileFile, RegistryEntry, field_homes, known_keys
+from vouch.model import ProfileFile, RegistryEntry, field_homes, known_keys
 from vouch.phones import Phone, format_phone
 from vouch.problems import Problem, did_you_mean, sort_problems
 from vouch.settings import VouchSettings
+from vouch.slugs import SLUG_PATTERN
 from vouch.strictyaml import Document, YamlProblem, dotted, load
 from vouch.svg import svg_problems
 
-SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-REGISTRY_KEY_PATTERN = re.compile(REGISTRY_KEY_RE)
 CACHE_VERSION = 9  # 9: Profile.digest renamed content_hash
 MAX_FILE_BYTES = 256 * 1024  # a profile is a page: a 50 MB one took 101 s and 550 MB to build
 KNOWN_KEYS = known_keys()
@@ -214,7 +212,7 @@ def _validate_file(
     # Registry cross-checks need only the raw values, so they run even when the model failed.
     raw = doc.data
     category = raw.get("category")
-    if isinstance(category, str) and category not in categories and REGISTRY_KEY_PATTERN.fullmatch(category):
+    if isinstance(category, str) and category not in categories and SLUG_PATTERN.fullmatch(category):
         problems.append(
             Problem(
                 path, doc.line_of(("category",)), "category", _unknown_key(category, categories, "_categories.yaml")
@@ -223,7 +221,7 @@ def _validate_file(
     vetting = raw.get("vetting")
     if isinstance(vetting, dict) and isinstance(vetting.get("checks"), list):
         for i, check in enumerate(vetting["checks"]):
-            if isinstance(check, str) and check not in checks and REGISTRY_KEY_PATTERN.fullmatch(check):
+            if isinstance(check, str) and check not in checks and SLUG_PATTERN.fullmatch(check):
                 where = ("vetting", "checks", i)
                 problems.append(
                     Problem(path, doc.line_of(where), dotted(where), _unknown_key(check, checks, "_checks.yaml"))
@@ -357,7 +355,7 @@ def _load_registry(path: Path, problems: list[Problem]) -> tuple[dict[str, Regis
     keys: list[str] = []
     for key, value in doc.data.items():
         line = doc.line_of((key,))
-        if len(key) < 2 or not REGISTRY_KEY_PATTERN.fullmatch(key) or key == "0-9":  # 0-9 is the digits' A–Z page
+        if len(key) < 2 or not SLUG_PATTERN.fullmatch(key) or key == "0-9":  # 0-9 is the digits' A–Z page
             problems.append(
                 Problem(
                     path, line, key, f"expected a key of at least two characters: a-z, 0-9, single hyphens; got {key!r}"

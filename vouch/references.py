@@ -23,9 +23,11 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import unquote
 
+from vouch.slugs import SLUG
+
 log = logging.getLogger("vouch")
 
-SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+
 REFERENCE = re.compile(r"\{partner\}(" + SLUG + r")")
 # In a URL a browser also reads percent-encoded braces.
 _URL_REFERENCE = re.compile(r"(?i:\{|%7b)partner(?i:\}|%7d)(" + SLUG + r")")

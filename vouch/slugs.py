@@ -1,4 +1,8 @@
-"""ASCII, lower-case slugs for URLs ("Saint-Étienne" -> "saint-etienne")."""
+"""The one slug grammar, and ASCII lower-case slugs made from names ("Saint-Étienne" -> "saint-etienne").
+
+Profile file names, registry keys and ``{partner}slug`` references all follow ``SLUG``;
+``slugify`` only ever returns a string that matches it (or an empty one).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,10 @@ from functools import lru_cache
 
 from unidecode import unidecode
 
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"  # lower-case letters and digits, single hyphens between
+SLUG_RE = rf"^{SLUG}$"
+SLUG_PATTERN = re.compile(SLUG_RE)
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")  # what slugify turns into one hyphen
 
 
 @lru_cache(maxsize=65536)  # names and towns repeat across thousands of partners

@@ -191,7 +191,8 @@ class _Walker:
                 self.doc.lines[(*path, i)] = item.start_mark.line + 1
                 out.append(self.value(item, (*path, i)))
             return out
-        assert isinstance(node, ScalarNode)
+        if not isinstance(node, ScalarNode):  # libyaml makes only these three kinds
+            raise TypeError(f"unexpected YAML node {type(node).__name__} at {dotted(path)}")
         self.doc.raw[path] = node.value
         if node.style in ("|", ">"):
             self.doc.blocks[path] = node.start_mark.line + 2

@@ -54,7 +54,8 @@ def compose(
     follow_up: dt.date | None = None,
 ) -> EmailMessage:
     """The message: addressed to both, plain text and HTML, replies going to both and the connector."""
-    assert partner.contact is not None and partner.contact.email
+    if partner.contact is None or not partner.contact.email:
+        raise ValueError(f"{partner.slug}: the profile has no contact.email to introduce")
     person = partner.contact.person or partner.name
     note = note.strip()
     if note and note[-1] not in ".!?":

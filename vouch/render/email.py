@@ -31,6 +31,7 @@ from vouch.mailing.subscribers import mailbox
 from vouch.newsletter.issue import IssueView
 from vouch.references import link_partners
 from vouch.render.feeds import absolutize
+from vouch.render.humanize import long_date
 from vouch.render.markup import MARKDOWN_EXTENSIONS
 from vouch.settings import VouchSettings
 
@@ -115,7 +116,7 @@ def email_env(theme: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters["long_date"] = lambda d: f"{d.day} {d:%B %Y}"
+    env.filters["long_date"] = long_date
     return env
 
 

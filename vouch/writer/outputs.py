@@ -78,12 +78,12 @@ def build_lock(path: Path, wait: float) -> Iterator[None]:
 
 
 class StagedWriter:
+    """Puts files into a build's staging folder, hard-linking those whose bytes the live build already has."""
+
     def __init__(self, staging: Path, live: Path | None) -> None:
         self.staging = staging
         self.live = live if live is not None and live.is_dir() else None
         self._dirs: set[Path] = set()
-        self.written = 0
-        self.linked = 0
 
     def _target(self, relpath: str) -> Path:
         """The staging path of ``relpath``, its folder made once."""
@@ -97,10 +97,8 @@ class StagedWriter:
         target = self._target(relpath)
         if self.live is not None and self._same_as_live(relpath, data):
             os.link(self.live / relpath, target)
-            self.linked += 1
             return
         target.write_bytes(data)
-        self.written += 1
 
     def reuse(self, relpath: str, written: FileId) -> bool:
         """Link the live copy of ``relpath`` into staging if it is the very file ``written`` identifies.
@@ -118,7 +116,6 @@ class StagedWriter:
         if file_id(target) != written:  # the link is checked, not the path: nothing can swap in between
             target.unlink()
             return False
-        self.linked += 1
         return True
 
     def identity(self, relpath: str) -> FileId:
