@@ -26,6 +26,7 @@ from markdown.preprocessors import Preprocessor
 
 from vouch.problems import Problem, did_you_mean
 from vouch.references import Reference, references
+from vouch.settings import CONTENT_FOLDERS, NEWSLETTER_FOLDER, VouchSettings
 
 KINDS = ("articles", "pages", "newsletter")
 MAX_ITEM_BYTES = 1_000_000  # 1 MB: far above any article, far below what makes a build crawl (the README says so)
@@ -97,10 +98,48 @@ def parse_date(value: str, timezone: str) -> dt.date | None:
     return moment.date()
 
 
-def is_item_source(path: Path, content_dir: Path) -> bool:
+@dataclass(frozen=True, slots=True)
+class Folders:
+    """Which folders under content/ hold which kind of item: ``ARTICLE_PATHS`` and ``PAGE_PATHS`` as the
+    site sets them (Pelican reads the same ones), and ``newsletter/`` (fixed: issues are not Pelican's)."""
+
+    articles: tuple[str, ...] = CONTENT_FOLDERS["ARTICLE_PATHS"]
+    pages: tuple[str, ...] = CONTENT_FOLDERS["PAGE_PATHS"]
+    newsletter: tuple[str, ...] = (NEWSLETTER_FOLDER,)
+
+    @classmethod
+    def of(cls, settings: VouchSettings) -> Folders:
+        return cls(settings.article_paths, settings.page_paths)
+
+    def kind_of(self, path: Path, content_dir: Path) -> str | None:
+        """``articles``, ``pages`` or ``newsletter`` for a Markdown file in one of the folders (the
+        deepest folder that holds it decides); None for any other file."""
+        if path.suffix != ".md":
+            return None
+        parts = path.relative_to(content_dir).parts
+        found: tuple[int, str] | None = None
+        for kind, folder in self._folders():
+            if parts[: len(folder)] == folder and len(parts) > len(folder) and (not found or len(folder) > found[0]):
+                found = (len(folder), kind)
+        return found[1] if found else None
+
+    def roots(self, content_dir: Path) -> list[Path]:
+        return [content_dir.joinpath(*folder) for _, folder in self._folders()]
+
+    def _folders(self) -> list[tuple[str, tuple[str, ...]]]:
+        return [
+            (kind, Path(os.path.normpath(folder)).parts if os.path.normpath(folder) != "." else ())
+            for kind, folders in zip(KINDS, (self.articles, self.pages, self.newsletter), strict=True)
+            for folder in folders
+        ]
+
+
+DEFAULT_FOLDERS = Folders()
+
+
+def is_item_source(path: Path, content_dir: Path, folders: Folders = DEFAULT_FOLDERS) -> bool:
     """A file read as an article, page or issue (never published as a file of its own)."""
-    parts = path.relative_to(content_dir).parts
-    return path.suffix == ".md" and len(parts) > 1 and parts[0] in KINDS
+    return folders.kind_of(path, content_dir) is not None
 
 
 def load_items(
@@ -112,8 +151,9 @@ def load_items(
     templates: frozenset[str] | None = None,
     slugify: Callable[[str], str] | None = None,
     slug_from_title: bool = False,
+    folders: Folders = DEFAULT_FOLDERS,
 ) -> tuple[list[Item], list[Problem]]:
-    """Every item among ``files`` (all under content_dir, as ``content_files.scan`` finds them).
+    """Every item among ``files`` (all under content_dir, as ``content_files.scan`` finds them), in ``folders``.
 
     ``templates`` are the names a ``Template:`` may take (``item_templates``); None: not checked.
     ``slugify`` is Pelican's, of the file name (or the title, ``slug_from_title``) when there is no
@@ -122,14 +162,14 @@ def load_items(
     reading = _Reading(content_dir, timezone, frozenset(known), templates, slugify, slug_from_title)
     problems = [
         Problem(path, 1, "file", "expected a Markdown file; got a folder named like one (rename it)")
-        for kind in KINDS
-        for path in (content_dir / kind).rglob("*.md")
+        for root in folders.roots(content_dir)
+        for path in sorted(root.rglob("*.md"))
         if path.is_dir()
     ]
     items: list[Item] = []
     for path in sorted(files):
-        if is_item_source(path, content_dir):
-            item, found = _read_item(path, path.relative_to(content_dir).parts[0], reading)
+        if kind := folders.kind_of(path, content_dir):
+            item, found = _read_item(path, kind, reading)
             problems += found
             if item is not None:
                 items.append(item)

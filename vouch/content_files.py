@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from vouch.content import Item, is_item_source
+from vouch.content import DEFAULT_FOLDERS, Folders, Item, is_item_source
 from vouch.editor_files import is_editor_temporary
 from vouch.problems import Problem
 
@@ -89,14 +89,15 @@ def content_files(
     shown: Iterable[Item],
     logos: Iterable[str],
     held_logos: Iterable[str],
+    folders: Folders = DEFAULT_FOLDERS,
 ) -> tuple[ContentFiles, list[Problem]]:
     """The files that go out, and the problems: links out of content/, and what published items link.
 
     ``logos`` are the real paths of published partners' logos; ``held_logos`` every profile's (a
     file an unpublished partner or a withheld item links is held back, not stray).
     """
-    files = {os.path.realpath(f): f for f in found.files if not is_item_source(f, content_dir)}
-    sources = {os.path.realpath(f) for f in found.files if is_item_source(f, content_dir)}
+    files = {os.path.realpath(f): f for f in found.files if not is_item_source(f, content_dir, folders)}
+    sources = {os.path.realpath(f) for f in found.files if is_item_source(f, content_dir, folders)}
     published = {real for real in logos if real in files}
     problems = list(found.problems)
     bad_links = {p.path for p in found.problems}

@@ -14,7 +14,7 @@ from functools import partial, wraps
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec
 
-from vouch.content import item_templates, load_items, select
+from vouch.content import Folders, item_templates, load_items, select
 from vouch.content_files import content_files, scan
 from vouch.problems import Problem, ValidationFailed, sort_problems
 from vouch.publication import epoch_problem, today
@@ -167,6 +167,7 @@ def _check_content(root: Path, settings: dict[str, Any], site: PublicSite, repor
     """Items and files under content/: which are shown or go out, and their problems, added to the report."""
     content, theme = Path(settings["PATH"]), Path(settings["THEME"])
     found = scan(content)
+    folders = Folders.of(VouchSettings.of(settings))
     templates = item_templates([*map(Path, settings["THEME_TEMPLATES_OVERRIDES"]), theme / "templates"])
     items, problems = load_items(
         content,
@@ -176,6 +177,7 @@ def _check_content(root: Path, settings: dict[str, Any], site: PublicSite, repor
         templates=templates,
         slugify=_pelican_slugify(settings),
         slug_from_title=settings["SLUGIFY_SOURCE"] == "title",
+        folders=folders,
     )
     selection = select(items, site.today, {p.slug for p in site.partners})
     for path, slugs in selection.withheld.items():
@@ -184,7 +186,7 @@ def _check_content(root: Path, settings: dict[str, Any], site: PublicSite, repor
         names = ", ".join(os.path.relpath(target, root) for target in targets)
         log.info("vouch: withheld %s: it links %s, not published", os.path.relpath(path, root), names)
     logos = {os.path.realpath(content / p.logo.src) for p in site.partners if p.logo}
-    files, file_problems = content_files(content, found, items, selection.shown, logos, report.logos)
+    files, file_problems = content_files(content, found, items, selection.shown, logos, report.logos, folders)
     problems += file_problems + list(scan(theme).problems)  # Pelican copies the theme's files: none may lead out
     return replace(report, problems=sort_problems(report.problems + problems), content=selection, files=files)
 
