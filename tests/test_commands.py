@@ -10,15 +10,23 @@ from pathlib import Path
 
 import pytest
 
-from tests.sitekit import DEMO_EPOCH, REPO, make_site, vetted
+from tests.sitekit import DEMO_EPOCH, REPO, make_site, run_invoke, vetted
 from vouch.schema import SCHEMA_PATH, site_schema
 
 INVOKE = [sys.executable, "-m", "invoke"]
 
 
 def invoke(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The command as the editor types it, run in this process (``test_invoke_runs_as_a_process`` starts one)."""
+    return run_invoke(project, *args, env={**os.environ, "SOURCE_DATE_EPOCH": DEMO_EPOCH})
+
+
+def test_invoke_runs_as_a_process_with_the_same_exit_code_and_message(project: Path) -> None:
+    make_site(project, {"a": "name: A\nstatus: yes\ncategory: plumbing\n"})
     env = {**os.environ, "SOURCE_DATE_EPOCH": DEMO_EPOCH}
-    return subprocess.run([*INVOKE, *args], cwd=project, capture_output=True, text=True, env=env, check=False)
+    done = subprocess.run([*INVOKE, "check"], cwd=project, capture_output=True, text=True, env=env, check=False)
+    here = invoke(project, "check")
+    assert (done.returncode, done.stdout, done.stderr) == (here.returncode, here.stdout, here.stderr) != (0, "", "")
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.sitekit import DEMO_EPOCH, REPO, make_site, vetted
+from tests.sitekit import DEMO_EPOCH, REPO, make_site, run_invoke, vetted
 from tests.test_profile_errors import HEAD, Network
 from vouch.problems import ValidationFailed
 from vouch.profiles import Options, load_partners
@@ -262,8 +262,7 @@ def test_the_same_profile_without_a_control_character_is_published(network: Netw
 
 
 def invoke(project: Path, *args: str, epoch: str = DEMO_EPOCH) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "invoke", *args]
-    return subprocess.run(command, cwd=project, capture_output=True, text=True, env=child_env(epoch), check=False)
+    return run_invoke(project, *args, env=child_env(epoch))
 
 
 def test_check_and_introduce_print_no_raw_control_character(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sitekit import DEMO_EPOCH, make_site, vetted
+from tests.sitekit import DEMO_EPOCH, make_site, run_invoke, vetted
 from tests.smtpd import Faults, Recorder, start
 from vouch.mailing.send_ledger import Ledger
 from vouch.mailing.sender import Policy, SmtpSettings, send_issue
@@ -223,8 +223,7 @@ def test_dry_run_sends_nothing_and_draft_is_refused(demo_site: Path, tmp_path: P
     env = send_env(server.port, tmp_path)
 
     def invoke(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=demo_site, env=env, capture_output=True,
-                              text=True, check=False, stdin=subprocess.DEVNULL)  # fmt: skip
+        return run_invoke(demo_site, *args, env=env)
 
     try:
         dry = invoke("send", ISSUE, "--dry-run")
@@ -274,9 +273,7 @@ def test_bad_subscriber_rows_are_reported_skipped_and_the_rest_sent(demo_site: P
         recorder = Recorder()
         server = start(recorder, smtputf8=smtputf8)
         try:
-            done = subprocess.run([sys.executable, "-m", "invoke", "send", ISSUE, *args], cwd=demo_site,
-                                  env=send_env(server.port, tmp_path), capture_output=True, text=True, check=False,
-                                  stdin=subprocess.DEVNULL, timeout=120)  # fmt: skip
+            done = run_invoke(demo_site, "send", ISSUE, *args, env=send_env(server.port, tmp_path))
         finally:
             server.stop()
         assert "Traceback" not in done.stderr, done.stderr

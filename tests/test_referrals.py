@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.sitekit import DEMO_EPOCH
+from tests.sitekit import DEMO_EPOCH, run_invoke
 from tests.smtpd import Recorder, start
 from vouch.mailing.introduction import Client, ask_link, compose
 from vouch.mailing.referral_ledger import ReferralLedger
@@ -88,8 +87,7 @@ def test_introduce_sends_once_records_and_warns_on_a_repeat(demo_site: Path, tmp
            "SMTP_SECURITY": "none", "REFERRALS_LEDGER": str(tmp_path / "referrals.sqlite")}  # fmt: skip
 
     def invoke(*args: str, epoch: str = DEMO_EPOCH) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=demo_site, capture_output=True,
-                              text=True, check=False, env=env | {"SOURCE_DATE_EPOCH": epoch})  # fmt: skip
+        return run_invoke(demo_site, *args, env=env | {"SOURCE_DATE_EPOCH": epoch})
 
     try:
         first = invoke("introduce", "harbour-plumbing", "--to", "Ann Lee <ann@example.org>", "--note", "New boiler.")
@@ -168,8 +166,7 @@ def test_introduce_and_send_refuse_a_to_that_is_not_exactly_one_address(demo_sit
            "SMTP_SECURITY": "none", "REFERRALS_LEDGER": str(tmp_path / "referrals.sqlite")}  # fmt: skip
 
     def invoke(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=demo_site, capture_output=True,
-                              text=True, check=False, env=env, stdin=subprocess.DEVNULL)  # fmt: skip
+        return run_invoke(demo_site, *args, env=env)
 
     try:
         two = invoke("introduce", "harbour-plumbing", "--to", "ann@old.example <ann@new.example>")
