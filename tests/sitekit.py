@@ -313,3 +313,21 @@ def run_invoke(project: Path, *args: str, env: dict[str, str] | None = None) -> 
         os.environ.clear()
         os.environ.update(saved)
     return subprocess.CompletedProcess(["invoke", *args], code, out.getvalue(), err.getvalue())
+
+
+def in_ci() -> bool:
+    """CI runs the README's test command with VOUCH_CI=1 (.ci/run); hosted CI services set CI=true."""
+    return os.environ.get("VOUCH_CI") == "1" or os.environ.get("CI", "").lower() == "true"
+
+
+def require_tool(found: object, missing: str) -> None:
+    """A test tool (chromium, java, vnu.jar) that is not installed skips its tests, saying why, outside
+    CI; in CI it fails them: every tool must be there."""
+    import pytest
+
+    if found:
+        return
+    reason = f"{missing}: run scripts/install-test-tools.sh"
+    if in_ci():
+        pytest.fail(f"{reason} (required in CI)", pytrace=False)
+    pytest.skip(reason)

@@ -13,7 +13,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from tests.sitekit import make_site, vetted
+from tests.sitekit import make_site, require_tool, vetted
 from vouch.problems import ValidationFailed
 from vouch.svg import svg_problems
 from vouch_site.build import build
@@ -48,7 +48,7 @@ def site_url(demo_output: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    assert Path(CHROMIUM).exists(), "Debian chromium missing: run scripts/install-test-tools.sh"
+    require_tool(Path(CHROMIUM).exists(), f"Debian chromium missing at {CHROMIUM}")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield browser

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sitekit import REPO
+from tests.sitekit import REPO, require_tool
 
 pytestmark = pytest.mark.slow  # the Nu HTML checker on a JVM
 
@@ -21,15 +21,14 @@ VNU_CANDIDATES = (
 
 
 def vnu_jar() -> str:
-    for candidate in VNU_CANDIDATES:
-        if candidate and Path(candidate).is_file():
-            return candidate
-    raise AssertionError("vnu.jar not found: run scripts/install-test-tools.sh (or set VNU_JAR)")
+    found = next((c for c in VNU_CANDIDATES if c and Path(c).is_file()), "")
+    require_tool(found, "vnu.jar not found (or set VNU_JAR)")
+    return found
 
 
 def test_every_demo_page_is_valid_html(demo_output: Path) -> None:
     java = shutil.which("java")
-    assert java, "java not found: run scripts/install-test-tools.sh"
+    require_tool(java, "java not found")
     pages = sorted(str(p) for p in demo_output.rglob("*.html"))
     assert len(pages) > 20
     result = subprocess.run(
