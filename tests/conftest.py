@@ -14,6 +14,15 @@ def pinned_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", DEMO_EPOCH)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def shared_template_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Every throw-away site of a session uses the same compiled theme (each project has its own otherwise):
+    Jinja checks each template's source before reusing its code, so nothing stale is ever rendered."""
+    from vouch_site import build
+
+    build.TEMPLATE_CACHE = tmp_path_factory.mktemp("jinja")
+
+
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the demo network (partners, content, settings), built once."""

@@ -34,6 +34,7 @@ from vouch_site.build import build
 from vouch_site.search import index_site
 
 
+@pytest.mark.slow  # chaos: a build killed at every step of its swap
 def test_a_kill_before_any_step_of_the_swap_leaves_old_or_new_and_the_next_build_repairs(tmp_path: Path) -> None:
     cold = cold_states(tmp_path)
     root = toggled_site(tmp_path / "site", True)
@@ -53,6 +54,7 @@ def test_a_kill_before_any_step_of_the_swap_leaves_old_or_new_and_the_next_build
         live = not live
 
 
+@pytest.mark.slow  # concurrency: two builds at once
 def test_a_second_build_waits_for_the_running_one_then_builds(tmp_path: Path) -> None:
     root = pausing(toggled_site(tmp_path / "site", True))
     log = tmp_path / "settings-read-by"
@@ -71,6 +73,7 @@ def test_a_second_build_waits_for_the_running_one_then_builds(tmp_path: Path) ->
     assert site_state(root) == cold_states(tmp_path)[False]
 
 
+@pytest.mark.slow  # concurrency: a build held, then killed
 def test_a_build_refuses_after_BUILD_LOCK_WAIT_and_takes_over_a_killed_builds_lock(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -265,6 +268,7 @@ def test_build_output_refuses_in_one_line(tmp_path: Path) -> None:
     assert (project / "private/subscribers.csv").read_text() == "email,name\nann@example.org,Ann\n"
 
 
+@pytest.mark.slow  # chaos: adoption killed at every step
 def test_an_output_left_by_an_earlier_vouch_is_adopted_whole_at_every_step(tmp_path: Path) -> None:
     cold = cold_states(tmp_path)
     root = toggled_site(tmp_path / "site", True)

@@ -19,6 +19,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -179,11 +180,26 @@ def mentioning(n: int, m: Mention) -> str:
 PRIVATE_FIELDS = ("notes", "private", "privatelist")
 
 
+@pytest.mark.slow  # 30 networks, each built whole (search index included)
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(network())
 def test_nothing_unpublished_or_private_reaches_any_output(
     generated: tuple[list[dict], list[int], list[Mention], list[str]],
 ) -> None:
+    check_network(generated)
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(network())
+def test_nothing_unpublished_or_private_reaches_any_output_of_a_few_networks(
+    generated: tuple[list[dict], list[int], list[Mention], list[str]],
+) -> None:
+    """The same promise on fewer networks, for ``invoke test --quick``; the full run checks 30 more."""
+    check_network(generated)
+
+
+def check_network(generated: tuple[list[dict], list[int], list[Mention], list[str]]) -> None:
+    """Build the generated network; no unpublished name, slug or field and no private value in any byte."""
     profiles, featured, mentions, spellings = generated
     shown = shown_partners(profiles, mentions)
     with tempfile.TemporaryDirectory() as tmp:
