@@ -23,6 +23,7 @@ from tests.sitekit import (
     cold_states,
     count_swap_steps,
     pausing,
+    run_invoke,
     site_state,
     start_build,
     toggled_site,
@@ -258,8 +259,7 @@ def test_build_output_refuses_in_one_line(tmp_path: Path) -> None:
     shutil.copy(REPO / "tasks.py", project / "tasks.py")
     _private_folder(project)
     env = {**os.environ, "SOURCE_DATE_EPOCH": DEMO_EPOCH}
-    result = subprocess.run([sys.executable, "-m", "invoke", "build", "--output", "private"], cwd=project, env=env,
-                            capture_output=True, text=True, check=False)  # fmt: skip
+    result = run_invoke(project, "build", "--output", "private", env=env)
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
         f"vouch: {project}/private is not a folder Vouch built, and a build would replace it: "
