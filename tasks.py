@@ -18,11 +18,12 @@ if hasattr(signal, "SIGPIPE"):  # `invoke check | head` ends quietly, like any U
 
 
 def _run(command: str, /, **options: Any) -> None:
-    """``vouch_site.commands.<name>`` on this site; its failure ends the command with its code and message."""
-    from vouch_site import commands
+    """``vouch_site.commands.<name>`` (or ``mail_commands``) here; a failure ends it with its code and message."""
+    from vouch_site import commands, mail_commands
 
+    run = getattr(commands, command, None) or getattr(mail_commands, command)
     try:
-        getattr(commands, command)(ROOT, **options)
+        run(ROOT, **options)
     except commands.CommandFailed as failed:
         raise Exit(failed.message or None, code=failed.code) from None
 

@@ -67,3 +67,17 @@ def test_without_siteurl_the_build_works_and_says_where_links_point(tmp_path: Pa
         b'<link rel="canonical" href="http://localhost:8000/partners/harbour/">' in tree["partners/harbour/index.html"]
     )
     assert b"<id>http://localhost:8000/" in tree["feeds/partners.atom.xml"]
+
+
+def test_a_site_listing_the_plugins_old_name_still_builds_with_a_one_line_note(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from vouch_site.config import load_settings
+
+    make_site(tmp_path, {"harbour": vetted("Harbour")})
+    with (tmp_path / "pelicanconf.py").open("a") as conf:
+        conf.write('PLUGINS = ["vouch_partners"]\n')
+    assert load_settings(tmp_path)["PLUGINS"] == ["vouch_pages"]
+    assert "PLUGINS names vouch_partners, now called vouch_pages" in caplog.text
+    build(tmp_path)
+    assert (tmp_path / "output/partners/harbour/index.html").is_file()

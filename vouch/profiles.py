@@ -11,7 +11,6 @@ import datetime as dt
 import errno
 import hashlib
 import os
-import pickle
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from vouch.editor_files import is_editor_temporary
 from vouch.model import ProfileFile, RegistryEntry, field_homes, known_keys
 from vouch.phones import Phone, format_phone
 from vouch.problems import Problem, did_you_mean, sort_problems
+from vouch.profile_cache import Entry, read_cache, write_cache
 from vouch.settings import VouchSettings
 from vouch.slugs import SLUG_PATTERN
 from vouch.strictyaml import Document, YamlProblem, dotted, load
@@ -103,7 +103,7 @@ def load_partners(
     categories, category_keys = _load_registry(partners_dir / "_categories.yaml", problems)
     checks, check_keys = _load_registry(partners_dir / "_checks.yaml", problems)
     fingerprint = repr((CACHE_VERSION, options, category_keys, check_keys))
-    cache = _read_cache(cache_dir, fingerprint)
+    cache = read_cache(cache_dir, fingerprint)
     files, editor_files, not_files = _profile_files(partners_dir)
     problems += not_files
     # Every file is read and hashed: size and mtime say nothing once an mtime is put back (cp -p, rsync -t).
@@ -131,7 +131,7 @@ def load_partners(
             broken.add(path.stem)
     changed = {str(p) for p in misses} | (cache.keys() - fresh.keys())
     if cache_dir is not None and changed:
-        _write_cache(cache_dir, fingerprint, fresh, changed)
+        write_cache(cache_dir, fingerprint, fresh, changed)
     return Loaded(profiles, categories, checks, sort_problems(problems), frozenset(broken), tuple(editor_files))
 
 
@@ -371,41 +371,3 @@ def _load_registry(path: Path, problems: list[Problem]) -> tuple[dict[str, Regis
                 message = messages.from_pydantic(error, doc.raw.get(loc), tuple(RegistryEntry.model_fields))
                 problems.append(Problem(path, doc.line_of(loc), dotted(loc), message))
     return entries, keys
-
-
-Entry = tuple[str, Any]  # (content hash, Profile or problems)
-
-
-def _shard(key: str) -> str:
-    """Which of the cache's 256 files holds ``key``: an edit rewrites one small file, not all."""
-    return hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:2]
-
-
-def _read_cache(cache_dir: Path | None, fingerprint: str) -> dict[str, Entry]:
-    entries: dict[str, Entry] = {}
-    if cache_dir is None or not cache_dir.is_dir():
-        return entries
-    for shard in sorted(cache_dir.glob("*.pickle")):
-        try:
-            stored_fingerprint, part = pickle.loads(shard.read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
-            continue  # a damaged shard only costs its files a revalidation
-        if stored_fingerprint == fingerprint:
-            entries.update(part)
-    return entries
-
-
-def _write_cache(cache_dir: Path, fingerprint: str, entries: dict[str, Entry], changed: set[str]) -> None:
-    """Rewrite the shards holding ``changed`` keys (new, edited or deleted files)."""
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    shards = {_shard(key) for key in changed}
-    grouped: dict[str, dict[str, Entry]] = {shard: {} for shard in shards}
-    for key, entry in entries.items():
-        shard = _shard(key)
-        if shard in grouped:
-            grouped[shard][key] = entry
-    for shard, part in grouped.items():
-        target = cache_dir / f"{shard}.pickle"
-        tmp = target.with_suffix(".tmp")
-        tmp.write_bytes(pickle.dumps((fingerprint, part), protocol=pickle.HIGHEST_PROTOCOL))
-        tmp.replace(target)

@@ -1,0 +1,219 @@
+"""The private side's commands (newsletter sends, introductions and their outcomes), callable in-process.
+
+Like ``vouch_site.commands``, whose helpers they share: they print what the editor reads and
+raise ``CommandFailed`` where the command line must end non-zero.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import smtplib
+import sys
+from pathlib import Path
+from typing import Any
+
+from vouch.problems import relative_to
+from vouch.publication import today
+from vouch.settings import VouchSettings
+from vouch_site.commands import CommandFailed, refused, validated
+from vouch_site.config import load_settings
+
+
+def introduce(root: Path, slug: str, to: str, note: str = "", dry_run: bool = False, again: bool = False) -> None:
+    """Introduce someone to a partner: one e-mail to both, recorded for follow-up."""
+    from vouch.mailing.introduction import Client, compose
+    from vouch_site.mailout import Paths
+
+    settings, site, report = validated(root, "; fix them first")
+    partner = next((p for p in site.partners if p.slug == slug), None)
+    if partner is None:
+        state = next((e.state for e in report.roster if e.slug == slug), None)
+        why = f"it is {state}" if state else "there is no such profile"
+        raise CommandFailed(f"vouch: cannot introduce {slug}: only published partners are introduced ({why})")
+    if partner.contact is None or not partner.contact.email:
+        raise CommandFailed(f"vouch: cannot introduce {slug}: the profile has no contact.email")
+    with refused("--to: "):
+        client = Client.parse(to)
+    on, typed = report.today, VouchSettings.of(settings)
+    ledger = Paths.from_env(root).referral_ledger()
+    earlier = ledger.recent(slug, client.email, on)
+    if earlier and not again:
+        print(
+            f"warning: {client.email} was introduced to {slug} on {earlier.sent_on} (#{earlier.id}); "
+            f"follow-up due {earlier.follow_up_on}. Nothing sent; use --again to send anyway.",
+            file=sys.stderr,
+        )
+        return
+    connector = typed.introductions_email or typed.newsletter_from
+    follow_up = on + dt.timedelta(days=typed.referral_follow_up_days)
+    message = compose(partner, client, note, connector, f"{typed.siteurl}/partners/{slug}/", typed.sitename, follow_up)
+    if dry_run:
+        for header in ("From", "To", "Cc", "Reply-To", "Subject"):
+            if message[header]:
+                print(f"{header}: {message[header]}")
+        print()
+        print(message.get_body(("plain",)).get_content())
+        print("dry run: nothing sent, nothing recorded")
+        return
+    smtp = smtp_settings()
+    try:
+        with smtp.connect() as conn:
+            conn.send_message(message)
+    except (OSError, smtplib.SMTPException) as exc:
+        where = f"{smtp.host}:{smtp.port}"
+        raise CommandFailed(f"vouch: could not send through {where}: {exc}; nothing recorded", 3) from None
+    ident = ledger.record(slug, partner.name, client.name, client.email, note, on, follow_up)
+    print(f"introduced {client.name} to {partner.name} (#{ident}); follow up on {follow_up}")
+
+
+def smtp_settings() -> Any:
+    """SMTP settings from the environment, or a one-line refusal."""
+    from vouch.mailing.sender import SmtpSettings
+
+    with refused():
+        return SmtpSettings.from_env()
+
+
+def today_of(root: Path) -> dt.date:
+    """Today in the site's time zone (SOURCE_DATE_EPOCH honoured), for commands that validate nothing."""
+
+    with refused():
+        return today(VouchSettings.of(load_settings(root)).timezone)
+
+
+def follow_ups(root: Path) -> None:
+    """Introductions due (or overdue) for a follow-up."""
+    from vouch.report import table
+    from vouch_site.mailout import Paths
+
+    on = today_of(root)
+    due = Paths.from_env(root).referral_ledger().due(on)
+    if not due:
+        print(f"no follow-ups due on {on}")
+        return
+    rows = [(str(i.id), str(i.follow_up_on), f"{(on - i.follow_up_on).days}", i.partner, i.client_name, i.client_email)
+            for i in due]  # fmt: skip
+    print(table(rows, ("id", "due", "days late", "partner", "client", "e-mail")))
+    print("record the result with: invoke outcome <id> won|lost|no-contact [--value N]")
+
+
+def outcome(root: Path, ident: str, result: str, value: str = "", change: bool = False) -> None:
+    """Record how an introduction ended."""
+    from vouch.mailing.referral_ledger import OUTCOMES, parse_value
+    from vouch_site.mailout import Paths
+
+    if not ident.lstrip("#").isdigit():
+        raise CommandFailed(f"vouch: expected an introduction number such as 3; got {ident!r}", 2)
+    number = int(ident.lstrip("#"))
+    if result not in OUTCOMES:
+        raise CommandFailed(f"vouch: result must be one of {', '.join(OUTCOMES)}; got {result!r}", 2)
+    with refused("--value: "):
+        amount = parse_value(value) if value else None
+    ledger = Paths.from_env(root).referral_ledger()
+    intro = ledger.get(number)
+    if intro is None:
+        raise CommandFailed(f"vouch: no introduction #{number}", 2)
+    if intro.outcome is not None and not change:
+        before = intro.outcome + (f" ({intro.value:g})" if intro.value is not None else "")
+        raise CommandFailed(f"vouch: #{number} is already recorded as {before}; add --change to replace it")
+    ledger.close_with(number, result, amount, today_of(root))
+    worth = f" ({amount:g})" if amount is not None else ""
+    print(f"#{number} {intro.client_name} -> {intro.partner_name}: {result}{worth}")
+
+
+def referrals(root: Path, csv: str = "") -> None:
+    """Introductions and outcomes per partner (private: never written to output/)."""
+    from vouch.report import referral_rows, table, write_csv
+    from vouch_site.mailout import Paths
+
+    header, rows = referral_rows(Paths.from_env(root).referral_ledger().summary())
+    print(table(rows, header) if rows else "no introductions yet")
+    if csv:
+        write_csv(root / csv, header, rows)
+        print(f"wrote {csv}")
+
+
+def send(
+    root: Path, slug: str, dry_run: bool = False, to: str = "", yes: bool = False, retry_unknown: bool = False
+) -> None:
+    """Send an issue to every subscriber, exactly once each, through SMTP_* settings."""
+    from vouch.mailing.sender import Policy, SendAborted, send_issue
+    from vouch_site.mailout import Audience, Paths, blocking, envelope_sender, personal_message, send_summary
+    from vouch_site.progress import progress_bar
+
+    with refused("--to: "):
+        test_copy = Audience.test_copy(to) if to else None  # before validating: a typo fails at once
+    settings, newsletter = _newsletter(root, slug)
+    rendered = newsletter.rendered[slug]
+    findings = blocking(newsletter.findings[slug], test=bool(to))
+    if findings:
+        for finding in findings:
+            print(f"{slug}: {finding}", file=sys.stderr)
+        raise CommandFailed(f"vouch: {slug} fails {len(findings)} pre-send check(s); nothing was sent")
+    audience = test_copy or _subscribers(Paths.from_env(root))
+    for problem in audience.skipped:
+        print(relative_to(problem, root), file=sys.stderr)
+    smtp = smtp_settings()
+    with refused():
+        policy = Policy.from_env()
+    print(audience.plan(slug, rendered.subject))
+    if dry_run:
+        print("dry run: nothing sent")
+        return
+    if retry_unknown:
+        print(f"re-queued {audience.ledger.retry_unknown(slug)} recipients whose answer was lost")
+    if sys.stdin.isatty() and not yes and input("Send now? [y/N] ").strip().lower() not in {"y", "yes"}:
+        raise CommandFailed("vouch: not sent")
+    try:
+        with progress_bar("sending", len(audience.subscribers)) as advance:
+            report = send_issue(
+                slug, audience.subscribers, lambda s: personal_message(rendered, settings, s, test=audience.test),
+                audience.ledger, smtp, envelope_sender(settings), policy=policy, progress=advance,
+            )  # fmt: skip
+    except SendAborted as aborted:
+        again = "send the test copy again" if audience.test else "run the same command again to resume"
+        raise CommandFailed(f"vouch: {aborted}; {again}", 3) from None
+    lines, code = send_summary(report)
+    print("\n".join(lines))
+    if code:
+        raise CommandFailed("", code)
+
+
+def _subscribers(paths: Any) -> Any:
+    from vouch_site.mailout import Audience
+
+    if not paths.subscribers.exists():
+        raise CommandFailed(f"vouch: no subscriber list at {paths.subscribers} (CSV with header email,name)", 2)
+    with refused():
+        return Audience.subscribers_of(paths)
+
+
+def _newsletter(root: Path, slug: str) -> tuple[VouchSettings, Any]:
+    """Typed settings and the newsletter with the rendered issue ``slug`` (fails on any problem)."""
+    from vouch_site.mailout import prepare_newsletter
+
+    settings, site, report = validated(root, "; fix them before sending")
+    withheld = {p.stem: slugs for p, slugs in report.content.withheld.items() if p.parent.name == "newsletter"}
+    if slug in withheld:
+        raise CommandFailed(f"vouch: {slug} names unpublished {', '.join(withheld[slug])}: it is withheld")
+    linking = {p.stem: targets for p, targets in report.content.linking.items() if p.parent.name == "newsletter"}
+    if slug in linking:
+        links = ", ".join(str(target.relative_to(root)) for target in linking[slug])
+        raise CommandFailed(f"vouch: {slug} links {links}, not published: it is withheld")
+    typed = VouchSettings.of(settings)
+    newsletter = prepare_newsletter(site, report, typed, Path(settings["THEME"]))
+    if slug not in newsletter.rendered:
+        known = ", ".join(v.slug for v in newsletter.views) or "none"
+        raise CommandFailed(f"vouch: no newsletter issue {slug!r} (issues: {known})", 2)
+    return typed, newsletter
+
+
+def unsubscribe(root: Path, email: str) -> None:
+    """Add an address to NEWSLETTER_SUPPRESSIONS: it is never sent to again."""
+    from vouch.mailing.subscribers import add_suppression
+    from vouch_site.mailout import Paths
+
+    path = Paths.from_env(root).suppressions
+    with refused():
+        added = add_suppression(path, email)
+    print(f"{email.strip().lower()} {'added to' if added else 'already in'} {path.relative_to(root)}")
