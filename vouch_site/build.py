@@ -17,7 +17,7 @@ from typing import Any, Concatenate, ParamSpec
 from vouch.content import item_templates, load_items, select
 from vouch.content_files import content_files, scan
 from vouch.humanize import counted
-from vouch.outputs import Build, Refused, SiteFolders, StagedWriter, build_lock, discard
+from vouch.outputs import Build, KeepOut, Refused, SiteFolders, StagedWriter, build_lock, discard
 from vouch.problems import Problem, ValidationFailed, sort_problems
 from vouch.publication import epoch_problem
 from vouch.settings import DEFAULTS, settings_problems
@@ -240,10 +240,10 @@ def build(
     ``keep_going`` leaves invalid profiles and content files out (see ``validate``).
     """
     root = root.resolve()
-    folders = SiteFolders.claim(output or root / "output")
     timings = Timings(progress)
     with timings.stage("validate"):
         settings = load_settings(root, settings_file, overrides)
+        folders = SiteFolders.claim(output or root / "output", keep_out(root, settings))  # before any write
         site, report = validate(root, settings, keep_going)
     staging = folders.begin()
     try:
@@ -277,6 +277,28 @@ def build(
         discard(staging)
         raise
     return BuildResult(folders.output, site, report, timings, files, newsletter, settings["VOUCH_SITEURL_SET"], root)
+
+
+def keep_out(root: Path, settings: dict[str, Any]) -> KeepOut:
+    """What no build may write into or replace: the sources, private files, caches and the default site.
+
+    Each folder by the path written and by its real path (content/ may be a link).
+    """
+    named = {
+        Path(settings["PATH"]): "{}/ (PATH)",
+        root / "partners": "{}/",
+        Path(settings["THEME"]): "{}/ (THEME)",
+        root / "private": "{}/",
+        root / ".cache": "{}/",
+        Path(settings["CACHE_PATH"]).parent: "{}/ (CACHE_PATH)",
+        root / ".git": "{}/",
+    }
+    folders: dict[Path, str] = {}
+    for path, label in named.items():
+        for spelling in (Path(os.path.abspath(path)), Path(os.path.realpath(path))):
+            shown = os.path.relpath(spelling, root) if spelling.is_relative_to(root) else str(spelling)
+            folders.setdefault(spelling, label.format(shown))
+    return KeepOut(root, folders, sites=(root / "output",))
 
 
 def _run_pelican(settings: dict[str, Any], run: BuildRun, staging: Build) -> None:
