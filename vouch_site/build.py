@@ -150,13 +150,18 @@ def check(root: Path, settings: dict[str, Any]) -> tuple[PublicSite, EditorRepor
     Raises at once if a setting is wrong (everything else is read with them); else the problems are in the report.
     """
     content = Path(settings["PATH"])
+    refuse_wrong_settings(settings)
+    site, report = prepare(root / "partners", content, settings, cache_dir=root / ".cache" / "vouch")
+    return site, _check_content(root, settings, site, report)
+
+
+def refuse_wrong_settings(settings: dict[str, Any]) -> None:
+    """Raises with every wrong setting: everything else is read with them (and written where they say)."""
     setting_problems = settings_problems(settings, Path(settings["VOUCH_SETTINGS_FILE"]))
     if epoch := epoch_problem(os.environ):  # the build's clock
         setting_problems.append(Problem(Path("environment"), None, "SOURCE_DATE_EPOCH", epoch))
-    if setting_problems:  # the rest is read with these settings: fix them first
+    if setting_problems:
         raise ValidationFailed(setting_problems)
-    site, report = prepare(root / "partners", content, settings, cache_dir=root / ".cache" / "vouch")
-    return site, _check_content(root, settings, site, report)
 
 
 def _check_content(root: Path, settings: dict[str, Any], site: PublicSite, report: EditorReport) -> EditorReport:
@@ -181,7 +186,10 @@ def _check_content(root: Path, settings: dict[str, Any], site: PublicSite, repor
         log.info("vouch: withheld %s: it links %s, not published", os.path.relpath(path, root), names)
     logos = {os.path.realpath(content / p.logo.src) for p in site.partners if p.logo}
     files, file_problems = content_files(content, found, items, selection.shown, logos, report.logos)
-    problems += file_problems + list(scan(theme).problems)  # Pelican copies the theme's files: none may lead out
+    problems += file_problems
+    # Pelican copies THEME_STATIC_PATHS (inside the theme: settings_problems) and reads templates: no link may lead out.
+    for folder in dict.fromkeys([theme, *map(Path, settings["THEME_TEMPLATES_OVERRIDES"])]):
+        problems += scan(folder).problems
     return replace(report, problems=sort_problems(report.problems + problems), content=selection, files=files)
 
 
@@ -243,6 +251,7 @@ def build(
     timings = Timings(progress)
     with timings.stage("validate"):
         settings = load_settings(root, settings_file, overrides)
+        refuse_wrong_settings(settings)  # they say where the sources are
         folders = SiteFolders.claim(output or root / "output", keep_out(root, settings))  # before any write
         site, report = validate(root, settings, keep_going)
     staging = folders.begin()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +101,10 @@ def load_settings(
     for key in _PATH_KEYS:
         merged[key] = str((root / merged[key]).resolve())
     merged["PLUGIN_PATHS"] = [str((root / p).resolve()) for p in merged["PLUGIN_PATHS"]]
+    # Pelican reads these from the working folder: from the project's, wherever invoke runs.
+    merged["THEME_TEMPLATES_OVERRIDES"] = [
+        os.path.abspath(root / p) for p in merged.get("THEME_TEMPLATES_OVERRIDES", [])
+    ]
     plugins = list(merged.get("PLUGINS") or [])
     if "vouch_partners" not in plugins:
         plugins.insert(0, "vouch_partners")
