@@ -27,11 +27,14 @@ from pydantic import ValidationError
 
 from vouch import messages
 from vouch.editor_files import is_editor_temporary
+from vouch.images import kind_of_content, kind_of_name, mismatch
 from vouch.model import REGISTRY_KEY_RE, ProfileFile, RegistryEntry, field_homes, known_keys
 from vouch.phones import Phone, format_phone
 from vouch.problems import Problem, did_you_mean, sort_problems
 from vouch.strictyaml import Document, YamlProblem, dotted, load
-from vouch.svg import svg_problems
+from vouch.svg import EXPECTED as SVG_EXPECTED
+from vouch.svg import published_svg_problems
+from vouch.svg import summary as svg_summary
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 REGISTRY_KEY_PATTERN = re.compile(REGISTRY_KEY_RE)
@@ -266,11 +269,17 @@ def _validate_file(
 
 
 def _check_logo(profile: Profile, content_dir: Path) -> list[Problem]:
+    """The logo is a file under content/, an image of the type its name says, and a safe SVG if it is one.
+
+    Its link name, its real name and its content must agree: a link ``x.svg`` to an SVG in a
+    ``.txt`` would escape the SVG check, and a ``.png`` holding SVG would be checked as nothing.
+    """
     logo = profile.file.logo
     if logo is None:
         return []
     target = Path(os.path.realpath(content_dir / logo.src))  # a symlink loop stays a path: not found, below
-    if Path(os.path.realpath(content_dir)) not in target.parents or not target.is_file():
+    root = Path(os.path.realpath(content_dir))
+    if root not in target.parents or not target.is_file():
         return [
             Problem(
                 profile.source,
@@ -279,18 +288,16 @@ def _check_logo(profile: Profile, content_dir: Path) -> list[Problem]:
                 f"expected a file under {content_dir}/; got {logo.src!r} (not found)",
             )
         ]
-    if target.suffix.lower() == ".svg" and (found := svg_problems(target.read_bytes())):
-        shown = ", ".join(found[:3]) + (f" and {len(found) - 3} more" if len(found) > 3 else "")
-        return [
-            Problem(
-                profile.source,
-                profile.logo_line,
-                "logo.src",
-                "expected an SVG without script, event handlers, foreignObject, HTML or outside references; "
-                f"got {logo.src!r}: {shown}",
-            )
-        ]
-    return []
+    data = target.read_bytes()
+    problems = []
+    if why := mismatch(logo.src, target.relative_to(root).as_posix(), data):
+        message = f"expected an image file whose extension matches its content; got {logo.src!r}: {why}"
+        problems.append(Problem(profile.source, profile.logo_line, "logo.src", message))
+    kinds = {kind_of_name(logo.src), kind_of_name(target.name), held := kind_of_content(data)}
+    if "SVG" in kinds and held in (None, "SVG") and (found := published_svg_problems(data)):
+        message = f"{SVG_EXPECTED}; got {logo.src!r}: {svg_summary(found)}"
+        problems.append(Problem(profile.source, profile.logo_line, "logo.src", message))
+    return problems
 
 
 def _unknown_key(key: str, registry: list[str], file: str) -> str:

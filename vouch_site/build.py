@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Concatenate, ParamSpec
 
 from vouch.content import item_templates, load_items, select
-from vouch.content_files import content_files, scan
+from vouch.content_files import content_files, scan, static_svg_problems
 from vouch.humanize import counted
 from vouch.outputs import Build, KeepOut, Refused, SiteFolders, StagedWriter, build_lock, discard
 from vouch.problems import Problem, ValidationFailed, sort_problems
@@ -190,6 +190,7 @@ def _check_content(root: Path, settings: dict[str, Any], site: PublicSite, repor
     # Pelican copies THEME_STATIC_PATHS (inside the theme: settings_problems) and reads templates: no link may lead out.
     for folder in dict.fromkeys([theme, *map(Path, settings["THEME_TEMPLATES_OVERRIDES"])]):
         problems += scan(folder).problems
+    problems += static_svg_problems([theme / path for path in settings["THEME_STATIC_PATHS"]], theme.parent)
     return replace(report, problems=sort_problems(report.problems + problems), content=selection, files=files)
 
 
