@@ -109,6 +109,17 @@ def _check() -> None:
         print(f"\ninvalid (not counted above until fixed): {', '.join(invalid)}")
     for path in report.editor_files:
         print(f"skipped (editor temporary file): {path.relative_to(ROOT)}")
+    from vouch.profiles import REGISTRIES
+    from vouch_site.build import not_read_name
+
+    for path in report.not_read:
+        if path.is_dir():
+            why = "a folder: profiles go directly in partners/"
+        elif path.name.startswith("_"):
+            why = f"no registry: Vouch reads {' and '.join(REGISTRIES)}"
+        else:
+            why = "no profile: profiles are partners/<slug>.yaml"
+        print(f"not read: {not_read_name(path, ROOT)} ({why})")
     for slug, slugs in sorted(report.withheld_partners.items()):
         print(f"withheld: partners/{slug}.yaml (its description names unpublished {', '.join(slugs)})")
     selection = report.content

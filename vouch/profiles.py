@@ -39,6 +39,9 @@ from vouch.svg import summary as svg_summary
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 REGISTRY_KEY_PATTERN = re.compile(REGISTRY_KEY_RE)
 REGISTRIES = ("_categories.yaml", "_checks.yaml")
+# Read by nothing and named by nothing: what repositories and operating systems leave in any folder.
+NORMAL_EXTRAS = ("README*", "readme*", "Readme*", ".gitkeep", ".gitignore", ".gitattributes", ".DS_Store",
+                 "Thumbs.db", "desktop.ini")  # fmt: skip
 CACHE_VERSION = 8
 MAX_FILE_BYTES = 256 * 1024  # a profile is a page: a 50 MB one took 101 s and 550 MB to build
 PARALLEL_FROM = 500  # files; below this, starting processes costs more than it saves
@@ -81,6 +84,7 @@ class Loaded:
     problems: list[Problem]
     broken: frozenset[str] = frozenset()  # slugs of profile files with errors: they exist, so no "unknown partner"
     editor_files: tuple[Path, ...] = ()  # skipped, and listed by invoke check
+    not_read: tuple[Path, ...] = ()  # subfolders and files that are no profile or registry: named, not read
 
     @property
     def known_slugs(self) -> frozenset[str]:
@@ -103,7 +107,7 @@ def load_partners(
     checks, check_keys = _load_registry(partners_dir / "_checks.yaml", problems)
     fingerprint = repr((CACHE_VERSION, options, category_keys, check_keys))
     cache = _read_cache(cache_dir, fingerprint)
-    files, editor_files, not_files = _profile_files(partners_dir)
+    files, editor_files, not_files, not_read = _profile_files(partners_dir)
     problems += not_files
     # Every file is read and hashed: size and mtime say nothing once an mtime is put back (cp -p, rsync -t).
     digests: dict[Path, str] = {}
@@ -131,16 +135,20 @@ def load_partners(
     changed = {str(p) for p in misses} | (cache.keys() - fresh.keys())
     if cache_dir is not None and changed:
         _write_cache(cache_dir, fingerprint, fresh, changed)
-    return Loaded(profiles, categories, checks, sort_problems(problems), frozenset(broken), tuple(editor_files))
+    return Loaded(
+        profiles, categories, checks, sort_problems(problems), frozenset(broken), tuple(editor_files), tuple(not_read)
+    )
 
 
-def _profile_files(partners_dir: Path) -> tuple[list[Path], list[Path], list[Problem]]:
-    """Profile files; editor temporary files (skipped); and a problem for each name that only looks like a profile."""
+def _profile_files(partners_dir: Path) -> tuple[list[Path], list[Path], list[Problem], list[Path]]:
+    """Profile files; editor temporary files (skipped); a problem for each name that only looks like a
+    profile; and what is neither profile nor registry (a subfolder, a note: named in a warning, not read)."""
     files: list[Path] = []
     editor_files: list[Path] = []
     problems: list[Problem] = []
+    not_read: list[Path] = []
     if not partners_dir.is_dir():
-        return files, editor_files, problems
+        return files, editor_files, problems, not_read
     with os.scandir(partners_dir) as listing:  # its file types come with the listing: no stat per profile
         entries = sorted(listing, key=lambda entry: entry.name)
     for entry in entries:
@@ -152,7 +160,9 @@ def _profile_files(partners_dir: Path) -> tuple[list[Path], list[Path], list[Pro
                 files.append(path)
             else:
                 problems.append(Problem(path, None, "file", f"expected a profile file; got {_what_is(path)}"))
-    return files, editor_files, problems
+        elif entry.name not in REGISTRIES and not any(fnmatchcase(entry.name, p) for p in NORMAL_EXTRAS):
+            not_read.append(path)
+    return files, editor_files, problems, not_read
 
 
 def _is_file(entry: os.DirEntry[str]) -> bool:

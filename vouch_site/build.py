@@ -78,6 +78,9 @@ class BuildResult:
         if self.report.editor_files:
             skipped = counted(len(self.report.editor_files), "editor temporary file")
             lines.append(f"skipped {skipped} in partners/ (invoke check lists them)")
+        if self.report.not_read:
+            names = ", ".join(not_read_name(path, self.root) for path in self.report.not_read)
+            lines.append(f"warning: not read, as no profile or registry: {names} (invoke check lists them)")
         withheld = len(self.report.content.withheld) + len(self.report.withheld_partners)
         if withheld:
             lines.append(f"withheld: {withheld} item(s) name an unpublished partner (invoke check lists them)")
@@ -96,6 +99,11 @@ class BuildResult:
                 if not (view.status == "draft" and finding.check == "status"):
                     lines.append(f"warning: newsletter {view.slug}: {finding}")
         return "\n".join(lines)
+
+
+def not_read_name(path: Path, root: Path) -> str:
+    """An entry of partners/ as the editor finds it: ``partners/extra/`` for a folder."""
+    return os.path.relpath(path, root) + ("/" if path.is_dir() else "")
 
 
 def _unlinked_warning(paths: tuple[Path, ...], root: Path, named: int = 5) -> str:
