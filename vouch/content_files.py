@@ -17,9 +17,10 @@ from pathlib import Path
 
 from vouch.content import Item, Link, is_item_source
 from vouch.editor_files import is_editor_temporary
+from vouch.images import image_bytes, is_svg_named
 from vouch.problems import Problem
 from vouch.svg import EXPECTED as SVG_EXPECTED
-from vouch.svg import SNIFFED, SVG_NAMES, looks_like_svg, published_svg_problems, summary
+from vouch.svg import looks_like_svg, published_svg_problems, summary
 
 FILE_LINKS = ("static", "attach")
 
@@ -144,13 +145,13 @@ def _svg_problems(
         if data is None or not (found := published_svg_problems(data)):
             continue
         hostile.add(real)
-        svg_named = [path for path in names.get(real, []) if path.name.lower().endswith(SVG_NAMES)]
+        svg_named = [path for path in names.get(real, []) if is_svg_named(path)]
         for item, link in linked_by.get(real, []):
             also = ", ".join(os.path.relpath(path, top) for path in svg_named if path != link.target)
             got = f"{link.written!r}" + (f" (also published as {also})" if also else "")
             message = f"{SVG_EXPECTED}; got {got}: {summary(found)}"
             problems.append(Problem(item.path, link.line, f"{{{link.kind}}}", message))
-        if real not in linked_by and not real.lower().endswith(SVG_NAMES) and not looks_like_svg("", data):
+        if real not in linked_by and not is_svg_named(Path(real)) and not looks_like_svg("", data):
             for path in svg_named:
                 got = os.path.relpath(path, top.parent)
                 problems.append(Problem(path, None, "svg", f"{SVG_EXPECTED}; got {got!r}: {summary(found)}"))
@@ -158,18 +159,11 @@ def _svg_problems(
 
 
 def svg_data(real: str, names: Iterable[Path] = ()) -> bytes | None:
-    """The bytes of the file at ``real`` if it goes out as an SVG (by its name or any of ``names``, or by content).
-
-    Only the first bytes are read of a file that is no SVG by name: a site links big PDFs and photos.
-    """
+    """The bytes of the file at ``real`` if it goes out as an SVG (by its name or any of ``names``, or by content)."""
     if not os.path.isfile(real):  # a pipe or device: never read (and never published)
         return None
-    by_name = any(path.name.lower().endswith(SVG_NAMES) for path in (Path(real), *names))
-    with open(real, "rb") as file:
-        data = file.read(SNIFFED)
-        if by_name or looks_like_svg("", data) or b"<?xml" in data[:64]:
-            data += file.read()
-    return data if by_name or looks_like_svg("", data) else None
+    data = image_bytes(Path(real), names)
+    return data if is_svg_named(Path(real), *names) or looks_like_svg("", data) else None
 
 
 def static_svg_problems(paths: Iterable[Path], shown_from: Path) -> list[Problem]:

@@ -8,12 +8,28 @@ under an SVG name, through a link) escapes the checks meant for its real type.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
+from pathlib import Path
 
-from vouch.svg import looks_like_svg
+from vouch.svg import SNIFFED, SVG_NAMES, looks_like_svg
 
 KINDS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp": "WebP", ".avif": "AVIF", ".svg": "SVG"}
 NAMED = {"PNG": "a PNG image", "JPEG": "a JPEG image", "GIF": "a GIF image", "WebP": "a WebP image",
          "AVIF": "an AVIF image", "SVG": "an SVG image"}  # fmt: skip
+
+
+def image_bytes(path: Path, names: Iterable[Path] = ()) -> bytes:
+    """Enough of a file to tell its type: the first bytes of a photo or a PDF (a site links big ones), and the
+    whole of an SVG, by its name, by the name of a link to it (``names``) or by its content."""
+    with open(path, "rb") as file:
+        data = file.read(SNIFFED)
+        if is_svg_named(path, *names) or looks_like_svg("", data) or b"<?xml" in data[:64]:
+            data += file.read()
+    return data
+
+
+def is_svg_named(*paths: Path) -> bool:
+    return any(path.name.lower().endswith(SVG_NAMES) for path in paths)
 
 
 def kind_of_name(name: str) -> str | None:

@@ -27,7 +27,7 @@ from pydantic import ValidationError
 
 from vouch import messages
 from vouch.editor_files import is_editor_temporary
-from vouch.images import kind_of_content, kind_of_name, mismatch
+from vouch.images import image_bytes, kind_of_content, kind_of_name, mismatch
 from vouch.model import REGISTRY_KEY_RE, ProfileFile, RegistryEntry, field_homes, known_keys
 from vouch.phones import Phone, format_phone
 from vouch.problems import Problem, did_you_mean, sort_problems
@@ -298,7 +298,7 @@ def _check_logo(profile: Profile, content_dir: Path) -> list[Problem]:
                 f"expected a file under {content_dir}/; got {logo.src!r} (not found)",
             )
         ]
-    data = target.read_bytes()
+    data = image_bytes(target)  # a PNG's first bytes; an SVG whole, for its check
     problems = []
     if why := mismatch(logo.src, target.relative_to(root).as_posix(), data):
         message = f"expected an image file whose extension matches its content; got {logo.src!r}: {why}"
