@@ -290,3 +290,32 @@ def test_published_svg_logos_run_no_script_and_fetch_nothing_when_opened(
     assert logos
     for logo in logos:
         assert (logo, open_svg(browser, site_url + logo)) == (logo, Seen())
+
+
+@pytest.mark.parametrize("name", HOSTILE_SVGS)
+def test_a_hostile_svg_an_article_links_fails_the_build_and_writes_nothing(tmp_path: Path, name: str) -> None:
+    article = "Title: Charts\nDate: 2026-11-01\n\nThe chart:\n\n![chart]({static}../images/chart.svg)\n"
+    files = {"content/articles/charts.md": article, "content/images/chart.svg": HOSTILE_SVGS[name]}
+    root = make_site(tmp_path, {"harbour": vetted("Harbour")}, files)
+    with pytest.raises(ValidationFailed) as failed:
+        build(root)
+    assert [(p.path.name, p.line, p.field) for p in failed.value.problems] == [("charts.md", 6, "{static}")]
+    assert not (root / "output").exists()
+
+
+def test_svgs_articles_link_run_no_script_and_fetch_nothing_when_opened(browser: Browser, tmp_path: Path) -> None:
+    chart = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="9" height="9"/></svg>'
+    article = "Title: Charts\nDate: 2026-11-01\n\n![chart]({static}../images/chart.svg)\n"
+    files = {"content/articles/charts.md": article, "content/images/chart.svg": chart}
+    root = make_site(tmp_path, {"harbour": vetted("Harbour")}, files)
+    build(root)
+    handler = functools.partial(QuietHandler, directory=str(root / "output"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        svgs = sorted(p.relative_to(root / "output").as_posix() for p in (root / "output").rglob("*.svg"))
+        assert "images/chart.svg" in svgs
+        for svg in svgs:
+            assert (svg, open_svg(browser, f"http://127.0.0.1:{server.server_port}/{svg}")) == (svg, Seen())
+    finally:
+        server.shutdown()

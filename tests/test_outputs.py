@@ -305,3 +305,70 @@ def test_an_empty_folder_may_be_the_output(tmp_path: Path) -> None:
     (tmp_path / "www").mkdir()
     build(root, tmp_path / "www")
     assert (tmp_path / "www/partners/quay/index.html").exists()
+
+
+@pytest.fixture(scope="module")
+def two_sites(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project with a theme of its own, built to output/ and to public/site (another of its outputs)."""
+    project = toggled_site(tmp_path_factory.mktemp("two-sites") / "site", True)
+    shutil.copytree(REPO / "theme", project / "theme")
+    _the_project(project)
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = DEMO_EPOCH
+    try:
+        build(project)
+        build(project, project / "public/site")
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH")
+        if previous is not None:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
+    wait_for(lambda: not build_folders_left(project))
+    return project
+
+
+@pytest.mark.parametrize(
+    ("target", "refusal"),
+    [
+        ("output/x", "output/x lies inside output/, another Vouch site"),
+        ("mail/x", "mail/x lies inside mail/, the e-mail previews of another Vouch site"),
+        (".output.builds/current/output/sub", "output/sub lies inside .output.builds/, the builds of another Vouch site"),
+        ("public/site/sub", "public/site/sub lies inside public/.site.builds/, the builds of another Vouch site"),
+        ("public/mail/x", "public/mail/x lies inside public/.site.builds/, the builds of another Vouch site"),
+        ("site", "/mail (where the e-mail previews go, beside site) is mail/, the e-mail previews of another Vouch site"),
+        ("content/images/pub", "content/images/pub lies inside content/ (PATH)"),
+        ("partners/site", "partners/site lies inside partners/"),
+        ("theme/site", "theme/site lies inside theme/ (THEME)"),
+        ("private", "private is private/"),
+        ("private/site", "private/site lies inside private/"),
+        (".cache/site", ".cache/site lies inside .cache/"),
+        (".git/site", ".git/site lies inside .git/"),
+    ],
+)  # fmt: skip
+def test_a_build_into_the_sources_private_files_or_another_build_is_refused(
+    two_sites: Path, tmp_path: Path, target: str, refusal: str
+) -> None:
+    project = tmp_path / "site"
+    shutil.copytree(two_sites, project, symlinks=True)
+    before = _everything(tmp_path)
+    with pytest.raises(Refused) as refused:
+        build(project, project / target)
+    assert refusal in str(refused.value)
+    assert "\n" not in str(refused.value)
+    assert _everything(tmp_path) == before
+
+
+def test_build_output_into_the_live_site_refuses_in_one_line(two_sites: Path, tmp_path: Path) -> None:
+    project = tmp_path / "site"
+    shutil.copytree(two_sites, project, symlinks=True)
+    shutil.copy(REPO / "tasks.py", project / "tasks.py")
+    before = _everything(tmp_path)
+    env = {**os.environ, "SOURCE_DATE_EPOCH": DEMO_EPOCH}
+    result = subprocess.run([sys.executable, "-m", "invoke", "build", "--output", "output/x"], cwd=project, env=env,
+                            capture_output=True, text=True, check=False)  # fmt: skip
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"vouch: {project}/output/x lies inside output/, another Vouch site: a build there would put a site and "
+        "draft e-mail previews in it; choose a folder outside the project's sources, private files and other "
+        "builds; nothing was built, output/ is unchanged"
+    ]
+    assert _everything(tmp_path) == before

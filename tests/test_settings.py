@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.sitekit import PELICANCONF, make_site, read_tree, vetted
+from tests.sitekit import PELICANCONF, REPO, make_site, read_tree, vetted
 from vouch.problems import ValidationFailed
 from vouch_site.build import build
 
@@ -81,3 +82,107 @@ def test_a_site_listing_the_plugins_old_name_still_builds_with_a_one_line_note(
     assert "PLUGINS names vouch_partners, now called vouch_pages" in caplog.text
     build(tmp_path)
     assert (tmp_path / "output/partners/harbour/index.html").is_file()
+
+
+def _project_with_private_files(root: Path) -> Path:
+    """A site with a theme of its own, private/ and a .git beside content/: what path settings must not reach."""
+    make_site(root, {"harbour": vetted("Harbour")}, {"content/images/logo.png": b"\x89PNG\r\n"})
+    shutil.copytree(REPO / "theme", root / "theme")
+    (root / "private").mkdir()
+    (root / "private/subscribers.csv").write_text("email,name\nann@example.org,Ann\n")
+    (root / ".git").mkdir()
+    (root / ".git/config").write_text("[core]\n")
+    return root
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            'THEME_STATIC_PATHS = ["static", "../private"]',
+            "THEME_STATIC_PATHS: expected paths inside the theme (theme/); got '../private', which leads to private/",
+        ),
+        (
+            'THEME_STATIC_PATHS = ["{root}/private/subscribers.csv"]',
+            "THEME_STATIC_PATHS: expected paths inside the theme (theme/); got '{root}/private/subscribers.csv', "
+            "which leads to private/subscribers.csv",
+        ),
+        (
+            'STATIC_PATHS = ["images", "../private"]',
+            "STATIC_PATHS: expected paths inside content/ (PATH); got '../private', which leads to private/",
+        ),
+        (
+            'ARTICLE_PATHS = ["articles", "../.git"]',
+            "ARTICLE_PATHS: expected paths inside content/ (PATH); got '../.git', which leads to .git/",
+        ),
+        (
+            'PAGE_PATHS = ["../partners"]',
+            "PAGE_PATHS: expected paths inside content/ (PATH); got '../partners', which leads to partners/",
+        ),
+        (
+            'EXTRA_PATH_METADATA = {"../private/subscribers.csv": {"path": "subscribers.csv"}}',
+            "EXTRA_PATH_METADATA: expected paths inside content/ (PATH); got '../private/subscribers.csv', "
+            "which leads to private/subscribers.csv",
+        ),
+        (
+            'THEME_TEMPLATES_OVERRIDES = ["private"]',
+            "THEME_TEMPLATES_OVERRIDES: expected folders outside private/, .git/ and partners/; got 'private', "
+            "which is private/",
+        ),
+        (
+            'THEME = "private/theme"',
+            "THEME: expected a folder outside private/, .git/ and partners/; got 'private/theme', "
+            "which lies inside private/",
+        ),
+        (
+            'THEME = "."',
+            "THEME: expected a folder outside private/, .git/ and partners/; got '.', which contains private/, .git/ "
+            "and partners/",
+        ),
+        (
+            'PATH = "."',
+            "PATH: expected a folder outside private/, .git/ and partners/; got '.', which contains private/, .git/ "
+            "and partners/",
+        ),
+    ],
+)
+def test_a_path_setting_that_reaches_outside_content_or_the_theme_is_named_with_its_line(
+    tmp_path: Path, line: str, expected: str
+) -> None:
+    root = _project_with_private_files(tmp_path / "site")
+    if "private/theme" in line:
+        shutil.copytree(root / "theme", root / "private/theme")
+    line, expected = line.replace("{root}", str(root)), expected.replace("{root}", str(root))
+    settings = root / "pelicanconf.py"
+    settings.write_text(PELICANCONF + "\n" + line + "\n")
+    number = settings.read_text().splitlines().index(line) + 1
+    with pytest.raises(ValidationFailed) as failed:
+        build(root)
+    assert [str(p).removeprefix(f"{root}/") for p in failed.value.problems] == [f"pelicanconf.py:{number}: {expected}"]
+    assert not (root / "output").exists()
+
+
+def test_path_settings_inside_content_and_the_theme_build(tmp_path: Path) -> None:
+    root = _project_with_private_files(tmp_path / "site")
+    (root / "templates").mkdir()
+    (root / "pelicanconf.py").write_text(
+        PELICANCONF + 'STATIC_PATHS = ["images", "./images/../images"]\n'
+        'THEME_STATIC_PATHS = ["static", "static/../static"]\nTHEME_TEMPLATES_OVERRIDES = ["templates"]\n'
+        'EXTRA_PATH_METADATA = {"images/logo.png": {"path": "logo.png"}}\n'
+    )
+    build(root)
+    assert (root / "output/theme/site.css").is_file()
+    assert not [path for path in read_tree(root / "output") if "subscribers" in path]
+
+
+def test_a_symlink_out_of_a_template_override_folder_is_named(tmp_path: Path) -> None:
+    root = _project_with_private_files(tmp_path / "site")
+    (root / "templates").mkdir()
+    (root / "templates/list.html").symlink_to(root / "private/subscribers.csv")
+    (root / "pelicanconf.py").write_text(PELICANCONF + 'THEME_TEMPLATES_OVERRIDES = ["templates"]\n')
+    with pytest.raises(ValidationFailed) as failed:
+        build(root)
+    assert [str(p).removeprefix(f"{root}/") for p in failed.value.problems] == [
+        f"templates/list.html:1: symlink: expected a link to a file or folder inside templates/; got a link to "
+        f"{root}/private/subscribers.csv (nothing outside is published)"
+    ]

@@ -15,9 +15,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from vouch.content import DEFAULT_FOLDERS, Folders, Item, is_item_source
+from vouch.content import DEFAULT_FOLDERS, Folders, Item, Link, is_item_source
 from vouch.editor_files import is_editor_temporary
+from vouch.images import image_bytes, is_svg_named
 from vouch.problems import Problem
+from vouch.svg import EXPECTED as SVG_EXPECTED
+from vouch.svg import looks_like_svg, published_svg_problems, summary
 
 FILE_LINKS = ("static", "attach")
 
@@ -97,6 +100,11 @@ def content_files(
     file an unpublished partner or a withheld item links is held back, not stray).
     """
     files = {os.path.realpath(f): f for f in found.files if not is_item_source(f, content_dir, folders)}
+    names: dict[str, list[Path]] = {}  # real path -> every name it has under content/: each goes out
+    for path in found.files:
+        if not is_item_source(path, content_dir, folders):
+            names.setdefault(os.path.realpath(path), []).append(path)
+    linked_by: dict[str, list[tuple[Item, Link]]] = {}
     sources = {os.path.realpath(f) for f in found.files if is_item_source(f, content_dir, folders)}
     published = {real for real in logos if real in files}
     problems = list(found.problems)
@@ -107,6 +115,7 @@ def content_files(
             real = os.path.realpath(target)
             if real in files:
                 published.add(real)
+                linked_by.setdefault(real, []).append((item, link))
             elif bad_links.intersection((target, *target.parents)):
                 continue  # the symlink on the way is the problem, reported once
             elif link.kind in FILE_LINKS or real not in sources:
@@ -116,7 +125,58 @@ def content_files(
     linked = {os.path.realpath(link.target) for item in items for link in item.links}
     linked |= published | set(held_logos)
     unlinked = tuple(path for real, path in sorted(files.items(), key=lambda f: f[1]) if real not in linked)
-    return ContentFiles(frozenset(published), unlinked, found.temporary), problems
+    svg_problems, hostile = _svg_problems(published, names, linked_by, content_dir)
+    # Out of the published set, not only reported: `invoke build --keep-going` leaves the items out, not their files.
+    published -= hostile
+    return ContentFiles(frozenset(published), unlinked, found.temporary), problems + svg_problems
+
+
+def _svg_problems(
+    published: Iterable[str], names: dict[str, list[Path]], linked_by: dict[str, list[tuple[Item, Link]]], top: Path
+) -> tuple[list[Problem], set[str]]:
+    """Each published file that is an SVG by any of its names or by its content, checked; and the hostile ones.
+
+    A hostile one is named where a published item links it; a logo's own check (profiles.py)
+    names its profile, so a file no item links is named here only when a name its logo check
+    never sees makes it an SVG (a link ``x.svg`` to a PNG logo).
+    """
+    problems, hostile = [], set()
+    for real in sorted(published):
+        data = svg_data(real, names.get(real, []))
+        if data is None or not (found := published_svg_problems(data)):
+            continue
+        hostile.add(real)
+        svg_named = [path for path in names.get(real, []) if is_svg_named(path)]
+        for item, link in linked_by.get(real, []):
+            also = ", ".join(os.path.relpath(path, top) for path in svg_named if path != link.target)
+            got = f"{link.written!r}" + (f" (also published as {also})" if also else "")
+            message = f"{SVG_EXPECTED}; got {got}: {summary(found)}"
+            problems.append(Problem(item.path, link.line, f"{{{link.kind}}}", message))
+        if real not in linked_by and not is_svg_named(Path(real)) and not looks_like_svg("", data):
+            for path in svg_named:
+                got = os.path.relpath(path, top.parent)
+                problems.append(Problem(path, None, "svg", f"{SVG_EXPECTED}; got {got!r}: {summary(found)}"))
+    return problems, hostile
+
+
+def svg_data(real: str, names: Iterable[Path] = ()) -> bytes | None:
+    """The bytes of the file at ``real`` if it goes out as an SVG (by its name or any of ``names``, or by content)."""
+    if not os.path.isfile(real):  # a pipe or device: never read (and never published)
+        return None
+    data = image_bytes(Path(real), names)
+    return data if is_svg_named(Path(real), *names) or looks_like_svg("", data) else None
+
+
+def static_svg_problems(paths: Iterable[Path], shown_from: Path) -> list[Problem]:
+    """The SVGs (by name or content) among the files Pelican copies from ``paths`` (the theme's static ones)."""
+    problems: dict[Path, Problem] = {}
+    for path in paths:
+        for file in [path] if path.is_file() else scan(path).files:
+            data = svg_data(os.path.realpath(file), [file])
+            if data is not None and (found := published_svg_problems(data)):
+                got = os.path.relpath(file, shown_from)
+                problems[file] = Problem(file, None, "svg", f"{SVG_EXPECTED}; got {got!r}: {summary(found)}")
+    return list(problems.values())
 
 
 def _why_not(real: str, root: str, sources: set[str]) -> str:

@@ -23,6 +23,7 @@ from pydantic import ValidationError
 
 from vouch import messages
 from vouch.editor_files import is_editor_temporary
+from vouch.images import image_bytes, kind_of_content, kind_of_name, mismatch
 from vouch.model import ProfileFile, RegistryEntry, field_homes, known_keys
 from vouch.phones import Phone, format_phone
 from vouch.problems import Problem, did_you_mean, sort_problems
@@ -30,9 +31,15 @@ from vouch.profile_cache import Entry, read_cache, write_cache
 from vouch.settings import VouchSettings
 from vouch.slugs import SLUG_PATTERN
 from vouch.strictyaml import Document, YamlProblem, dotted, load
-from vouch.svg import svg_problems
+from vouch.svg import EXPECTED as SVG_EXPECTED
+from vouch.svg import published_svg_problems
+from vouch.svg import summary as svg_summary
 
-CACHE_VERSION = 9  # 9: Profile.digest renamed content_hash
+REGISTRIES = ("_categories.yaml", "_checks.yaml")
+# Read by nothing and named by nothing: what repositories and operating systems leave in any folder.
+NORMAL_EXTRAS = ("README*", "readme*", "Readme*", ".gitkeep", ".gitignore", ".gitattributes", ".DS_Store",
+                 "Thumbs.db", "desktop.ini")  # fmt: skip
+CACHE_VERSION = 10  # 9: Profile.digest renamed content_hash; 10: Loaded.not_read
 MAX_FILE_BYTES = 256 * 1024  # a profile is a page: a 50 MB one took 101 s and 550 MB to build
 KNOWN_KEYS = known_keys()
 HOMES = field_homes(KNOWN_KEYS)
@@ -80,6 +87,7 @@ class Loaded:
     problems: list[Problem]
     broken: frozenset[str] = frozenset()  # slugs of profile files with errors: they exist, so no "unknown partner"
     editor_files: tuple[Path, ...] = ()  # skipped, and listed by invoke check
+    not_read: tuple[Path, ...] = ()  # subfolders and files that are no profile or registry: named, not read
 
     @property
     def known_slugs(self) -> frozenset[str]:
@@ -104,7 +112,7 @@ def load_partners(
     checks, check_keys = _load_registry(partners_dir / "_checks.yaml", problems)
     fingerprint = repr((CACHE_VERSION, options, category_keys, check_keys))
     cache = read_cache(cache_dir, fingerprint)
-    files, editor_files, not_files = _profile_files(partners_dir)
+    files, editor_files, not_files, not_read = _profile_files(partners_dir)
     problems += not_files
     # Every file is read and hashed: size and mtime say nothing once an mtime is put back (cp -p, rsync -t).
     hashes: dict[Path, str] = {}
@@ -132,16 +140,20 @@ def load_partners(
     changed = {str(p) for p in misses} | (cache.keys() - fresh.keys())
     if cache_dir is not None and changed:
         write_cache(cache_dir, fingerprint, fresh, changed)
-    return Loaded(profiles, categories, checks, sort_problems(problems), frozenset(broken), tuple(editor_files))
+    return Loaded(
+        profiles, categories, checks, sort_problems(problems), frozenset(broken), tuple(editor_files), tuple(not_read)
+    )
 
 
-def _profile_files(partners_dir: Path) -> tuple[list[Path], list[Path], list[Problem]]:
-    """Profile files; editor temporary files (skipped); and a problem for each name that only looks like a profile."""
+def _profile_files(partners_dir: Path) -> tuple[list[Path], list[Path], list[Problem], list[Path]]:
+    """Profile files; editor temporary files (skipped); a problem for each name that only looks like a
+    profile; and what is neither profile nor registry (a subfolder, a note: named in a warning, not read)."""
     files: list[Path] = []
     editor_files: list[Path] = []
     problems: list[Problem] = []
+    not_read: list[Path] = []
     if not partners_dir.is_dir():
-        return files, editor_files, problems
+        return files, editor_files, problems, not_read
     with os.scandir(partners_dir) as listing:  # its file types come with the listing: no stat per profile
         entries = sorted(listing, key=lambda entry: entry.name)
     for entry in entries:
@@ -153,7 +165,9 @@ def _profile_files(partners_dir: Path) -> tuple[list[Path], list[Path], list[Pro
                 files.append(path)
             else:
                 problems.append(Problem(path, None, "file", f"expected a profile file; got {_what_is(path)}"))
-    return files, editor_files, problems
+        elif entry.name not in REGISTRIES and not any(fnmatchcase(entry.name, p) for p in NORMAL_EXTRAS):
+            not_read.append(path)
+    return files, editor_files, problems, not_read
 
 
 def _is_file(entry: os.DirEntry[str]) -> bool:
@@ -261,11 +275,17 @@ def _validate_file(
 
 
 def _check_logo(profile: Profile, content_dir: Path) -> list[Problem]:
+    """The logo is a file under content/, an image of the type its name says, and a safe SVG if it is one.
+
+    Its link name, its real name and its content must agree: a link ``x.svg`` to an SVG in a
+    ``.txt`` would escape the SVG check, and a ``.png`` holding SVG would be checked as nothing.
+    """
     logo = profile.file.logo
     if logo is None:
         return []
     target = Path(os.path.realpath(content_dir / logo.src))  # a symlink loop stays a path: not found, below
-    if Path(os.path.realpath(content_dir)) not in target.parents or not target.is_file():
+    root = Path(os.path.realpath(content_dir))
+    if root not in target.parents or not target.is_file():
         return [
             Problem(
                 profile.source,
@@ -274,18 +294,16 @@ def _check_logo(profile: Profile, content_dir: Path) -> list[Problem]:
                 f"expected a file under {content_dir}/; got {logo.src!r} (not found)",
             )
         ]
-    if target.suffix.lower() == ".svg" and (found := svg_problems(target.read_bytes())):
-        shown = ", ".join(found[:3]) + (f" and {len(found) - 3} more" if len(found) > 3 else "")
-        return [
-            Problem(
-                profile.source,
-                profile.logo_line,
-                "logo.src",
-                "expected an SVG without script, event handlers, foreignObject, HTML or outside references; "
-                f"got {logo.src!r}: {shown}",
-            )
-        ]
-    return []
+    data = image_bytes(target)  # a PNG's first bytes; an SVG whole, for its check
+    problems = []
+    if why := mismatch(logo.src, target.relative_to(root).as_posix(), data):
+        message = f"expected an image file whose extension matches its content; got {logo.src!r}: {why}"
+        problems.append(Problem(profile.source, profile.logo_line, "logo.src", message))
+    kinds = {kind_of_name(logo.src), kind_of_name(target.name), held := kind_of_content(data)}
+    if "SVG" in kinds and held in (None, "SVG") and (found := published_svg_problems(data)):
+        message = f"{SVG_EXPECTED}; got {logo.src!r}: {svg_summary(found)}"
+        problems.append(Problem(profile.source, profile.logo_line, "logo.src", message))
+    return problems
 
 
 def _unknown_key(key: str, registry: list[str], file: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -45,6 +46,11 @@ def roster_report(entries: Iterable[RosterEntry], on: dt.date) -> str:
     return "\n\n".join(parts)
 
 
+def not_read_name(path: Path, root: Path) -> str:
+    """An entry of partners/ as the editor finds it: ``partners/extra/`` for a folder."""
+    return os.path.relpath(path, root) + ("/" if path.is_dir() else "")
+
+
 def editor_notes(report: EditorReport, root: Path) -> Iterator[str]:
     """What ``invoke check`` adds below the roster: skipped, withheld, scheduled and unlinked files, reviews due."""
     invalid = sorted({p.path.name for p in report.problems if p.path.parent.name == "partners"})
@@ -52,6 +58,14 @@ def editor_notes(report: EditorReport, root: Path) -> Iterator[str]:
         yield f"\ninvalid (not counted above until fixed): {', '.join(invalid)}"
     for path in report.editor_files:
         yield f"skipped (editor temporary file): {path.relative_to(root)}"
+    for path in report.not_read:
+        if path.is_dir():
+            why = "a folder: profiles go directly in partners/"
+        elif path.name.startswith("_"):
+            why = "no registry: Vouch reads _categories.yaml and _checks.yaml"
+        else:
+            why = "no profile: profiles are partners/<slug>.yaml"
+        yield f"not read: {not_read_name(path, root)} ({why})"
     for slug, slugs in sorted(report.withheld_partners.items()):
         yield f"withheld: partners/{slug}.yaml (its description names unpublished {', '.join(slugs)})"
     selection = report.content

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from email.utils import parseaddr
 from pathlib import Path
@@ -138,7 +139,63 @@ def settings_problems(settings: Mapping[str, Any], source: Path) -> list[Problem
         ZoneInfo(str(settings.get("TIMEZONE")))
     except (ZoneInfoNotFoundError, ValueError):
         expect("TIMEZONE", "a time zone name such as Europe/London or UTC")
+    if "VOUCH_ROOT" in settings:  # the path settings, as load_settings made them absolute
+        found += path_problems(settings, Path(settings["VOUCH_ROOT"]))
     return [Problem(source, _line_of(text, key), key, message) for key, message in found]
+
+
+CONTENT_PATHS = ("STATIC_PATHS", "ARTICLE_PATHS", "PAGE_PATHS")  # read from content/ (PATH)
+KEPT_OUT = ("private", ".git", "partners")  # what no folder Pelican reads may be, lie inside or contain
+
+
+def path_problems(settings: Mapping[str, Any], root: Path) -> list[tuple[str, str]]:
+    """Path settings that would let Pelican read or copy what must never be published.
+
+    What it copies or reads as content must lie (real path) inside content/ or the theme; the
+    theme, template overrides and content/ themselves may be anywhere but in, over or at
+    private/, .git or partners/ (a theme of "." would let THEME_STATIC_PATHS name private/).
+    """
+    content, theme = Path(settings["PATH"]), Path(settings["THEME"])
+
+    def shown(path: str | Path) -> str:
+        path = Path(path)
+        name = os.path.relpath(path, root) if path.is_relative_to(root) else str(path)
+        return f"{name}/" if path.is_dir() else name
+
+    def leaving(top: Path, key: str, entries: Iterable[str], what: str) -> list[tuple[str, str]]:
+        real_top = os.path.realpath(top)
+        return [
+            (key, f"expected paths inside {what}; got {entry!r}, which leads to {shown(real)}")
+            for entry in entries
+            if not _within(real := os.path.realpath(top / entry), real_top)
+        ]
+
+    in_content, in_theme = f"{shown(content)} (PATH)", f"the theme ({shown(theme)})"
+    found = [problem for key in CONTENT_PATHS for problem in leaving(content, key, settings.get(key) or [], in_content)]
+    found += leaving(content, "EXTRA_PATH_METADATA", settings.get("EXTRA_PATH_METADATA") or {}, in_content)
+    found += leaving(theme, "THEME_STATIC_PATHS", settings.get("THEME_STATIC_PATHS") or [], in_theme)
+    kept = {f"{name}/": os.path.realpath(root / name) for name in KEPT_OUT}
+    folders = [("PATH", content), ("THEME", theme)]
+    folders += [("THEME_TEMPLATES_OVERRIDES", Path(p)) for p in settings.get("THEME_TEMPLATES_OVERRIDES") or []]
+    for key, folder in folders:
+        real = os.path.realpath(folder)
+        what = "folders" if key == "THEME_TEMPLATES_OVERRIDES" else "a folder"
+        written = os.path.relpath(folder, root) if folder.is_relative_to(root) else str(folder)
+        expected = f"expected {what} outside {_joined(list(kept))}; got {written!r}, which"
+        if at := [name for name, path in kept.items() if _within(real, path)]:
+            found.append((key, f"{expected} {'is' if real == kept[at[0]] else 'lies inside'} {at[0]}"))
+        elif over := [name for name, path in kept.items() if _within(path, real)]:
+            found.append((key, f"{expected} contains {_joined(over)}"))
+    return found
+
+
+def _joined(names: list[str]) -> str:
+    return f"{', '.join(names[:-1])} and {names[-1]}" if len(names) > 1 else names[0]
+
+
+def _within(path: str, folder: str) -> bool:
+    """``path`` is ``folder`` or lies inside it (both real paths)."""
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def _is_address(value: object) -> bool:

@@ -53,6 +53,7 @@ class EditorReport:
     withheld_partners: dict[str, list[str]] = field(default_factory=dict)  # slug -> unpublished slugs it names
     known_slugs: frozenset[str] = frozenset()  # every profile file's slug, valid or not: what a reference may name
     editor_files: tuple[Path, ...] = ()  # editor temporary files skipped in partners/
+    not_read: tuple[Path, ...] = ()  # what else partners/ holds (a subfolder, a note): named in a warning
     left_out: frozenset[str] = frozenset()  # content files with problems that `invoke build --keep-going` leaves out
 
 
@@ -93,6 +94,7 @@ def prepare(
         withheld_partners=withheld,
         known_slugs=loaded.known_slugs,
         editor_files=loaded.editor_files,
+        not_read=loaded.not_read,
     )
     return public, report
 

@@ -8,12 +8,19 @@ published from ``content/`` must therefore hold no script, event handler,
 entity, and no processing instruction (an XSLT stylesheet is one). We refuse
 rather than clean: the editor's file stays as it is, and the message says what
 to take out. The parser is defusedxml's expat: no entity is ever expanded.
+
+What a web server serves as image/svg+xml is what runs, and it goes by the name:
+so every file that goes out under an SVG name (a link's or its own, any case) is
+checked, and so is one whose content is SVG, which a server without a type for its
+name may still hand to a browser that sniffs.
 """
 
 from __future__ import annotations
 
+import gzip
 import io
 import re
+import zlib
 from xml.sax import SAXParseException
 from xml.sax.handler import ContentHandler, feature_namespaces
 from xml.sax.xmlreader import AttributesNSImpl, Locator
@@ -28,6 +35,44 @@ ANIMATIONS = {"set", "animate", "animatemotion", "animatetransform", "discard"}
 _URL = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)", re.IGNORECASE | re.DOTALL)
 _CSS_LOADERS = ("@import", "image-set(", "src(")  # CSS that loads a URL without url(...)
 _URL_IGNORED = re.compile(r"[\x00-\x20\x7f]")  # browsers skip these inside a URL (java\tscript: is javascript:)
+EXPECTED = "expected an SVG without script, event handlers, foreignObject, HTML or outside references"
+SVG_NAMES = (".svg", ".svgz")
+_PROLOG = re.compile(rb"(?:\s+|<\?xml\b.*?\?>|<!--.*?-->|<!DOCTYPE\b[^>]*>)*", re.DOTALL | re.IGNORECASE)
+SNIFFED = 4096  # bytes read to tell an SVG by its content; an XML declaration makes it read on
+
+
+def looks_like_svg(name: str, data: bytes) -> bool:
+    """An SVG by its name (any case) or by its content: ``<svg`` after an optional BOM, whitespace,
+    XML declaration, comments and DOCTYPE, or any XML document with an ``<svg`` element in it."""
+    if name.lower().endswith(SVG_NAMES):
+        return True
+    text = _as_utf8(data)
+    start = _PROLOG.match(text)
+    if text[start.end() if start else 0 :][:4].lower() == b"<svg":
+        return True
+    return text.lstrip().startswith(b"<?xml") and b"<svg" in text.lower()
+
+
+def _as_utf8(data: bytes) -> bytes:
+    """The bytes without a UTF-8 BOM, or UTF-16 text as UTF-8 (what a browser would read)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace").encode()
+    return data.removeprefix(b"\xef\xbb\xbf")
+
+
+def published_svg_problems(data: bytes) -> list[str]:
+    """``svg_problems`` of a file that goes out as an SVG; an .svgz is checked unpacked."""
+    if data.startswith(b"\x1f\x8b"):
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as exc:
+            return [f"a compressed SVG that cannot be unpacked ({exc})"]
+    return svg_problems(data)
+
+
+def summary(found: list[str], shown: int = 3) -> str:
+    """The first few problems of a file, the rest counted: one line."""
+    return ", ".join(found[:shown]) + (f" and {len(found) - shown} more" if len(found) > shown else "")
 
 
 def svg_problems(data: bytes) -> list[str]:

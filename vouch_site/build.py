@@ -16,14 +16,15 @@ from pathlib import Path
 from typing import Any, Concatenate, ParamSpec
 
 from vouch.content import Folders, item_templates, load_items, select
-from vouch.content_files import content_files, scan
+from vouch.content_files import content_files, scan, static_svg_problems
 from vouch.problems import Problem, ValidationFailed, sort_problems
 from vouch.publication import epoch_problem, today
 from vouch.render.humanize import counted
+from vouch.report import not_read_name
 from vouch.settings import DEFAULTS, VouchSettings, settings_problems
 from vouch.site import EditorReport, PublicSite, prepare
 from vouch.writer import parallel, render_cache
-from vouch.writer.outputs import Build, Refused, SiteFolders, StagedWriter, build_lock, discard
+from vouch.writer.outputs import Build, KeepOut, Refused, SiteFolders, StagedWriter, build_lock, discard
 from vouch.writer.run import BuildRun, Preview
 from vouch_site.config import load_settings
 from vouch_site.mailout import Newsletter, prepare_newsletter, write_previews
@@ -81,6 +82,9 @@ class BuildResult:
         if self.report.editor_files:
             skipped = counted(len(self.report.editor_files), "editor temporary file")
             lines.append(f"skipped {skipped} in partners/ (invoke check lists them)")
+        if self.report.not_read:
+            names = ", ".join(not_read_name(path, self.root) for path in self.report.not_read)
+            lines.append(f"warning: not read, as no profile or registry: {names} (invoke check lists them)")
         withheld = len(self.report.content.withheld) + len(self.report.withheld_partners)
         if withheld:
             lines.append(f"withheld: {withheld} item(s) name an unpublished partner (invoke check lists them)")
@@ -153,16 +157,21 @@ def read_site(root: Path, settings: dict[str, Any]) -> tuple[PublicSite, EditorR
     Raises at once if a setting is wrong (everything else is read with them); else the problems are in the report.
     """
     content = Path(settings["PATH"])
-    setting_problems = settings_problems(settings, Path(settings["VOUCH_SETTINGS_FILE"]))
-    if epoch := epoch_problem(os.environ):  # the build's clock
-        setting_problems.append(Problem(Path("environment"), None, "SOURCE_DATE_EPOCH", epoch))
-    if setting_problems:  # the rest is read with these settings: fix them first
-        raise ValidationFailed(setting_problems)
+    refuse_wrong_settings(settings)
     on = today(settings["TIMEZONE"])  # SOURCE_DATE_EPOCH, checked above, is the build's only clock
     site, report = prepare(
         root / "partners", content, VouchSettings.of(settings), on, root / ".cache" / "vouch", parallel.map_split
     )
     return site, _check_content(root, settings, site, report)
+
+
+def refuse_wrong_settings(settings: dict[str, Any]) -> None:
+    """Raises with every wrong setting: everything else is read with them (and written where they say)."""
+    setting_problems = settings_problems(settings, Path(settings["VOUCH_SETTINGS_FILE"]))
+    if epoch := epoch_problem(os.environ):  # the build's clock
+        setting_problems.append(Problem(Path("environment"), None, "SOURCE_DATE_EPOCH", epoch))
+    if setting_problems:
+        raise ValidationFailed(setting_problems)
 
 
 def _check_content(root: Path, settings: dict[str, Any], site: PublicSite, report: EditorReport) -> EditorReport:
@@ -189,7 +198,11 @@ def _check_content(root: Path, settings: dict[str, Any], site: PublicSite, repor
         log.info("vouch: withheld %s: it links %s, not published", os.path.relpath(path, root), names)
     logos = {os.path.realpath(content / p.logo.src) for p in site.partners if p.logo}
     files, file_problems = content_files(content, found, items, selection.shown, logos, report.logos, folders)
-    problems += file_problems + list(scan(theme).problems)  # Pelican copies the theme's files: none may lead out
+    problems += file_problems
+    # Pelican copies THEME_STATIC_PATHS (inside the theme: settings_problems) and reads templates: no link may lead out.
+    for folder in dict.fromkeys([theme, *map(Path, settings["THEME_TEMPLATES_OVERRIDES"])]):
+        problems += scan(folder).problems
+    problems += static_svg_problems([theme / path for path in settings["THEME_STATIC_PATHS"]], theme.parent)
     return replace(report, problems=sort_problems(report.problems + problems), content=selection, files=files)
 
 
@@ -248,10 +261,11 @@ def build(
     ``keep_going`` leaves invalid profiles and content files out (see ``validate``).
     """
     root = root.resolve()
-    folders = SiteFolders.claim(output or root / "output")
     timings = Timings(progress)
     with timings.stage("validate"):
         settings = load_settings(root, settings_file, overrides)
+        refuse_wrong_settings(settings)  # they say where the sources are
+        folders = SiteFolders.claim(output or root / "output", keep_out(root, settings))  # before any write
         site, report = validate(root, settings, keep_going)
         typed = VouchSettings.of(settings)
     staging = folders.begin()
@@ -302,6 +316,28 @@ def _compiled_templates(settings: dict[str, Any]) -> Any:
     folder = (TEMPLATE_CACHE or Path(settings["VOUCH_ROOT"]) / ".cache" / "vouch" / "jinja") / name
     folder.mkdir(parents=True, exist_ok=True)
     return jinja2.FileSystemBytecodeCache(str(folder))
+
+
+def keep_out(root: Path, settings: dict[str, Any]) -> KeepOut:
+    """What no build may write into or replace: the sources, private files, caches and the default site.
+
+    Each folder by the path written and by its real path (content/ may be a link).
+    """
+    named = {
+        Path(settings["PATH"]): "{}/ (PATH)",
+        root / "partners": "{}/",
+        Path(settings["THEME"]): "{}/ (THEME)",
+        root / "private": "{}/",
+        root / ".cache": "{}/",
+        Path(settings["CACHE_PATH"]).parent: "{}/ (CACHE_PATH)",
+        root / ".git": "{}/",
+    }
+    folders: dict[Path, str] = {}
+    for path, label in named.items():
+        for spelling in (Path(os.path.abspath(path)), Path(os.path.realpath(path))):
+            shown = os.path.relpath(spelling, root) if spelling.is_relative_to(root) else str(spelling)
+            folders.setdefault(spelling, label.format(shown))
+    return KeepOut(root, folders, sites=(root / "output",))
 
 
 def _run_pelican(settings: dict[str, Any], run: BuildRun, staging: Build) -> None:

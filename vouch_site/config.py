@@ -6,6 +6,7 @@ import copy
 import hashlib
 import json
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -103,6 +104,10 @@ def load_settings(
     for key in _PATH_KEYS:
         merged[key] = str((root / merged[key]).resolve())
     merged["PLUGIN_PATHS"] = [str((root / p).resolve()) for p in merged["PLUGIN_PATHS"]]
+    # Pelican reads these from the working folder: from the project's, wherever invoke runs.
+    merged["THEME_TEMPLATES_OVERRIDES"] = [
+        os.path.abspath(root / p) for p in merged.get("THEME_TEMPLATES_OVERRIDES", [])
+    ]
     merged["PLUGINS"] = _plugins(merged.get("PLUGINS") or [])
     merged["JINJA_FILTERS"] = {**FILTERS, **(merged.get("JINJA_FILTERS") or {})}
     merged["IGNORE_FILES"] = [*merged.get("IGNORE_FILES", DEFAULT_CONFIG["IGNORE_FILES"]), *EDITOR_TEMPORARY]

@@ -24,9 +24,9 @@ import logging
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 log = logging.getLogger("vouch")
@@ -37,6 +37,9 @@ MARKER_TEXT = (
     "the live build; each build adds a folder here and deletes the old ones. Do not edit.\n"
 )
 KEYS = "render-keys.pickle"
+INSIDE = "a build there would put a site and draft e-mail previews in it"
+OVER = "a build there would replace it"
+MISPLACED = "choose a folder outside the project's sources, private files and other builds"
 MAIL_PREVIEWS = {"message.html", "message.txt", "message.eml"}
 
 
@@ -168,17 +171,44 @@ class Build:
 
 
 @dataclass(frozen=True, slots=True)
+class KeepOut:
+    """The folders of a project that a build must neither write into nor replace, and how to name them."""
+
+    root: Path
+    folders: Mapping[Path, str] = field(default_factory=dict)  # absolute path -> what it is, for the message
+    sites: tuple[Path, ...] = ()  # the project's site folders: each with its mail/ and builds folder
+
+    def forbidden(self, mine: tuple[Path, ...]) -> dict[Path, str]:
+        """``folders``, and the folders of every site but the one being built (``mine``, two spellings)."""
+        found = dict(self.folders)
+        for site in self.sites:
+            if site in mine:
+                continue
+            mail, builds = site.with_name("mail"), site.with_name(f".{site.name}.builds")
+            found[site] = f"{self.name(site)}/, another Vouch site"
+            found[mail] = f"{self.name(mail)}/, the e-mail previews of another Vouch site"
+            found[builds] = f"{self.name(builds)}/, the builds of another Vouch site"
+        return found
+
+    def name(self, path: Path) -> str:
+        """``path`` from the project folder when it lies inside it."""
+        return os.path.relpath(path, self.root) if path.is_relative_to(self.root) else str(path)
+
+
+@dataclass(frozen=True, slots=True)
 class SiteFolders:
     """A site folder (``output``) and its sibling ``mail``, both links into ``.output.builds/current``."""
 
     output: Path
 
     @classmethod
-    def claim(cls, path: Path) -> SiteFolders:
+    def claim(cls, path: Path, keep_out: KeepOut | None = None) -> SiteFolders:
         """The folders a build into ``path`` replaces, refused unless Vouch made them (nothing written yet).
 
         Vouch's own: absent, empty, a link into a builds folder holding the marker, or a folder an
-        earlier Vouch left (adopted, so a deployed site keeps updating after an upgrade).
+        earlier Vouch left (adopted, so a deployed site keeps updating after an upgrade). And none
+        of the three may be, lie inside or contain a folder of ``keep_out`` or any Vouch builds
+        folder: a site inside the live one is deployed with it, one inside content/ read back.
         """
         absolute = Path(os.path.abspath(path))
         folders = cls(absolute.parent.resolve() / absolute.name)  # the folders above resolved, not the link
@@ -195,7 +225,37 @@ class SiteFolders:
         builds = folders.builds
         if builds.is_symlink() or (builds.exists() and not (builds / MARKER).is_file() and _has_anything(builds)):
             raise Refused(f"{builds} is not Vouch's (no {MARKER} in it), and a build would delete what it holds")
+        if where := folders._misplaced(absolute, keep_out or KeepOut(absolute.parent)):
+            raise Refused(f"{where}; {MISPLACED}")
         return folders
+
+    def _misplaced(self, asked: Path, keep_out: KeepOut) -> str | None:
+        """Where the site, its mail/ or its builds folder would overlap a folder it must keep out of.
+
+        Each is compared as asked (``output/x``) and with the folders above resolved (which finds
+        ``.output.builds/...`` behind the ``output`` link).
+        """
+        forbidden = keep_out.forbidden(mine=(asked, self.output))
+        mail = f"{asked.with_name('mail')} (where the e-mail previews go, beside {asked.name})"
+        roles = (
+            (asked, self.output, str(asked)),
+            (asked.with_name("mail"), self.mail, mail),
+            (asked.with_name(self.builds.name), self.builds, f"{asked.with_name(self.builds.name)} (its builds)"),
+        )
+        for as_asked, resolved, shown in roles:
+            for place in dict.fromkeys((as_asked, resolved)):
+                for folder, label in forbidden.items():
+                    if place == folder:
+                        return f"{shown} is {label}: {OVER}"
+                    if folder in place.parents:
+                        return f"{shown} lies inside {label}: {INSIDE}"
+                    if place in folder.parents:
+                        return f"{shown} contains {label}: {OVER}"
+                for above in place.parents:  # any site's builds, wherever it is
+                    if above != self.builds and above.name.endswith(".builds") and (above / MARKER).is_file():
+                        builds = f"{keep_out.name(above)}/, the builds of another Vouch site"
+                        return f"{shown} lies inside {builds}: {INSIDE}"
+        return None
 
     @property
     def mail(self) -> Path:
