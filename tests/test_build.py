@@ -237,18 +237,25 @@ def _listing(root: Path) -> str:
     return (root / "output/directory/plumbing/index.html").read_text()
 
 
+def _put_back(backup: Path, folder: Path) -> None:
+    """``rsync -a --delete backup/ folder/``: every file copied back with its mtime, into the same folder."""
+    for path in folder.iterdir():
+        shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
+    shutil.copytree(backup, folder, symlinks=True, dirs_exist_ok=True)  # copy2: mtimes kept
+
+
 def test_a_restored_older_output_never_keeps_a_suspended_partner_listed(tmp_path: Path) -> None:
     """The render cache must not trust output/: an older copy put back (cp -a keeps mtimes) is not current."""
     firms = {"a": vetted("A Firm"), "b": vetted("B Firm")}
     make_site(tmp_path, firms)
     build(tmp_path, search=False)
-    builds = tmp_path / ".output.builds"
-    shutil.copytree(builds, tmp_path / "backup", symlinks=True)  # copy2: mtimes kept, as cp -a or rsync -a
+    for name in ("output", ".output.builds"):
+        shutil.copytree(tmp_path / name, tmp_path / "backup" / name, symlinks=True)
     make_site(tmp_path, firms | {"b": firms["b"] | {"status": "suspended"}})
     build(tmp_path, search=False)
     assert "B Firm" not in _listing(tmp_path)
-    shutil.rmtree(builds)  # the builds folder put back whole, render keys and all
-    shutil.copytree(tmp_path / "backup", builds, symlinks=True)
+    for name in ("output", ".output.builds"):  # the site and its render keys put back whole
+        _put_back(tmp_path / "backup" / name, tmp_path / name)
     assert "B Firm" in _listing(tmp_path)
     result = build(tmp_path, search=False)
     assert [p.slug for p in result.site.partners] == ["a"]
@@ -257,15 +264,16 @@ def test_a_restored_older_output_never_keeps_a_suspended_partner_listed(tmp_path
 
 
 def test_render_keys_of_another_build_never_keep_a_suspended_partner(tmp_path: Path) -> None:
-    """After such a kill output/ is the new site while the render keys still describe the one before."""
+    """The keys move into place after output/ and mail/ are swapped: after a kill between, output/ is the
+    new site while the keys still describe the one before."""
     firms = {"a": vetted("A Firm"), "b": vetted("B Firm") | {"status": "suspended"}}
     make_site(tmp_path, firms)
     build(tmp_path, search=False)
-    keys = tmp_path / ".output.builds/current/render-keys.pickle"  # they swap in with the build they describe
+    keys = tmp_path / ".output.builds/render-keys.pickle"  # the live site's keys, at a fixed path
     before = keys.read_bytes()
     make_site(tmp_path, firms | {"b": vetted("B Firm")})
     build(tmp_path, search=False)
-    assert "B Firm" in _listing(tmp_path)
+    assert "B Firm" in _listing(tmp_path) and keys.read_bytes() != before
     keys.write_bytes(before)  # keys that describe another build's files, however they got there
     make_site(tmp_path, firms)
     build(tmp_path, search=False)
