@@ -157,13 +157,14 @@ WRITES = os.O_WRONLY | os.O_RDWR | os.O_CREAT
 class SwapSteps:
     """A ``progress`` for ``build()`` that calls ``before(n)`` ahead of every change the build makes
     to the file system (``n`` counting from 0) once its swap has begun: a kill there is a kill at
-    that step. An exchange of two names (``renameat2``, called through ctypes) is one step.
-    Patches ``os`` and ``vouch.outputs`` in this process: use it in a child, or ``restore()`` after.
+    that step. An exchange of two names (``renameat2``, called through ctypes) is one step;
+    ``calls`` names each step's call. Patches ``os`` and ``vouch.outputs`` in this process: use it
+    in a child, or ``restore()`` after.
     """
 
     def __init__(self, before: Callable[[int], None] = lambda _n: None) -> None:
         self.before = before
-        self.count = 0
+        self.calls: list[str] = []
         self.saved: dict[str, Callable[..., Any]] = {}
 
     def progress(self, stage: str, _done: int, _total: int) -> None:
@@ -173,19 +174,19 @@ class SwapSteps:
             return
         for name in MUTATING:
             self.saved[name] = getattr(os, name)
-            setattr(os, name, self._counted(self.saved[name]))
+            setattr(os, name, self._counted(name, self.saved[name]))
         self.saved["open"] = os.open
-        os.open = self._counted(self.saved["open"], lambda _path, flags, *_a, **_k: flags & WRITES)
+        os.open = self._counted("open", self.saved["open"], lambda _path, flags, *_a, **_k: flags & WRITES)
         self.saved["_exchange"] = outputs._exchange
-        outputs._exchange = self._counted(outputs._exchange)
+        outputs._exchange = self._counted("exchange", outputs._exchange)
 
     def _counted(
-        self, call: Callable[..., Any], when: Callable[..., Any] = lambda *_a, **_k: True
+        self, name: str, call: Callable[..., Any], when: Callable[..., Any] = lambda *_a, **_k: True
     ) -> Callable[..., Any]:
         def counted(*args: Any, **kwargs: Any) -> Any:
             if when(*args, **kwargs):
-                self.before(self.count)
-                self.count += 1
+                self.before(len(self.calls))
+                self.calls.append(name)
             return call(*args, **kwargs)
 
         return counted
@@ -197,8 +198,8 @@ class SwapSteps:
             setattr(outputs if name == "_exchange" else os, name, call)
 
 
-def count_swap_steps(root: Path) -> int:
-    """Build ``root`` here, counting the changes its swap makes."""
+def swap_steps(root: Path) -> list[str]:
+    """Build ``root`` here; the changes its swap makes, in order (``exchange``, ``rename``...)."""
     from vouch_site.build import build
 
     steps = SwapSteps()
@@ -206,7 +207,14 @@ def count_swap_steps(root: Path) -> int:
         build(root, progress=steps.progress)
     finally:
         steps.restore()
-    return steps.count
+    return steps.calls
+
+
+def left_by_a_kill(steps: list[str], step: int, old: tuple[Any, Any], new: tuple[Any, Any]) -> tuple[Any, Any]:
+    """What ``output/`` and ``mail/`` hold after a kill before ``step`` of a swap that exchanges
+    ``output`` first, then ``mail``: each whole, and never the new previews beside the old site."""
+    first, second = [n for n, call in enumerate(steps) if call == "exchange"]
+    return old if step <= first else (new[0], old[1]) if step <= second else new
 
 
 SETTINGS_PAUSE = """

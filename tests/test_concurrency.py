@@ -20,12 +20,12 @@ from tests.sitekit import (
     REPO,
     build_folders_left,
     cold_states,
-    count_swap_steps,
     pinned,
     read_tree,
     site_state,
     stable_tree,
     start_build,
+    swap_steps,
     toggled_site,
     wait_for,
 )
@@ -68,7 +68,7 @@ def test_builds_killed_at_random_and_at_each_swap_step_leave_old_or_new_never_a_
     root = toggled_site(tmp_path / "site", True)
     build(root)
     started = time.monotonic()
-    steps = count_swap_steps(toggled_site(root, False))
+    steps = len(swap_steps(toggled_site(root, False)))
     duration = time.monotonic() - started
     live = {"output": False, "mail": False}  # which inputs each folder shows
     observer = Observer(root, cold)

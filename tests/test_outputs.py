@@ -21,13 +21,14 @@ from tests.sitekit import (
     alive,
     build_folders_left,
     cold_states,
-    count_swap_steps,
+    left_by_a_kill,
     pausing,
     pinned,
     read_tree,
     site_state,
     stable_tree,
     start_build,
+    swap_steps,
     symlink_layout,
     toggled_site,
     wait_for,
@@ -50,20 +51,18 @@ def test_a_kill_before_each_step_of_the_swap_leaves_each_folder_whole_and_the_ne
     cold = cold_states(tmp_path)
     root = toggled_site(tmp_path / "site", True)
     build(root)
-    steps = count_swap_steps(toggled_site(root, False))  # a whole build, counting the swap's changes
-    assert steps >= 3
+    steps = swap_steps(toggled_site(root, False))  # a whole build, noting the swap's changes
+    assert steps.count("exchange") == 2
     live = False
-    for step in range(steps):
+    for step in range(len(steps)):
         child = start_build(toggled_site(root, not live), kill_at_step=step)
         child.join()
         assert child.exitcode == -signal.SIGKILL, f"step {step}"
         assert _real_folders(root), f"step {step}"
-        old, new = cold[live], cold[not live]
-        # output/ is exchanged first, then mail/: each whole, and never mail/ before output/
-        expected = (old[0], old[1]) if step == 0 else (new[0], old[1]) if step == 1 else new
-        assert site_state(root) == expected, f"a kill before step {step} of the swap"
+        expected = left_by_a_kill(steps, step, old=cold[live], new=cold[not live])
+        assert site_state(root) == expected, f"a kill before step {step} ({steps[step]}) of the swap"
         build(root)  # the next build repairs whatever the kill left (the render keys among it)
-        assert site_state(root) == new and _real_folders(root)
+        assert site_state(root) == cold[not live] and _real_folders(root)
         assert wait_for(lambda: not build_folders_left(root)), build_folders_left(root)
         live = not live
 
@@ -76,10 +75,11 @@ def test_where_names_cannot_be_exchanged_a_kill_leaves_at_most_a_gap_the_next_bu
     root = toggled_site(tmp_path / "site", True)
     build(root)
     monkeypatch.setattr(outputs, "_renameat2", None)
-    steps = count_swap_steps(toggled_site(root, False))
+    steps = swap_steps(toggled_site(root, False))
+    assert steps.count("rename") == 6  # per folder: the live one aside, the new one in, the old one into the build's
     gaps = 0
     live = False
-    for step in range(steps):
+    for step in range(len(steps)):
         child = start_build(toggled_site(root, not live), kill_at_step=step)
         child.join()
         assert child.exitcode == -signal.SIGKILL, f"step {step}"
@@ -336,9 +336,9 @@ def test_an_output_left_by_an_earlier_vouch_is_adopted_whole_at_every_step(tmp_p
                 shutil.copytree(earlier / name, root / name)
 
     earlier_vouchs_folders()
-    steps = count_swap_steps(toggled_site(root, False))
+    steps = swap_steps(toggled_site(root, False))
     assert _real_folders(root) and site_state(root) == cold[False]
-    for step in range(steps):
+    for step in range(len(steps)):
         earlier_vouchs_folders()
         child = start_build(root, kill_at_step=step)
         child.join()
@@ -362,18 +362,16 @@ def test_a_site_the_symlink_version_built_becomes_real_folders_whole_at_every_st
 
     links_of_the_symlink_version()
     assert site_state(root) == old
-    steps = count_swap_steps(root)
+    steps = swap_steps(root)
     assert _real_folders(root) and site_state(root) == new
-    for step in range(steps):
+    for step in range(len(steps)):
         links_of_the_symlink_version()
         child = start_build(root, kill_at_step=step)
         child.join()
         assert child.exitcode == -signal.SIGKILL
-        expected = old if step == 0 else (new[0], old[1]) if step == 1 else new
-        assert site_state(root) == expected, f"a kill before step {step}"
+        assert site_state(root) == left_by_a_kill(steps, step, old, new), f"a kill before step {step} ({steps[step]})"
         build(root)
         assert site_state(root) == new and _real_folders(root)
-        assert not (root / ".output.builds/current").exists()
         assert wait_for(lambda: not build_folders_left(root)), build_folders_left(root)
 
     links_of_the_symlink_version()
