@@ -37,7 +37,7 @@ from vouch_site.run import BuildRun
 
 log = logging.getLogger(__name__)
 # Settings that differ on every run without changing a page: the staging folder, the run's own state.
-PER_RUN = frozenset({"OUTPUT_PATH", "VOUCH_RUN"})
+PER_RUN = frozenset({"OUTPUT_PATH", "CACHE_PATH", "VOUCH_RUN"})
 
 
 @dataclass(slots=True)
