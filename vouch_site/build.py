@@ -241,6 +241,7 @@ def build(
     """
     root = root.resolve()
     folders = SiteFolders.claim(output or root / "output")
+    folders.repair()  # a folder a killed swap moved aside is put back even if this build fails
     timings = Timings(progress)
     with timings.stage("validate"):
         settings = load_settings(root, settings_file, overrides)
@@ -258,7 +259,7 @@ def build(
                 published_files=report.files.published,
                 left_out=report.left_out,
                 live_output=folders.output,
-                render_cache=folders.live_keys(),  # the keys live in the build they describe, and swap with it
+                render_cache=folders.live_keys(),  # any keys are safe: reuse checks each file's identity
                 render_cache_next=staging.render_keys,
                 progress=partial(progress, "pages") if progress else None,
                 keep=keep,
