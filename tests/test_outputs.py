@@ -374,6 +374,7 @@ def test_a_site_the_symlink_version_built_becomes_real_folders_whole_at_every_st
         assert site_state(root) == new and _real_folders(root)
         assert wait_for(lambda: not build_folders_left(root)), build_folders_left(root)
 
+    assert "links to current" not in (root / ".output.builds/made-by-vouch.txt").read_text()  # what it says now
     links_of_the_symlink_version()
     with pinned(root / "output") as reader:  # a reader that entered the link's site before the upgrade
         build(root)

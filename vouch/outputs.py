@@ -256,8 +256,8 @@ class SiteFolders:
                 raise Refused(f"{live} is a mount point, which a build cannot swap: build into a folder inside it")
         self.builds.mkdir(parents=True, exist_ok=True)
         marker = self.builds / MARKER
-        if not marker.exists():
-            marker.write_text(MARKER_TEXT, encoding="utf-8")
+        if not marker.is_file() or marker.read_text(encoding="utf-8") != MARKER_TEXT:  # an older Vouch's words
+            _write_whole(marker, MARKER_TEXT)
         delete_in_background(self._garbage())
         build = Build(self.builds / f"build-{os.getpid()}-{time.time_ns()}", self.output.name)
         build.folder.mkdir()  # as readable as any folder here (mkdtemp's would be for its owner only)
