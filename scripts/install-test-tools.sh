@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Tools the test suite runs for real: Debian's chromium, Java for the Nu HTML
-# checker, and vnu.jar from npm (pinned). Idempotent; needs root (or sudo) for apt.
+# checker, rsync (a deploy copies output/ whole), and vnu.jar from npm (pinned). Idempotent; needs root (or sudo) for apt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,6 +8,7 @@ need_apt=()
 command -v chromium >/dev/null || need_apt+=(chromium fonts-liberation)
 command -v java >/dev/null || need_apt+=(default-jre-headless)
 command -v npm >/dev/null || need_apt+=(npm)
+command -v rsync >/dev/null || need_apt+=(rsync)
 if [ ${#need_apt[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -21,4 +22,4 @@ if [ ! -f "$jar" ] || ! grep -q "\"version\": \"$VNU_VERSION\"" .tools/node_modu
   mkdir -p .tools
   npm install --prefix .tools --no-audit --no-fund --silent "vnu-jar@$VNU_VERSION"
 fi
-echo "test tools ready: $(command -v chromium) $(command -v java) $jar"
+echo "test tools ready: $(command -v chromium) $(command -v java) $(command -v rsync) $jar"

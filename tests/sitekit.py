@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -158,41 +160,49 @@ WRITES = os.O_WRONLY | os.O_RDWR | os.O_CREAT
 class SwapSteps:
     """A ``progress`` for ``build()`` that calls ``before(n)`` ahead of every change the build makes
     to the file system (``n`` counting from 0) once its swap has begun: a kill there is a kill at
-    that step. Patches ``os`` in this process: use it in a child, or ``restore()`` after.
+    that step. An exchange of two names (``renameat2``, called through ctypes) is one step;
+    ``calls`` names each step's call. Patches ``os`` and ``vouch.outputs`` in this process: use it
+    in a child, or ``restore()`` after.
     """
 
     def __init__(self, before: Callable[[int], None] = lambda _n: None) -> None:
         self.before = before
-        self.count = 0
+        self.calls: list[str] = []
         self.saved: dict[str, Callable[..., Any]] = {}
 
     def progress(self, stage: str, _done: int, _total: int) -> None:
+        from vouch import outputs
+
         if stage != "swap" or self.saved:
             return
         for name in MUTATING:
             self.saved[name] = getattr(os, name)
-            setattr(os, name, self._counted(self.saved[name]))
+            setattr(os, name, self._counted(name, self.saved[name]))
         self.saved["open"] = os.open
-        os.open = self._counted(self.saved["open"], lambda _path, flags, *_a, **_k: flags & WRITES)
+        os.open = self._counted("open", self.saved["open"], lambda _path, flags, *_a, **_k: flags & WRITES)
+        self.saved["_exchange"] = outputs._exchange
+        outputs._exchange = self._counted("exchange", outputs._exchange)
 
     def _counted(
-        self, call: Callable[..., Any], when: Callable[..., Any] = lambda *_a, **_k: True
+        self, name: str, call: Callable[..., Any], when: Callable[..., Any] = lambda *_a, **_k: True
     ) -> Callable[..., Any]:
         def counted(*args: Any, **kwargs: Any) -> Any:
             if when(*args, **kwargs):
-                self.before(self.count)
-                self.count += 1
+                self.before(len(self.calls))
+                self.calls.append(name)
             return call(*args, **kwargs)
 
         return counted
 
     def restore(self) -> None:
+        from vouch import outputs
+
         for name, call in self.saved.items():
-            setattr(os, name, call)
+            setattr(outputs if name == "_exchange" else os, name, call)
 
 
-def count_swap_steps(root: Path) -> int:
-    """Build ``root`` here, counting the changes its swap makes."""
+def swap_steps(root: Path) -> list[str]:
+    """Build ``root`` here; the changes its swap makes, in order (``exchange``, ``rename``...)."""
     from vouch_site.build import build
 
     steps = SwapSteps()
@@ -200,7 +210,14 @@ def count_swap_steps(root: Path) -> int:
         build(root, progress=steps.progress)
     finally:
         steps.restore()
-    return steps.count
+    return steps.calls
+
+
+def left_by_a_kill(steps: list[str], step: int, old: tuple[Any, Any], new: tuple[Any, Any]) -> tuple[Any, Any]:
+    """What ``output/`` and ``mail/`` hold after a kill before ``step`` of a swap that exchanges
+    ``output`` first, then ``mail``: each whole, and never the new previews beside the old site."""
+    first, second = [n for n, call in enumerate(steps) if call == "exchange"]
+    return old if step <= first else (new[0], old[1]) if step <= second else new
 
 
 SETTINGS_PAUSE = """
@@ -243,16 +260,53 @@ def start_build(
 
 
 def build_folders_left(root: Path) -> list[str]:
-    """Folders beside ``output/`` that a finished build should not have left: anything hidden but
-    ``.cache`` and Vouch's ``.output.builds``, and in there any build but the live one and the one
-    before it."""
+    """What a finished build should not have left: anything hidden beside ``output/`` but ``.cache``
+    and Vouch's ``.output.builds``, and in there any folder or link but ``previous`` and the folder
+    it names (the trees the last swap replaced)."""
     left = [p.name for p in root.iterdir() if p.name.startswith(".") and p.name not in {".cache", ".output.builds"}]
     builds = root / ".output.builds"
     if builds.is_dir():
-        kept = {os.readlink(builds / name) for name in ("current", "previous") if (builds / name).is_symlink()}
-        left += [f".output.builds/{p.name}" for p in builds.iterdir() if p.is_dir() and not p.is_symlink()
+        previous = builds / "previous"
+        kept = {"previous", os.readlink(previous)} if previous.is_symlink() else set()
+        left += [f".output.builds/{p.name}" for p in builds.iterdir() if (p.is_dir() or p.is_symlink())
                  and p.name not in kept]  # fmt: skip
     return sorted(left)
+
+
+@contextmanager
+def pinned(folder: Path) -> Iterator[Path]:
+    """``folder`` as a reader that entered it sees it (``cd output``, an rsync under way): the very
+    folder, wherever a swap moves it. Raises if there is no folder there."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        yield Path(f"/proc/self/fd/{fd}")
+    finally:
+        os.close(fd)
+
+
+def symlink_layout(root: Path, live: Path, before: Path) -> None:
+    """Turn ``root`` into what the Vouch of 2026-12 (``output`` and ``mail`` links) left: the builds
+    of the projects ``live`` and ``before`` (their ``output/`` and ``mail/``) as its current and
+    previous builds."""
+    builds = root / ".output.builds"
+    for name in ("output", "mail", ".output.builds"):
+        path = root / name
+        if path.is_symlink() or path.is_file():
+            path.unlink()
+        elif path.exists():
+            shutil.rmtree(path)
+    builds.mkdir()
+    (builds / "made-by-vouch.txt").write_text(
+        "Vouch's builds. The site folder and mail/ beside this folder are links to current/,\n"
+        "the live build; each build adds a folder here and deletes the old ones. Do not edit.\n"
+    )
+    for folder, source in (("build-1-1", before), ("build-1-2", live)):
+        for name in ("output", "mail"):
+            shutil.copytree(source / name, builds / folder / name)
+    (builds / "previous").symlink_to("build-1-1")
+    (builds / "current").symlink_to("build-1-2")
+    (root / "output").symlink_to(".output.builds/current/output")
+    (root / "mail").symlink_to(".output.builds/current/mail")
 
 
 def wait_for(condition: Callable[[], Any], timeout: float = 10) -> Any:

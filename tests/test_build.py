@@ -233,39 +233,66 @@ def test_rebuild_after_an_edit_reuses_current_files_and_never_serves_stale_ones(
     assert (tmp_path / "output/partners/p3/index.html").stat().st_ino == inode  # reused, not rewritten
 
 
+def test_a_rebuild_of_the_same_inputs_finds_every_render_key_unchanged(tmp_path: Path) -> None:
+    """Nothing of one run (its staging folder, its copy of Pelican's cache) may enter the keys, or
+    no rebuild would ever reuse a file."""
+    from vouch import render_cache
+
+    make_site(tmp_path, {"a": vetted("A Firm"), "b": vetted("B Firm")})
+    keys = tmp_path / ".output.builds/render-keys.pickle"
+    build(tmp_path, search=False)
+    first = render_cache.load(keys)
+    build(tmp_path, search=False)
+    assert first and render_cache.load(keys) == first  # the same keys, and the very files they recorded
+
+
 def _listing(root: Path) -> str:
     return (root / "output/directory/plumbing/index.html").read_text()
+
+
+def _put_back(backup: Path, folder: Path) -> None:
+    """``rsync -a --delete backup/ folder/``: every file copied back with its mtime, into the same folder."""
+    for path in folder.iterdir():
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+    shutil.copytree(backup, folder, dirs_exist_ok=True)  # copy2: mtimes kept
 
 
 def test_a_restored_older_output_never_keeps_a_suspended_partner_listed(tmp_path: Path) -> None:
     """The render cache must not trust output/: an older copy put back (cp -a keeps mtimes) is not current."""
     firms = {"a": vetted("A Firm"), "b": vetted("B Firm")}
     make_site(tmp_path, firms)
-    build(tmp_path, search=False)
-    builds = tmp_path / ".output.builds"
-    shutil.copytree(builds, tmp_path / "backup", symlinks=True)  # copy2: mtimes kept, as cp -a or rsync -a
+    build(tmp_path)  # with its search index: the copy put back has Vouch's shape
+    keys = tmp_path / ".output.builds/render-keys.pickle"
+    shutil.copytree(tmp_path / "output", tmp_path / "backup")  # copy2: mtimes kept, as cp -a or rsync -a
+    shutil.copy2(keys, tmp_path / "backup-keys")
     make_site(tmp_path, firms | {"b": firms["b"] | {"status": "suspended"}})
     build(tmp_path, search=False)
     assert "B Firm" not in _listing(tmp_path)
-    shutil.rmtree(builds)  # the builds folder put back whole, render keys and all
-    shutil.copytree(tmp_path / "backup", builds, symlinks=True)
-    assert "B Firm" in _listing(tmp_path)
-    result = build(tmp_path, search=False)
-    assert [p.slug for p in result.site.partners] == ["a"]
-    assert "B Firm" not in _listing(tmp_path)
-    assert not [rel for rel, data in read_tree(tmp_path / "output").items() if b"B Firm" in data]
+    for keys_too in (False, True):  # the live keys say what the listing is now; or they are put back as well
+        _put_back(tmp_path / "backup", tmp_path / "output")
+        if keys_too:
+            shutil.copy2(tmp_path / "backup-keys", keys)
+        assert "B Firm" in _listing(tmp_path)
+        result = build(tmp_path, search=False)
+        assert [p.slug for p in result.site.partners] == ["a"]
+        assert "B Firm" not in _listing(tmp_path), keys_too
+        assert not [rel for rel, data in read_tree(tmp_path / "output").items() if b"B Firm" in data]
 
 
 def test_render_keys_of_another_build_never_keep_a_suspended_partner(tmp_path: Path) -> None:
-    """After such a kill output/ is the new site while the render keys still describe the one before."""
+    """The keys move into place after output/ and mail/ are swapped: after a kill between, output/ is the
+    new site while the keys still describe the one before."""
     firms = {"a": vetted("A Firm"), "b": vetted("B Firm") | {"status": "suspended"}}
     make_site(tmp_path, firms)
     build(tmp_path, search=False)
-    keys = tmp_path / ".output.builds/current/render-keys.pickle"  # they swap in with the build they describe
+    keys = tmp_path / ".output.builds/render-keys.pickle"  # the live site's keys, at a fixed path
     before = keys.read_bytes()
     make_site(tmp_path, firms | {"b": vetted("B Firm")})
     build(tmp_path, search=False)
-    assert "B Firm" in _listing(tmp_path)
+    assert "B Firm" in _listing(tmp_path) and keys.read_bytes() != before
     keys.write_bytes(before)  # keys that describe another build's files, however they got there
     make_site(tmp_path, firms)
     build(tmp_path, search=False)

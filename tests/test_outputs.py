@@ -21,38 +21,85 @@ from tests.sitekit import (
     alive,
     build_folders_left,
     cold_states,
-    count_swap_steps,
+    left_by_a_kill,
     pausing,
-    run_invoke,
+    pinned,
+    read_tree,
     site_state,
+    stable_tree,
     start_build,
+    swap_steps,
+    symlink_layout,
     toggled_site,
     wait_for,
 )
+from vouch.problems import ValidationFailed
+from vouch.writer import outputs
 from vouch.writer.outputs import Refused
 from vouch.writer.parallel import run_split
 from vouch_site.build import build
 from vouch_site.search import index_site
 
 
+def _real_folders(root: Path) -> bool:
+    return all((root / name).is_dir() and not (root / name).is_symlink() for name in ("output", "mail"))
+
+
 @pytest.mark.slow  # chaos: a build killed at every step of its swap
-def test_a_kill_before_any_step_of_the_swap_leaves_old_or_new_and_the_next_build_repairs(tmp_path: Path) -> None:
+def test_a_kill_before_each_step_of_the_swap_leaves_each_folder_whole_and_the_next_build_repairs(
+    tmp_path: Path,
+) -> None:
     cold = cold_states(tmp_path)
     root = toggled_site(tmp_path / "site", True)
     build(root)
-    steps = count_swap_steps(toggled_site(root, False))  # a whole build, counting the swap's changes
-    assert steps >= 2
+    steps = swap_steps(toggled_site(root, False))  # a whole build, noting the swap's changes
+    assert steps.count("exchange") == 2
     live = False
-    for step in range(steps):
+    for step in range(len(steps)):
         child = start_build(toggled_site(root, not live), kill_at_step=step)
         child.join()
         assert child.exitcode == -signal.SIGKILL, f"step {step}"
-        found = site_state(root)
-        assert found in (cold[live], cold[not live]), f"a kill before step {step} of the swap left a mix"
-        build(root)  # the next build repairs whatever the kill left
-        assert site_state(root) == cold[not live]
+        assert _real_folders(root), f"step {step}"
+        expected = left_by_a_kill(steps, step, old=cold[live], new=cold[not live])
+        assert site_state(root) == expected, f"a kill before step {step} ({steps[step]}) of the swap"
+        build(root)  # the next build repairs whatever the kill left (the render keys among it)
+        assert site_state(root) == cold[not live] and _real_folders(root)
         assert wait_for(lambda: not build_folders_left(root)), build_folders_left(root)
         live = not live
+
+
+@pytest.mark.slow  # chaos: killed at every step where names cannot be exchanged
+def test_where_names_cannot_be_exchanged_a_kill_leaves_at_most_a_gap_the_next_build_repairs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file system without RENAME_EXCHANGE (NFS...): the old folder moved aside, the new one in."""
+    cold = cold_states(tmp_path)
+    root = toggled_site(tmp_path / "site", True)
+    build(root)
+    monkeypatch.setattr(outputs, "_renameat2", None)
+    steps = swap_steps(toggled_site(root, False))
+    assert steps.count("rename") == 6  # per folder: the live one aside, the new one in, the old one into the build's
+    gaps = 0
+    live = False
+    for step in range(len(steps)):
+        child = start_build(toggled_site(root, not live), kill_at_step=step)
+        child.join()
+        assert child.exitcode == -signal.SIGKILL, f"step {step}"
+        missing = [name for name in ("output", "mail") if not (root / name).exists()]
+        assert len(missing) <= 1, step
+        gaps += bool(missing)
+        for name, index in (("output", 0), ("mail", 1)):
+            if name not in missing:
+                assert site_state(root)[index] in (cold[live][index], cold[not live][index]), (step, name)
+        (root / "partners/broken.yaml").write_text("name: [\n")
+        with pytest.raises(ValidationFailed):
+            build(root)  # even a failed build first puts back the folder the kill left aside
+        (root / "partners/broken.yaml").unlink()
+        assert _real_folders(root), step
+        build(root)
+        assert site_state(root) == cold[not live]
+        live = not live
+    assert gaps == 2  # one moment per folder
 
 
 @pytest.mark.slow  # concurrency: two builds at once
@@ -188,11 +235,13 @@ def test_a_build_killed_while_pelican_saves_its_cache_breaks_no_later_build(tmp_
 def test_a_web_server_running_as_another_user_can_read_output_as_before(tmp_path: Path) -> None:
     root = toggled_site(tmp_path / "site", True)
     build(root)
+    build(toggled_site(root, False))
     plain = (root / "partners").stat().st_mode & 0o777  # what mkdir gives here
-    folder = (root / "output").resolve()
-    while folder != root:
-        assert folder.stat().st_mode & 0o777 == plain, folder
-        folder = folder.parent
+    builds = root / ".output.builds"
+    previous = builds / os.readlink(builds / "previous")
+    for folder in (root / "output", root / "output/partners", root / "mail", builds, previous, previous / "output"):
+        assert not folder.is_symlink() and folder.stat().st_mode & 0o777 == plain, folder
+    assert {p.stat().st_mode & 0o444 for p in (root / "output").rglob("*") if p.is_file()} == {0o444}
 
 
 def _private_folder(project: Path) -> Path:
@@ -224,6 +273,14 @@ def _someones_mail_beside_it(project: Path) -> Path:
     return project / "public/site"
 
 
+def _someones_folder_in_place_of_the_site(project: Path) -> Path:
+    build(project)
+    shutil.rmtree(project / "output")
+    (project / "output").mkdir()
+    (project / "output/draft.txt").write_text("my draft\n")
+    return project / "output"
+
+
 def _someones_folder_named_like_vouchs(project: Path) -> Path:
     (project / ".site.builds").mkdir()
     (project / ".site.builds/plans.txt").write_text("plans\n")
@@ -233,7 +290,7 @@ def _someones_folder_named_like_vouchs(project: Path) -> Path:
 @pytest.mark.parametrize(
     "target",
     [_private_folder, _the_project, _a_file, _a_link_to_a_folder, _someones_mail_beside_it,
-     _someones_folder_named_like_vouchs],
+     _someones_folder_in_place_of_the_site, _someones_folder_named_like_vouchs],
 )  # fmt: skip
 def test_a_build_replaces_no_folder_vouch_did_not_make(tmp_path: Path, target: Callable[[Path], Path]) -> None:
     project = toggled_site(tmp_path / "site", True)
@@ -259,7 +316,8 @@ def test_build_output_refuses_in_one_line(tmp_path: Path) -> None:
     shutil.copy(REPO / "tasks.py", project / "tasks.py")
     _private_folder(project)
     env = {**os.environ, "SOURCE_DATE_EPOCH": DEMO_EPOCH}
-    result = run_invoke(project, "build", "--output", "private", env=env)
+    result = subprocess.run([sys.executable, "-m", "invoke", "build", "--output", "private"], cwd=project, env=env,
+                            capture_output=True, text=True, check=False)  # fmt: skip
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
         f"vouch: {project}/private is not a folder Vouch built, and a build would replace it: "
@@ -277,18 +335,15 @@ def test_an_output_left_by_an_earlier_vouch_is_adopted_whole_at_every_step(tmp_p
     def earlier_vouchs_folders() -> None:
         wait_for(lambda: not build_folders_left(root))  # the last build's deletions are done
         for name in ("output", "mail", ".output.builds"):
-            path = root / name
-            if path.is_symlink():
-                path.unlink()
-            elif path.exists():
-                shutil.rmtree(path)
+            if (root / name).exists():
+                shutil.rmtree(root / name)
             if name != ".output.builds":
-                shutil.copytree((earlier / name).resolve(), path)
+                shutil.copytree(earlier / name, root / name)
 
     earlier_vouchs_folders()
-    steps = count_swap_steps(toggled_site(root, False))
-    assert (root / "output").is_symlink() and site_state(root) == cold[False]
-    for step in range(steps):
+    steps = swap_steps(toggled_site(root, False))
+    assert _real_folders(root) and site_state(root) == cold[False]
+    for step in range(len(steps)):
         earlier_vouchs_folders()
         child = start_build(root, kill_at_step=step)
         child.join()
@@ -296,8 +351,96 @@ def test_an_output_left_by_an_earlier_vouch_is_adopted_whole_at_every_step(tmp_p
         output, mail = site_state(root)
         assert output in (cold[True][0], cold[False][0]) and mail in (cold[True][1], cold[False][1]), step
         build(root)
-        assert site_state(root) == cold[False]
+        assert site_state(root) == cold[False] and _real_folders(root)
         assert wait_for(lambda: not build_folders_left(root)), build_folders_left(root)
+
+
+@pytest.mark.slow  # chaos: the upgrade killed at every step
+def test_a_site_the_symlink_version_built_becomes_real_folders_whole_at_every_step(tmp_path: Path) -> None:
+    """Vouch of 2026-12 made ``output`` and ``mail`` links into ``.output.builds/current``."""
+    cold = cold_states(tmp_path)
+    root = toggled_site(tmp_path / "site", False)
+    old, new = cold[True], cold[False]
+
+    def links_of_the_symlink_version() -> None:
+        wait_for(lambda: not build_folders_left(root))
+        symlink_layout(root, live=tmp_path / "cold-True", before=tmp_path / "cold-False")
+
+    links_of_the_symlink_version()
+    assert site_state(root) == old
+    steps = swap_steps(root)
+    assert _real_folders(root) and site_state(root) == new
+    for step in range(len(steps)):
+        links_of_the_symlink_version()
+        child = start_build(root, kill_at_step=step)
+        child.join()
+        assert child.exitcode == -signal.SIGKILL
+        assert site_state(root) == left_by_a_kill(steps, step, old, new), f"a kill before step {step} ({steps[step]})"
+        build(root)
+        assert site_state(root) == new and _real_folders(root)
+        assert wait_for(lambda: not build_folders_left(root)), build_folders_left(root)
+
+    assert "links to current" not in (root / ".output.builds/made-by-vouch.txt").read_text()  # what it says now
+    links_of_the_symlink_version()
+    with pinned(root / "output") as reader:  # a reader that entered the link's site before the upgrade
+        build(root)
+        assert _real_folders(root) and stable_tree(reader) == old[0]  # kept until the next swap
+        build(root)
+        assert wait_for(lambda: not (reader / "index.html").exists())  # then deleted
+
+
+def test_a_reader_inside_output_reads_the_old_site_whole_until_the_next_swap(tmp_path: Path) -> None:
+    cold = cold_states(tmp_path)
+    root = toggled_site(tmp_path / "site", True)
+    build(root)
+    with pinned(root / "output") as reader:
+        build(toggled_site(root, False))
+        assert stable_tree(root / "output") == cold[False][0]
+        assert stable_tree(reader) == cold[True][0]
+        build(root)
+        assert wait_for(lambda: not (reader / "index.html").exists())
+
+
+def test_a_site_built_without_search_is_still_one_vouch_built(tmp_path: Path) -> None:
+    """No pagefind/ (``invoke serve``'s builds): the builds folder records the site folder it made."""
+    root = toggled_site(tmp_path / "site", True)
+    build(root, search=False)
+    assert not (root / "output/pagefind").exists()
+    build(toggled_site(root, False), search=False)
+    assert "Quay Drains" not in (root / "output/index.html").read_text()
+
+
+@pytest.mark.parametrize("tool", ["find", "rsync", "tar"])
+def test_tools_pointed_at_output_see_the_whole_site(tmp_path: Path, tool: str) -> None:
+    """``output`` is a real folder: ``find output``, ``rsync -a --delete output host:site`` (no
+    trailing slash) and ``tar -C output`` see the site, not a link (the audit's HTML check ran
+    ``find "$(cd output && pwd)"``)."""
+    if shutil.which(tool) is None:
+        pytest.skip(f"{tool} is not installed (scripts/install-test-tools.sh installs it)")
+    root = toggled_site(tmp_path / "site", True)
+    build(root)
+    build(toggled_site(root, False))
+    site = read_tree(root / "output")
+    pages = sorted(rel for rel in site if rel.endswith(".html"))
+    assert len(pages) > 5
+
+    def run(*command: str) -> str:
+        return subprocess.run(command, cwd=root, capture_output=True, text=True, check=True).stdout
+
+    if tool == "find":
+        assert sorted(run("find", "output", "-type", "f", "-name", "*.html").split()) == [f"output/{p}" for p in pages]
+        audit = run("sh", "-c", 'SITE_DIR="$(cd output && pwd)"; find "$SITE_DIR" -type f -name "*.html"')
+        assert len(audit.split()) == len(pages)
+    elif tool == "rsync":
+        for source, dest, copied in (("output", "deployed", "deployed/output"), ("output/", "www/", "www")):
+            (tmp_path / copied).mkdir(parents=True)
+            (tmp_path / copied / "stale.html").write_text("gone after --delete")
+            run("rsync", "-a", "--delete", source, str(tmp_path / dest))
+            assert not (tmp_path / copied).is_symlink() and read_tree(tmp_path / copied) == site, source
+    else:
+        (tmp_path / "untarred").mkdir()
+        run("sh", "-c", f"tar -cf - output | tar -xf - -C {tmp_path}/untarred")
+        assert read_tree(tmp_path / "untarred/output") == site
 
 
 def test_an_empty_folder_may_be_the_output(tmp_path: Path) -> None:

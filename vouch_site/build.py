@@ -266,6 +266,7 @@ def build(
         settings = load_settings(root, settings_file, overrides)
         refuse_wrong_settings(settings)  # they say where the sources are
         folders = SiteFolders.claim(output or root / "output", keep_out(root, settings))  # before any write
+        folders.repair()  # a folder a killed swap moved aside is put back even if this build fails
         site, report = validate(root, settings, keep_going)
         typed = VouchSettings.of(settings)
     staging = folders.begin()
@@ -282,7 +283,7 @@ def build(
                 published_files=report.files.published,
                 left_out=report.left_out,
                 live_output=folders.output,
-                render_cache=folders.live_keys(),  # the keys live in the build they describe, and swap with it
+                render_cache=folders.live_keys(),  # any keys are safe: reuse checks each file's identity
                 render_cache_next=staging.render_keys,
                 progress=partial(progress, "pages") if progress else None,
                 preview=preview,

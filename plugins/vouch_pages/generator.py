@@ -24,7 +24,7 @@ from vouch_site.guard import REFUSAL
 
 log = logging.getLogger(__name__)
 # Settings that differ on every run without changing a page: the staging folder, the run's own state.
-PER_RUN = frozenset({"OUTPUT_PATH", "VOUCH_RUN"})
+PER_RUN = frozenset({"OUTPUT_PATH", "VOUCH_RUN", "CACHE_PATH"})  # CACHE_PATH: the run's own copy
 
 
 class NotAVouchRun(Exception):

@@ -1,18 +1,23 @@
-"""Writing a build into a folder of its own, then making it live with one rename.
+"""Writing a build into a folder of its own, then swapping it in by exchanging two names.
 
-``output`` and ``mail`` are symbolic links into ``.output.builds/current/``,
-and ``current`` is a link to the live build's folder. A build writes a new
-folder beside the others; when everything succeeded, a new ``current`` link
-is renamed over the old one. That rename is the whole swap: at every instant
-a reader finds the old site or the new one, whole, ``mail/`` with it, and the
-render keys in the same folder describe exactly the live files. A killed
-build leaves at most a folder (or a link) that the next build deletes. The
-build before the live one is kept until the next swap, so a reader that
-entered ``output/`` before a swap (``cd output``, an rsync) reads a whole site.
+``output/`` and ``mail/`` are real folders, so every tool pointed at them (``find output``,
+``rsync -a output host:``, ``tar``, an upload action) sees the site, not a link. A build writes
+its site, its e-mail previews and its render keys into a folder of its own under
+``.output.builds/``. When everything succeeded, Linux's ``renameat2(RENAME_EXCHANGE)`` swaps
+the new ``output`` with the live one in one step, then ``mail`` likewise, then the keys are
+moved to ``.output.builds/render-keys.pickle``. So ``output/`` is never missing and always
+whole, old or new; a kill between the two exchanges leaves the new site with the old
+previews, each whole. The keys need not swap with the site: the render cache reuses a live
+file only if it is the very file a key recorded (``file_id``), whichever build's keys it reads.
 
-A file whose bytes equal the live copy is hard-linked instead of written,
-which saves the disk work on rebuilds; since every staging file is new,
-nothing ever writes into a linked file.
+The folders the swap replaced stay in the build's folder (named by the ``previous`` link) until
+the next swap, so a reader that entered ``output/`` before it (``cd output``, an rsync under
+way) reads whole files; older folders are deleted in the background. Where the file system
+cannot exchange (NFS...), the live folder is moved aside and the new one renamed in: a moment
+without it, and a build after a kill there first puts the old folder back.
+
+A file whose bytes equal the live copy is hard-linked instead of written, which saves the
+disk work on rebuilds; since every staging file is new, nothing ever writes into a linked file.
 """
 
 from __future__ import annotations
@@ -33,13 +38,16 @@ log = logging.getLogger("vouch")
 
 MARKER = "made-by-vouch.txt"
 MARKER_TEXT = (
-    "Vouch's builds. The site folder and mail/ beside this folder are links to current/,\n"
-    "the live build; each build adds a folder here and deletes the old ones. Do not edit.\n"
+    "Vouch's builds: a folder per build, the render keys of the live site and the site folders\n"
+    "it made. The last swap's folders are kept until the next; each build deletes the rest. Do not edit.\n"
 )
 KEYS = "render-keys.pickle"
 INSIDE = "a build there would put a site and draft e-mail previews in it"
 OVER = "a build there would replace it"
 MISPLACED = "choose a folder outside the project's sources, private files and other builds"
+MADE = "site-folders.txt"  # the site folders Vouch made (device, inode, mtime): how a build knows its own
+PREVIOUS = "previous"  # a link to the build folder holding what the last swap replaced
+ASIDE = "-aside"  # a live folder moved aside where names cannot be exchanged
 MAIL_PREVIEWS = {"message.html", "message.txt", "message.eml"}
 
 
@@ -197,7 +205,7 @@ class KeepOut:
 
 @dataclass(frozen=True, slots=True)
 class SiteFolders:
-    """A site folder (``output``) and its sibling ``mail``, both links into ``.output.builds/current``."""
+    """A site folder (``output``), its sibling ``mail`` and the builds folder that swaps them."""
 
     output: Path
 
@@ -205,14 +213,15 @@ class SiteFolders:
     def claim(cls, path: Path, keep_out: KeepOut | None = None) -> SiteFolders:
         """The folders a build into ``path`` replaces, refused unless Vouch made them (nothing written yet).
 
-        Vouch's own: absent, empty, a link into a builds folder holding the marker, or a folder an
-        earlier Vouch left (adopted, so a deployed site keeps updating after an upgrade). And none
-        of the three may be, lie inside or contain a folder of ``keep_out`` or any Vouch builds
-        folder: a site inside the live one is deployed with it, one inside content/ read back.
+        Vouch's own: absent, empty, a folder this builds folder records, a link the symlink
+        version of Vouch made, or a folder an earlier Vouch left (adopted, so a deployed site
+        keeps updating after an upgrade). And none of the three may be, lie inside or contain a
+        folder of ``keep_out`` or any Vouch builds folder: a site inside the live one is deployed
+        with it, one inside content/ read back.
         """
         absolute = Path(os.path.abspath(path))
         folders = cls(absolute.parent.resolve() / absolute.name)  # the folders above resolved, not the link
-        if not _vouch_made(folders.output, _earlier_site):
+        if not _vouch_made(folders.output, folders.made_here):
             raise Refused(
                 f"{folders.output} is not a folder Vouch built, and a build would replace it: "
                 "choose a new or empty folder"
@@ -265,77 +274,130 @@ class SiteFolders:
     def builds(self) -> Path:
         return self.output.with_name(f".{self.output.name}.builds")
 
+    def made_here(self, folder: Path) -> bool:
+        """A site folder Vouch built: its shape, or (a build without search has no ``pagefind/``)
+        the identity the builds folder recorded; never a marker inside, which would be deployed."""
+        if _earlier_site(folder):
+            return True
+        try:
+            recorded = (self.builds / MADE).read_text(encoding="utf-8").split()
+        except OSError:
+            return False
+        return (self.builds / MARKER).is_file() and _folder_id(folder) in recorded
+
+    def repair(self) -> None:
+        """Put back a live folder that a build killed mid-swap moved aside (only where names cannot be
+        exchanged): before anything else, so that even a failed build leaves ``output/`` whole."""
+        for live in (self.output, self.mail):
+            if os.path.lexists(live) or not self.builds.is_dir():
+                continue
+            aside = sorted(self.builds.glob(f"build-*/{live.name}{ASIDE}"), key=_started)
+            if aside:
+                os.rename(aside[-1], live)  # the latest: older ones were the live folder before it
+
     def live_keys(self) -> Path | None:
-        """The render keys of the live site; None unless ``output`` is the live build (nothing to trust)."""
-        if _points_to(self.output, self._target(self.output.name)):
-            return self.builds / "current" / KEYS
+        """The render keys the last swap moved into place (or those of the symlink version's live build).
+
+        Any keys are safe, even another build's: a file is reused only if it is the very file a key recorded.
+        """
+        for keys in (self.builds / KEYS, self.builds / "current" / KEYS):
+            if keys.is_file():
+                return keys
         return None
 
     def begin(self) -> Build:
-        """A new, empty build folder (one per run); what killed builds left is repaired or deleted first."""
+        """A new build folder (one per run) with empty ``output/`` and ``mail/``; what killed builds left is
+        deleted first."""
+        for live in (self.output, self.mail):
+            if os.path.ismount(live):  # a rename cannot move a mount point: refused before anything is written
+                raise Refused(f"{live} is a mount point, which a build cannot swap: build into a folder inside it")
         self.builds.mkdir(parents=True, exist_ok=True)
         marker = self.builds / MARKER
-        if not marker.exists():
-            marker.write_text(MARKER_TEXT, encoding="utf-8")
-        if (self.builds / "current").is_dir():  # a kill in the middle of a first swap can leave a link unmade
-            for link, name in ((self.output, self.output.name), (self.mail, "mail")):
-                if not os.path.lexists(link):
-                    self._point(link, name)
+        if not marker.is_file() or marker.read_text(encoding="utf-8") != MARKER_TEXT:  # an older Vouch's words
+            _write_whole(marker, MARKER_TEXT)
         delete_in_background(self._garbage())
-        folder = self.builds / f"build-{os.getpid()}-{time.time_ns()}"
-        folder.mkdir()  # as readable as any folder here (mkdtemp's would be for its owner only)
-        return Build(folder, self.output.name)
+        build = Build(self.builds / f"build-{os.getpid()}-{time.time_ns()}", self.output.name)
+        build.folder.mkdir()  # as readable as any folder here (mkdtemp's would be for its owner only)
+        build.output.mkdir()
+        build.mail.mkdir()  # even with no preview to write: the swap exchanges two folders
+        return build
 
     def swap_in(self, build: Build) -> None:
-        """Make ``build`` live by renaming one link; then keep the one before it and delete the rest."""
-        current = self.builds / "current"
-        before = os.readlink(current) if current.is_symlink() else None
-        self._relink(current, build.folder.name)  # the swap: everything after it is bookkeeping
-        if before and before != build.folder.name:
-            self._relink(self.builds / "previous", before)
-        self._point(self.output, self.output.name)
-        self._point(self.mail, "mail")
+        """Make ``build`` live: exchange ``output``, then ``mail``, then move its render keys into place;
+        then keep the folders it replaced until the next swap and delete the rest."""
+        made = [_folder_id(build.output)]  # written before the swap: a kill anywhere leaves the live folder recorded
+        if self.output.is_dir() and not self.output.is_symlink():  # claimed: the live site, Vouch's
+            made.append(_folder_id(self.output))
+        _write_whole(self.builds / MADE, "".join(f"{line}\n" for line in made))
+        replaced = build.folder.name
+        if self._linked():  # the symlink version's links: its live build holds the site they lead to
+            replaced = os.readlink(self.builds / "current")
+        _put(build.output, self.output)
+        _put(build.mail, self.mail)  # a kill before this leaves the new site with the old previews
+        if build.render_keys.exists():
+            os.replace(build.render_keys, self.builds / KEYS)
+        self._relink(self.builds / PREVIOUS, replaced)
         delete_in_background(self._garbage())
 
-    def _target(self, name: str) -> str:
-        return f"{self.builds.name}/current/{name}"
+    def _linked(self) -> bool:
+        """Whether ``output`` or ``mail`` is still a link the symlink version made (into ``current``)."""
+        return (self.builds / "current").is_symlink() and any(p.is_symlink() for p in (self.output, self.mail))
 
     def _relink(self, link: Path, target: str) -> None:
-        """Point ``link`` at ``target`` in one rename (a folder that stood there is left as garbage)."""
+        """Point ``link`` at ``target`` in one rename."""
         new = self.builds / f".new-{link.name}-{os.getpid()}-{time.monotonic_ns()}"
         os.symlink(target, new)
-        if link.is_dir() and not link.is_symlink():  # a folder (an older Vouch's output): swap the two names
-            if not _exchange(new, link):  # the system cannot: a moment without it (the next build repairs a kill)
-                os.rename(link, new.with_name(f"{new.name}-old"))
-                os.rename(new, link)
-        else:
-            os.replace(new, link)
-
-    def _point(self, link: Path, name: str) -> None:
-        """``link`` (``output`` or ``mail``) made a link to ``current/name``, if it is not one already."""
-        if not _points_to(link, self._target(name)):
-            self._relink(link, self._target(name))
+        os.replace(new, link)
 
     def _garbage(self) -> list[Path]:
-        """Everything in the builds folder but the live build and the one before it; and what Vouch
-        before 2026-12 left beside the site (staging and trash folders)."""
-        kept = {MARKER, "current", "previous"}
-        kept |= {os.readlink(link) for link in (self.builds / "current", self.builds / "previous") if link.is_symlink()}
+        """Everything in the builds folder but the keys, the records and the folders the last swap replaced
+        (and, until the links are gone, the symlink version's live build); and what Vouch before
+        2026-12 left beside the site (staging and trash folders)."""
+        kept = {MARKER, KEYS, MADE, PREVIOUS}
+        links = [self.builds / PREVIOUS] + ([self.builds / "current"] if self._linked() else [])
+        kept |= {link.name for link in links} | {os.readlink(link) for link in links if link.is_symlink()}
         found = [path for path in self.builds.iterdir() if path.name not in kept]
         for name in (self.output.name, "mail"):
             found += [*self.output.parent.glob(f".{name}.staging"), *self.output.parent.glob(f".{name}.trash-*")]
         return found
 
 
-def _points_to(link: Path, target: str) -> bool:
-    return link.is_symlink() and os.readlink(link) == target
+def _put(new: Path, live: Path) -> None:
+    """``new`` renamed to ``live``, and whatever was there to ``new``: in one step where the system can."""
+    if not os.path.lexists(live):
+        os.rename(new, live)  # the first build
+    elif not _exchange(new, live):  # the system cannot: a moment without it (the next build repairs a kill)
+        aside = new.with_name(f"{live.name}{ASIDE}")
+        os.rename(live, aside)
+        os.rename(new, live)
+        os.rename(aside, new)
 
 
-def _vouch_made(path: Path, earlier: Callable[[Path], bool]) -> bool:
-    if path.is_symlink():  # ours: .<name>.builds/current/<name>, in a builds folder with the marker
+def _started(path: Path) -> int:
+    """When the build whose folder holds ``path`` began (``build-<pid>-<ns>``)."""
+    ns = path.parent.name.rsplit("-", 1)[-1]
+    return int(ns) if ns.isdigit() else 0
+
+
+def _folder_id(folder: Path) -> str:
+    """Device, inode and mtime_ns of a folder: a rename keeps them; a folder made again in its place
+    (its inode number given out again) has another mtime, and so has one where a file was added."""
+    stat = os.stat(folder)
+    return f"{stat.st_dev}:{stat.st_ino}:{stat.st_mtime_ns}"
+
+
+def _write_whole(path: Path, text: str) -> None:
+    """``path`` replaced in one rename: a kill leaves the old text or the new."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def _vouch_made(path: Path, made: Callable[[Path], bool]) -> bool:
+    if path.is_symlink():  # the symlink version's: .<name>.builds/current/<name>, in a builds folder with the marker
         parts = Path(os.readlink(path)).parts
         return len(parts) == 3 and parts[1] == "current" and (path.parent / parts[0] / MARKER).is_file()
-    return not path.exists() or (path.is_dir() and (not _has_anything(path) or earlier(path)))
+    return not path.exists() or (path.is_dir() and (not _has_anything(path) or made(path)))
 
 
 def _has_anything(folder: Path) -> bool:
@@ -383,11 +445,13 @@ def delete_in_background(paths: list[Path]) -> None:
     if pid == 0:  # double fork: the grandchild is adopted by init, so nobody waits for it
         try:
             os.setsid()
+            # the build lock above all: a grandchild that still held it until its exec made the next
+            # build wait (closing a copy leaves the build's own lock held)
+            os.closerange(3, os.sysconf("SC_OPEN_MAX"))
             if os.fork() == 0:
                 quiet = os.open(os.devnull, os.O_RDWR)
                 for fd in (0, 1, 2):
                     os.dup2(quiet, fd)
-                # exec closes every other file, the build lock above all: it is not held while rm runs
                 os.execvp("rm", ["rm", "-rf", "--", *map(str, paths)])
         finally:
             os._exit(0)
