@@ -236,7 +236,7 @@ def test_rebuild_after_an_edit_reuses_current_files_and_never_serves_stale_ones(
 def test_a_rebuild_of_the_same_inputs_finds_every_render_key_unchanged(tmp_path: Path) -> None:
     """Nothing of one run (its staging folder, its copy of Pelican's cache) may enter the keys, or
     no rebuild would ever reuse a file."""
-    from vouch import render_cache
+    from vouch.writer import render_cache
 
     make_site(tmp_path, {"a": vetted("A Firm"), "b": vetted("B Firm")})
     keys = tmp_path / ".output.builds/render-keys.pickle"

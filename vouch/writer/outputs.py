@@ -260,10 +260,22 @@ class SiteFolders:
                         return f"{shown} lies inside {label}: {INSIDE}"
                     if place in folder.parents:
                         return f"{shown} contains {label}: {OVER}"
-                for above in place.parents:  # any site's builds, wherever it is
-                    if above != self.builds and above.name.endswith(".builds") and (above / MARKER).is_file():
-                        builds = f"{keep_out.name(above)}/, the builds of another Vouch site"
-                        return f"{shown} lies inside {builds}: {INSIDE}"
+                for above in place.parents:  # any site, its previews or its builds, wherever they are
+                    if other := self._other_site(above, keep_out):
+                        return f"{shown} lies inside {other}: {INSIDE}"
+        return None
+
+    def _other_site(self, folder: Path, keep_out: KeepOut) -> str | None:
+        """What ``folder`` is, if it belongs to another Vouch site: a site, its previews or its builds."""
+        if folder in (self.output, self.mail, self.builds):
+            return None
+        name = keep_out.name(folder)
+        if folder.name.endswith(".builds") and (folder / MARKER).is_file():
+            return f"{name}/, the builds of another Vouch site"
+        if (folder.parent / f".{folder.name}.builds" / MARKER).is_file():
+            return f"{name}/, another Vouch site"
+        if folder.name == "mail" and any((b / MARKER).is_file() for b in folder.parent.glob(".*.builds")):
+            return f"{name}/, the e-mail previews of another Vouch site"
         return None
 
     @property
