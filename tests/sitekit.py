@@ -161,7 +161,7 @@ class SwapSteps:
     """A ``progress`` for ``build()`` that calls ``before(n)`` ahead of every change the build makes
     to the file system (``n`` counting from 0) once its swap has begun: a kill there is a kill at
     that step. An exchange of two names (``renameat2``, called through ctypes) is one step;
-    ``calls`` names each step's call. Patches ``os`` and ``vouch.outputs`` in this process: use it
+    ``calls`` names each step's call. Patches ``os`` and ``vouch.writer.outputs`` in this process: use it
     in a child, or ``restore()`` after.
     """
 
@@ -171,7 +171,7 @@ class SwapSteps:
         self.saved: dict[str, Callable[..., Any]] = {}
 
     def progress(self, stage: str, _done: int, _total: int) -> None:
-        from vouch import outputs
+        from vouch.writer import outputs
 
         if stage != "swap" or self.saved:
             return
@@ -195,7 +195,7 @@ class SwapSteps:
         return counted
 
     def restore(self) -> None:
-        from vouch import outputs
+        from vouch.writer import outputs
 
         for name, call in self.saved.items():
             setattr(outputs if name == "_exchange" else os, name, call)
