@@ -24,7 +24,7 @@ import markdown
 from markdown.extensions.meta import BEGIN_RE, END_RE, META_MORE_RE, META_RE
 from markdown.preprocessors import Preprocessor
 
-from vouch.markup import strip_comments
+from vouch.markup import strip_comments, strip_value_comments
 from vouch.problems import Problem, did_you_mean
 from vouch.references import Reference, references
 
@@ -159,24 +159,47 @@ def metadata(text: str) -> tuple[Header, str]:
     so Vouch and Pelican cannot disagree about a status (`` Status: draft``, a
     repeated key, a form feed). Keys are lower case; each value has its line.
     """
+    header, body, _ = _metadata(text)
+    return header, body
+
+
+def _metadata(text: str) -> tuple[Header, str, int]:
+    """``metadata``, and the number of lines before the Markdown."""
     text = text.removeprefix("\ufeff")  # Pelican opens files as utf-8-sig
     if not text.strip():
-        return {}, text
+        return {}, text, 0
     lines = _normalize_whitespace().run(text.split("\n"))
     header: Header = {}
     key = None
     start = 1 if BEGIN_RE.match(lines[0]) else 0
     for number, line in enumerate(lines[start:], start=start + 1):
         if not line.strip() or END_RE.match(line):
-            return header, "\n".join(lines[number:])
+            return header, "\n".join(lines[number:]), number
         if match := META_RE.match(line):
             key = match.group("key").lower().strip()
             header.setdefault(key, []).append((number, match.group("value").strip()))
         elif key and (match := META_MORE_RE.match(line)):
             header[key].append((number, match.group("value").strip()))
         else:
-            return header, "\n".join(lines[number - 1 :])
-    return header, ""
+            return header, "\n".join(lines[number - 1 :]), number - 1
+    return header, "", len(lines)
+
+
+def _without_comments(header: Header, body: str, start: int) -> tuple[Header, str]:
+    """The header and the text as Pelican renders them: without comments (``StripComments``).
+
+    The text is the file's, line for line (the header's values in place of its lines), so that
+    links and references are found where the file has them.
+    """
+    header = {
+        key: list(zip([line for line, _ in values], strip_value_comments([v for _, v in values]), strict=True))
+        for key, values in header.items()
+    }
+    lines = [""] * start
+    for key, values in header.items():
+        for line, value in values:
+            lines[line - 1] = f"{key}: {value}"
+    return header, "\n".join([*lines, strip_comments(body, keep_lines=True)])
 
 
 @cache
@@ -197,7 +220,8 @@ def _read_item(path: Path, kind: str, reading: _Reading) -> tuple[Item | None, l
     except UnicodeDecodeError as exc:
         message = f"expected UTF-8 text; got an undecodable byte at offset {exc.start} (save the file as UTF-8)"
         return None, [Problem(path, data.count(b"\n", 0, exc.start) + 1, "file", message)]
-    header, body = metadata(text)
+    header, body, start = _metadata(text)
+    header, visible = _without_comments(header, body, start)
     meta = {key: values[0] for key, values in header.items()}  # Pelican keeps the first of a key it reads once
     problems: list[Problem] = []
 
@@ -234,7 +258,9 @@ def _read_item(path: Path, kind: str, reading: _Reading) -> tuple[Item | None, l
     slug = path.stem if kind == "newsletter" else _slug(path, kind, title, meta, reading, problem)
     slugs: list[str] = []
     partners = [Reference(s.strip(), line, "Partners") for line, v in header.get("partners", ()) for s in v.split(",")]
-    for ref in [r for r in partners if r.slug] + references(text, metadata=False):
+    # A comment may join a reference (``{partner}<!-- -->slug``) or hide one: both are read, to err on the safe side.
+    found = references(text, metadata=False) + references(visible, metadata=False)
+    for ref in [r for r in partners if r.slug] + sorted(dict.fromkeys(found), key=lambda r: r.line):
         if ref.slug not in reading.known:
             field_name = ref.field or "partner reference"
             problems.append(Problem(path, ref.line, field_name, unknown_partner(ref.slug, reading.known)))
@@ -242,8 +268,8 @@ def _read_item(path: Path, kind: str, reading: _Reading) -> tuple[Item | None, l
             slugs.append(ref.slug)
     if problems:
         return None, problems
-    summary = strip_comments("\n".join(v for _, v in header.get("summary", ()))).strip() or None
-    links = tuple(_links(text, path.parent, reading.content_dir))
+    summary = "\n".join(v for _, v in header.get("summary", ())).strip() or None
+    links = tuple(_links(visible, path.parent, reading.content_dir))
     return Item(path, kind, slug, title, date, status, tuple(slugs), summary, body, links), []
 
 

@@ -6,6 +6,8 @@ import re
 
 import markdown
 import nh3
+from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
 
 PROFILE_TAGS = {"p", "br", "strong", "em", "a", "ul", "ol", "li", "blockquote", "code", "pre", "h3", "h4"}
 PROFILE_ATTRIBUTES = {"a": {"href", "title"}}
@@ -16,11 +18,55 @@ MARKDOWN_EXTENSIONS = ["sane_lists", "smarty"]
 PROFILE_EXTENSIONS = ["sane_lists"]
 # An HTML comment ends where a browser ends it: at "-->" or "--!>", at once for "<!-->", or at the end.
 _COMMENT = re.compile(r"<!--(?:-?>|.*?--!?>|.*\Z)", re.DOTALL)
+# After the meta extension (27) and fenced code (25), before raw HTML blocks (20): a fenced code
+# sample keeps its comments (Markdown shows them as code), everything else is read without them.
+_COMMENTS_PRIORITY = 24
 
 
-def strip_comments(html: str) -> str:
-    """Editors keep notes in ``<!-- -->``: Markdown passes them on as HTML, and no page or feed may show them."""
-    return _COMMENT.sub("", html) if "<!--" in html else html
+def strip_comments(text: str, keep_lines: bool = False) -> str:
+    """``text`` without its HTML comments, read as an HTML parser reads them: editors keep notes in them.
+
+    Done once, on the source, before Markdown (whose smarty extension escapes a comment it does
+    not see whole): what Vouch checks and what Pelican renders are the same text. ``keep_lines``
+    moves each comment's line breaks to the end of its line, so that line numbers stay true.
+    """
+    if "<!--" not in text:
+        return text
+    if not keep_lines:
+        return _COMMENT.sub("", text)
+    pieces: list[str] = []
+    owed = last = 0
+    for match in [*_COMMENT.finditer(text), None]:
+        kept = text[last : match.start() if match else len(text)]
+        if owed and "\n" in kept:
+            cut = kept.index("\n")
+            kept, owed = kept[:cut] + "\n" * owed + kept[cut:], 0
+        pieces.append(kept)
+        if match:
+            owed += match.group().count("\n")
+            last = match.end()
+    return "".join(pieces) + "\n" * owed
+
+
+def strip_value_comments(values: list[str]) -> list[str]:
+    """A metadata key's values (a line each) without comments, as many as before: one may span lines."""
+    return [v.strip() for v in strip_comments("\n".join(values), keep_lines=True).split("\n")]
+
+
+class _CommentStripper(Preprocessor):
+    def run(self, lines: list[str]) -> list[str]:
+        meta = getattr(self.md, "Meta", None)  # read by now: Pelican takes its metadata from here
+        for key, values in (meta or {}).items():
+            meta[key] = strip_value_comments(values)
+        text = "\n".join(lines)
+        return strip_comments(text).split("\n") if "<!--" in text else lines
+
+
+class StripComments(Extension):
+    """Markdown without HTML comments, in the header's values and in the text (see ``strip_comments``)."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.preprocessors.register(_CommentStripper(md), "vouch_comments", _COMMENTS_PRIORITY)
 
 
 class ProfileMarkdown:

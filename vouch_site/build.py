@@ -285,7 +285,7 @@ def _run_pelican(settings: dict[str, Any], run: BuildRun, staging: Build) -> Non
 
     # Pelican rewrites its cache in place, and a kill mid-write leaves a file that stops every later build:
     # it works on a copy in the build's folder, which replaces the cache only once Pelican is done.
-    cache, scratch = Path(settings["CACHE_PATH"]), staging.folder / "pelican-cache"
+    cache, scratch = Path(settings["CACHE_PATH"]) / _reader_code(), staging.folder / "pelican-cache"
     if cache.is_dir():
         shutil.copytree(cache, scratch)
     settings = {**settings, "OUTPUT_PATH": str(staging.output), "CACHE_PATH": str(scratch), "VOUCH_RUN": run}
@@ -301,6 +301,15 @@ def _run_pelican(settings: dict[str, Any], run: BuildRun, staging: Build) -> Non
     for saved in scratch.glob("*"):
         saved.replace(cache / saved.name)  # each file whole, old or new
     shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _reader_code() -> str:
+    """Pelican's reader cache holds Markdown as ``vouch.markup`` has it read (comments left out): one cache
+    per version of that code, or a cache written before a fix would keep publishing what it fixed."""
+    from vouch import markup
+    from vouch.render_cache import fingerprint
+
+    return "reader-" + fingerprint(files=[Path(markup.__file__)])[:12]
 
 
 def check_only(root: Path, settings_file: str = "pelicanconf.py") -> EditorReport:

@@ -13,7 +13,13 @@ from typing import Any
 from pelican import signals
 from pelican.generators import StaticGenerator
 
-from .content import article_jsonld, drop_comments, keep_shown_articles, keep_shown_pages, resolve_partner_links
+from .content import (
+    article_jsonld,
+    keep_shown_articles,
+    keep_shown_pages,
+    read_without_comments,
+    resolve_partner_links,
+)
 from .generator import PartnersGenerator, run_of
 
 
@@ -45,10 +51,10 @@ def add_template_globals(generator: object) -> None:
 def register() -> None:
     signals.generator_init.connect(add_template_globals)
     signals.get_generators.connect(get_generators)
+    signals.readers_init.connect(read_without_comments)
     signals.article_generator_init.connect(skip_left_out_files)
     signals.page_generator_init.connect(skip_left_out_files)
     signals.static_generator_finalized.connect(keep_published_files)
     signals.content_object_init.connect(resolve_partner_links)
-    signals.content_object_init.connect(drop_comments)
     signals.article_generator_finalized.connect(keep_shown_articles)
     signals.page_generator_finalized.connect(keep_shown_pages)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -11,12 +10,10 @@ from typing import Any
 import markdown
 
 from vouch.content import Item, Selection
-from vouch.markup import MARKDOWN_EXTENSIONS
+from vouch.markup import MARKDOWN_EXTENSIONS, StripComments
 from vouch.newsletter.digest import Digest, DigestArticle, digest, window_for
 from vouch.public import Partner
 from vouch.references import link_partners
-
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,8 +32,8 @@ class IssueView:
 
     def body_html(self, root: str, names: Mapping[str, str]) -> str:
         """The editor's note as HTML; partner references linked from ``root`` (relative or absolute)."""
-        text = _COMMENT.sub("", self.body_markdown)  # editor's notes, e.g. the drafted digest
-        html = markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS, output_format="html")
+        extensions = [*MARKDOWN_EXTENSIONS, StripComments()]  # editor's notes, e.g. the drafted digest
+        html = markdown.markdown(self.body_markdown, extensions=extensions, output_format="html")
         return link_partners(html, root, names)
 
 
