@@ -13,8 +13,8 @@ import pytest
 
 from tests.sitekit import make_site, read_tree, readable_tree, vetted
 from vouch.markup import strip_comments
-from vouch.problems import ValidationFailed
-from vouch_site.build import build
+from vouch.problems import ValidationFailed, relative_to
+from vouch_site.build import build, check_only
 
 # The reviewer's spellings: a comment that smarty used to escape (it spans paragraphs, inline),
 # one that "--!>" ends (the words after it are visible), and one that never ends.
@@ -86,3 +86,53 @@ def test_what_a_comment_hides_is_neither_a_reference_nor_a_link(tmp_path: Path) 
     (tmp_path / "content/articles/b.md").unlink()
     build(tmp_path)
     assert not (tmp_path / "output/images/old.png").exists()
+
+
+def test_two_items_at_one_url_are_both_problems_and_left_out_with_keep_going(tmp_path: Path) -> None:
+    make_site(
+        tmp_path,
+        {"harbour": vetted("Harbour")},
+        {
+            "content/articles/dup1.md": "Title: Dup one\nDate: 2026-10-02\nSlug: dup\n\nx\n",
+            "content/articles/dup2.md": "Title: Dup two\nDate: 2026-10-03\nSlug: dup\n\ny\n",
+            "content/articles/fine.md": "Title: Fine\nDate: 2026-10-04\n\nz\n",
+            "content/newsletter/a/news.md": "Title: News of the month\nDate: 2026-11-01\n\nHello.\n",
+            "content/newsletter/b/news.md": "Title: News of another month\nDate: 2026-11-02\n\nHello.\n",
+        },
+    )
+    expected = [
+        "content/articles/dup1.md:3: Slug: expected a URL of its own; got 'dup': it is written to "
+        "articles/dup/index.html, and so is content/articles/dup2.md",
+        "content/articles/dup2.md:3: Slug: expected a URL of its own; got 'dup': it is written to "
+        "articles/dup/index.html, and so is content/articles/dup1.md",
+        "content/newsletter/a/news.md:1: file name: expected a URL of its own; got 'news': it is written to "
+        "newsletter/news/index.html, and so is content/newsletter/b/news.md",
+        "content/newsletter/b/news.md:1: file name: expected a URL of its own; got 'news': it is written to "
+        "newsletter/news/index.html, and so is content/newsletter/a/news.md",
+    ]
+    assert [str(relative_to(p, tmp_path)) for p in check_only(tmp_path).problems] == expected
+    with pytest.raises(ValidationFailed) as failed:
+        build(tmp_path)
+    assert [str(relative_to(p, tmp_path)) for p in failed.value.problems] == expected
+    result = build(tmp_path, keep_going=True)
+    assert [str(relative_to(p, tmp_path)) for p in result.report.problems] == expected
+    out = tmp_path / "output"
+    assert (out / "articles/fine/index.html").exists()
+    assert not (out / "articles/dup").exists() and not (out / "newsletter/news").exists()
+
+
+@pytest.mark.parametrize("slug", ["404.html", "index.html", "partners.json", "sitemap.xml", "robots.txt"])
+def test_a_page_written_where_the_site_writes_a_file_is_a_problem(tmp_path: Path, slug: str) -> None:
+    make_site(
+        tmp_path,
+        {"harbour": vetted("Harbour")},
+        {"content/pages/p.md": f"Title: P\nSlug: {slug}\n\nx\n", "content/pages/fine.md": "Title: Fine\n\nx\n"},
+    )
+    expected = [
+        f"content/pages/p.md:2: Slug: expected a URL of its own; got {slug!r}: it is written to "
+        f"{slug}/index.html, and the site writes the file {slug}"
+    ]
+    assert [str(relative_to(p, tmp_path)) for p in check_only(tmp_path).problems] == expected
+    result = build(tmp_path, keep_going=True)
+    assert [str(relative_to(p, tmp_path)) for p in result.report.problems] == expected
+    assert (tmp_path / "output/fine/index.html").exists() and (tmp_path / f"output/{slug}").is_file()
