@@ -36,6 +36,10 @@ RESERVED_SLUGS = frozenset(
     {"directory", "areas", "partners", "vetting", "articles", "newsletter", "search", "feeds", "pagefind", "theme",
      "images", "page", "404", "sitemap", "robots", "partners-json"}
 )  # fmt: skip
+# Files Vouch's own pages write: no item may be written there, or need one of them as a folder.
+SITE_FILES = ("index.html", "404.html", "robots.txt", "sitemap.xml", "partners.json", "articles/index.html",
+              "newsletter/index.html", "directory/index.html", "areas/index.html", "search/index.html",
+              "vetting/index.html")  # fmt: skip
 # Templates of Vouch's own pages: no article or page renders with them.
 SITE_TEMPLATES = frozenset(
     {"404", "areas", "articles", "base", "directory", "home", "listing", "newsletter_index", "newsletter_issue",
@@ -69,6 +73,8 @@ class Item:
     summary: str | None = None
     body: str = ""  # the Markdown after the metadata header
     links: tuple[Link, ...] = ()
+    slug_field: str = "file name"  # where the slug comes from: Slug, Title or file name
+    slug_line: int = 1
 
 
 @dataclass(slots=True)
@@ -255,7 +261,10 @@ def _read_item(path: Path, kind: str, reading: _Reading) -> tuple[Item | None, l
         if name not in allowed:
             where = f"a template for {kind} in the theme's templates/ folder, such as {own}"
             problem("Template", f"expected {where}; got {name!r}{did_you_mean(name, allowed)}")
-    slug = path.stem if kind == "newsletter" else _slug(path, kind, title, meta, reading, problem)
+    slug, slug_field = (
+        (path.stem, "file name") if kind == "newsletter" else _slug(path, kind, title, meta, reading, problem)
+    )
+    slug_line = meta[slug_field.lower()][0] if slug_field.lower() in meta else 1
     slugs: list[str] = []
     partners = [Reference(s.strip(), line, "Partners") for line, v in header.get("partners", ()) for s in v.split(",")]
     # A comment may join a reference (``{partner}<!-- -->slug``) or hide one: both are read, to err on the safe side.
@@ -270,7 +279,7 @@ def _read_item(path: Path, kind: str, reading: _Reading) -> tuple[Item | None, l
         return None, problems
     summary = "\n".join(v for _, v in header.get("summary", ())).strip() or None
     links = tuple(_links(visible, path.parent, reading.content_dir))
-    return Item(path, kind, slug, title, date, status, tuple(slugs), summary, body, links), []
+    return Item(path, kind, slug, title, date, status, tuple(slugs), summary, body, links, slug_field, slug_line), []
 
 
 def _slug(
@@ -280,8 +289,9 @@ def _slug(
     meta: dict[str, tuple[int, str]],
     reading: _Reading,
     problem: Callable[[str, str], None],
-) -> str:
-    """Pelican's slug for an article or page (``Slug:``, else SLUGIFY_SOURCE slugified), checked as a URL."""
+) -> tuple[str, str]:
+    """Pelican's slug for an article or page (``Slug:``, else SLUGIFY_SOURCE slugified), checked as a URL,
+    and the field it comes from."""
     for key, name, setting, does in (("save_as", "Save_as", "SAVE_AS", "writes"), ("url", "URL", "URL", "links")):
         if key in meta:  # Pelican would take these over the URL settings, and over the checks below
             where = f"every article and page where ARTICLE_{setting} or PAGE_{setting} says"
@@ -298,7 +308,69 @@ def _slug(
         problem(field, f"expected a {noun} that makes a URL such as about-us; got {slug!r}")
     elif kind == "pages" and parts[0].lower() in RESERVED_SLUGS:
         problem(field, f"expected a page {noun} that no site URL uses; got /{slug}/{hint}")
-    return slug
+    return slug, field
+
+
+def output_collisions(items: Iterable[Item], save_as: Callable[[Item], str | None], root: Path) -> list[Problem]:
+    """Items Pelican would write to one file, or to a file the site writes, or where one needs a folder.
+
+    Pelican stops with a traceback on either: a problem for each item instead, naming the other
+    file (``root``: paths are named from there). Drafts are written nowhere.
+    """
+    written: dict[str, list[Item]] = {}
+    for item in items:
+        if item.status != "draft" and (target := save_as(item)):
+            written.setdefault(target, []).append(item)
+    owners: dict[str, Item | None] = dict.fromkeys(SITE_FILES) | {t: items[0] for t, items in written.items()}
+    folders: dict[str, str] = {}  # folder -> the first file written in it
+    for target in sorted(owners):
+        for parent in _parents(target):
+            folders.setdefault(parent, target)
+    problems = []
+    for target, items_there in sorted(written.items()):
+        clashes = [(target, other) for other in items_there]
+        clashes += [(parent, owners[parent]) for parent in _parents(target) if parent in owners]
+        if target in folders:
+            clashes.append((folders[target], owners[folders[target]]))
+        for item in items_there:
+            theirs = next(((t, o) for t, o in clashes if o is not item), None)
+            if theirs is None:
+                continue
+            other, owner = theirs
+            if owner is None:
+                whose = f"the site writes the file {other}"
+            else:
+                name = os.path.relpath(owner.path, root)
+                whose = f"so is {name}" if other == target else f"{name} to {other}"
+            message = f"expected a URL of its own; got {item.slug!r}: it is written to {target}, and {whose}"
+            problems.append(Problem(item.path, item.slug_line, item.slug_field, message))
+    return problems
+
+
+def _parents(target: str) -> list[str]:
+    """``a/b/c.html`` -> ``a``, ``a/b``: the folders a file needs."""
+    parts = target.split("/")
+    return ["/".join(parts[:n]) for n in range(1, len(parts))]
+
+
+def save_as_of(article_save_as: str, page_save_as: str, lang: str) -> Callable[[Item], str | None]:
+    """Where Pelican writes an item: ARTICLE_SAVE_AS or PAGE_SAVE_AS filled in with its slug and date.
+
+    None where it is not written, or the setting names metadata Vouch does not read (``{category}``).
+    """
+
+    def save_as(item: Item) -> str | None:
+        if item.kind == "newsletter":  # Vouch's own pages
+            return f"newsletter/{item.slug}/index.html"
+        template = article_save_as if item.kind == "articles" else page_save_as
+        date = dt.datetime.combine(item.date, dt.time()) if item.date else None
+        try:
+            target = template.format(slug=item.slug, date=date, lang=lang) if template else ""
+        except (KeyError, IndexError, AttributeError, ValueError, TypeError):
+            return None
+        return os.path.normpath(target).lstrip("/") if target else None
+
+    return save_as
 
 
 def _links(text: str, folder: Path, content_dir: Path) -> Iterable[Link]:

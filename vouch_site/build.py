@@ -14,7 +14,7 @@ from functools import partial, wraps
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec
 
-from vouch.content import item_templates, load_items, select
+from vouch.content import item_templates, load_items, output_collisions, save_as_of, select
 from vouch.content_files import content_files, scan
 from vouch.humanize import counted
 from vouch.outputs import Build, Refused, SiteFolders, StagedWriter, build_lock, discard
@@ -173,6 +173,11 @@ def _check_content(root: Path, settings: dict[str, Any], site: PublicSite, repor
         slugify=_pelican_slugify(settings),
         slug_from_title=settings["SLUGIFY_SOURCE"] == "title",
     )
+    save_as = save_as_of(settings["ARTICLE_SAVE_AS"], settings["PAGE_SAVE_AS"], settings["DEFAULT_LANG"])
+    collisions = output_collisions(items, save_as, root)
+    clashing = {problem.path for problem in collisions}
+    problems += collisions
+    items = [item for item in items if item.path not in clashing]  # with --keep-going, neither is written
     selection = select(items, site.today, {p.slug for p in site.partners})
     for path, slugs in selection.withheld.items():
         log.info("vouch: withheld %s: it names unpublished %s", os.path.relpath(path, root), ", ".join(slugs))
