@@ -136,3 +136,73 @@ def test_a_page_written_where_the_site_writes_a_file_is_a_problem(tmp_path: Path
     result = build(tmp_path, keep_going=True)
     assert [str(relative_to(p, tmp_path)) for p in result.report.problems] == expected
     assert (tmp_path / "output/fine/index.html").exists() and (tmp_path / f"output/{slug}").is_file()
+
+
+ONE_LINE = "expected one line of text without control characters"
+PROSE = "expected text without control characters (line breaks and tabs are fine)"
+
+
+@pytest.mark.parametrize(
+    ("rel", "text", "expected"),
+    [
+        pytest.param(
+            "content/articles/a.md",
+            "Title: Boilers\x1b[2J now\nDate: 2026-10-01\n\nx\n",
+            f"content/articles/a.md:1: Title: {ONE_LINE}; got 'Boilers\\x1b[2J now' (U+001B at character 8)",
+            id="escape-in-title",
+        ),
+        pytest.param(
+            "content/newsletter/n.md",
+            "Title: News of the\x00 month\nDate: 2026-10-01\n\nx\n",
+            f"content/newsletter/n.md:1: Title: {ONE_LINE}; got 'News of the\\x00 month' (U+0000 at character 12)",
+            id="nul-in-subject",
+        ),
+        pytest.param(
+            "content/newsletter/n.md",
+            "Title: News of the\x85month\nDate: 2026-10-01\n\nx\n",
+            f"content/newsletter/n.md:1: Title: {ONE_LINE}; got 'News of the\\x85month' (U+0085 at character 12)",
+            id="next-line-in-subject",
+        ),
+        pytest.param(
+            "content/newsletter/n.md",
+            "Title: News of the month\nDate: 2026-10-01\nSummary: Read\u2028Bcc: all@example.org\n\nx\n",
+            f"content/newsletter/n.md:3: Summary: {ONE_LINE}; got 'Read\\u2028Bcc: all@example.org' "
+            "(U+2028 at character 5)",
+            id="line-separator-in-preheader",
+        ),
+        pytest.param(
+            "content/articles/a.md",
+            "Title: A\nDate: 2026-10-01\nCategory: Home\x0bGarden\n\nx\n",
+            f"content/articles/a.md:3: Category: {ONE_LINE}; got 'Home\\x0bGarden' (U+000B at character 5)",
+            id="vertical-tab-in-category",
+        ),
+        pytest.param(
+            "content/articles/a.md",
+            "Title: A\nDate: 2026-10-01\nTags: a, b\x1cc\n\nx\n",
+            f"content/articles/a.md:3: Tags: {ONE_LINE}; got 'a, b\\x1cc' (U+001C at character 5)",
+            id="file-separator-in-tags",
+        ),
+        pytest.param(
+            "content/pages/p.md",
+            "Title: A\n\nFirst.\n\nSecond\x0cpage.\n",
+            f"content/pages/p.md:5: text: {PROSE}; got 'Second\\x0cpage.' (U+000C at character 7)",
+            id="form-feed-in-text",
+        ),
+        pytest.param(
+            "content/newsletter/n.md",
+            "Title: News of the month\nDate: 2026-10-01\n\nHello \x1b]8;;https://evil.example\x1b\\here.\n",
+            f"content/newsletter/n.md:4: text: {PROSE}; got 'Hello \\x1b]8;;https://evil.example\\x1b\\\\here.' "
+            "(U+001B at character 7)",
+            id="escape-in-issue-text",
+        ),
+    ],
+)
+def test_control_characters_in_items_are_problems_not_tracebacks(
+    tmp_path: Path, rel: str, text: str, expected: str
+) -> None:
+    make_site(tmp_path, {"harbour": vetted("Harbour")}, {rel: text, "content/pages/fine.md": "Title: Fine\n\nx\n"})
+    assert [str(relative_to(p, tmp_path)) for p in check_only(tmp_path).problems] == [expected]
+    result = build(tmp_path, keep_going=True)
+    assert [str(relative_to(p, tmp_path)) for p in result.report.problems] == [expected]
+    assert (tmp_path / "output/fine/index.html").exists()
+    assert not list((tmp_path / "mail").iterdir())
