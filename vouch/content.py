@@ -24,6 +24,7 @@ import markdown
 from markdown.extensions.meta import BEGIN_RE, END_RE, META_MORE_RE, META_RE
 from markdown.preprocessors import Preprocessor
 
+from vouch.controls import CONTROL_RE, PROSE_CONTROL_RE
 from vouch.markup import strip_comments, strip_value_comments
 from vouch.problems import Problem, did_you_mean
 from vouch.references import Reference, references
@@ -191,6 +192,24 @@ def _metadata(text: str) -> tuple[Header, str, int]:
     return header, "", len(lines)
 
 
+def _controls(path: Path, header: Header, body: str, start: int) -> list[Problem]:
+    """Control characters: feeds refuse them, they split e-mail headers, and a terminal obeys them."""
+    problems = []
+    for key, values in header.items():
+        for line, value in values:
+            if found := CONTROL_RE.search(value):
+                where = f"(U+{ord(found.group()):04X} at character {found.start() + 1})"
+                message = f"expected one line of text without control characters; got {value!r} {where}"
+                problems.append(Problem(path, line, key.capitalize(), message))
+    if found := PROSE_CONTROL_RE.search(body):
+        first = body.rfind("\n", 0, found.start()) + 1
+        text = body[first:].split("\n", 1)[0]
+        where = f"(U+{ord(found.group()):04X} at character {found.start() - first + 1})"
+        message = f"expected text without control characters (line breaks and tabs are fine); got {text!r} {where}"
+        problems.append(Problem(path, start + body.count("\n", 0, first) + 1, "text", message))
+    return problems
+
+
 def _without_comments(header: Header, body: str, start: int) -> tuple[Header, str]:
     """The header and the text as Pelican renders them: without comments (``StripComments``).
 
@@ -227,9 +246,9 @@ def _read_item(path: Path, kind: str, reading: _Reading) -> tuple[Item | None, l
         message = f"expected UTF-8 text; got an undecodable byte at offset {exc.start} (save the file as UTF-8)"
         return None, [Problem(path, data.count(b"\n", 0, exc.start) + 1, "file", message)]
     header, body, start = _metadata(text)
+    problems = _controls(path, header, body, start)
     header, visible = _without_comments(header, body, start)
     meta = {key: values[0] for key, values in header.items()}  # Pelican keeps the first of a key it reads once
-    problems: list[Problem] = []
 
     def problem(key: str, message: str) -> None:
         line = meta[key.lower()][0] if key.lower() in meta else 1
