@@ -6,8 +6,13 @@ names the spelling it used.
 
 from __future__ import annotations
 
+import os
 import re
+import signal
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -15,6 +20,8 @@ from tests.sitekit import make_site, read_tree, readable_tree, vetted
 from vouch.markup import strip_comments
 from vouch.problems import ValidationFailed, relative_to
 from vouch_site.build import build, check_only
+
+T = TypeVar("T")
 
 # The reviewer's spellings: a comment that smarty used to escape (it spans paragraphs, inline),
 # one that "--!>" ends (the words after it are visible), and one that never ends.
@@ -206,3 +213,50 @@ def test_control_characters_in_items_are_problems_not_tracebacks(
     assert [str(relative_to(p, tmp_path)) for p in result.report.problems] == [expected]
     assert (tmp_path / "output/fine/index.html").exists()
     assert not read_tree(tmp_path / "mail")  # the issue with the character is left out
+
+
+@pytest.mark.parametrize("rel", ["content/articles/pipe.md", "content/images/pipe.png", "content/pipe.txt"])
+def test_a_named_pipe_is_never_opened_but_named_in_a_problem(tmp_path: Path, rel: str) -> None:
+    make_site(tmp_path, {"harbour": vetted("Harbour")}, {"content/pages/fine.md": "Title: Fine\n\nx\n"})
+    (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(tmp_path / rel)
+    expected = [f"{rel}:1: file: expected a file or a folder; got a named pipe (it is never opened)"]
+    assert [str(relative_to(p, tmp_path)) for p in run_briefly(check_only, tmp_path).problems] == expected
+    with pytest.raises(ValidationFailed) as failed:
+        run_briefly(build, tmp_path)
+    assert [str(relative_to(p, tmp_path)) for p in failed.value.problems] == expected
+    result = run_briefly(partial(build, keep_going=True), tmp_path)
+    assert [str(relative_to(p, tmp_path)) for p in result.report.problems] == expected
+    assert (tmp_path / "output/fine/index.html").exists()
+
+
+def test_a_deep_folder_tree_is_a_problem_not_a_recursion_error(tmp_path: Path) -> None:
+    make_site(tmp_path, {"harbour": vetted("Harbour")}, {"content/pages/fine.md": "Title: Fine\n\nx\n"})
+    folder = tmp_path / "content/images"
+    for _ in range(1100):  # one at a time: os.makedirs itself recurses
+        folder /= "d"
+        folder.mkdir(parents=True)
+    (folder / "x.png").write_bytes(b"png")
+    too_deep = "content/images" + "/d" * 99
+    expected = [
+        f"{too_deep}:1: folder: expected at most 100 folders one inside another; got more (nothing in it is read)"
+    ]
+    assert [str(relative_to(p, tmp_path)) for p in check_only(tmp_path).problems] == expected
+    result = build(tmp_path, keep_going=True)
+    assert [str(relative_to(p, tmp_path)) for p in result.report.problems] == expected
+    assert (tmp_path / "output/fine/index.html").exists()
+
+
+def run_briefly(function: Callable[[Path], T], root: Path, seconds: int = 20) -> T:
+    """``function(root)``, or a failure (not a test that hangs) if it blocks, as on opening a named pipe."""
+
+    def alarm(_signum: int, _frame: object) -> None:
+        raise TimeoutError(f"blocked for {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.alarm(seconds)
+    try:
+        return function(root)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
