@@ -237,7 +237,7 @@ def test_a_deep_folder_tree_is_a_problem_not_a_recursion_error(tmp_path: Path) -
         folder /= "d"
         folder.mkdir(parents=True)
     (folder / "x.png").write_bytes(b"png")
-    too_deep = "content/images" + "/d" * 99
+    too_deep = "content/images" + "/d" * 100
     expected = [
         f"{too_deep}:1: folder: expected at most 100 folders one inside another; got more (nothing in it is read)"
     ]

@@ -113,8 +113,10 @@ def load_items(
     templates: frozenset[str] | None = None,
     slugify: Callable[[str], str] | None = None,
     slug_from_title: bool = False,
+    folders: Iterable[Path] = (),
 ) -> tuple[list[Item], list[Problem]]:
-    """Every item among ``files`` (all under content_dir, as ``content_files.scan`` finds them).
+    """Every item among ``files`` (all under content_dir, as ``content_files.scan`` finds them, with its
+    ``folders``: one named like an item is a problem).
 
     ``templates`` are the names a ``Template:`` may take (``item_templates``); None: not checked.
     ``slugify`` is Pelican's, of the file name (or the title, ``slug_from_title``) when there is no
@@ -123,9 +125,8 @@ def load_items(
     reading = _Reading(content_dir, timezone, frozenset(known), templates, slugify, slug_from_title)
     problems = [
         Problem(path, 1, "file", "expected a Markdown file; got a folder named like one (rename it)")
-        for kind in KINDS
-        for path in (content_dir / kind).rglob("*.md")
-        if path.is_dir()
+        for path in folders
+        if is_item_source(path, content_dir)
     ]
     items: list[Item] = []
     for path in sorted(files):

@@ -172,6 +172,7 @@ def _check_content(root: Path, settings: dict[str, Any], site: PublicSite, repor
         templates=templates,
         slugify=_pelican_slugify(settings),
         slug_from_title=settings["SLUGIFY_SOURCE"] == "title",
+        folders=found.folders,
     )
     save_as = save_as_of(settings["ARTICLE_SAVE_AS"], settings["PAGE_SAVE_AS"], settings["DEFAULT_LANG"])
     collisions = output_collisions(items, save_as, root)
