@@ -260,3 +260,40 @@ def run_briefly(function: Callable[[Path], T], root: Path, seconds: int = 20) ->
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+DECIDED = "Vouch reads status, date and slug from each file's own header, as Pelican's would override its checks"
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [
+        (
+            'DEFAULT_METADATA = {"status": "draft"}',
+            f"pelicanconf.py:4: DEFAULT_METADATA: expected no 'status' ({DECIDED}); got {{'status': 'draft'}}",
+        ),
+        (
+            'EXTRA_PATH_METADATA = {"articles/a.md": {"status": "draft", "slug": "b"}}',
+            "pelicanconf.py:4: EXTRA_PATH_METADATA: expected no 'slug' or 'status' for articles/a.md "
+            f"({DECIDED}); got {{'status': 'draft', 'slug': 'b'}}",
+        ),
+    ],
+)
+def test_metadata_settings_vouch_cannot_honour_are_refused_in_one_line(
+    tmp_path: Path, setting: str, expected: str
+) -> None:
+    make_site(tmp_path, {"harbour": vetted("Harbour")}, {"content/articles/a.md": "Title: A\nDate: 2026-10-01\n\nx\n"})
+    with (tmp_path / "pelicanconf.py").open("a") as conf:
+        conf.write(setting + "\n")
+    for run in (check_only, build, partial(build, keep_going=True)):
+        with pytest.raises(ValidationFailed) as failed:
+            run(tmp_path)
+        assert [str(relative_to(p, tmp_path)) for p in failed.value.problems] == [expected]
+
+
+def test_metadata_settings_for_other_keys_are_kept(tmp_path: Path) -> None:
+    make_site(tmp_path, {"harbour": vetted("Harbour")}, {"content/articles/a.md": "Title: A\nDate: 2026-10-01\n\nx\n"})
+    with (tmp_path / "pelicanconf.py").open("a") as conf:
+        conf.write('DEFAULT_METADATA = {"author": "The network"}\n')
+    build(tmp_path)
+    assert (tmp_path / "output/articles/a/index.html").exists()
