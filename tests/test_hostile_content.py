@@ -262,7 +262,7 @@ def run_briefly(function: Callable[[Path], T], root: Path, seconds: int = 20) ->
         signal.signal(signal.SIGALRM, previous)
 
 
-DECIDED = "Vouch reads status, date and slug from each file's own header, as Pelican's would override its checks"
+DECIDED = "Vouch reads status, date and slug from each file's own header and checks them there: write them in the file"
 
 
 @pytest.mark.parametrize(

@@ -153,10 +153,35 @@ def check(root: Path, settings: dict[str, Any]) -> tuple[PublicSite, EditorRepor
     setting_problems = settings_problems(settings, Path(settings["VOUCH_SETTINGS_FILE"]))
     if epoch := epoch_problem(os.environ):  # the build's clock
         setting_problems.append(Problem(Path("environment"), None, "SOURCE_DATE_EPOCH", epoch))
+    setting_problems += _metadata_setting_problems(settings, Path(settings["VOUCH_SETTINGS_FILE"]))
     if setting_problems:  # the rest is read with these settings: fix them first
         raise ValidationFailed(setting_problems)
     site, report = prepare(root / "partners", content, settings, cache_dir=root / ".cache" / "vouch")
     return site, _check_content(root, settings, site, report)
+
+
+# Metadata Vouch decides from each file's header (drafts, dates, URLs): a setting that supplied it would
+# have Pelican write what Vouch did not check (its generate_drafts fails on a draft Vouch did not read).
+DECIDED_METADATA = ("date", "save_as", "slug", "status", "url")
+
+
+def _metadata_setting_problems(settings: dict[str, Any], source: Path) -> list[Problem]:
+    """DEFAULT_METADATA and EXTRA_PATH_METADATA may add any metadata but what Vouch decides itself."""
+    why = "Vouch reads status, date and slug from each file's own header and checks them there: write them in the file"
+    text = source.read_text(encoding="utf-8") if source.is_file() else ""
+
+    def problem(key: str, given: dict[str, Any], where: str = "") -> Problem | None:
+        decided = sorted(k for k in given if str(k).lower() in DECIDED_METADATA)
+        if not decided:
+            return None
+        names = " or ".join(repr(k) for k in decided)
+        lines = [n for n, line in enumerate(text.splitlines(), start=1) if line.startswith(key)]
+        return Problem(source, lines[-1] if lines else None, key, f"expected no {names}{where} ({why}); got {given!r}")
+
+    found = [problem("DEFAULT_METADATA", dict(settings.get("DEFAULT_METADATA") or {}))]
+    for path, given in sorted((settings.get("EXTRA_PATH_METADATA") or {}).items()):
+        found.append(problem("EXTRA_PATH_METADATA", dict(given), f" for {path}"))
+    return [p for p in found if p is not None]
 
 
 def _check_content(root: Path, settings: dict[str, Any], site: PublicSite, report: EditorReport) -> EditorReport:
