@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
+import subprocess
+import sys
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -16,7 +19,7 @@ from typing import TypeVar
 
 import pytest
 
-from tests.sitekit import make_site, read_tree, readable_tree, vetted
+from tests.sitekit import DEMO_EPOCH, REPO, make_site, read_tree, readable_tree, vetted
 from vouch.markup import strip_comments
 from vouch.problems import ValidationFailed, relative_to
 from vouch_site.build import build, check_only
@@ -309,3 +312,30 @@ def test_metadata_settings_for_other_keys_are_kept(tmp_path: Path) -> None:
         conf.write('DEFAULT_METADATA = {"author": "The network"}\n')
     build(tmp_path)
     assert (tmp_path / "output/articles/a/index.html").exists()
+
+
+def test_file_names_with_line_breaks_print_on_one_line(tmp_path: Path) -> None:
+    shutil.copy(REPO / "tasks.py", tmp_path / "tasks.py")
+    make_site(
+        tmp_path,
+        {"harbour": vetted("Harbour"), "moor": {"name": "Moor", "status": "pending", "category": "plumbing"}},
+        {
+            "content/images/a\nwarning: nothing else is wrong.png": b"png",
+            "content/images/b\x1b[2K.png~": b"png",
+            "content/articles/later\nok.md": "Title: Soon\nDate: 2026-12-24\n\nx\n",
+            "content/articles/held\nok.md": "Title: Held\nDate: 2026-11-01\n\nAsk {partner}moor.\n",
+        },
+    )
+    env = {**os.environ, "SOURCE_DATE_EPOCH": DEMO_EPOCH}
+    for args in (["check"], ["build"]):
+        result = subprocess.run([sys.executable, "-m", "invoke", *args], cwd=tmp_path, capture_output=True,
+                                text=True, env=env, check=False)  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        lines = (result.stdout + result.stderr).splitlines()
+        assert not [line for line in lines if line.startswith(("warning: nothing", "ok.md", ".png"))], lines
+        assert "a\\nwarning: nothing else is wrong.png" in result.stdout
+    check = subprocess.run([sys.executable, "-m", "invoke", "check"], cwd=tmp_path, capture_output=True, text=True,
+                           env=env, check=False).stdout  # fmt: skip
+    assert "scheduled: content/articles/later\\nok.md (published on 2026-12-24)" in check
+    assert "withheld: content/articles/held\\nok.md (names unpublished moor)" in check
+    assert "skipped: content/images/b\\x1b[2K.png~ (an editor's temporary file)" in check
