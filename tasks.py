@@ -95,34 +95,39 @@ def check(c):
 
 
 def _check() -> None:
+    from vouch.controls import printable
     from vouch.problems import ValidationFailed
     from vouch.report import roster_report
     from vouch_site.build import check_only
+
+    def name(path: Path) -> str:
+        """A path as the editor types it, one line whatever the name holds (the output keeps its line breaks)."""
+        return printable(str(path.relative_to(ROOT)))
 
     try:
         report = check_only(ROOT)
     except ValidationFailed as failed:  # a wrong setting: nothing else can be read until it is fixed
         _fail_with(failed.problems, "")
     print(roster_report(report.roster, report.today))
-    invalid = sorted({p.path.name for p in report.problems if p.path.parent.name == "partners"})
+    invalid = sorted({printable(p.path.name) for p in report.problems if p.path.parent.name == "partners"})
     if invalid:
         print(f"\ninvalid (not counted above until fixed): {', '.join(invalid)}")
     for path in report.editor_files:
-        print(f"skipped (editor temporary file): {path.relative_to(ROOT)}")
+        print(f"skipped (editor temporary file): {name(path)}")
     for slug, slugs in sorted(report.withheld_partners.items()):
         print(f"withheld: partners/{slug}.yaml (its description names unpublished {', '.join(slugs)})")
     selection = report.content
     for path, slugs in sorted(selection.withheld.items()):
-        print(f"withheld: {path.relative_to(ROOT)} (names unpublished {', '.join(slugs)})")
+        print(f"withheld: {name(path)} (names unpublished {', '.join(slugs)})")
     for path, targets in sorted(selection.linking.items()):
-        links = ", ".join(str(target.relative_to(ROOT)) for target in targets)
-        print(f"withheld: {path.relative_to(ROOT)} (links {links}, not published)")
+        links = ", ".join(name(target) for target in targets)
+        print(f"withheld: {name(path)} (links {links}, not published)")
     for item in selection.scheduled:
-        print(f"scheduled: {item.path.relative_to(ROOT)} (published on {item.date})")
+        print(f"scheduled: {name(item.path)} (published on {item.date})")
     for path in report.files.unlinked:
-        print(f"not published: {path.relative_to(ROOT)} (no published item or partner links it)")
+        print(f"not published: {name(path)} (no published item or partner links it)")
     for path in report.files.temporary:
-        print(f"skipped: {path.relative_to(ROOT)} (an editor's temporary file)")
+        print(f"skipped: {name(path)} (an editor's temporary file)")
     from vouch.publication import due_soon
 
     due = {e.slug: e.review_by for e in due_soon(report.roster, report.today)}
@@ -130,7 +135,7 @@ def _check() -> None:
         named = [slug for slug in item.partners if slug in due]
         if named:
             reviews = ", ".join(f"{slug} (review by {due[slug]})" for slug in named)
-            print(f"features a partner due for review: {item.path.relative_to(ROOT)}: {reviews}")
+            print(f"features a partner due for review: {name(item.path)}: {reviews}")
     _warn_if_schema_is_stale()
     if report.problems:
         print(file=sys.stderr)
@@ -252,7 +257,9 @@ def _newsletter(slug: str):
         raise Exit(f"vouch: {slug} names unpublished {', '.join(withheld[slug])}: it is withheld", code=1)
     linking = {p.stem: targets for p, targets in report.content.linking.items() if p.parent.name == "newsletter"}
     if slug in linking:
-        links = ", ".join(str(target.relative_to(ROOT)) for target in linking[slug])
+        from vouch.controls import printable
+
+        links = ", ".join(printable(str(target.relative_to(ROOT))) for target in linking[slug])
         raise Exit(f"vouch: {slug} links {links}, not published: it is withheld", code=1)
     newsletter = prepare_newsletter(site, report, settings)
     if slug not in newsletter.rendered:

@@ -16,6 +16,7 @@ from typing import Any, Concatenate, ParamSpec
 
 from vouch.content import item_templates, load_items, output_collisions, save_as_of, select
 from vouch.content_files import content_files, scan
+from vouch.controls import printable
 from vouch.humanize import counted
 from vouch.outputs import Build, Refused, SiteFolders, StagedWriter, build_lock, discard
 from vouch.problems import Problem, ValidationFailed, sort_problems
@@ -94,13 +95,13 @@ class BuildResult:
         for view in self.newsletter.views:
             for finding in self.newsletter.findings[view.slug]:
                 if not (view.status == "draft" and finding.check == "status"):
-                    lines.append(f"warning: newsletter {view.slug}: {finding}")
+                    lines.append(f"warning: newsletter {printable(view.slug)}: {finding}")
         return "\n".join(lines)
 
 
 def _unlinked_warning(paths: tuple[Path, ...], root: Path, named: int = 5) -> str:
     """One line: the first few files by name, the rest counted."""
-    names = ", ".join(os.path.relpath(path, root) for path in paths[:named])
+    names = ", ".join(printable(os.path.relpath(path, root)) for path in paths[:named])
     more = f" and {len(paths) - named} more (invoke check lists them)" if len(paths) > named else ""
     are = "is" if len(paths) == 1 else "are"
     return (
@@ -206,10 +207,12 @@ def _check_content(root: Path, settings: dict[str, Any], site: PublicSite, repor
     items = [item for item in items if item.path not in clashing]  # with --keep-going, neither is written
     selection = select(items, site.today, {p.slug for p in site.partners})
     for path, slugs in selection.withheld.items():
-        log.info("vouch: withheld %s: it names unpublished %s", os.path.relpath(path, root), ", ".join(slugs))
+        log.info(
+            "vouch: withheld %s: it names unpublished %s", printable(os.path.relpath(path, root)), ", ".join(slugs)
+        )
     for path, targets in selection.linking.items():
-        names = ", ".join(os.path.relpath(target, root) for target in targets)
-        log.info("vouch: withheld %s: it links %s, not published", os.path.relpath(path, root), names)
+        names = ", ".join(printable(os.path.relpath(target, root)) for target in targets)
+        log.info("vouch: withheld %s: it links %s, not published", printable(os.path.relpath(path, root)), names)
     logos = {os.path.realpath(content / p.logo.src) for p in site.partners if p.logo}
     files, file_problems = content_files(content, found, items, selection.shown, logos, report.logos)
     problems += file_problems + list(scan(theme).problems)  # Pelican copies the theme's files: none may lead out
