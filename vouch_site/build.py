@@ -101,13 +101,18 @@ class BuildResult:
 
 def _unlinked_warning(paths: tuple[Path, ...], root: Path, named: int = 5) -> str:
     """One line: the first few files by name, the rest counted."""
-    names = ", ".join(printable(os.path.relpath(path, root)) for path in paths[:named])
+    names = ", ".join(_shown(path, root) for path in paths[:named])
     more = f" and {len(paths) - named} more (invoke check lists them)" if len(paths) > named else ""
     are = "is" if len(paths) == 1 else "are"
     return (
         f"warning: {counted(len(paths), 'file')} under content/ {are} linked by no published item or partner, "
         f"so not published: {names}{more}"
     )
+
+
+def _shown(path: Path, root: Path) -> str:
+    """A path from the project folder, on one line whatever its name holds (as problem lines are)."""
+    return printable(os.path.relpath(path, root))
 
 
 def validate(root: Path, settings: dict[str, Any], keep_going: bool = False) -> tuple[PublicSite, EditorReport]:
@@ -207,12 +212,10 @@ def _check_content(root: Path, settings: dict[str, Any], site: PublicSite, repor
     items = [item for item in items if item.path not in clashing]  # with --keep-going, neither is written
     selection = select(items, site.today, {p.slug for p in site.partners})
     for path, slugs in selection.withheld.items():
-        log.info(
-            "vouch: withheld %s: it names unpublished %s", printable(os.path.relpath(path, root)), ", ".join(slugs)
-        )
+        log.info("vouch: withheld %s: it names unpublished %s", _shown(path, root), ", ".join(slugs))
     for path, targets in selection.linking.items():
-        names = ", ".join(printable(os.path.relpath(target, root)) for target in targets)
-        log.info("vouch: withheld %s: it links %s, not published", printable(os.path.relpath(path, root)), names)
+        names = ", ".join(_shown(target, root) for target in targets)
+        log.info("vouch: withheld %s: it links %s, not published", _shown(path, root), names)
     logos = {os.path.realpath(content / p.logo.src) for p in site.partners if p.logo}
     files, file_problems = content_files(content, found, items, selection.shown, logos, report.logos)
     problems += file_problems + list(scan(theme).problems)  # Pelican copies the theme's files: none may lead out
