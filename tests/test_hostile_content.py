@@ -339,3 +339,19 @@ def test_file_names_with_line_breaks_print_on_one_line(tmp_path: Path) -> None:
     assert "scheduled: content/articles/later\\nok.md (published on 2026-12-24)" in check
     assert "withheld: content/articles/held\\nok.md (names unpublished moor)" in check
     assert "skipped: content/images/b\\x1b[2K.png~ (an editor's temporary file)" in check
+
+
+def test_a_theme_link_that_leads_out_is_named_where_it_is(tmp_path: Path) -> None:
+    make_site(tmp_path, {"harbour": vetted("Harbour")}, {"private/subscribers.csv": "email\nann@example.org\n"})
+    shutil.copytree(REPO / "theme", tmp_path / "theme")
+    (tmp_path / "theme/static/subs.csv").symlink_to("../../private/subscribers.csv")
+    (tmp_path / "content/images").mkdir()
+    (tmp_path / "content/images/subs.csv").symlink_to(tmp_path / "private/subscribers.csv")
+    target = tmp_path.resolve() / "private/subscribers.csv"
+    expected = [
+        f"content/images/subs.csv:1: symlink: expected a link to a file or folder inside content/; got a link to "
+        f"{target} (nothing outside is published)",
+        f"theme/static/subs.csv:1: symlink: expected a link to a file or folder inside theme/; got a link to "
+        f"{target} (nothing outside is published)",
+    ]
+    assert [str(relative_to(p, tmp_path.resolve())) for p in check_only(tmp_path).problems] == expected
