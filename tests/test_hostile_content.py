@@ -322,6 +322,7 @@ def test_file_names_with_line_breaks_print_on_one_line(tmp_path: Path) -> None:
         {
             "content/images/a\nwarning: nothing else is wrong.png": b"png",
             "content/images/b\x1b[2K.png~": b"png",
+            "content/images/c\udc9b2J.png": b"png",  # the byte 0x9b, not UTF-8: a C1 escape to some terminals
             "content/articles/later\nok.md": "Title: Soon\nDate: 2026-12-24\n\nx\n",
             "content/articles/held\nok.md": "Title: Held\nDate: 2026-11-01\n\nAsk {partner}moor.\n",
         },
@@ -329,16 +330,17 @@ def test_file_names_with_line_breaks_print_on_one_line(tmp_path: Path) -> None:
     env = {**os.environ, "SOURCE_DATE_EPOCH": DEMO_EPOCH}
     for args in (["check"], ["build"]):
         result = subprocess.run([sys.executable, "-m", "invoke", *args], cwd=tmp_path, capture_output=True,
-                                text=True, env=env, check=False)  # fmt: skip
+                                text=True, errors="surrogateescape", env=env, check=False)  # fmt: skip
         assert result.returncode == 0, result.stderr
         lines = (result.stdout + result.stderr).splitlines()
         assert not [line for line in lines if line.startswith(("warning: nothing", "ok.md", ".png"))], lines
         assert "a\\nwarning: nothing else is wrong.png" in result.stdout
     check = subprocess.run([sys.executable, "-m", "invoke", "check"], cwd=tmp_path, capture_output=True, text=True,
-                           env=env, check=False).stdout  # fmt: skip
+                           errors="surrogateescape", env=env, check=False).stdout  # fmt: skip
     assert "scheduled: content/articles/later\\nok.md (published on 2026-12-24)" in check
     assert "withheld: content/articles/held\\nok.md (names unpublished moor)" in check
     assert "skipped: content/images/b\\x1b[2K.png~ (an editor's temporary file)" in check
+    assert "not published: content/images/c\\udc9b2J.png (no published item or partner links it)" in check
 
 
 def test_a_theme_link_that_leads_out_is_named_where_it_is(tmp_path: Path) -> None:
