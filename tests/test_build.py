@@ -317,7 +317,7 @@ def test_the_writer_reuses_only_the_very_file_the_render_cache_recorded(tmp_path
 
 def test_pelican_reader_cache_does_not_carry_the_site(demo_site: Path) -> None:
     """Pelican pickles its settings into its cache; the build's state must not ride along."""
-    cache = b"".join(p.read_bytes() for p in (demo_site / ".cache/pelican").glob("*/ArticlesGenerator-Readers"))
+    cache = b"".join(p.read_bytes() for p in (demo_site / ".cache/pelican").rglob("ArticlesGenerator-Readers"))
     assert cache and b"+441174960100" not in cache  # a phone number only partner pages show
     assert b"vouch.public" not in cache and b"vouch.site" not in cache
 

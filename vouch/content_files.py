@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import errno
 import os
-from collections.abc import Iterable, Sequence
+import stat
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from vouch.svg import EXPECTED as SVG_EXPECTED
 from vouch.svg import looks_like_svg, published_svg_problems, summary
 
 FILE_LINKS = ("static", "attach")
+MAX_DEPTH = 100  # folders one inside another: far more than a site needs, far less than a recursive walk can take
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,33 +37,65 @@ class ContentFiles:
 @dataclass(frozen=True, slots=True)
 class Scan:
     files: tuple[Path, ...]  # as Pelican walks them: linked folders followed
-    problems: tuple[Problem, ...]  # links that leave the folder
+    problems: tuple[Problem, ...]  # links that leave the folder, special files, folders too deep
     temporary: tuple[Path, ...] = ()  # editors' files, left out of ``files``
+    folders: tuple[Path, ...] = ()  # every folder walked, ``root`` aside
 
 
 def scan(root: Path) -> Scan:
-    """Every file under ``root``, following links as Pelican does, but none that leads out, nowhere or round."""
+    """Every file under ``root``, following links as Pelican does, but none that leads out, nowhere or round.
+
+    The walk keeps its own stack: a tree deeper than Python's recursion limit is a problem, not a
+    RecursionError (and ``MAX_DEPTH`` keeps Pelican's recursive walks shallow). A pipe, socket or
+    device is named, never opened: reading a pipe would wait for ever.
+    """
     top = os.path.realpath(root)
     files: list[Path] = []
     temporary: list[Path] = []
+    folders: list[Path] = []
     problems: dict[Path, Problem] = {}
-
-    def visit(folder: Path, above: frozenset[str]) -> None:
-        here = Path(os.path.realpath(folder))  # a link is reported where it is, not where a walk met it
-        for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-            path = Path(entry.path)
-            if is_editor_temporary(entry.name):  # before any other rule: a lock file is a link to nowhere
-                temporary.append(path)
-            elif entry.is_symlink() and (why := _bad_link(path, root.name, top, above)):
-                problems[here / entry.name] = Problem(here / entry.name, 1, "symlink", why)
-            elif entry.is_dir():
-                visit(path, above | {os.path.realpath(path)})
+    if not root.is_dir():
+        return Scan((), ())
+    stack = [_listing(root, frozenset({top}))]
+    while stack:
+        here, above, entries = stack[-1]
+        entry = next(entries, None)
+        if entry is None:
+            stack.pop()
+            continue
+        path = Path(entry.path)
+        if is_editor_temporary(entry.name):  # before any other rule: a lock file is a link to nowhere
+            temporary.append(path)
+        elif entry.is_symlink() and (why := _bad_link(path, root.name, top, above)):
+            problems[here / entry.name] = Problem(here / entry.name, 1, "symlink", why)
+        elif entry.is_dir():
+            if len(stack) > MAX_DEPTH:
+                why = f"expected at most {MAX_DEPTH} folders one inside another; got more (nothing in it is read)"
+                problems[path] = Problem(path, 1, "folder", why)
             else:
-                files.append(path)
+                folders.append(path)
+                stack.append(_listing(path, above | {os.path.realpath(path)}))
+        elif not entry.is_file():
+            why = f"expected a file or a folder; got {_special(path)} (it is never opened)"
+            problems[here / entry.name] = Problem(here / entry.name, 1, "file", why)
+        else:
+            files.append(path)
+    return Scan(tuple(files), tuple(problems.values()), tuple(temporary), tuple(folders))
 
-    if root.is_dir():
-        visit(root, frozenset({top}))
-    return Scan(tuple(files), tuple(problems.values()), tuple(temporary))
+
+def _listing(folder: Path, above: frozenset[str]) -> tuple[Path, frozenset[str], Iterator[os.DirEntry[str]]]:
+    """A folder's entries in name order, with its real path (a link is reported where it is, not where
+    the walk met it) and the real paths of the folders above it."""
+    with os.scandir(folder) as listing:
+        entries = sorted(listing, key=lambda e: e.name)
+    return Path(os.path.realpath(folder)), above, iter(entries)
+
+
+def _special(path: Path) -> str:
+    mode = os.stat(path).st_mode
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    return "a socket" if stat.S_ISSOCK(mode) else "a device or other special file"
 
 
 def _bad_link(path: Path, name: str, top: str, above: frozenset[str]) -> str | None:

@@ -15,6 +15,10 @@ CONTROL_RE = re.compile(f"[\x00-\x1f{_OTHERS}]")  # one-line text holds none
 PROSE_CONTROL_RE = re.compile(f"[\x00-\x08\x0b-\x1f{_OTHERS}]")  # Markdown may break lines and hold tabs
 
 
+# A file name's bytes that are not UTF-8 come as lone surrogates; written out, they are those bytes again.
+_UNPRINTABLE = re.compile(f"[\x00-\x1f{_OTHERS}\udc80-\udcff]")
+
+
 def printable(text: str, keep: str = "") -> str:
     """``text`` with each control character not in ``keep`` written as its escape (``\\x1b``), safe for a terminal."""
-    return CONTROL_RE.sub(lambda m: m.group() if m.group() in keep else repr(m.group())[1:-1], text)
+    return _UNPRINTABLE.sub(lambda m: m.group() if m.group() in keep else repr(m.group())[1:-1], text)

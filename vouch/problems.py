@@ -30,9 +30,13 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
 
 
 def relative_to(problem: Problem, root: Path) -> Problem:
-    """The same problem with its path shown from the project folder, as the editor types it."""
+    """The same problem with its path shown from the project folder, as the editor types it.
+
+    Only the folders are resolved: a symbolic link is named where it is, not by where it leads.
+    """
+    path = problem.path.parent.resolve() / problem.path.name
     try:
-        return Problem(problem.path.resolve().relative_to(root), problem.line, problem.field, problem.message)
+        return Problem(path.relative_to(root), problem.line, problem.field, problem.message)
     except ValueError:
         return problem
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from vouch.controls import printable
 from vouch.publication import DUE_SOON_DAYS, RosterEntry, due_soon
 from vouch.site import EditorReport
 
@@ -53,11 +54,16 @@ def not_read_name(path: Path, root: Path) -> str:
 
 def editor_notes(report: EditorReport, root: Path) -> Iterator[str]:
     """What ``invoke check`` adds below the roster: skipped, withheld, scheduled and unlinked files, reviews due."""
-    invalid = sorted({p.path.name for p in report.problems if p.path.parent.name == "partners"})
+
+    def name(path: Path) -> str:
+        """A path as the editor types it, one line whatever the name holds."""
+        return printable(str(path.relative_to(root)))
+
+    invalid = sorted({printable(p.path.name) for p in report.problems if p.path.parent.name == "partners"})
     if invalid:
         yield f"\ninvalid (not counted above until fixed): {', '.join(invalid)}"
     for path in report.editor_files:
-        yield f"skipped (editor temporary file): {path.relative_to(root)}"
+        yield f"skipped (editor temporary file): {name(path)}"
     for path in report.not_read:
         if path.is_dir():
             why = "a folder: profiles go directly in partners/"
@@ -65,27 +71,27 @@ def editor_notes(report: EditorReport, root: Path) -> Iterator[str]:
             why = "no registry: Vouch reads _categories.yaml and _checks.yaml"
         else:
             why = "no profile: profiles are partners/<slug>.yaml"
-        yield f"not read: {not_read_name(path, root)} ({why})"
+        yield f"not read: {printable(not_read_name(path, root))} ({why})"
     for slug, slugs in sorted(report.withheld_partners.items()):
         yield f"withheld: partners/{slug}.yaml (its description names unpublished {', '.join(slugs)})"
     selection = report.content
     for path, slugs in sorted(selection.withheld.items()):
-        yield f"withheld: {path.relative_to(root)} (names unpublished {', '.join(slugs)})"
+        yield f"withheld: {name(path)} (names unpublished {', '.join(slugs)})"
     for path, targets in sorted(selection.linking.items()):
-        links = ", ".join(str(target.relative_to(root)) for target in targets)
-        yield f"withheld: {path.relative_to(root)} (links {links}, not published)"
+        links = ", ".join(name(target) for target in targets)
+        yield f"withheld: {name(path)} (links {links}, not published)"
     for item in selection.scheduled:
-        yield f"scheduled: {item.path.relative_to(root)} (published on {item.date})"
+        yield f"scheduled: {name(item.path)} (published on {item.date})"
     for path in report.files.unlinked:
-        yield f"not published: {path.relative_to(root)} (no published item or partner links it)"
+        yield f"not published: {name(path)} (no published item or partner links it)"
     for path in report.files.temporary:
-        yield f"skipped: {path.relative_to(root)} (an editor's temporary file)"
+        yield f"skipped: {name(path)} (an editor's temporary file)"
     due = {e.slug: e.review_by for e in due_soon(report.roster, report.today)}
     for item in selection.shown:
         named = [slug for slug in item.partners if slug in due]
         if named:
             reviews = ", ".join(f"{slug} (review by {due[slug]})" for slug in named)
-            yield f"features a partner due for review: {item.path.relative_to(root)}: {reviews}"
+            yield f"features a partner due for review: {name(item.path)}: {reviews}"
 
 
 REFERRAL_HEADER = ("partner", "introductions", "won", "lost", "no contact", "open", "value", "won of closed")

@@ -15,8 +15,9 @@ from functools import partial, wraps
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec
 
-from vouch.content import Folders, item_templates, load_items, select
+from vouch.content import Folders, item_templates, load_items, output_collisions, save_as_of, select
 from vouch.content_files import content_files, scan, static_svg_problems
+from vouch.controls import printable
 from vouch.problems import Problem, ValidationFailed, sort_problems
 from vouch.publication import epoch_problem, today
 from vouch.render.humanize import counted
@@ -101,19 +102,24 @@ class BuildResult:
         for view in self.newsletter.views:
             for finding in self.newsletter.findings[view.slug]:
                 if not (view.status == "draft" and finding.check == "status"):
-                    lines.append(f"warning: newsletter {view.slug}: {finding}")
+                    lines.append(f"warning: newsletter {printable(view.slug)}: {finding}")
         return "\n".join(lines)
 
 
 def _unlinked_warning(paths: tuple[Path, ...], root: Path, named: int = 5) -> str:
     """One line: the first few files by name, the rest counted."""
-    names = ", ".join(os.path.relpath(path, root) for path in paths[:named])
+    names = ", ".join(_shown(path, root) for path in paths[:named])
     more = f" and {len(paths) - named} more (invoke check lists them)" if len(paths) > named else ""
     are = "is" if len(paths) == 1 else "are"
     return (
         f"warning: {counted(len(paths), 'file')} under content/ {are} linked by no published item or partner, "
         f"so not published: {names}{more}"
     )
+
+
+def _shown(path: Path, root: Path) -> str:
+    """A path from the project folder, on one line whatever its name holds (as problem lines are)."""
+    return printable(os.path.relpath(path, root))
 
 
 def validate(root: Path, settings: dict[str, Any], keep_going: bool = False) -> tuple[PublicSite, EditorReport]:
@@ -170,8 +176,33 @@ def refuse_wrong_settings(settings: dict[str, Any]) -> None:
     setting_problems = settings_problems(settings, Path(settings["VOUCH_SETTINGS_FILE"]))
     if epoch := epoch_problem(os.environ):  # the build's clock
         setting_problems.append(Problem(Path("environment"), None, "SOURCE_DATE_EPOCH", epoch))
-    if setting_problems:
+    setting_problems += _metadata_setting_problems(settings, Path(settings["VOUCH_SETTINGS_FILE"]))
+    if setting_problems:  # the rest is read with these settings: fix them first
         raise ValidationFailed(setting_problems)
+
+
+# Metadata Vouch decides from each file's header (drafts, dates, URLs): a setting that supplied it would
+# have Pelican write what Vouch did not check (its generate_drafts fails on a draft Vouch did not read).
+DECIDED_METADATA = ("date", "save_as", "slug", "status", "url")
+
+
+def _metadata_setting_problems(settings: dict[str, Any], source: Path) -> list[Problem]:
+    """DEFAULT_METADATA and EXTRA_PATH_METADATA may add any metadata but what Vouch decides itself."""
+    why = "Vouch reads status, date and slug from each file's own header and checks them there: write them in the file"
+    text = source.read_text(encoding="utf-8") if source.is_file() else ""
+
+    def problem(key: str, given: dict[str, Any], where: str = "") -> Problem | None:
+        decided = sorted(k for k in given if str(k).lower() in DECIDED_METADATA)
+        if not decided:
+            return None
+        names = " or ".join(repr(k) for k in decided)
+        lines = [n for n, line in enumerate(text.splitlines(), start=1) if line.startswith(key)]
+        return Problem(source, lines[-1] if lines else None, key, f"expected no {names}{where} ({why}); got {given!r}")
+
+    found = [problem("DEFAULT_METADATA", dict(settings.get("DEFAULT_METADATA") or {}))]
+    for path, given in sorted((settings.get("EXTRA_PATH_METADATA") or {}).items()):
+        found.append(problem("EXTRA_PATH_METADATA", dict(given), f" for {path}"))
+    return [p for p in found if p is not None]
 
 
 def _check_content(root: Path, settings: dict[str, Any], site: PublicSite, report: EditorReport) -> EditorReport:
@@ -189,13 +220,19 @@ def _check_content(root: Path, settings: dict[str, Any], site: PublicSite, repor
         slugify=_pelican_slugify(settings),
         slug_from_title=settings["SLUGIFY_SOURCE"] == "title",
         folders=folders,
+        dirs=found.folders,
     )
+    save_as = save_as_of(settings["ARTICLE_SAVE_AS"], settings["PAGE_SAVE_AS"], settings["DEFAULT_LANG"])
+    collisions = output_collisions(items, save_as, root)
+    clashing = {problem.path for problem in collisions}
+    problems += collisions
+    items = [item for item in items if item.path not in clashing]  # with --keep-going, neither is written
     selection = select(items, site.today, {p.slug for p in site.partners})
     for path, slugs in selection.withheld.items():
-        log.info("vouch: withheld %s: it names unpublished %s", os.path.relpath(path, root), ", ".join(slugs))
+        log.info("vouch: withheld %s: it names unpublished %s", _shown(path, root), ", ".join(slugs))
     for path, targets in selection.linking.items():
-        names = ", ".join(os.path.relpath(target, root) for target in targets)
-        log.info("vouch: withheld %s: it links %s, not published", os.path.relpath(path, root), names)
+        names = ", ".join(_shown(target, root) for target in targets)
+        log.info("vouch: withheld %s: it links %s, not published", _shown(path, root), names)
     logos = {os.path.realpath(content / p.logo.src) for p in site.partners if p.logo}
     files, file_problems = content_files(content, found, items, selection.shown, logos, report.logos, folders)
     problems += file_problems
@@ -347,7 +384,7 @@ def _run_pelican(settings: dict[str, Any], run: BuildRun, staging: Build) -> Non
 
     # Pelican rewrites its cache in place, and a kill mid-write leaves a file that stops every later build:
     # it works on a copy in the build's folder, which replaces the cache only once Pelican is done.
-    cache, scratch = Path(settings["CACHE_PATH"]), staging.folder / "pelican-cache"
+    cache, scratch = Path(settings["CACHE_PATH"]) / _reader_code(), staging.folder / "pelican-cache"
     if cache.is_dir():
         shutil.copytree(cache, scratch)
     jinja = {**settings["JINJA_ENVIRONMENT"], "bytecode_cache": _compiled_templates(settings)}
@@ -365,6 +402,17 @@ def _run_pelican(settings: dict[str, Any], run: BuildRun, staging: Build) -> Non
     for saved in scratch.glob("*"):
         saved.replace(cache / saved.name)  # each file whole, old or new
     shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _reader_code() -> str:
+    """Pelican's reader cache holds Markdown as ``vouch.render.markup`` has it read (comments left out): one
+    cache per version of that code (and of the comment rule), or a cache written before a fix would keep
+    publishing what it fixed."""
+    from vouch import content
+    from vouch.render import markup
+    from vouch.writer.render_cache import fingerprint
+
+    return "reader-" + fingerprint(files=[Path(markup.__file__), Path(content.__file__)])[:12]
 
 
 def validate_only(root: Path, settings_file: str = "pelicanconf.py") -> EditorReport:

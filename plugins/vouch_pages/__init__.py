@@ -14,7 +14,13 @@ from typing import Any
 from pelican import signals
 from pelican.generators import StaticGenerator
 
-from .content import article_jsonld, drop_comments, keep_shown_articles, keep_shown_pages, resolve_partner_links
+from .content import (
+    article_jsonld,
+    keep_shown_articles,
+    keep_shown_pages,
+    read_without_comments,
+    resolve_partner_links,
+)
 from .generator import VouchPagesGenerator, run_of
 
 
@@ -32,11 +38,17 @@ def keep_published_files(static_generator: StaticGenerator) -> None:
 
 
 def skip_left_out_files(generator: Any) -> None:
-    """Never read a file validation left out (``--keep-going``): Pelican would stop on a broken one."""
+    """Never read a file validation left out (``--keep-going``): Pelican would stop on a broken one, wait
+    for ever on a pipe, or recurse out of stack in a folder too deep (a left-out folder is not walked)."""
     left_out = run_of(generator.settings).left_out
     if left_out:
         find = generator.get_files
-        generator.get_files = lambda *args, **kwargs: {f for f in find(*args, **kwargs) if f not in left_out}
+
+        def get_files(paths: Any, exclude: list[str] | None = None, extensions: Any = None) -> set[str]:
+            found = find(paths, exclude=[*(exclude or []), *sorted(left_out)], extensions=extensions)
+            return {f for f in found if f not in left_out}
+
+        generator.get_files = get_files
 
 
 def add_template_globals(generator: object) -> None:
@@ -46,10 +58,11 @@ def add_template_globals(generator: object) -> None:
 def register() -> None:
     signals.generator_init.connect(add_template_globals)
     signals.get_generators.connect(get_generators)
+    signals.readers_init.connect(read_without_comments)
     signals.article_generator_init.connect(skip_left_out_files)
     signals.page_generator_init.connect(skip_left_out_files)
+    signals.static_generator_init.connect(skip_left_out_files)  # its cache stamps a file by reading it
     signals.static_generator_finalized.connect(keep_published_files)
     signals.content_object_init.connect(resolve_partner_links)
-    signals.content_object_init.connect(drop_comments)
     signals.article_generator_finalized.connect(keep_shown_articles)
     signals.page_generator_finalized.connect(keep_shown_pages)

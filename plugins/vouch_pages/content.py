@@ -10,10 +10,12 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from vouch.content import strip_comments
+from pelican.readers import MarkdownReader
+
 from vouch.references import link_partners
 from vouch.render import structured
 from vouch.render.files import root_of
+from vouch.render.markup import StripComments
 
 from .generator import run_of
 
@@ -26,14 +28,20 @@ def resolve_partner_links(content: Any) -> None:
     content._content = link_partners(content._content, root_of(content.save_as), site.names)
 
 
-def drop_comments(content: Any) -> None:
-    """``content_object_init``: editors' ``<!-- notes -->`` leave neither the body nor the summary."""
-    if getattr(content, "_content", None):
-        content._content = strip_comments(content._content)
-    if content.metadata.get("summary"):
-        content.metadata["summary"] = strip_comments(content.metadata["summary"])
-        if hasattr(content, "_summary"):
-            content._summary = content.metadata["summary"]
+class CommentFreeMarkdownReader(MarkdownReader):
+    """Pelican's Markdown reader, which reads no HTML comment (``StripComments``): editors keep notes in them."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        md = self.settings["MARKDOWN"]  # a copy of it: the site's settings stay as they are
+        self.settings = {**self.settings, "MARKDOWN": {**md, "extensions": [*md["extensions"], StripComments()]}}
+
+
+def read_without_comments(readers: Any) -> None:
+    """``readers_init``: Markdown is read by ``CommentFreeMarkdownReader`` (a site's own reader is left alone)."""
+    for extension, reader in readers.reader_classes.items():
+        if reader is MarkdownReader:
+            readers.reader_classes[extension] = CommentFreeMarkdownReader
 
 
 def _shown(settings: dict[str, Any]) -> frozenset[str] | None:

@@ -32,17 +32,16 @@ from vouch.newsletter.issue import IssueView
 from vouch.references import link_partners
 from vouch.render.feeds import absolutize
 from vouch.render.humanize import long_date
-from vouch.render.markup import MARKDOWN_EXTENSIONS
+from vouch.render.markup import MARKDOWN_EXTENSIONS, StripComments
 from vouch.settings import VouchSettings
 
 SLOTS = ("greeting", "unsubscribe_url")  # the template's per-recipient variables
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
 
 
 def issue_body_html(view: IssueView, root: str, names: Mapping[str, str]) -> str:
     """An issue's editor's note as HTML; partner references linked from ``root`` (relative or absolute)."""
-    text = _COMMENT.sub("", view.body_markdown)  # editor's notes, e.g. the drafted digest
-    html = markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS, output_format="html")
+    extensions = [*MARKDOWN_EXTENSIONS, StripComments()]  # editor's notes, e.g. the drafted digest
+    html = markdown.markdown(view.body_markdown, extensions=extensions, output_format="html")
     return link_partners(html, root, names)
 
 

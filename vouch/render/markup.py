@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import markdown
 import nh3
+from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
+
+from vouch.content import strip_comments, strip_value_comments
 
 PROFILE_TAGS = {"p", "br", "strong", "em", "a", "ul", "ol", "li", "blockquote", "code", "pre", "h3", "h4"}
 PROFILE_ATTRIBUTES = {"a": {"href", "title"}}
@@ -12,6 +16,25 @@ URL_SCHEMES = {"http", "https", "mailto", "tel"}
 MARKDOWN_EXTENSIONS = ["sane_lists", "smarty"]
 # Profiles without smarty: it doubles Markdown's cost, about a second of a 10,000-partner build.
 PROFILE_EXTENSIONS = ["sane_lists"]
+# After the meta extension (27) and fenced code (25), before raw HTML blocks (20): a fenced code
+# sample keeps its comments (Markdown shows them as code), everything else is read without them.
+_COMMENTS_PRIORITY = 24
+
+
+class _CommentStripper(Preprocessor):
+    def run(self, lines: list[str]) -> list[str]:
+        meta = getattr(self.md, "Meta", None)  # read by now: Pelican takes its metadata from here
+        for key, values in (meta or {}).items():
+            meta[key] = strip_value_comments(values)
+        text = "\n".join(lines)
+        return strip_comments(text).split("\n") if "<!--" in text else lines
+
+
+class StripComments(Extension):
+    """Markdown without HTML comments, in the header's values and in the text (see ``strip_comments``)."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.preprocessors.register(_CommentStripper(md), "vouch_comments", _COMMENTS_PRIORITY)
 
 
 class ProfileMarkdown:
