@@ -20,9 +20,9 @@ from typing import TypeVar
 import pytest
 
 from tests.sitekit import DEMO_EPOCH, REPO, make_site, read_tree, readable_tree, vetted
-from vouch.markup import strip_comments
+from vouch.content import strip_comments
 from vouch.problems import ValidationFailed, relative_to
-from vouch_site.build import build, check_only
+from vouch_site.build import build, validate_only
 
 T = TypeVar("T")
 
@@ -120,7 +120,7 @@ def test_two_items_at_one_url_are_both_problems_and_left_out_with_keep_going(tmp
         "content/newsletter/b/news.md:1: file name: expected a URL of its own; got 'news': it is written to "
         "newsletter/news/index.html, and so is content/newsletter/a/news.md",
     ]
-    assert [str(relative_to(p, tmp_path)) for p in check_only(tmp_path).problems] == expected
+    assert [str(relative_to(p, tmp_path)) for p in validate_only(tmp_path).problems] == expected
     with pytest.raises(ValidationFailed) as failed:
         build(tmp_path)
     assert [str(relative_to(p, tmp_path)) for p in failed.value.problems] == expected
@@ -142,7 +142,7 @@ def test_a_page_written_where_the_site_writes_a_file_is_a_problem(tmp_path: Path
         f"content/pages/p.md:2: Slug: expected a URL of its own; got {slug!r}: it is written to "
         f"{slug}/index.html, and the site writes the file {slug}"
     ]
-    assert [str(relative_to(p, tmp_path)) for p in check_only(tmp_path).problems] == expected
+    assert [str(relative_to(p, tmp_path)) for p in validate_only(tmp_path).problems] == expected
     result = build(tmp_path, keep_going=True)
     assert [str(relative_to(p, tmp_path)) for p in result.report.problems] == expected
     assert (tmp_path / "output/fine/index.html").exists() and (tmp_path / f"output/{slug}").is_file()
@@ -211,7 +211,7 @@ def test_control_characters_in_items_are_problems_not_tracebacks(
     tmp_path: Path, rel: str, text: str, expected: str
 ) -> None:
     make_site(tmp_path, {"harbour": vetted("Harbour")}, {rel: text, "content/pages/fine.md": "Title: Fine\n\nx\n"})
-    assert [str(relative_to(p, tmp_path)) for p in check_only(tmp_path).problems] == [expected]
+    assert [str(relative_to(p, tmp_path)) for p in validate_only(tmp_path).problems] == [expected]
     result = build(tmp_path, keep_going=True)
     assert [str(relative_to(p, tmp_path)) for p in result.report.problems] == [expected]
     assert (tmp_path / "output/fine/index.html").exists()
@@ -224,7 +224,7 @@ def test_a_named_pipe_is_never_opened_but_named_in_a_problem(tmp_path: Path, rel
     (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
     os.mkfifo(tmp_path / rel)
     expected = [f"{rel}:1: file: expected a file or a folder; got a named pipe (it is never opened)"]
-    assert [str(relative_to(p, tmp_path)) for p in run_briefly(check_only, tmp_path).problems] == expected
+    assert [str(relative_to(p, tmp_path)) for p in run_briefly(validate_only, tmp_path).problems] == expected
     with pytest.raises(ValidationFailed) as failed:
         run_briefly(build, tmp_path)
     assert [str(relative_to(p, tmp_path)) for p in failed.value.problems] == expected
@@ -245,7 +245,7 @@ def test_a_deep_folder_tree_is_a_problem_not_a_recursion_error(tmp_path: Path, r
     expected = [
         f"{too_deep}:1: folder: expected at most 100 folders one inside another; got more (nothing in it is read)"
     ]
-    assert [str(relative_to(p, tmp_path)) for p in check_only(tmp_path).problems] == expected
+    assert [str(relative_to(p, tmp_path)) for p in validate_only(tmp_path).problems] == expected
     result = build(tmp_path, keep_going=True)
     assert [str(relative_to(p, tmp_path)) for p in result.report.problems] == expected
     assert (tmp_path / "output/fine/index.html").exists()
@@ -300,7 +300,7 @@ def test_metadata_settings_vouch_cannot_honour_are_refused_in_one_line(
     make_site(tmp_path, {"harbour": vetted("Harbour")}, {"content/articles/a.md": "Title: A\nDate: 2026-10-01\n\nx\n"})
     with (tmp_path / "pelicanconf.py").open("a") as conf:
         conf.write(setting + "\n")
-    for run in (check_only, build, partial(build, keep_going=True)):
+    for run in (validate_only, build, partial(build, keep_going=True)):
         with pytest.raises(ValidationFailed) as failed:
             run(tmp_path)
         assert [str(relative_to(p, tmp_path)) for p in failed.value.problems] == [expected]
@@ -356,4 +356,4 @@ def test_a_theme_link_that_leads_out_is_named_where_it_is(tmp_path: Path) -> Non
         f"theme/static/subs.csv:1: symlink: expected a link to a file or folder inside theme/; got a link to "
         f"{target} (nothing outside is published)",
     ]
-    assert [str(relative_to(p, tmp_path.resolve())) for p in check_only(tmp_path).problems] == expected
+    assert [str(relative_to(p, tmp_path.resolve())) for p in validate_only(tmp_path).problems] == expected
