@@ -385,3 +385,18 @@ def require_tool(found: object, missing: str) -> None:
     if in_ci():
         pytest.fail(f"{reason} (required in CI)", pytrace=False)
     pytest.skip(reason)
+
+
+@contextmanager
+def demo_clock() -> Iterator[None]:
+    """``SOURCE_DATE_EPOCH`` at the demo's date for a module-scoped fixture, put back afterwards
+    (the per-test ``pinned_clock`` fixture cannot reach module scope)."""
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = DEMO_EPOCH
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sitekit import DEMO_EPOCH, make_site, run_invoke, vetted
+from tests.sitekit import DEMO_EPOCH, demo_clock, make_site, run_invoke, vetted
 from tests.smtpd import Faults, Recorder, start
 from vouch.mailing.send_ledger import Ledger
 from vouch.mailing.sender import Policy, SmtpSettings, send_issue
@@ -30,9 +30,9 @@ FAST = Policy(max_attempts=5, retry_delay=0.01)
 
 @pytest.fixture(scope="module")
 def rendered(demo_site: Path):
-    os.environ["SOURCE_DATE_EPOCH"] = DEMO_EPOCH
-    settings = load_settings(demo_site)
-    site, report = validate(demo_site, settings)
+    with demo_clock():
+        settings = load_settings(demo_site)
+        site, report = validate(demo_site, settings)
     typed = VouchSettings.of(settings)
     return typed, prepare_newsletter(site, report, typed, Path(settings["THEME"])).rendered[ISSUE]
 

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.sitekit import DEMO_EPOCH, run_invoke
+from tests.sitekit import DEMO_EPOCH, demo_clock, run_invoke
 from tests.smtpd import Recorder, start
 from vouch.mailing.introduction import Client, ask_link, compose
 from vouch.mailing.referral_ledger import ReferralLedger
@@ -23,8 +23,8 @@ DAY = 86400
 
 @pytest.fixture(scope="module")
 def harbour(demo_site: Path):
-    os.environ["SOURCE_DATE_EPOCH"] = DEMO_EPOCH
-    site, _ = validate(demo_site, load_settings(demo_site))
+    with demo_clock():
+        site, _ = validate(demo_site, load_settings(demo_site))
     return next(p for p in site.partners if p.slug == "harbour-plumbing")
 
 
