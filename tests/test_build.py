@@ -301,7 +301,7 @@ def test_render_keys_of_another_build_never_keep_a_suspended_partner(tmp_path: P
 
 
 def test_the_writer_reuses_only_the_very_file_the_render_cache_recorded(tmp_path: Path) -> None:
-    from vouch.writer.outputs import StagedWriter, file_id
+    from vouch.writer.staged import StagedWriter, file_id
 
     live = tmp_path / "live"
     live.mkdir()

@@ -21,7 +21,7 @@ from vouch.render.files import OutputFile, root_of, url_of
 from vouch.settings import VouchSettings
 from vouch.site import PublicSite, prepare
 from vouch.writer import render_cache
-from vouch.writer.outputs import StagedWriter, file_id
+from vouch.writer.staged import StagedWriter, file_id
 
 TODAY = dt.date(2026, 11, 25)
 SETTINGS = VouchSettings.of({"SITEURL": "https://test.example", "LISTING_PAGE_SIZE": 2, "SITENAME": "Test"})

@@ -20,7 +20,7 @@ from typing import TypeVar
 import pytest
 
 from tests.sitekit import DEMO_EPOCH, REPO, make_site, read_tree, readable_tree, vetted
-from vouch.content import strip_comments
+from vouch.comments import strip_comments
 from vouch.problems import ValidationFailed, relative_to
 from vouch_site.build import build, validate_only
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from pelican.readers import MarkdownReader
 
 from tests.sitekit import make_site, read_tree, vetted
-from vouch.content import metadata
+from vouch.item_header import metadata
 from vouch.problems import ValidationFailed
 from vouch_site.build import build
 from vouch_site.config import load_settings

@@ -35,7 +35,7 @@ from tests.sitekit import (
 )
 from vouch.problems import ValidationFailed
 from vouch.writer import outputs
-from vouch.writer.outputs import Refused
+from vouch.writer.lock import Refused
 from vouch.writer.parallel import run_split
 from vouch_site.build import build
 from vouch_site.search import index_site

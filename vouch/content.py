@@ -15,16 +15,11 @@ import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 from zoneinfo import ZoneInfo
 
-import markdown
-from markdown.extensions.meta import BEGIN_RE, END_RE, META_MORE_RE, META_RE
-from markdown.preprocessors import Preprocessor
-
-from vouch.controls import CONTROL_RE, PROSE_CONTROL_RE
+from vouch.item_header import control_problems, read_header, without_comments
 from vouch.problems import Problem, did_you_mean
 from vouch.references import Reference, references
 from vouch.settings import CONTENT_FOLDERS, NEWSLETTER_FOLDER, VouchSettings
@@ -37,10 +32,6 @@ RESERVED_SLUGS = frozenset(
     {"directory", "areas", "partners", "vetting", "articles", "newsletter", "search", "feeds", "pagefind", "theme",
      "images", "page", "404", "sitemap", "robots", "partners-json"}
 )  # fmt: skip
-# Files Vouch's own pages write: no item may be written there, or need one of them as a folder.
-SITE_FILES = ("index.html", "404.html", "robots.txt", "sitemap.xml", "partners.json", "articles/index.html",
-              "newsletter/index.html", "directory/index.html", "areas/index.html", "search/index.html",
-              "vetting/index.html")  # fmt: skip
 # Templates of Vouch's own pages: no article or page renders with them.
 SITE_TEMPLATES = frozenset(
     {"404", "areas", "articles", "base", "directory", "home", "listing", "newsletter_index", "newsletter_issue",
@@ -49,40 +40,6 @@ SITE_TEMPLATES = frozenset(
 # Pelican's intrasite links ({filename}, {static}, {attach}, or |static|), found in the source rather than
 # in the rendered HTML: found in a code sample too, which errs on the safe side.
 _LINK = re.compile(r"[{|](filename|static|attach)[|}]([^\s\"'<>()\[\]]+)")
-Header = dict[str, list[tuple[int, str]]]  # key (lower case) -> each value with its line
-# An HTML comment ends where a browser ends it: at "-->" or "--!>", at once for "<!-->", or at the end.
-# An HTML comment ends where a browser ends it: at "-->" or "--!>", at once for "<!-->", or at the end.
-_COMMENT = re.compile(r"<!--(?:-?>|.*?--!?>|.*\Z)", re.DOTALL)
-
-
-def strip_comments(text: str, keep_lines: bool = False) -> str:
-    """``text`` without its HTML comments, read as an HTML parser reads them: editors keep notes in them.
-
-    Done once, on the source, before Markdown (whose smarty extension escapes a comment it does
-    not see whole): what Vouch checks and what Pelican renders are the same text. ``keep_lines``
-    moves each comment's line breaks to the end of its line, so that line numbers stay true.
-    """
-    if "<!--" not in text:
-        return text
-    if not keep_lines:
-        return _COMMENT.sub("", text)
-    pieces: list[str] = []
-    owed = last = 0
-    for match in [*_COMMENT.finditer(text), None]:
-        kept = text[last : match.start() if match else len(text)]
-        if owed and "\n" in kept:
-            cut = kept.index("\n")
-            kept, owed = kept[:cut] + "\n" * owed + kept[cut:], 0
-        pieces.append(kept)
-        if match:
-            owed += match.group().count("\n")
-            last = match.end()
-    return "".join(pieces) + "\n" * owed
-
-
-def strip_value_comments(values: list[str]) -> list[str]:
-    """A metadata key's values (a line each) without comments, as many as before: one may span lines."""
-    return [v.strip() for v in strip_comments("\n".join(values), keep_lines=True).split("\n")]
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,81 +188,6 @@ class _Reading:
     slug_from_title: bool
 
 
-def metadata(text: str) -> tuple[Header, str]:
-    """The ``Key: value`` header exactly as Pelican reads it, and the Markdown after it.
-
-    Pelican takes it from Python-Markdown's meta extension, after the library's
-    whitespace normalisation: the same expressions run here on the same lines,
-    so Vouch and Pelican cannot disagree about a status (`` Status: draft``, a
-    repeated key, a form feed). Keys are lower case; each value has its line.
-    """
-    header, body, _ = _metadata(text)
-    return header, body
-
-
-def _metadata(text: str) -> tuple[Header, str, int]:
-    """``metadata``, and the number of lines before the Markdown."""
-    text = text.removeprefix("\ufeff")  # Pelican opens files as utf-8-sig
-    if not text.strip():
-        return {}, text, 0
-    lines = _normalize_whitespace().run(text.split("\n"))
-    header: Header = {}
-    key = None
-    start = 1 if BEGIN_RE.match(lines[0]) else 0
-    for number, line in enumerate(lines[start:], start=start + 1):
-        if not line.strip() or END_RE.match(line):
-            return header, "\n".join(lines[number:]), number
-        if match := META_RE.match(line):
-            key = match.group("key").lower().strip()
-            header.setdefault(key, []).append((number, match.group("value").strip()))
-        elif key and (match := META_MORE_RE.match(line)):
-            header[key].append((number, match.group("value").strip()))
-        else:
-            return header, "\n".join(lines[number - 1 :]), number - 1
-    return header, "", len(lines)
-
-
-def _controls(path: Path, header: Header, body: str, start: int) -> list[Problem]:
-    """Control characters: feeds refuse them, they split e-mail headers, and a terminal obeys them."""
-    problems = []
-    for key, values in header.items():
-        for line, value in values:
-            if found := CONTROL_RE.search(value):
-                where = f"(U+{ord(found.group()):04X} at character {found.start() + 1})"
-                message = f"expected one line of text without control characters; got {value!r} {where}"
-                problems.append(Problem(path, line, key.capitalize(), message))
-    if found := PROSE_CONTROL_RE.search(body):
-        first = body.rfind("\n", 0, found.start()) + 1
-        text = body[first:].split("\n", 1)[0]
-        where = f"(U+{ord(found.group()):04X} at character {found.start() - first + 1})"
-        message = f"expected text without control characters (line breaks and tabs are fine); got {text!r} {where}"
-        problems.append(Problem(path, start + body.count("\n", 0, first) + 1, "text", message))
-    return problems
-
-
-def _without_comments(header: Header, body: str, start: int) -> tuple[Header, str]:
-    """The header and the text as Pelican renders them: without comments (``StripComments``).
-
-    The text is the file's, line for line (the header's values in place of its lines), so that
-    links and references are found where the file has them.
-    """
-    header = {
-        key: list(zip([line for line, _ in values], strip_value_comments([v for _, v in values]), strict=True))
-        for key, values in header.items()
-    }
-    lines = [""] * start
-    for key, values in header.items():
-        for line, value in values:
-            lines[line - 1] = f"{key}: {value}"
-    return header, "\n".join([*lines, strip_comments(body, keep_lines=True)])
-
-
-@cache
-def _normalize_whitespace() -> Preprocessor:
-    """Python-Markdown's own first step (line endings, tabs, blank lines), which runs before the meta extension."""
-    return markdown.Markdown().preprocessors["normalize_whitespace"]
-
-
 def _read_item(path: Path, kind: str, reading: _Reading) -> tuple[Item | None, list[Problem]]:
     if (size := path.stat().st_size) > MAX_ITEM_BYTES:  # not even read: Markdown's time grows with it
         most = f"at most 1 MB ({MAX_ITEM_BYTES:,} bytes) in an article, page or issue"
@@ -318,9 +200,9 @@ def _read_item(path: Path, kind: str, reading: _Reading) -> tuple[Item | None, l
     except UnicodeDecodeError as exc:
         message = f"expected UTF-8 text; got an undecodable byte at offset {exc.start} (save the file as UTF-8)"
         return None, [Problem(path, data.count(b"\n", 0, exc.start) + 1, "file", message)]
-    header, body, start = _metadata(text)
-    problems = _controls(path, header, body, start)
-    header, visible = _without_comments(header, body, start)
+    header, body, start = read_header(text)
+    problems = control_problems(path, header, body, start)
+    header, visible = without_comments(header, body, start)
     meta = {key: values[0] for key, values in header.items()}  # Pelican keeps the first of a key it reads once
 
     def problem(key: str, message: str) -> None:
@@ -401,68 +283,6 @@ def _slug(
     elif kind == "pages" and parts[0].lower() in RESERVED_SLUGS:
         problem(field, f"expected a page {noun} that no site URL uses; got /{slug}/{hint}")
     return slug, field
-
-
-def output_collisions(items: Iterable[Item], save_as: Callable[[Item], str | None], root: Path) -> list[Problem]:
-    """Items Pelican would write to one file, or to a file the site writes, or where one needs a folder.
-
-    Pelican stops with a traceback on either: a problem for each item instead, naming the other
-    file (``root``: paths are named from there). Drafts are written nowhere.
-    """
-    written: dict[str, list[Item]] = {}
-    for item in items:
-        if item.status != "draft" and (target := save_as(item)):
-            written.setdefault(target, []).append(item)
-    owners: dict[str, Item | None] = dict.fromkeys(SITE_FILES) | {t: items[0] for t, items in written.items()}
-    folders: dict[str, str] = {}  # folder -> the first file written in it
-    for target in sorted(owners):
-        for parent in _parents(target):
-            folders.setdefault(parent, target)
-    problems = []
-    for target, items_there in sorted(written.items()):
-        clashes = [(target, other) for other in items_there]
-        clashes += [(parent, owners[parent]) for parent in _parents(target) if parent in owners]
-        if target in folders:
-            clashes.append((folders[target], owners[folders[target]]))
-        for item in items_there:
-            theirs = next(((t, o) for t, o in clashes if o is not item), None)
-            if theirs is None:
-                continue
-            other, owner = theirs
-            if owner is None:
-                whose = f"the site writes the file {other}"
-            else:
-                name = os.path.relpath(owner.path, root)
-                whose = f"so is {name}" if other == target else f"{name} to {other}"
-            message = f"expected a URL of its own; got {item.slug!r}: it is written to {target}, and {whose}"
-            problems.append(Problem(item.path, item.slug_line, item.slug_field, message))
-    return problems
-
-
-def _parents(target: str) -> list[str]:
-    """``a/b/c.html`` -> ``a``, ``a/b``: the folders a file needs."""
-    parts = target.split("/")
-    return ["/".join(parts[:n]) for n in range(1, len(parts))]
-
-
-def save_as_of(article_save_as: str, page_save_as: str, lang: str) -> Callable[[Item], str | None]:
-    """Where Pelican writes an item: ARTICLE_SAVE_AS or PAGE_SAVE_AS filled in with its slug and date.
-
-    None where it is not written, or the setting names metadata Vouch does not read (``{category}``).
-    """
-
-    def save_as(item: Item) -> str | None:
-        if item.kind == "newsletter":  # Vouch's own pages
-            return f"newsletter/{item.slug}/index.html"
-        template = article_save_as if item.kind == "articles" else page_save_as
-        date = dt.datetime.combine(item.date, dt.time()) if item.date else None
-        try:
-            target = template.format(slug=item.slug, date=date, lang=lang) if template else ""
-        except (KeyError, IndexError, AttributeError, ValueError, TypeError):
-            return None
-        return os.path.normpath(target).lstrip("/") if target else None
-
-    return save_as
 
 
 def _links(text: str, folder: Path, content_dir: Path) -> Iterable[Link]:

@@ -6,120 +6,34 @@ import hashlib
 import logging
 import os
 import shutil
-import time
-from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import replace
 from functools import partial, wraps
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec
 
-from vouch.content import Folders, item_templates, load_items, output_collisions, save_as_of, select
+from vouch.collisions import output_collisions, save_as_of
+from vouch.content import Folders, item_templates, load_items, select
 from vouch.content_files import content_files, scan, static_svg_problems
-from vouch.controls import printable
 from vouch.problems import Problem, ValidationFailed, sort_problems
 from vouch.publication import epoch_problem, today
-from vouch.render.humanize import counted
-from vouch.report import not_read_name
-from vouch.settings import DEFAULTS, VouchSettings, settings_problems
+from vouch.settings import VouchSettings, settings_problems
 from vouch.site import EditorReport, PublicSite, prepare
 from vouch.writer import parallel, render_cache
-from vouch.writer.outputs import Build, KeepOut, Refused, SiteFolders, StagedWriter, build_lock, discard
+from vouch.writer.lock import Refused, build_lock
+from vouch.writer.outputs import Build, KeepOut, SiteFolders, discard
 from vouch.writer.run import BuildRun, Preview
+from vouch.writer.staged import StagedWriter
 from vouch_site.config import load_settings
-from vouch_site.mailout import Newsletter, prepare_newsletter, write_previews
+from vouch_site.mailout import prepare_newsletter, write_previews
 from vouch_site.search import index_site, keep_search_index
+from vouch_site.summary import BuildResult, Timings, shown_path
 
 log = logging.getLogger("vouch")
 BUILD_LOCK_WAIT = 600  # seconds a build waits for another build of the project (environment: BUILD_LOCK_WAIT)
 P = ParamSpec("P")
 TEMPLATE_CACHE: Path | None = None  # compiled templates; None: the project's .cache/vouch/jinja (tests share one)
-
-
-@dataclass(slots=True)
-class Timings:
-    progress: Callable[[str, int, int], None] | None = None
-    stages: list[tuple[str, float]] = field(default_factory=list)
-
-    @contextmanager
-    def stage(self, name: str) -> Iterator[None]:
-        if self.progress:
-            self.progress(name, 0, 0)
-        start = time.perf_counter()
-        yield
-        self.stages.append((name, time.perf_counter() - start))
-
-
-@dataclass(slots=True)
-class BuildResult:
-    output: Path
-    site: PublicSite
-    report: EditorReport
-    timings: Timings
-    files: int
-    newsletter: Newsletter
-    siteurl_set: bool = True
-    root: Path = Path()  # the project folder: paths in the summary are written from it
-
-    def summary(self) -> str:
-        kinds = Counter(item.kind for item in self.report.content.shown)
-        lines = [
-            f"built {self.output}: {self.files} files, "
-            f"{len(self.site.partners)} of {len(self.report.roster)} partners published, "
-            f"{counted(kinds['articles'], 'article')}, {counted(kinds['pages'], 'page')}, "
-            f"{counted(kinds['newsletter'], 'newsletter issue')}",
-            f"e-mail previews: {len(self.newsletter.rendered)} in {self.output.with_name('mail')}",
-        ]
-        lines += [f"{name}: {seconds:.1f} s" for name, seconds in self.timings.stages]
-        if not self.siteurl_set:
-            lines.append(
-                f"warning: SITEURL is not set in pelicanconf.py: canonical links, feeds, the sitemap and e-mails "
-                f"point at {DEFAULTS['SITEURL']}; set the site's public address before deploying"
-            )
-        if self.report.problems:  # only with --keep-going
-            left_out = counted(len({p.path for p in self.report.problems}), "file")
-            lines.append(f"left out: {left_out} with problems, listed below; what names them is withheld")
-        if self.report.editor_files:
-            skipped = counted(len(self.report.editor_files), "editor temporary file")
-            lines.append(f"skipped {skipped} in partners/ (invoke check lists them)")
-        if self.report.not_read:
-            names = ", ".join(not_read_name(path, self.root) for path in self.report.not_read)
-            lines.append(f"warning: not read, as no profile or registry: {names} (invoke check lists them)")
-        withheld = len(self.report.content.withheld) + len(self.report.withheld_partners)
-        if withheld:
-            lines.append(f"withheld: {withheld} item(s) name an unpublished partner (invoke check lists them)")
-        if linking := len(self.report.content.linking):
-            links = "links" if linking == 1 else "link"
-            lines.append(
-                f"withheld: {counted(linking, 'item')} {links} an item that is not published (invoke check lists them)"
-            )
-        if self.report.files.unlinked:
-            lines.append(_unlinked_warning(self.report.files.unlinked, self.root))
-        if temporary := self.report.files.temporary:
-            kind = "editor temporary file"
-            lines.append(f"skipped: {counted(len(temporary), kind)} under content/ (backups, swap and lock files)")
-        for view in self.newsletter.views:
-            for finding in self.newsletter.findings[view.slug]:
-                if not (view.status == "draft" and finding.check == "status"):
-                    lines.append(f"warning: newsletter {printable(view.slug)}: {finding}")
-        return "\n".join(lines)
-
-
-def _unlinked_warning(paths: tuple[Path, ...], root: Path, named: int = 5) -> str:
-    """One line: the first few files by name, the rest counted."""
-    names = ", ".join(_shown(path, root) for path in paths[:named])
-    more = f" and {len(paths) - named} more (invoke check lists them)" if len(paths) > named else ""
-    are = "is" if len(paths) == 1 else "are"
-    return (
-        f"warning: {counted(len(paths), 'file')} under content/ {are} linked by no published item or partner, "
-        f"so not published: {names}{more}"
-    )
-
-
-def _shown(path: Path, root: Path) -> str:
-    """A path from the project folder, on one line whatever its name holds (as problem lines are)."""
-    return printable(os.path.relpath(path, root))
 
 
 def validate(root: Path, settings: dict[str, Any], keep_going: bool = False) -> tuple[PublicSite, EditorReport]:
@@ -229,10 +143,10 @@ def _check_content(root: Path, settings: dict[str, Any], site: PublicSite, repor
     items = [item for item in items if item.path not in clashing]  # with --keep-going, neither is written
     selection = select(items, site.today, {p.slug for p in site.partners})
     for path, slugs in selection.withheld.items():
-        log.info("vouch: withheld %s: it names unpublished %s", _shown(path, root), ", ".join(slugs))
+        log.info("vouch: withheld %s: it names unpublished %s", shown_path(path, root), ", ".join(slugs))
     for path, targets in selection.linking.items():
-        names = ", ".join(_shown(target, root) for target in targets)
-        log.info("vouch: withheld %s: it links %s, not published", _shown(path, root), names)
+        names = ", ".join(shown_path(target, root) for target in targets)
+        log.info("vouch: withheld %s: it links %s, not published", shown_path(path, root), names)
     logos = {os.path.realpath(content / p.logo.src) for p in site.partners if p.logo}
     files, file_problems = content_files(content, found, items, selection.shown, logos, report.logos, folders)
     problems += file_problems

@@ -78,7 +78,7 @@ def verbosity(verbose: bool) -> None:
 def build(root: Path, output: str = "", verbose: bool = False, keep_going: bool = False) -> None:
     """Validate everything, then build the site into output/ (atomically)."""
     verbosity(verbose)
-    from vouch.writer.outputs import Refused
+    from vouch.writer.lock import Refused
     from vouch_site.build import build as run_build
     from vouch_site.progress import build_progress
 

@@ -29,7 +29,7 @@ from vouch.render.email_checks import Finding, pre_send_findings
 from vouch.render.humanize import counted
 from vouch.settings import VouchSettings
 from vouch.site import EditorReport, PublicSite
-from vouch.writer.outputs import StagedWriter
+from vouch.writer.staged import StagedWriter
 
 
 @dataclass(frozen=True, slots=True)

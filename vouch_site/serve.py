@@ -25,7 +25,7 @@ from vouch.profiles import Options, Profile, validate_one
 from vouch.public import to_public
 from vouch.publication import is_published
 from vouch.references import references
-from vouch.writer.outputs import Refused
+from vouch.writer.lock import Refused
 from vouch.writer.run import Preview
 from vouch_site.build import build, project_lock
 from vouch_site.search import reindex

@@ -18,8 +18,8 @@ import vouch_site
 from vouch.render import pages
 from vouch.render.files import OutputFile
 from vouch.writer import render_cache
-from vouch.writer.outputs import StagedWriter
 from vouch.writer.run import BuildRun
+from vouch.writer.staged import StagedWriter
 from vouch_site.guard import REFUSAL
 
 log = logging.getLogger(__name__)

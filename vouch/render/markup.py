@@ -7,7 +7,7 @@ import nh3
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
-from vouch.content import strip_comments, strip_value_comments
+from vouch.comments import strip_comments, strip_value_comments
 
 PROFILE_TAGS = {"p", "br", "strong", "em", "a", "ul", "ol", "li", "blockquote", "code", "pre", "h3", "h4"}
 PROFILE_ATTRIBUTES = {"a": {"href", "title"}}

@@ -24,15 +24,15 @@ from __future__ import annotations
 
 import ctypes
 import errno
-import fcntl
 import logging
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from vouch.writer.lock import Refused
 
 log = logging.getLogger("vouch")
 
@@ -49,113 +49,6 @@ MADE = "site-folders.txt"  # the site folders Vouch made (device, inode, mtime):
 PREVIOUS = "previous"  # a link to the build folder holding what the last swap replaced
 ASIDE = "-aside"  # a live folder moved aside where names cannot be exchanged
 MAIL_PREVIEWS = {"message.html", "message.txt", "message.eml"}
-
-
-class Refused(Exception):
-    """A build that must not go ahead: the message is one line the editor can act on."""
-
-
-@contextmanager
-def build_lock(path: Path, wait: float) -> Iterator[None]:
-    """Hold the build lock ``path``, waiting at most ``wait`` seconds for the build that holds it.
-
-    An flock: the system frees it when its holder dies, however it dies, so a killed build's
-    lock is taken over at once. The file names the holder's pid, for the messages.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)  # a program it runs does not inherit it
-    try:
-        deadline = time.monotonic() + wait
-        waiting = False
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                holder = os.pread(fd, 20, 0).decode(errors="replace").strip() or "unknown"
-                if time.monotonic() >= deadline:
-                    message = f"another build (pid {holder}) is still running after {wait:g} s (BUILD_LOCK_WAIT)"
-                    raise Refused(message) from None
-                if not waiting:
-                    log.warning("vouch: waiting for another build (pid %s), up to %g s (BUILD_LOCK_WAIT)", holder, wait)
-                    waiting = True
-                time.sleep(min(0.1, max(0.0, deadline - time.monotonic())))
-        pid = f"{os.getpid()}\n".encode()
-        os.pwrite(fd, pid, 0)
-        os.ftruncate(fd, len(pid))
-        yield
-    finally:
-        os.close(fd)  # and with it the lock
-
-
-class StagedWriter:
-    """Puts files into a build's staging folder, hard-linking those whose bytes the live build already has."""
-
-    def __init__(self, staging: Path, live: Path | None) -> None:
-        self.staging = staging
-        self.live = live if live is not None and live.is_dir() else None
-        self._dirs: set[Path] = set()
-
-    def _target(self, relpath: str) -> Path:
-        """The staging path of ``relpath``, its folder made once."""
-        target = self.staging / relpath
-        if target.parent not in self._dirs:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._dirs.add(target.parent)
-        return target
-
-    def put(self, relpath: str, data: bytes) -> None:
-        target = self._target(relpath)
-        if self.live is not None and self._same_as_live(relpath, data):
-            os.link(self.live / relpath, target)
-            return
-        target.write_bytes(data)
-
-    def reuse(self, relpath: str, written: FileId) -> bool:
-        """Link the live copy of ``relpath`` into staging if it is the very file ``written`` identifies.
-
-        The render cache says which file was current, never what output/ holds now: an older copy
-        put back, or a site swapped in before its keys were saved, must be rendered again.
-        """
-        if self.live is None:
-            return False
-        target = self._target(relpath)
-        try:
-            os.link(self.live / relpath, target)
-        except FileNotFoundError:
-            return False
-        if file_id(target) != written:  # the link is checked, not the path: nothing can swap in between
-            target.unlink()
-            return False
-        return True
-
-    def identity(self, relpath: str) -> FileId:
-        """The identity of a file just put in staging, for the render cache to record."""
-        return file_id(self.staging / relpath)
-
-    def _same_as_live(self, relpath: str, data: bytes) -> bool:
-        old = self.live / relpath  # type: ignore[operator]
-        try:
-            if old.stat().st_size != len(data):
-                return False
-            return old.read_bytes() == data
-        except OSError:
-            return False
-
-
-FileId = tuple[int, int, int, int]
-
-
-def file_id(path: Path) -> FileId:
-    """Device, inode, size and mtime_ns: unchanged by renaming the site and by linking, new for any rewrite.
-
-    A copy put back (cp -a, rsync -a, tar) is a new inode; a file moved back is another inode
-    than the one recorded; mtime_ns tells an inode number the kernel gave out again. ctime is
-    left out: every link and unlink changes it, and each rebuild links the file and deletes the
-    old site.
-    """
-    stat = os.stat(path)
-    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
 
 
 @dataclass(frozen=True, slots=True)

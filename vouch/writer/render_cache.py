@@ -23,7 +23,7 @@ from typing import Any
 
 from vouch.render.files import OutputFile
 from vouch.writer import parallel
-from vouch.writer.outputs import FileId, StagedWriter
+from vouch.writer.staged import FileId, StagedWriter
 
 VERSION = 2
 

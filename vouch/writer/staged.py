@@ -1,0 +1,79 @@
+"""Writing one build's files into its staging folder, hard-linking what the live build already has.
+
+Since every staging file is new, nothing ever writes into a linked file.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+class StagedWriter:
+    """Puts files into a build's staging folder, hard-linking those whose bytes the live build already has."""
+
+    def __init__(self, staging: Path, live: Path | None) -> None:
+        self.staging = staging
+        self.live = live if live is not None and live.is_dir() else None
+        self._dirs: set[Path] = set()
+
+    def _target(self, relpath: str) -> Path:
+        """The staging path of ``relpath``, its folder made once."""
+        target = self.staging / relpath
+        if target.parent not in self._dirs:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._dirs.add(target.parent)
+        return target
+
+    def put(self, relpath: str, data: bytes) -> None:
+        target = self._target(relpath)
+        if self.live is not None and self._same_as_live(relpath, data):
+            os.link(self.live / relpath, target)
+            return
+        target.write_bytes(data)
+
+    def reuse(self, relpath: str, written: FileId) -> bool:
+        """Link the live copy of ``relpath`` into staging if it is the very file ``written`` identifies.
+
+        The render cache says which file was current, never what output/ holds now: an older copy
+        put back, or a site swapped in before its keys were saved, must be rendered again.
+        """
+        if self.live is None:
+            return False
+        target = self._target(relpath)
+        try:
+            os.link(self.live / relpath, target)
+        except FileNotFoundError:
+            return False
+        if file_id(target) != written:  # the link is checked, not the path: nothing can swap in between
+            target.unlink()
+            return False
+        return True
+
+    def identity(self, relpath: str) -> FileId:
+        """The identity of a file just put in staging, for the render cache to record."""
+        return file_id(self.staging / relpath)
+
+    def _same_as_live(self, relpath: str, data: bytes) -> bool:
+        old = self.live / relpath  # type: ignore[operator]
+        try:
+            if old.stat().st_size != len(data):
+                return False
+            return old.read_bytes() == data
+        except OSError:
+            return False
+
+
+FileId = tuple[int, int, int, int]
+
+
+def file_id(path: Path) -> FileId:
+    """Device, inode, size and mtime_ns: unchanged by renaming the site and by linking, new for any rewrite.
+
+    A copy put back (cp -a, rsync -a, tar) is a new inode; a file moved back is another inode
+    than the one recorded; mtime_ns tells an inode number the kernel gave out again. ctime is
+    left out: every link and unlink changes it, and each rebuild links the file and deletes the
+    old site.
+    """
+    stat = os.stat(path)
+    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
