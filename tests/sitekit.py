@@ -263,7 +263,9 @@ def build_folders_left(root: Path) -> list[str]:
     """What a finished build should not have left: anything hidden beside ``output/`` but ``.cache``
     and Vouch's ``.output.builds``, and in there any folder or link but ``previous`` and the folder
     it names (the trees the last swap replaced)."""
-    left = [p.name for p in root.iterdir() if p.name.startswith(".") and p.name not in {".cache", ".git", ".output.builds"}]
+    left = [
+        p.name for p in root.iterdir() if p.name.startswith(".") and p.name not in {".cache", ".git", ".output.builds"}
+    ]
     builds = root / ".output.builds"
     if builds.is_dir():
         previous = builds / "previous"
