@@ -177,7 +177,12 @@ def _svg_problems(
     problems, hostile = [], set()
     for real in sorted(published):
         data = svg_data(real, names.get(real, []))
-        if data is None or not (found := published_svg_problems(data)):
+        if data is None:
+            continue
+        seen_by_logo_check = is_svg_named(Path(real)) or looks_like_svg("", data)
+        if real not in linked_by and seen_by_logo_check:
+            continue  # only a published logo: its profile's check parsed it already (and refused its profile)
+        if not (found := published_svg_problems(data)):
             continue
         hostile.add(real)
         svg_named = [path for path in names.get(real, []) if is_svg_named(path)]
@@ -186,7 +191,7 @@ def _svg_problems(
             got = f"{link.written!r}" + (f" (also published as {also})" if also else "")
             message = f"{SVG_EXPECTED}; got {got}: {summary(found)}"
             problems.append(Problem(item.path, link.line, f"{{{link.kind}}}", message))
-        if real not in linked_by and not is_svg_named(Path(real)) and not looks_like_svg("", data):
+        if real not in linked_by:  # a logo whose check saw no SVG: only another name here makes it one
             for path in svg_named:
                 got = os.path.relpath(path, top.parent)
                 problems.append(Problem(path, None, "svg", f"{SVG_EXPECTED}; got {got!r}: {summary(found)}"))
