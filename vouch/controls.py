@@ -22,3 +22,8 @@ _UNPRINTABLE = re.compile(f"[\x00-\x1f{_OTHERS}\udc80-\udcff]")
 def printable(text: str, keep: str = "") -> str:
     """``text`` with each control character not in ``keep`` written as its escape (``\\x1b``), safe for a terminal."""
     return _UNPRINTABLE.sub(lambda m: m.group() if m.group() in keep else repr(m.group())[1:-1], text)
+
+
+def position(found: re.Match[str], line_start: int = 0) -> str:
+    """Which control character ``found`` is and where, for a message: ``(U+001B at character 8)``."""
+    return f"(U+{ord(found.group()):04X} at character {found.start() - line_start + 1})"

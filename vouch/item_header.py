@@ -13,7 +13,7 @@ from markdown.extensions.meta import BEGIN_RE, END_RE, META_MORE_RE, META_RE
 from markdown.preprocessors import Preprocessor
 
 from vouch.comments import strip_comments, strip_value_comments
-from vouch.controls import CONTROL_RE, PROSE_CONTROL_RE
+from vouch.controls import CONTROL_RE, PROSE_CONTROL_RE, position
 from vouch.problems import Problem
 
 Header = dict[str, list[tuple[int, str]]]  # key (lower case) -> each value with its line
@@ -59,13 +59,13 @@ def control_problems(path: Path, header: Header, body: str, start: int) -> list[
     for key, values in header.items():
         for line, value in values:
             if found := CONTROL_RE.search(value):
-                where = f"(U+{ord(found.group()):04X} at character {found.start() + 1})"
+                where = position(found)
                 message = f"expected one line of text without control characters; got {value!r} {where}"
                 problems.append(Problem(path, line, key.capitalize(), message))
     if found := PROSE_CONTROL_RE.search(body):
         first = body.rfind("\n", 0, found.start()) + 1
         text = body[first:].split("\n", 1)[0]
-        where = f"(U+{ord(found.group()):04X} at character {found.start() - first + 1})"
+        where = position(found, first)
         message = f"expected text without control characters (line breaks and tabs are fine); got {text!r} {where}"
         problems.append(Problem(path, start + body.count("\n", 0, first) + 1, "text", message))
     return problems

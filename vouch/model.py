@@ -16,7 +16,7 @@ from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo
 from pydantic_core import PydanticCustomError
 
-from vouch.controls import CONTROL_RE, PROSE_CONTROL_RE
+from vouch.controls import CONTROL_RE, PROSE_CONTROL_RE, position
 from vouch.slugs import SLUG_RE, slugify
 
 STATUSES = ("pending", "vetted", "suspended", "retired")
@@ -34,7 +34,7 @@ def _fail(expected: str, value: Any, detail: str = "") -> PydanticCustomError:
 
 def _without(pattern: re.Pattern[str], expected: str, value: str) -> str:
     if found := pattern.search(value):
-        raise _fail(expected, value, f" (U+{ord(found.group()):04X} at character {found.start() + 1})")
+        raise _fail(expected, value, f" {position(found)}")
     return value
 
 
