@@ -19,6 +19,7 @@ from pathlib import Path
 from vouch.content import DEFAULT_FOLDERS, Folders, Item, Link, is_item_source
 from vouch.editor_files import is_editor_temporary
 from vouch.images import image_bytes, is_svg_named
+from vouch.paths import inside
 from vouch.problems import Problem
 from vouch.svg import EXPECTED as SVG_EXPECTED
 from vouch.svg import looks_like_svg, published_svg_problems, summary
@@ -110,13 +111,9 @@ def _bad_link(path: Path, name: str, top: str, above: frozenset[str]) -> str | N
     real = os.path.realpath(path)
     if real in above:  # Pelican's walk would go round for ever
         return f"{expected}; got a loop back to {real}"
-    if not _inside(real, top):
+    if not inside(real, top):
         return f"{expected} inside {name}/; got a link to {real} (nothing outside is published)"
     return None
-
-
-def _inside(real: str, top: str) -> bool:
-    return real.startswith(top + os.sep)
 
 
 def content_files(
@@ -223,6 +220,6 @@ def _why_not(real: str, root: str, sources: set[str]) -> str:
         return "an editor's temporary file: never published"
     if real in sources:
         return "an article, page or issue: link it with {filename}"
-    if not _inside(real, root):
+    if not inside(real, root):
         return "it leads outside content/"
     return "not found"

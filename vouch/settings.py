@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import phonenumbers
 
 from vouch.model import email_problem, is_url
+from vouch.paths import shown_from, within
 from vouch.problems import Problem
 
 DEFAULTS: dict[str, Any] = {
@@ -159,7 +160,7 @@ def path_problems(settings: Mapping[str, Any], root: Path) -> list[tuple[str, st
 
     def shown(path: str | Path) -> str:
         path = Path(path)
-        name = os.path.relpath(path, root) if path.is_relative_to(root) else str(path)
+        name = shown_from(path, root)
         return f"{name}/" if path.is_dir() else name
 
     def leaving(top: Path, key: str, entries: Iterable[str], what: str) -> list[tuple[str, str]]:
@@ -167,7 +168,7 @@ def path_problems(settings: Mapping[str, Any], root: Path) -> list[tuple[str, st
         return [
             (key, f"expected paths inside {what}; got {entry!r}, which leads to {shown(real)}")
             for entry in entries
-            if not _within(real := os.path.realpath(top / entry), real_top)
+            if not within(real := os.path.realpath(top / entry), real_top)
         ]
 
     in_content, in_theme = f"{shown(content)} (PATH)", f"the theme ({shown(theme)})"
@@ -180,22 +181,17 @@ def path_problems(settings: Mapping[str, Any], root: Path) -> list[tuple[str, st
     for key, folder in folders:
         real = os.path.realpath(folder)
         what = "folders" if key == "THEME_TEMPLATES_OVERRIDES" else "a folder"
-        written = os.path.relpath(folder, root) if folder.is_relative_to(root) else str(folder)
+        written = shown_from(folder, root)
         expected = f"expected {what} outside {_joined(list(kept))}; got {written!r}, which"
-        if at := [name for name, path in kept.items() if _within(real, path)]:
+        if at := [name for name, path in kept.items() if within(real, path)]:
             found.append((key, f"{expected} {'is' if real == kept[at[0]] else 'lies inside'} {at[0]}"))
-        elif over := [name for name, path in kept.items() if _within(path, real)]:
+        elif over := [name for name, path in kept.items() if within(path, real)]:
             found.append((key, f"{expected} contains {_joined(over)}"))
     return found
 
 
 def _joined(names: list[str]) -> str:
     return f"{', '.join(names[:-1])} and {names[-1]}" if len(names) > 1 else names[0]
-
-
-def _within(path: str, folder: str) -> bool:
-    """``path`` is ``folder`` or lies inside it (both real paths)."""
-    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def _is_address(value: object) -> bool:

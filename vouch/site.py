@@ -16,6 +16,7 @@ from vouch.content import Selection, unknown_partner
 from vouch.content_files import ContentFiles
 from vouch.directory import one_name_per_area, sort_az
 from vouch.model import RegistryEntry
+from vouch.paths import inside
 from vouch.problems import Problem, sort_problems
 from vouch.profiles import Options, Pool, Profile, in_turn, load_partners
 from vouch.public import Logo, Partner
@@ -105,7 +106,7 @@ def _logo_by_real_path(partner: Partner, content_dir: Path) -> Partner:
         return partner
     root = os.path.realpath(content_dir)
     real = os.path.realpath(content_dir / partner.logo.src)
-    if not real.startswith(root + os.sep):  # reported by the profile checks
+    if not inside(real, root):  # reported by the profile checks
         return replace(partner, logo=None)
     return replace(partner, logo=Logo(Path(os.path.relpath(real, root)).as_posix(), partner.logo.alt))
 

@@ -16,6 +16,7 @@ from typing import Any, Concatenate, ParamSpec
 from vouch.collisions import output_collisions, save_as_of
 from vouch.content import Folders, item_templates, load_items, select
 from vouch.content_files import content_files, scan, static_svg_problems
+from vouch.paths import shown_from
 from vouch.problems import Problem, ValidationFailed, sort_problems
 from vouch.publication import epoch_problem, today
 from vouch.settings import VouchSettings, settings_problems
@@ -287,7 +288,7 @@ def keep_out(root: Path, settings: dict[str, Any]) -> KeepOut:
     folders: dict[Path, str] = {}
     for path, label in named.items():
         for spelling in (Path(os.path.abspath(path)), Path(os.path.realpath(path))):
-            shown = os.path.relpath(spelling, root) if spelling.is_relative_to(root) else str(spelling)
+            shown = shown_from(spelling, root)
             folders.setdefault(spelling, label.format(shown))
     return KeepOut(root, folders, sites=(root / "output",))
 

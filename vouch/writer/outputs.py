@@ -32,6 +32,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vouch.paths import shown_from
 from vouch.writer.lock import Refused
 
 log = logging.getLogger("vouch")
@@ -93,7 +94,7 @@ class KeepOut:
 
     def name(self, path: Path) -> str:
         """``path`` from the project folder when it lies inside it."""
-        return os.path.relpath(path, self.root) if path.is_relative_to(self.root) else str(path)
+        return shown_from(path, self.root)
 
 
 @dataclass(frozen=True, slots=True)
