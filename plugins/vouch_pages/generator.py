@@ -52,6 +52,7 @@ class VouchPagesGenerator(Generator):
             archive=self.run.archive,
             items=self.run.items or (),
             pagination=self.settings["DEFAULT_PAGINATION"],
+            qr_cache=self.run.qr_cache,
         )
         self.plan = pages.plan(sources, self.get_template)
         self.context.update(self.plan.context)

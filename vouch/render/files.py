@@ -33,3 +33,13 @@ def root_of(relpath: str) -> str:
 def url_of(relpath: str) -> str:
     """The public URL path of a file: ``partners/x/index.html`` -> ``partners/x/``."""
     return relpath.removesuffix("index.html")
+
+
+def pagination(base: str, number: int, count: int) -> dict[str, Any]:
+    """Page ``number`` of ``count`` under ``base`` (``base`` itself is page 1, then ``base/page/<n>/``)."""
+    return {
+        "number": number,
+        "count": count,
+        "previous": None if number == 1 else (base if number == 2 else f"{base}page/{number - 1}/"),
+        "next": f"{base}page/{number + 1}/" if number < count else None,
+    }

@@ -27,8 +27,10 @@ from vouch.public import Partner
 from vouch.references import link_partners, references
 from vouch.render import feeds, structured
 from vouch.render.email import issue_body_html, subscribe_url
-from vouch.render.files import OutputFile, root_of, url_of
+from vouch.render.files import OutputFile, pagination, root_of, url_of
 from vouch.render.markup import ProfileMarkdown
+from vouch.render.print_pages import print_files
+from vouch.render.qr import QrCache
 from vouch.render.sitemap import robots, site_sitemap
 from vouch.render.vcard import vcard
 from vouch.settings import VouchSettings
@@ -65,6 +67,7 @@ class Sources:
     archive: Sequence[IssueView] = ()  # newsletter issues shown, newest first
     items: Sequence[Item] = ()  # the Markdown items shown (which partners each features)
     pagination: int = 20  # DEFAULT_PAGINATION: articles per index page
+    qr_cache: Path | None = None  # where QR codes are kept between builds; None: encode every code
 
 
 @dataclass(slots=True)
@@ -76,6 +79,7 @@ class PagePlan:
     html: list[OutputFile]  # pages with a URL (the sitemap lists them)
     data: list[OutputFile]  # robots.txt, 404.html, vCards, partners.json, feeds, logos
     context: dict[str, Any]  # added to Pelican's context for every template
+    printed: list[OutputFile] = field(default_factory=list)  # card sheets, certificates, QR codes: no sitemap
     names: dict[str, str] = field(default_factory=dict)
     category_titles: dict[str, str] = field(default_factory=dict)
     mentions: dict[str, list[Mention]] = field(default_factory=dict)
@@ -83,7 +87,7 @@ class PagePlan:
 
     @property
     def files(self) -> list[OutputFile]:
-        return [*self.html, *self.data]
+        return [*self.html, *self.data, *self.printed]
 
     @property
     def site_url(self) -> str:
@@ -159,6 +163,8 @@ def plan(sources: Sources, template: Templates) -> PagePlan:
     )
     out.html = _html_pages(out, categories, directory.by_area(az), directory.by_letter(az))
     out.data = _data_files(out)
+    codes = QrCache.at(sources.qr_cache)
+    out.printed = print_files(az, categories, out.site_url, codes, out.content_hash, settings.directory_page_size)
     return out
 
 
@@ -206,7 +212,7 @@ def _listing(out: PagePlan, kind: str, group: directory.Group, base: str, size: 
         OutputFile(
             f"{base}index.html" if number == 1 else f"{base}page/{number}/index.html",
             "listing.html",
-            {"group": group, "kind": kind, "partners": chunk, "pagination": _pagination(base, number, len(chunks))},
+            {"group": group, "kind": kind, "partners": chunk, "pagination": pagination(base, number, len(chunks))},
             lastmod=_newest(chunk),
             inputs=(kind, group.slug, group.title, group.description, group.count, number, len(chunks), hashes),
         )
@@ -221,7 +227,7 @@ def _article_index(articles: Sequence[Any], size: int) -> list[OutputFile]:
         OutputFile(
             "articles/index.html" if number == 1 else f"articles/page/{number}/index.html",
             "articles.html",
-            {"articles_page": chunk, "pagination": _pagination("articles/", number, len(chunks))},
+            {"articles_page": chunk, "pagination": pagination("articles/", number, len(chunks))},
             lastmod=max((a.date.date() for a in chunk), default=None),
         )
         for number, chunk in enumerate(chunks, start=1)
@@ -342,12 +348,3 @@ def _vcard_bytes(partner: Partner, url: str) -> bytes:
 
 def _newest(partners: Sequence[Partner]) -> dt.date | None:
     return max((p.vetting.vetted_on for p in partners), default=None)
-
-
-def _pagination(base: str, number: int, count: int) -> dict[str, Any]:
-    return {
-        "number": number,
-        "count": count,
-        "previous": None if number == 1 else (base if number == 2 else f"{base}page/{number - 1}/"),
-        "next": f"{base}page/{number + 1}/" if number < count else None,
-    }
