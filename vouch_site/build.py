@@ -254,7 +254,9 @@ def build(
     except BaseException:
         discard(staging)
         raise
-    return BuildResult(folders.output, site, report, timings, files, newsletter, settings["VOUCH_SITEURL_SET"], root)
+    return BuildResult(
+        folders.output, site, report, timings, files, newsletter, settings["VOUCH_SITEURL_SET"], root, typed.site_root
+    )
 
 
 def _compiled_templates(settings: dict[str, Any]) -> Any:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from vouch.controls import printable
 from vouch.render.humanize import counted
+from vouch.render.qr import useless_for_print
 from vouch.report import not_read_name
 from vouch.settings import DEFAULTS
 from vouch.site import EditorReport, PublicSite
@@ -42,6 +43,7 @@ class BuildResult:
     newsletter: Newsletter
     siteurl_set: bool = True
     root: Path = Path()  # the project folder: paths in the summary are written from it
+    site_url: str = ""  # SITEURL as built: printed QR codes lead there
 
     def summary(self) -> str:
         kinds = Counter(item.kind for item in self.report.content.shown)
@@ -57,6 +59,11 @@ class BuildResult:
             lines.append(
                 f"warning: SITEURL is not set in pelicanconf.py: canonical links, feeds, the sitemap and e-mails "
                 f"point at {DEFAULTS['SITEURL']}; set the site's public address before deploying"
+            )
+        if useless_for_print(self.site_url):
+            lines.append(
+                f"warning: SITEURL is {self.site_url}: the QR codes on the print pages (/print/cards/, certificates) "
+                f"would lead nowhere once printed; set the site's public address before printing them"
             )
         if self.report.problems:  # only with --keep-going
             left_out = counted(len({p.path for p in self.report.problems}), "file")

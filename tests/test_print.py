@@ -1,0 +1,184 @@
+"""Print pages (issue 18): the QR codes and their cache, the plan of sheets and certificates, and a small
+built site's print pages (noindex, out of the sitemap, search and feeds). The browser prints them in
+tests/test_print_browser.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from tests.sitekit import REPO, demo_clock, make_site, vetted
+from tests.test_generators import Named
+from vouch.public import Area, Partner, Vetting
+from vouch.render import pages, qr
+from vouch.render.print_pages import SHEET_CARDS
+from vouch.settings import VouchSettings
+from vouch.site import PublicSite
+from vouch_site.build import build
+
+URL = "https://test.example/partners/harbour/"
+
+
+# --- QR codes and their cache -----------------------------------------------------------------
+
+
+def test_a_code_is_the_same_bytes_every_time_and_scales_by_its_viewbox() -> None:
+    first, again = qr.qr_svg(URL), qr.qr_svg(URL)
+    assert first == again
+    assert first != qr.qr_svg(URL.replace("harbour", "quay"))
+    assert re.match(rb'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 (\d+) \1"', first)
+    assert b"<script" not in first and b"<!DOCTYPE" not in first
+    assert qr.ERROR_CORRECTION in {"M", "Q", "H"}
+
+
+def test_the_cache_encodes_a_url_once_and_serves_it_after_output_is_gone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    codes = qr.QrCache.at(tmp_path / "qr")
+    made = codes.svg(URL)
+    assert made == qr.qr_svg(URL) and codes.path(URL).read_bytes() == made  # type: ignore[union-attr]
+
+    def no_encoding(_text: str) -> bytes:
+        raise AssertionError("a cached URL was encoded again")
+
+    monkeypatch.setattr(qr, "qr_svg", no_encoding)
+    assert qr.QrCache.at(tmp_path / "qr").svg(URL) == made  # a later build, another object
+    with pytest.raises(AssertionError):
+        codes.svg(URL + "new/")  # a new URL costs an encoding
+
+
+def test_the_cache_key_names_the_encoder_so_an_upgrade_encodes_again(tmp_path: Path) -> None:
+    old, new = qr.QrCache(tmp_path, "zxing-cpp 3.0"), qr.QrCache(tmp_path, "zxing-cpp 3.1")
+    assert old.path(URL) != new.path(URL)
+    assert qr.QrCache.at(None).path(URL) is None  # no folder: every code is encoded
+
+
+@pytest.mark.parametrize(
+    ("site_url", "useless"),
+    [("http://localhost:8000", True), ("http://127.0.0.1:8000", True), ("", True), ("http://shop.localhost", True),
+     ("https://trusted.example", False), ("https://localhost.example.org", False)],
+)  # fmt: skip
+def test_codes_to_this_machine_are_useless_in_print(site_url: str, useless: bool) -> None:
+    assert qr.useless_for_print(site_url) is useless
+
+
+# --- The plan ----------------------------------------------------------------------------------
+
+
+def partner(n: int, category: str = "plumbing") -> Partner:
+    return Partner(
+        slug=f"firm-{n:04d}", name=f"Firm {n:04d}", category=category, summary=None, description=None, services=(),
+        areas=(Area("Kingsbridge", "kingsbridge"),), established=None, logo=None, opening_hours=(), contact=None,
+        vetting=Vetting(dt.date(2026, 1, 1), dt.date(2027, 1, 1), "Jim", ("references",)), referrals=None,
+        testimonials=(),
+    )  # fmt: skip
+
+
+def print_plan(count: int, **settings: Any) -> dict[str, Any]:
+    registry = {key: SimpleNamespace(title=key.title(), description=None) for key in ("plumbing", "roofing", "empty")}
+    partners = tuple(partner(n, "roofing" if n % 10 == 0 else "plumbing") for n in range(count))
+    site = PublicSite(dt.date(2026, 11, 25), partners, registry, registry)  # type: ignore[arg-type]
+    typed = VouchSettings.of({"SITEURL": "https://test.example", **settings})
+    plan = pages.plan(pages.Sources(site, typed, REPO / "theme", Path("content")), Named)
+    return {f.relpath: f for f in plan.printed} | {"_sitemap": plan.sitemap().decode()}
+
+
+def test_sheets_hold_a_hundred_cards_then_continue_on_page_two() -> None:
+    files = print_plan(2 * SHEET_CARDS + 5)
+    sheets = sorted(p for p in files if p.startswith("print/cards/plumbing/"))
+    assert sheets == ["print/cards/plumbing/index.html", "print/cards/plumbing/page/2/index.html"]
+    assert [len(files[s].context["cards"]) for s in sheets] == [SHEET_CARDS, 2 * SHEET_CARDS + 5 - 21 - SHEET_CARDS]
+    assert files["print/cards/plumbing/index.html"].context["pagination"]["next"] == "print/cards/plumbing/page/2/"
+    whole = sorted(p for p in files if re.fullmatch(r"print/cards/(page/\d+/)?index.html", p))
+    assert len(whole) == 3 and sum(len(files[p].context["cards"]) for p in whole) == 2 * SHEET_CARDS + 5
+    assert not [p for p in files if p.startswith("print/cards/empty/")]  # a trade without partners has no sheet
+
+
+def test_past_the_directory_size_the_whole_directory_sheet_sends_to_the_trades() -> None:
+    files = print_plan(30, DIRECTORY_PAGE_SIZE=20)
+    index = files["print/cards/index.html"]
+    assert index.context["whole"] is False and list(index.context["cards"]) == []
+    assert [g.slug for g in index.context["trades"]] == ["plumbing", "roofing"]
+    assert not [p for p in files if p.startswith("print/cards/page/")]
+
+
+def test_every_partner_has_a_code_and_a_certificate_and_no_print_page_is_in_the_sitemap() -> None:
+    files = print_plan(3)
+    for slug in ("firm-0000", "firm-0001", "firm-0002"):
+        code = files[f"partners/{slug}/qr.svg"]
+        assert code.make() == qr.qr_svg(f"https://test.example/partners/{slug}/")  # type: ignore[misc]
+        assert files[f"partners/{slug}/certificate/index.html"].context["profile_url"].endswith(f"/{slug}/")
+    assert "print/" not in files["_sitemap"] and "certificate" not in files["_sitemap"]
+
+
+def test_a_local_siteurl_marks_every_print_page() -> None:
+    files = print_plan(2, SITEURL="http://localhost:8000")
+    pages_ = [f for f in files.values() if hasattr(f, "template") and f.template]
+    assert pages_ and all(f.context["qr_warning"] for f in pages_)
+    assert not any(f.context["qr_warning"] for f in print_plan(2).values() if getattr(f, "template", None))
+
+
+# --- A small site, built ------------------------------------------------------------------------
+
+PROFILES = {
+    "harbour": vetted("Harbour Plumbing", contact={"phone": "+44 117 496 0100"}, areas=["Kingsbridge", "Salcombe"]),
+    "quay": vetted("Quay Drains"),
+    "gone": vetted("Gone Drains Ltd") | {"status": "suspended"},
+}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = make_site(tmp_path_factory.mktemp("print"), PROFILES)
+    with demo_clock():
+        build(root)
+    return root
+
+
+def test_print_pages_are_noindex_and_in_no_sitemap_search_index_or_feed(built: Path) -> None:
+    out = built / "output"
+    printed = [out / "print/cards/index.html", out / "print/cards/plumbing/index.html",
+               out / "partners/harbour/certificate/index.html"]  # fmt: skip
+    for page in printed:
+        html = page.read_text()
+        assert '<meta name="robots" content="noindex">' in html and "theme/print.css" in html
+        assert "data-pagefind-body" not in html  # Pagefind indexes only pages marked so
+    assert "print/" not in (out / "sitemap.xml").read_text() and "certificate" not in (out / "sitemap.xml").read_text()
+    for feed in (out / "feeds").iterdir():
+        assert b"certificate" not in feed.read_bytes() and b"print/cards" not in feed.read_bytes()
+    assert (out / "theme/print.css").is_file() and "print.css" not in (out / "index.html").read_text()
+
+
+def test_the_certificate_says_who_vouches_and_links_its_code(built: Path) -> None:
+    html = (built / "output/partners/harbour/certificate/index.html").read_text()
+    assert "Harbour Plumbing</span> is vouched for by Test Network" in html
+    assert "Jim Carter" in html and "References taken" in html and "Scan to check this is still current" in html
+    assert 'src="../qr.svg"' in html and "https://test.example/partners/harbour/" in html
+    assert "Do not print yet" not in html
+
+
+def test_profiles_and_trade_pages_link_their_print_pages_and_only_published_partners_print(built: Path) -> None:
+    out = built / "output"
+    assert 'href="../../partners/harbour/certificate/"' in (out / "partners/harbour/index.html").read_text()
+    assert 'href="../../print/cards/plumbing/">Print cards</a>' in (out / "directory/plumbing/index.html").read_text()
+    sheet = (out / "print/cards/plumbing/index.html").read_text()
+    assert sheet.count('class="print-card"') == 2 and "0117 496 0100" in sheet and "Kingsbridge, Salcombe" in sheet
+    assert "Gone" not in sheet and not (out / "partners/gone").exists()
+    assert sorted(p.parent.name for p in out.glob("partners/*/qr.svg")) == ["harbour", "quay"]
+    assert len(list((built / ".cache/vouch/qr").rglob("*.svg"))) == 2  # kept for the next build
+
+
+def test_a_build_for_localhost_warns_in_its_summary_and_on_the_print_pages(tmp_path: Path) -> None:
+    root = make_site(tmp_path, {"harbour": vetted("Harbour Plumbing")})
+    (root / "pelicanconf.py").write_text('SITENAME = "Test"\n')
+    result = build(root)
+    assert "the QR codes on the print pages (/print/cards/, certificates) would lead nowhere" in result.summary()
+    assert "Do not print yet" in (root / "output/partners/harbour/certificate/index.html").read_text()
+    shutil.rmtree(root / "output")
+    assert "Do not print yet" in (build(root).output / "print/cards/index.html").read_text()
