@@ -180,6 +180,9 @@ PAGES = [
     "search/?q=boiler",
     "about/",
     "404.html",
+    "print/cards/",
+    "print/cards/plumbing/",
+    "partners/harbour-plumbing/certificate/",
 ]
 
 

@@ -3,7 +3,8 @@
 Every generated profile carries a unique canary token in every field. After a
 real build, no byte of any output file may contain a canary or the slug of an
 unpublished partner or of a private field, and every published partner has its
-page, vCard and JSON entry. Articles, pages, issues and descriptions also name
+page, vCard, JSON entry, certificate, card and QR code (which encodes its profile's URL and
+nothing else). Articles, pages, issues and descriptions also name
 partners in hostile spellings (escaped or entity braces, percent-encoded, split
 by a comment or a tag), in titles, summaries, bodies and descriptions. The
 content around them is written the hostile ways an editor may write it: logo
@@ -24,6 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.sitekit import REFERENCE_SPELLINGS, make_site, read_tree, readable_tree
+from vouch.render.qr import qr_svg
 from vouch_site.build import build
 
 TODAY = dt.date(2026, 11, 25)  # DEMO_EPOCH, pinned by conftest
@@ -240,6 +242,8 @@ def check_network(generated: tuple[list[dict], list[int], list[Mention], list[st
             if i in shown:
                 assert f"partners/{slug}/index.html" in tree
                 assert f"partners/{slug}.vcf" in tree
+                assert f"zq{i}nameq".encode() in tree[f"partners/{slug}/certificate/index.html"]
+                assert f"zq{i}nameq".encode() in tree["print/cards/index.html"]
                 assert f"zq{i}nameq".encode() in tree[f"partners/{slug}/index.html"]
                 assert "logo" not in p or p["logo"]["src"] in tree  # wherever under content/ it lives
             else:
@@ -268,6 +272,13 @@ def check_network(generated: tuple[list[dict], list[int], list[Mention], list[st
         fragments = b"".join(v for k, v in tree.items() if k.startswith("pagefind/fragment/"))
         for i in range(len(profiles)):
             assert (f"zq{i}nameq".encode() in fragments) == (i in shown)  # the search index, decompressed
+
+        # Print pages: a code for each shown partner and no other, each encoding just its profile's URL.
+        codes = {rel: data for rel, data in tree.items() if rel.endswith("qr.svg")}
+        assert codes == {f"partners/firm{i}/qr.svg": qr_svg(f"https://test.example/partners/firm{i}/") for i in shown}
+        cards = [rel for rel in tree if rel.startswith("print/cards/")]
+        assert all(tree[rel].count(b'class="print-card"') <= 100 for rel in cards)
+        assert sum(tree[rel].count(b'class="print-card"') for rel in cards if rel.count("/") == 3) == len(shown)
 
         data = json.loads(tree["partners.json"])
         assert sorted(e["slug"] for e in data["partners"]) == sorted(f"firm{i}" for i in shown)
