@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -20,6 +21,7 @@ from vouch.render import pages, qr
 from vouch.render.print_pages import SHEET_CARDS
 from vouch.settings import VouchSettings
 from vouch.site import PublicSite
+from vouch.writer import render_cache
 from vouch_site.build import build
 
 URL = "https://test.example/partners/harbour/"
@@ -182,3 +184,60 @@ def test_a_build_for_localhost_warns_in_its_summary_and_on_the_print_pages(tmp_p
     assert "Do not print yet" in (root / "output/partners/harbour/certificate/index.html").read_text()
     shutil.rmtree(root / "output")
     assert "Do not print yet" in (build(root).output / "print/cards/index.html").read_text()
+
+
+def test_a_lapsed_partners_code_lands_on_a_404_that_explains_and_names_nobody(built: Path) -> None:
+    """A certificate outlives its vetting: its code then opens the 404, which points to the directory."""
+    html = (built / "output/404.html").read_text()
+    assert "Partners come off the site when their vetting lapses or is withdrawn" in html
+    assert 'href="https://test.example/directory/"' in html  # absolute: served at any depth
+    assert not [name for name in ("Harbour", "Quay", "Gone") if name in html]
+
+
+def test_print_pages_false_leaves_out_every_print_page_and_link(tmp_path: Path) -> None:
+    root = make_site(tmp_path, {"harbour": vetted("Harbour Plumbing")})
+    with (root / "pelicanconf.py").open("a") as settings:
+        settings.write("PRINT_PAGES = False\n")
+    out = build(root).output
+    assert not (out / "print").exists() and not list(out.glob("partners/*/qr.svg"))
+    assert not (out / "partners/harbour/certificate").exists() and not (root / ".cache/vouch/qr").exists()
+    assert "certificate/" not in (out / "partners/harbour/index.html").read_text()
+    assert "print/cards/" not in (out / "directory/plumbing/index.html").read_text()
+
+
+def test_after_one_edit_only_that_partners_certificate_and_sheets_are_written_again(tmp_path: Path) -> None:
+    profiles = {"harbour": vetted("Harbour Plumbing"), "quay": vetted("Quay Drains"),
+                "volt": vetted("Volt Electrical", category="electrical")}  # fmt: skip
+    root = make_site(tmp_path, profiles)
+    out = build(root).output
+
+    def printed() -> dict[str, int]:
+        files = [*out.glob("print/**/*.html"), *out.glob("partners/*/qr.svg"), *out.glob("partners/*/certificate/*")]
+        return {p.relative_to(out).as_posix(): p.stat().st_ino for p in files}
+
+    before = printed()
+    make_site(root, {"harbour": vetted("Harbour Plumbing & Gas")})
+    build(root)
+    after = printed()
+    assert after.keys() == before.keys()
+    assert sorted(rel for rel in after if after[rel] != before[rel]) == [
+        "partners/harbour/certificate/index.html", "print/cards/index.html", "print/cards/plumbing/index.html",
+    ]  # fmt: skip
+
+
+def test_one_edit_changes_the_render_keys_of_that_partners_print_files_alone() -> None:
+    def keys(partners: tuple[Partner, ...]) -> dict[str, str]:
+        registry = {"plumbing": SimpleNamespace(title="Plumbing", description=None)}
+        site = PublicSite(dt.date(2026, 11, 25), partners, registry, registry)  # type: ignore[arg-type]
+        plan = pages.plan(pages.Sources(site, VouchSettings.of({"SITEURL": "https://t.example"}), REPO / "theme",
+                                        Path("content")), Named)  # fmt: skip
+        return {f.relpath: render_cache.key("shared", f.relpath, f.template, f.inputs) for f in plan.printed}
+
+    partners = tuple(partner(n) for n in range(2 * SHEET_CARDS + 5))
+    edited = list(partners)
+    edited[150] = replace(edited[150], summary="Edited.", name="Firm 0150 & Sons")
+    before, after = keys(partners), keys(tuple(edited))
+    assert sorted(rel for rel in after if after[rel] != before[rel]) == [
+        "partners/firm-0150/certificate/index.html", "print/cards/page/2/index.html",
+        "print/cards/plumbing/page/2/index.html",
+    ]  # fmt: skip

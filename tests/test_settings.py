@@ -34,6 +34,7 @@ from vouch_site.build import build
             "NEWSLETTER_FROM: expected an e-mail address, optionally with a name: "
             "'News <news@example.org>'; got 'news at example'",
         ),
+        ('PRINT_PAGES = "no"', "PRINT_PAGES: expected True or False; got 'no'"),
         ("VETTING_VALID_DAYS = 0", "VETTING_VALID_DAYS: expected a whole number of at least 1; got 0"),
         ('FEED_MAX_ITEMS = "50"', "FEED_MAX_ITEMS: expected a whole number of at least 1; got '50'"),
         ('PHONE_REGION = "UK"', "PHONE_REGION: expected a two-letter region code such as GB, IE or US; got 'UK'"),

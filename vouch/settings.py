@@ -44,6 +44,7 @@ DEFAULTS: dict[str, Any] = {
     "SUBSCRIBE_URL": "",
     "NEWSLETTER_CADENCE_DAYS": 30,
     "NEWSLETTER_DIGEST_MAX": 10,
+    "PRINT_PAGES": True,  # card sheets, window certificates and their QR codes (/print/cards/, certificate/)
 }
 
 
@@ -81,6 +82,7 @@ class VouchSettings:
     subscribe_url: str
     newsletter_cadence_days: int
     newsletter_digest_max: int
+    print_pages: bool
     article_paths: tuple[str, ...] = CONTENT_FOLDERS["ARTICLE_PATHS"]  # folders under content/, as Pelican reads them
     page_paths: tuple[str, ...] = CONTENT_FOLDERS["PAGE_PATHS"]
 
@@ -125,6 +127,8 @@ def settings_problems(settings: Mapping[str, Any], source: Path) -> list[Problem
         value = settings.get(key)
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             expect(key, "a whole number of at least 1")
+    if not isinstance(settings.get("PRINT_PAGES", True), bool):
+        expect("PRINT_PAGES", "True or False")
     if settings.get("SITEURL") and not is_url(settings["SITEURL"], ("http", "https")):
         expect("SITEURL", "the site's public address, such as https://partners.example.org")
     if settings.get("NEWSLETTER_UNSUBSCRIBE_URL") and not is_url(settings["NEWSLETTER_UNSUBSCRIBE_URL"], ("https",)):

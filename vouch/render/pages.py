@@ -163,8 +163,9 @@ def plan(sources: Sources, template: Templates) -> PagePlan:
     )
     out.html = _html_pages(out, categories, directory.by_area(az), directory.by_letter(az))
     out.data = _data_files(out)
-    codes = QrCache.at(sources.qr_cache)
-    out.printed = print_files(az, categories, out.site_url, codes, out.content_hash, settings.directory_page_size)
+    if settings.print_pages:
+        codes = QrCache.at(sources.qr_cache)
+        out.printed = print_files(az, categories, out.site_url, codes, out.content_hash, settings.directory_page_size)
     return out
 
 
