@@ -109,6 +109,32 @@ def site_sizes(output: Path) -> dict[str, Any]:
     }
 
 
+def _fresh_copy(network: Path, to: Path) -> Path:
+    """The network's sources alone, in a new folder: no output, no caches."""
+    shutil.copytree(network, to, ignore=shutil.ignore_patterns("output", "mail", ".output.builds", ".cache", ".serve"))
+    return to
+
+
+def print_cost(network: Path, work: Path, ours: Run) -> dict[str, Any]:
+    """What the print pages (sheets, certificates, QR codes) add to a cold build: ``ours`` (with them, the QR cache
+    empty) and a build with the QR cache filled but no output/ and no other cache, each against a cold build
+    without print pages. Each build on a fresh copy, in a fresh process."""
+    code = [sys.executable, "-m", "bench.child"]
+    here = Path(__file__).resolve().parent.parent
+    without = timed([*code, str(_fresh_copy(network, work / "no-print")), "--no-print"], here)
+    filled = _fresh_copy(network, work / "qr-filled")
+    shutil.copytree(network / ".cache" / "vouch" / "qr", filled / ".cache" / "vouch" / "qr")
+    warm = timed([*code, str(filled)], here)
+    return {
+        "without": asdict(without),
+        "qr_filled": asdict(warm),
+        "added_empty_qr_cache_s": ours.wall - without.wall,
+        "added_filled_qr_cache_s": warm.wall - without.wall,
+        "added_cpu_empty_qr_cache_s": ours.cpu - without.cpu,
+        "added_cpu_filled_qr_cache_s": warm.cpu - without.cpu,
+    }
+
+
 def bench_size(partners: int, articles: int, issues: int, work: Path) -> dict[str, Any]:
     network = generate(work / "network", partners, articles, issues)
     plain_root = work / "plain"
@@ -120,6 +146,7 @@ def bench_size(partners: int, articles: int, issues: int, work: Path) -> dict[st
     plain_files = [p for p in (plain_root / "output").rglob("*") if p.is_file()]
     ours = timed([sys.executable, "-m", "bench.child", str(network)], Path(__file__).resolve().parent.parent)
     ours.detail |= site_sizes(Path(ours.detail["output"]))
+    printing = print_cost(network, work, ours)
     edited = network / "partners" / "partner-00001.yaml"
     edited.write_text(edited.read_text(encoding="utf-8").replace("summary: ", "summary: Edited. ", 1), encoding="utf-8")
     rebuild = timed([sys.executable, "-m", "bench.child", str(network)], Path(__file__).resolve().parent.parent)
@@ -139,6 +166,7 @@ def bench_size(partners: int, articles: int, issues: int, work: Path) -> dict[st
         "ours": asdict(ours),
         "rebuild": asdict(rebuild),
         "serve": serve,
+        "print": printing,
         "ratio": ours.wall / plain.wall,
         "rebuild_ratio_without_search": (rebuild.wall - search) / ours.wall,
         "ms_per_input_page": 1000 * ours.wall / (partners + articles + issues),
@@ -149,7 +177,7 @@ def table(results: list[dict[str, Any]]) -> str:
     rows = [
         ("partners", "articles", "plain s", "ours s", "ratio", "ours CPU s", "ours RSS MB", "plain RSS MB",
          "ours pages/s", "plain pages/s", "rebuild s", "of which search s", "rebuild/full*", "ms/page",
-         "largest HTML KB", "serve: edit shown s", "serve: search s"),
+         "largest HTML KB", "serve: edit shown s", "serve: search s", "print +s (QR cold)", "print +s (QR kept)"),
     ]  # fmt: skip
     for r in results:
         ours, plain, rebuild = r["ours"], r["plain"], r["rebuild"]
@@ -172,12 +200,17 @@ def table(results: list[dict[str, Any]]) -> str:
                 f"{ours['detail']['largest_html'] / 1024:.0f}",
                 f"{r['serve']['edit_visible_s']:.1f}",
                 f"{r['serve']['search_refreshed_s']:.1f}",
+                f"{r['print']['added_empty_qr_cache_s']:.1f}",
+                f"{r['print']['added_filled_qr_cache_s']:.1f}",
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines) + "\n* rebuild after editing one profile, search re-index excluded, over our full build"
+    return "\n".join(lines) + (
+        "\n* rebuild after editing one profile, search re-index excluded, over our full build"
+        "\nprint +s: what card sheets, certificates and QR codes add to a cold build (QR cache empty, or kept)"
+    )
 
 
 def stages(results: list[dict[str, Any]]) -> str:
