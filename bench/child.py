@@ -14,7 +14,7 @@ from vouch_site.build import build
 
 
 def main() -> None:
-    """``python -m bench.child NETWORK [--no-print]``: ``--no-print`` builds without the print pages (their baseline)."""
+    """``python -m bench.child NETWORK [--no-print]``; ``--no-print``: without print pages (their baseline)."""
     overrides = {"PRINT_PAGES": False} if "--no-print" in sys.argv[2:] else None
     result = build(Path(sys.argv[1]), overrides=overrides)
     report = {

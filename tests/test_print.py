@@ -39,26 +39,35 @@ def test_a_code_is_the_same_bytes_every_time_and_scales_by_its_viewbox() -> None
     assert qr.ERROR_CORRECTION in {"M", "Q", "H"}
 
 
+def no_encoding(_text: str) -> bytes:
+    raise AssertionError("a kept URL was encoded again")
+
+
 def test_the_cache_encodes_a_url_once_and_serves_it_after_output_is_gone(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    codes = qr.QrCache.at(tmp_path / "qr")
-    made = codes.svg(URL)
-    assert made == qr.qr_svg(URL) and codes.path(URL).read_bytes() == made  # type: ignore[union-attr]
-
-    def no_encoding(_text: str) -> bytes:
-        raise AssertionError("a cached URL was encoded again")
-
+    kept = tmp_path / "qr.pickle"
+    made = qr.QrCache.at(kept).codes([URL])
+    assert made == {URL: qr.qr_svg(URL)} and kept.is_file()
     monkeypatch.setattr(qr, "qr_svg", no_encoding)
-    assert qr.QrCache.at(tmp_path / "qr").svg(URL) == made  # a later build, another object
+    assert qr.QrCache.at(kept).codes([URL]) == made  # a later build: read back, not encoded
+    with pytest.raises(AssertionError, match="encoded again"):
+        qr.QrCache.at(kept).codes([URL, URL + "new/"])  # a new URL costs an encoding
+
+
+def test_the_cache_keeps_the_last_builds_urls_alone_and_names_the_encoder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kept, other, expected = tmp_path / "qr.pickle", URL.replace("harbour", "quay"), {URL: qr.qr_svg(URL)}
+    qr.QrCache(kept, "zxing-cpp 3.0").codes([URL, other])
+    qr.QrCache(kept, "zxing-cpp 3.0").codes([URL])  # quay lapsed: its code is dropped
+    monkeypatch.setattr(qr, "qr_svg", no_encoding)
+    assert qr.QrCache(kept, "zxing-cpp 3.0").codes([URL]) == expected
     with pytest.raises(AssertionError):
-        codes.svg(URL + "new/")  # a new URL costs an encoding
-
-
-def test_the_cache_key_names_the_encoder_so_an_upgrade_encodes_again(tmp_path: Path) -> None:
-    old, new = qr.QrCache(tmp_path, "zxing-cpp 3.0"), qr.QrCache(tmp_path, "zxing-cpp 3.1")
-    assert old.path(URL) != new.path(URL)
-    assert qr.QrCache.at(None).path(URL) is None  # no folder: every code is encoded
+        qr.QrCache(kept, "zxing-cpp 3.0").codes([other])
+    with pytest.raises(AssertionError):
+        qr.QrCache(kept, "zxing-cpp 3.1").codes([URL])  # an upgrade encodes again
+    assert qr.QrCache.at(None).codes([]) == {}
 
 
 @pytest.mark.parametrize(
@@ -114,7 +123,7 @@ def test_every_partner_has_a_code_and_a_certificate_and_no_print_page_is_in_the_
     files = print_plan(3)
     for slug in ("firm-0000", "firm-0001", "firm-0002"):
         code = files[f"partners/{slug}/qr.svg"]
-        assert code.make() == qr.qr_svg(f"https://test.example/partners/{slug}/")  # type: ignore[misc]
+        assert code.data == qr.qr_svg(f"https://test.example/partners/{slug}/")
         assert files[f"partners/{slug}/certificate/index.html"].context["profile_url"].endswith(f"/{slug}/")
     assert "print/" not in files["_sitemap"] and "certificate" not in files["_sitemap"]
 
@@ -173,7 +182,7 @@ def test_profiles_and_trade_pages_link_their_print_pages_and_only_published_part
     assert sheet.count('class="print-card"') == 2 and "0117 496 0100" in sheet and "Kingsbridge, Salcombe" in sheet
     assert "Gone" not in sheet and not (out / "partners/gone").exists()
     assert sorted(p.parent.name for p in out.glob("partners/*/qr.svg")) == ["harbour", "quay"]
-    assert len(list((built / ".cache/vouch/qr").rglob("*.svg"))) == 2  # kept for the next build
+    assert (built / ".cache/vouch/qr.pickle").is_file()  # kept for the next build
 
 
 def test_a_build_for_localhost_warns_in_its_summary_and_on_the_print_pages(tmp_path: Path) -> None:
@@ -200,7 +209,7 @@ def test_print_pages_false_leaves_out_every_print_page_and_link(tmp_path: Path) 
         settings.write("PRINT_PAGES = False\n")
     out = build(root).output
     assert not (out / "print").exists() and not list(out.glob("partners/*/qr.svg"))
-    assert not (out / "partners/harbour/certificate").exists() and not (root / ".cache/vouch/qr").exists()
+    assert not (out / "partners/harbour/certificate").exists() and not (root / ".cache/vouch/qr.pickle").exists()
     assert "certificate/" not in (out / "partners/harbour/index.html").read_text()
     assert "print/cards/" not in (out / "directory/plumbing/index.html").read_text()
 

@@ -237,7 +237,7 @@ def build(
                 live_output=folders.output,
                 render_cache=folders.live_keys(),  # any keys are safe: reuse checks each file's identity
                 render_cache_next=staging.render_keys,
-                qr_cache=root / ".cache" / "vouch" / "qr",
+                qr_cache=root / ".cache" / "vouch" / "qr.pickle",
                 progress=partial(progress, "pages") if progress else None,
                 preview=preview,
             )

@@ -17,7 +17,7 @@ import vouch
 import vouch_site
 from vouch.render import pages
 from vouch.render.files import OutputFile
-from vouch.writer import render_cache
+from vouch.writer import parallel, render_cache
 from vouch.writer.run import BuildRun
 from vouch.writer.staged import StagedWriter
 from vouch_site.guard import REFUSAL
@@ -53,6 +53,7 @@ class VouchPagesGenerator(Generator):
             items=self.run.items or (),
             pagination=self.settings["DEFAULT_PAGINATION"],
             qr_cache=self.run.qr_cache,
+            map_all=parallel.map_split,
         )
         self.plan = pages.plan(sources, self.get_template)
         self.context.update(self.plan.context)

@@ -30,7 +30,7 @@ from vouch.render.email import issue_body_html, subscribe_url
 from vouch.render.files import OutputFile, pagination, root_of, url_of
 from vouch.render.markup import ProfileMarkdown
 from vouch.render.print_pages import print_files
-from vouch.render.qr import QrCache
+from vouch.render.qr import Pool, QrCache, in_turn
 from vouch.render.sitemap import robots, site_sitemap
 from vouch.render.vcard import vcard
 from vouch.settings import VouchSettings
@@ -67,7 +67,8 @@ class Sources:
     archive: Sequence[IssueView] = ()  # newsletter issues shown, newest first
     items: Sequence[Item] = ()  # the Markdown items shown (which partners each features)
     pagination: int = 20  # DEFAULT_PAGINATION: articles per index page
-    qr_cache: Path | None = None  # where QR codes are kept between builds; None: encode every code
+    qr_cache: Path | None = None  # the file QR codes are kept in between builds; None: encode every code
+    map_all: Pool = in_turn  # map() for CPU-bound work (the build's uses every core): new QR codes
 
 
 @dataclass(slots=True)
@@ -165,7 +166,9 @@ def plan(sources: Sources, template: Templates) -> PagePlan:
     out.data = _data_files(out)
     if settings.print_pages:
         codes = QrCache.at(sources.qr_cache)
-        out.printed = print_files(az, categories, out.site_url, codes, out.content_hash, settings.directory_page_size)
+        out.printed = print_files(
+            az, categories, out.site_url, codes, out.content_hash, settings.directory_page_size, sources.map_all
+        )
     return out
 
 

@@ -9,13 +9,12 @@ most ``SHEET_CARDS`` cards (``page/2/`` on), so no page file nears the 300 KB pa
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from functools import partial
 from typing import Any
 
 from vouch import directory
 from vouch.public import Partner
 from vouch.render.files import OutputFile, pagination
-from vouch.render.qr import QrCache, useless_for_print
+from vouch.render.qr import Pool, QrCache, in_turn, useless_for_print
 
 SHEET_CARDS = 100  # cards per page file: ten printed sheets of ten (85 x 55 mm, 2 x 5 on A4)
 CARDS_BASE = "print/cards/"
@@ -35,6 +34,7 @@ def print_files(
     codes: QrCache,
     content_hash: Hash,
     whole_limit: int,
+    map_all: Pool = in_turn,
 ) -> list[OutputFile]:
     """Every print page and code; the whole directory on one run of sheets only up to ``whole_limit`` partners."""
     warning = useless_for_print(site_url)
@@ -47,15 +47,11 @@ def print_files(
         key = (trade.slug, trade.title, trade.count)
         files += _sheets(f"{CARDS_BASE}{trade.slug}/", trade, trade.partners, {}, key, warning, content_hash)
     titles = {g.slug: g.title for g in categories}
+    # Encoded here, not when written: a new code must come back to this process to be kept.
+    svgs = codes.codes([profile_url(site_url, p) for p in partners], map_all)
     for partner in partners:
         url = profile_url(site_url, partner)
-        files.append(
-            OutputFile(
-                f"partners/{partner.slug}/qr.svg",
-                make=partial(codes.svg, url),
-                inputs=(url, codes.version),
-            )
-        )
+        files.append(OutputFile(f"partners/{partner.slug}/qr.svg", data=svgs[url], inputs=(url, codes.version)))
         context = {
             "partner": partner,
             "category_title": titles.get(partner.category, partner.category),

@@ -2,16 +2,16 @@
 
 zxing-cpp encodes (about 0.6 ms a code, a tenth of segno's 6 ms: measured for issue 18); its
 SVG is reduced to one path with a ``viewBox``, so a page can draw it at any size. Codes are
-kept in a folder keyed by URL (``.cache/vouch/qr/``, which outlives ``output/``), so a build
-encodes only URLs it has not seen.
+kept by URL in ``.cache/vouch/qr.pickle``, which outlives ``output/``, so a build encodes only
+URLs it has not seen.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
+import pickle
 import re
-import tempfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -46,43 +46,55 @@ def encoder_version() -> str:
     return f"zxing-cpp {version('zxing-cpp')}, format {FORMAT}, ec {ERROR_CORRECTION}"
 
 
+Pool = Callable[[Callable[[str], bytes], list[str]], list[bytes]]  # map(): results in the order of the items
+
+
+def in_turn(function: Callable[[str], bytes], items: list[str]) -> list[bytes]:
+    return [function(item) for item in items]
+
+
 @dataclass(frozen=True, slots=True)
 class QrCache:
-    """Codes by URL in ``folder`` (None: no cache, every code is encoded).
+    """The codes of the last build, by URL, in one file (None: none kept, every code is encoded).
 
-    Build workers on several cores write here at once: each file is written whole to a
-    temporary name, then renamed, so a reader sees a whole code or none.
+    One file rather than one per code: creating ten thousand small files cost more than encoding
+    them. Builds of a project take turns (the build lock), so one writer at a time; the file is
+    replaced whole. It keeps the codes of the URLs of the last build alone, so it never grows stale.
     """
 
-    folder: Path | None
+    path: Path | None
     version: str
 
     @classmethod
-    def at(cls, folder: Path | None) -> QrCache:
-        return cls(folder, encoder_version())
+    def at(cls, path: Path | None) -> QrCache:
+        return cls(path, encoder_version())
 
-    def path(self, url: str) -> Path | None:
-        if self.folder is None:
-            return None
-        name = hashlib.sha256(f"{self.version}\n{url}".encode()).hexdigest()
-        return self.folder / name[:2] / f"{name}.svg"
+    def codes(self, urls: Sequence[str], map_all: Pool = in_turn) -> dict[str, bytes]:
+        """The code of every URL: kept ones read back, new ones encoded with ``map_all`` (every core)."""
+        kept = self._load()
+        missing = [url for url in dict.fromkeys(urls) if url not in kept]
+        made = dict(zip(missing, map_all(qr_svg, missing), strict=True))
+        codes = {url: kept[url] if url in kept else made[url] for url in urls}
+        if missing or kept.keys() != codes.keys():
+            self._save(codes)
+        return codes
 
-    def svg(self, url: str) -> bytes:
-        """The code of ``url``: from the cache if there, else encoded and kept."""
-        path = self.path(url)
-        if path is not None:
-            try:
-                return path.read_bytes()
-            except FileNotFoundError:
-                pass
-        data = qr_svg(url)
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-            os.replace(tmp, path)
-        return data
+    def _load(self) -> dict[str, bytes]:
+        if self.path is None:
+            return {}
+        try:
+            version, codes = pickle.loads(self.path.read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+            return {}  # none yet, or unreadable: encoded again, never trusted
+        return codes if version == self.version and isinstance(codes, dict) else {}
+
+    def _save(self, codes: dict[str, bytes]) -> None:
+        if self.path is None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        part = self.path.with_name(f".{self.path.name}.{os.getpid()}")
+        part.write_bytes(pickle.dumps((self.version, codes), protocol=5))
+        os.replace(part, self.path)
 
 
 def useless_for_print(site_url: str) -> bool:

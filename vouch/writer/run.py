@@ -49,7 +49,7 @@ class BuildRun:
     live_output: Path | None = None
     render_cache: Path | None = None
     render_cache_next: Path | None = None
-    qr_cache: Path | None = None  # QR codes by URL, kept between builds (``.cache/vouch/qr``)
+    qr_cache: Path | None = None  # QR codes by URL, kept between builds (``.cache/vouch/qr.pickle``)
     progress: Callable[[int, int], None] | None = None
     preview: Preview | None = None  # invoke serve's: the plugin leaves its page plan there
 
