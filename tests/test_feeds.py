@@ -78,22 +78,28 @@ def test_feed_max_items_caps_the_articles_feed(tmp_path: Path) -> None:
     assert [e.title for e in entries] == ["A4", "A3", "A2"]
 
 
+NOINDEX = '<meta name="robots" content="noindex">'  # the 404 and the print pages: for people, not for finding
+
+
+def indexed_pages(output: Path) -> list[Path]:
+    return [page for page in output.rglob("*.html") if NOINDEX not in page.read_text()]
+
+
 def test_every_page_announces_the_feeds(demo_output: Path) -> None:
-    for page in demo_output.rglob("*.html"):
-        if page.name != "404.html":
-            assert 'type="application/atom+xml"' in page.read_text(), page
+    pages = indexed_pages(demo_output)
+    assert demo_output / "partners/harbour-plumbing/index.html" in pages
+    for page in pages:
+        assert 'type="application/atom+xml"' in page.read_text(), page
 
 
 def test_sitemap_lists_exactly_the_public_pages(demo_output: Path) -> None:
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     root = ET.fromstring((demo_output / "sitemap.xml").read_bytes())
     listed = {loc.text for loc in root.findall("s:url/s:loc", ns)}
-    pages = {
-        f"{SITE}/{p.relative_to(demo_output).as_posix().removesuffix('index.html')}"
-        for p in demo_output.rglob("*.html")
-        if p.name != "404.html"
-    }
+    pages = {f"{SITE}/{p.relative_to(demo_output).as_posix().removesuffix('index.html')}"
+             for p in indexed_pages(demo_output)}  # fmt: skip
     assert listed == pages
+    assert not [url for url in listed if "/print/" in url or url.endswith("/certificate/")]
     lastmods = {u.find("s:loc", ns).text: u.find("s:lastmod", ns) for u in root.findall("s:url", ns)}
     assert lastmods[f"{SITE}/partners/harbour-plumbing/"].text == "2026-09-10"
     assert lastmods[f"{SITE}/vetting/"] is None  # no honest date for it
