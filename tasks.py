@@ -159,3 +159,9 @@ def outcome(c, ident, result, value="", change=False):
 def referrals(c, csv=""):
     """Introductions and outcomes per partner (private: never written to output/)."""
     _run("referrals", csv=csv)
+
+
+@task(name="smtp-check")
+def smtp_check(c):
+    """Connect with the SMTP_* settings: what the server offers, whether login works; sends nothing."""
+    _run("smtp_check")

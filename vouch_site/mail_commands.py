@@ -55,23 +55,46 @@ def introduce(root: Path, slug: str, to: str, note: str = "", dry_run: bool = Fa
         print(message.get_body(("plain",)).get_content())
         print("dry run: nothing sent, nothing recorded")
         return
+    from vouch.mailing.smtp_setup import SmtpSetupError
+
     smtp = smtp_settings()
     try:
         with smtp.connect() as conn:
             conn.send_message(message)
+    except SmtpSetupError as exc:
+        raise CommandFailed(f"vouch: {exc}; nothing recorded", 3) from None
     except (OSError, smtplib.SMTPException) as exc:
-        where = f"{smtp.host}:{smtp.port}"
-        raise CommandFailed(f"vouch: could not send through {where}: {exc}; nothing recorded", 3) from None
+        raise CommandFailed(f"vouch: could not send through {smtp.where}: {exc}; nothing recorded", 3) from None
     ident = ledger.record(slug, partner.name, client.name, client.email, note, on, follow_up)
     print(f"introduced {client.name} to {partner.name} (#{ident}); follow up on {follow_up}")
 
 
 def smtp_settings() -> Any:
     """SMTP settings from the environment, or a one-line refusal."""
-    from vouch.mailing.sender import SmtpSettings
+    from vouch.mailing.smtp_setup import SmtpSettings
 
     with refused():
         return SmtpSettings.from_env()
+
+
+def smtp_check(root: Path) -> None:
+    """Connect with the SMTP_* settings, say what the server offers and whether login works; send nothing."""
+    from vouch.mailing.smtp_setup import SmtpSetupError
+
+    smtp = smtp_settings()
+    print(f"SMTP server {smtp.where}, SMTP_SECURITY={smtp.security}, SMTP_TIMEOUT={smtp.timeout:g} s")
+    steps: list[str] = []
+    try:
+        conn = smtp.connect(log=steps)
+    except SmtpSetupError as exc:
+        print("\n".join(f"  {step}" for step in steps))
+        raise CommandFailed(f"vouch: {exc}", 3) from None
+    try:
+        conn.quit()
+    except (OSError, smtplib.SMTPException):
+        conn.close()
+    print("\n".join(f"  {step}" for step in steps))
+    print("ready to send; nothing was sent")
 
 
 def today_of(root: Path) -> dt.date:

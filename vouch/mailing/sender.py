@@ -12,63 +12,21 @@ from __future__ import annotations
 import os
 import re
 import smtplib
-import ssl
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from vouch.mailing.send_ledger import Delivery, Ledger
+from vouch.mailing.smtp_setup import SmtpSettings, SmtpSetupError
 from vouch.mailing.subscribers import Subscriber
 
-SECURITY = ("starttls", "ssl", "none")
+__all__ = ["Policy", "SendAborted", "SendReport", "SmtpSettings", "send_issue"]
+
 _DOT_LINE = re.compile(rb"(?m)^\.")
-DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 
 
 class SendAborted(Exception):
     """The relay could not be reached; the ledger keeps what is left for a rerun."""
-
-
-@dataclass(frozen=True, slots=True)
-class SmtpSettings:
-    host: str = "localhost"
-    port: int = 587
-    user: str = ""
-    password: str = ""
-    security: str = "starttls"
-    timeout: float = 30.0
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] = os.environ) -> SmtpSettings:
-        security = environ.get("SMTP_SECURITY", "starttls").lower()
-        if security not in SECURITY:
-            raise ValueError(f"SMTP_SECURITY: expected one of {', '.join(SECURITY)}; got {security!r}")
-        raw_port = environ.get("SMTP_PORT") or str(DEFAULT_PORTS[security])
-        if not raw_port.isdigit():
-            raise ValueError(f"SMTP_PORT: expected a port number such as 587; got {raw_port!r}")
-        port = int(raw_port)
-        return cls(
-            environ.get("SMTP_HOST", "localhost"),
-            port,
-            environ.get("SMTP_USER", ""),
-            environ.get("SMTP_PASSWORD", ""),
-            security,
-            float(environ.get("SMTP_TIMEOUT", "30")),
-        )
-
-    def connect(self) -> smtplib.SMTP:
-        if self.security == "ssl":
-            conn: smtplib.SMTP = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,
-                                                 context=ssl.create_default_context())  # fmt: skip
-        else:
-            conn = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
-        conn.ehlo()
-        if self.security == "starttls":
-            conn.starttls(context=ssl.create_default_context())
-            conn.ehlo()
-        if self.user:
-            conn.login(self.user, self.password)
-        return conn
 
 
 @dataclass(slots=True)
@@ -139,7 +97,7 @@ def send_issue(
     report.already_sent = ledger.sent_to(issue, wanted)
     by_key = {s.address.lower(): s for s in subscribers}
     queue = [d for d in ledger.in_state(issue, "queued") if d.key in wanted]
-    total, done = len(queue), 0
+    total, done, connected = len(queue), 0, 0
     conn: smtplib.SMTP | None = None
     delay = policy.retry_delay
     try:
@@ -147,7 +105,8 @@ def send_issue(
             retry: list[Delivery] = []
             for delivery in queue:
                 if conn is None:
-                    conn = _connect(smtp, policy, sleep)
+                    conn = _connect(smtp, policy, sleep, first=connected == 0)
+                    connected += 1
                 try:
                     code, text = _transaction(conn, ledger, delivery, sender, render(by_key[delivery.key]))
                     ledger.mark(issue, delivery.key, "sent", code, text)
@@ -188,14 +147,19 @@ def send_issue(
     return report
 
 
-def _connect(smtp: SmtpSettings, policy: Policy, sleep: Callable[[float], None]) -> smtplib.SMTP:
+def _connect(smtp: SmtpSettings, policy: Policy, sleep: Callable[[float], None], first: bool) -> smtplib.SMTP:
+    """A connection; the ``first`` of a run, or one the settings make impossible, is tried once.
+
+    A wrong host, port, security or login fails in seconds with what to change; only a
+    reconnection during a send (a server restarting, a dropped line) backs off and retries.
+    """
     delay = policy.retry_delay
     for attempt in range(1, policy.max_attempts + 1):
         try:
             return smtp.connect()
-        except (OSError, smtplib.SMTPException) as exc:
-            if attempt == policy.max_attempts:
-                raise SendAborted(f"cannot reach {smtp.host}:{smtp.port}: {exc}") from exc
+        except SmtpSetupError as exc:
+            if first or exc.settings_wrong or attempt == policy.max_attempts:
+                raise SendAborted(str(exc)) from None
             sleep(delay)
             delay = min(delay * 2, policy.max_delay)
     raise AssertionError("unreachable")
