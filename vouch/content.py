@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from vouch.item_header import control_problems, read_header, without_comments
 from vouch.problems import Problem, did_you_mean
 from vouch.references import Reference, references
-from vouch.settings import CONTENT_FOLDERS, NEWSLETTER_FOLDER, VouchSettings
+from vouch.settings import CONTENT_FOLDERS, NEWSLETTER_FOLDER, WELCOME_FOLDER, VouchSettings
 
 KINDS = ("articles", "pages", "newsletter")
 MAX_ITEM_BYTES = 1_000_000  # 1 MB: far above any article, far below what makes a build crawl (the README says so)
@@ -132,6 +132,11 @@ def is_item_source(path: Path, content_dir: Path, folders: Folders = DEFAULT_FOL
     return folders.kind_of(path, content_dir) is not None
 
 
+def is_welcome_step(path: Path, content_dir: Path) -> bool:
+    """A file of the welcome series (``newsletter/welcome/``): never an issue, read by ``vouch.newsletter.welcome``."""
+    return path.relative_to(content_dir).parts[:2] == (NEWSLETTER_FOLDER, WELCOME_FOLDER)
+
+
 def load_items(
     content_dir: Path,
     timezone: str,
@@ -159,7 +164,7 @@ def load_items(
     ]
     items: list[Item] = []
     for path in sorted(files):
-        if kind := folders.kind_of(path, content_dir):
+        if (kind := folders.kind_of(path, content_dir)) and not is_welcome_step(path, content_dir):
             item, found = _read_item(path, kind, reading)
             problems += found
             if item is not None:

@@ -44,11 +44,14 @@ DEFAULTS: dict[str, Any] = {
     "SUBSCRIBE_URL": "",
     "NEWSLETTER_CADENCE_DAYS": 30,
     "NEWSLETTER_DIGEST_MAX": 10,
+    "NEWSLETTER_DUE_DAYS": 3,
+    "NEWSLETTER_NEAR_MAX": 3,
 }
 
 
 CONTENT_FOLDERS: dict[str, tuple[str, ...]] = {"ARTICLE_PATHS": ("articles",), "PAGE_PATHS": ("pages",)}
 NEWSLETTER_FOLDER = "newsletter"  # fixed: issues are not Pelican content, and the archive URL says newsletter/
+WELCOME_FOLDER = "welcome"  # content/newsletter/welcome/: the welcome series, read by vouch.newsletter.welcome
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +84,8 @@ class VouchSettings:
     subscribe_url: str
     newsletter_cadence_days: int
     newsletter_digest_max: int
+    newsletter_due_days: int = 3
+    newsletter_near_max: int = 3
     article_paths: tuple[str, ...] = CONTENT_FOLDERS["ARTICLE_PATHS"]  # folders under content/, as Pelican reads them
     page_paths: tuple[str, ...] = CONTENT_FOLDERS["PAGE_PATHS"]
 
@@ -108,7 +113,7 @@ class VouchSettings:
 POSITIVE_INTS = (
     "VETTING_VALID_DAYS", "DIRECTORY_PAGE_SIZE", "LISTING_PAGE_SIZE", "HOME_NEWEST_PARTNERS",
     "HOME_LATEST_ARTICLES", "FEED_MAX_ITEMS", "REFERRAL_FOLLOW_UP_DAYS", "NEWSLETTER_CADENCE_DAYS",
-    "NEWSLETTER_DIGEST_MAX",
+    "NEWSLETTER_DIGEST_MAX", "NEWSLETTER_DUE_DAYS", "NEWSLETTER_NEAR_MAX",
 )  # fmt: skip
 ADDRESSES = ("NEWSLETTER_FROM", "NEWSLETTER_REPLY_TO", "INTRODUCTIONS_EMAIL")
 

@@ -16,10 +16,11 @@ from typing import Any, Concatenate, ParamSpec
 from vouch.collisions import output_collisions, save_as_of
 from vouch.content import Folders, item_templates, load_items, select
 from vouch.content_files import content_files, scan, static_svg_problems
+from vouch.newsletter.welcome import load_steps
 from vouch.paths import shown_from
 from vouch.problems import Problem, ValidationFailed, sort_problems
 from vouch.publication import epoch_problem, today
-from vouch.settings import VouchSettings, settings_problems
+from vouch.settings import NEWSLETTER_FOLDER, WELCOME_FOLDER, VouchSettings, settings_problems
 from vouch.site import EditorReport, PublicSite, prepare
 from vouch.writer import parallel, render_cache
 from vouch.writer.lock import Refused, build_lock
@@ -155,6 +156,7 @@ def _check_content(root: Path, settings: dict[str, Any], site: PublicSite, repor
     for folder in dict.fromkeys([theme, *map(Path, settings["THEME_TEMPLATES_OVERRIDES"])]):
         problems += scan(folder).problems
     problems += static_svg_problems([theme / path for path in settings["THEME_STATIC_PATHS"]], theme.parent)
+    problems += load_steps(content / NEWSLETTER_FOLDER / WELCOME_FOLDER, report.known_slugs)[1]
     return replace(report, problems=sort_problems(report.problems + problems), content=selection, files=files)
 
 
@@ -224,7 +226,7 @@ def build(
     staging = folders.begin()
     try:
         with timings.stage("newsletter"):
-            newsletter = prepare_newsletter(site, report, typed, Path(settings["THEME"]))
+            newsletter = prepare_newsletter(site, report, typed, Path(settings["THEME"]), Path(settings["PATH"]))
             write_previews(newsletter, typed, StagedWriter(staging.mail, folders.mail))
             shown = {i.slug for i in report.content.shown if i.kind == "newsletter"}
             run = BuildRun(

@@ -28,6 +28,12 @@ CREATE TABLE IF NOT EXISTS deliveries (
     response TEXT,
     updated TEXT NOT NULL,
     PRIMARY KEY (issue, key)
+);
+CREATE TABLE IF NOT EXISTS welcome_days (
+    step TEXT NOT NULL,          -- welcome/NN-slug, as in deliveries.issue
+    key TEXT NOT NULL,
+    day TEXT NOT NULL,           -- the site's date (TIMEZONE, SOURCE_DATE_EPOCH) the step was queued for them
+    PRIMARY KEY (step, key)
 )
 """
 
@@ -52,7 +58,7 @@ class Ledger:
         self.db = sqlite3.connect(path or ":memory:", isolation_level=None)  # autocommit: each change is durable
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
-        self.db.execute(SCHEMA)
+        self.db.executescript(SCHEMA)
 
     def close(self) -> None:
         self.db.close()
@@ -105,6 +111,33 @@ class Ledger:
             (issue, state),
         )
         return [Delivery(*row) for row in rows]
+
+    def states(self, prefix: str) -> dict[tuple[str, str], str]:
+        """(issue, key) -> state for every issue whose name starts with ``prefix`` (``welcome/``)."""
+        rows = self.db.execute(
+            "SELECT issue, key, state FROM deliveries WHERE substr(issue, 1, ?) = ?", (len(prefix), prefix)
+        )
+        return {(issue, key): state for issue, key, state in rows}
+
+    def welcome_days(self) -> dict[tuple[str, str], dt.date]:
+        """(step, key) -> the day that step was queued for that subscriber."""
+        rows = self.db.execute("SELECT step, key, day FROM welcome_days")
+        return {(step, key): dt.date.fromisoformat(day) for step, key, day in rows}
+
+    def enqueue_step(self, step: str, subscribers: Iterable[Subscriber], day: dt.date) -> None:
+        """Queue a welcome step for ``subscribers``, remembering the day (one step a day per subscriber)."""
+        chosen = list(subscribers)
+        self.db.execute("BEGIN")
+        self.db.executemany(
+            "INSERT OR IGNORE INTO welcome_days (step, key, day) VALUES (?, ?, ?)",
+            [(step, s.address.lower(), day.isoformat()) for s in chosen],
+        )
+        self.db.executemany(
+            "INSERT OR IGNORE INTO deliveries (issue, key, address, name, state, updated)"
+            " VALUES (?, ?, ?, ?, 'queued', ?)",
+            [(step, s.address.lower(), s.address, s.name, _now()) for s in chosen],
+        )
+        self.db.execute("COMMIT")
 
     def sent_to(self, issue: str, addresses: Iterable[str]) -> int:
         """How many of ``addresses`` (today's list) already have this issue."""

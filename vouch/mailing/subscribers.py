@@ -10,6 +10,7 @@ might be someone who unsubscribed.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import unicodedata
 from dataclasses import dataclass
 from email.errors import NonASCIILocalPartDefect
@@ -31,6 +32,8 @@ ONE_ADDRESS = 'exactly one address, such as "Ann Lee <ann@example.org>"'
 class Subscriber:
     address: str
     name: str
+    subscribed: dt.date | None = None  # the optional ``subscribed`` column: none, no welcome series
+    area: str = ""  # the optional ``area`` column: "Trusted near <area>" when it names an area of the directory
 
 
 def address_problem(value: str) -> str | None:
@@ -52,6 +55,19 @@ def name_problem(value: str) -> str | None:
         return f"expected one line of text; got {value!r}"
     if len(value) > NAME_MAX:
         return f"expected at most {NAME_MAX} characters; got {len(value)}"
+    return None
+
+
+def date_problem(value: str) -> str | None:
+    """Why ``value`` is not an ISO date (``2026-11-25``), or None; empty is fine (no welcome series)."""
+    if not value:
+        return None
+    if not _is_utf8(value):
+        return NOT_UTF8
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return f"expected a date such as 2026-11-25 (when they joined); got {value!r}"
     return None
 
 
@@ -145,7 +161,10 @@ def recipients(subscribers_csv: Path, suppressions_csv: Path) -> tuple[list[Subs
     out: list[Subscriber] = []
     for line, row in rows:
         address, name = (row.get("email") or "").strip(), (row.get("name") or "").strip()
-        found = [(f, p) for f, p in (("email", address_problem(address)), ("name", name_problem(name))) if p]
+        joined, area = (row.get("subscribed") or "").strip(), (row.get("area") or "").strip()
+        checks = (("email", address_problem(address)), ("name", name_problem(name)),
+                  ("subscribed", date_problem(joined)), ("area", name_problem(area)))  # fmt: skip
+        found = [(f, p) for f, p in checks if p]
         if found:
             problems.append(Problem(subscribers_csv, line, *found[0]))
             continue
@@ -153,7 +172,7 @@ def recipients(subscribers_csv: Path, suppressions_csv: Path) -> tuple[list[Subs
         if key in seen or key in blocked:
             continue
         seen.add(key)
-        out.append(Subscriber(address, name))
+        out.append(Subscriber(address, name, dt.date.fromisoformat(joined) if joined else None, area))
     return out, sorted(problems, key=lambda p: p.line or 0)
 
 

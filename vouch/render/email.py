@@ -29,16 +29,18 @@ import markdown
 
 from vouch.mailing.subscribers import mailbox
 from vouch.newsletter.issue import IssueView
+from vouch.newsletter.welcome import WelcomeView
 from vouch.references import link_partners
 from vouch.render.feeds import absolutize
 from vouch.render.humanize import long_date
 from vouch.render.markup import MARKDOWN_EXTENSIONS, StripComments
 from vouch.settings import VouchSettings
 
-SLOTS = ("greeting", "unsubscribe_url")  # the template's per-recipient variables
+SLOTS = ("greeting", "unsubscribe_url", "near")  # the template's per-recipient variables
+HTML_SLOTS = frozenset({"near"})  # filled with ready HTML (and its own text), not escaped text
 
 
-def issue_body_html(view: IssueView, root: str, names: Mapping[str, str]) -> str:
+def issue_body_html(view: IssueView | WelcomeView, root: str, names: Mapping[str, str]) -> str:
     """An issue's editor's note as HTML; partner references linked from ``root`` (relative or absolute)."""
     extensions = [*MARKDOWN_EXTENSIONS, StripComments()]  # editor's notes, e.g. the drafted digest
     html = markdown.markdown(view.body_markdown, extensions=extensions, output_format="html")
@@ -120,12 +122,12 @@ def email_env(theme: Path) -> jinja2.Environment:
 
 
 def render_issue(
-    view: IssueView, settings: VouchSettings, names: Mapping[str, str], env: jinja2.Environment, css: str
+    view: IssueView | WelcomeView, settings: VouchSettings, names: Mapping[str, str], env: jinja2.Environment, css: str
 ) -> RenderedIssue:
     """``css`` is the theme's e-mail style sheet (inlined into every element: mail programs drop ``<style>``)."""
     site = settings.site_root
-    web_url = f"{site}/{view.url}"
-    body = absolutize(issue_body_html(view, site, names), web_url)
+    web_url = f"{site}/{view.url}" if view.url else None  # a welcome step is not on the site
+    body = absolutize(issue_body_html(view, site, names), web_url or f"{site}/")
     context = {
         "issue": view,
         "body_html": body,
@@ -171,7 +173,18 @@ def _mail_the_sender(settings: VouchSettings, subject: str) -> str:
     return f"mailto:{parseaddr(settings.newsletter_from)[1]}?subject={subject}"
 
 
-def personalize(rendered: RenderedIssue, settings: VouchSettings, name: str, address: str) -> Personal:
+@dataclass(frozen=True, slots=True)
+class NearBlock:
+    """A recipient's "Trusted near <area>" block, ready for both parts."""
+
+    area: str
+    html: str
+    text: str
+
+
+def personalize(
+    rendered: RenderedIssue, settings: VouchSettings, name: str, address: str, near: NearBlock | None = None
+) -> Personal:
     # The preview (no address) shows the setting as written, {email} and all.
     link = (
         unsubscribe_url(settings, address)
@@ -179,15 +192,17 @@ def personalize(rendered: RenderedIssue, settings: VouchSettings, name: str, add
         else (settings.newsletter_unsubscribe_url or unsubscribe_url(settings, ""))
     )
     values = {"greeting": f"Hello {name.strip()}," if name.strip() else "Hello,", "unsubscribe_url": link}
-    html = rendered.html.fill({slot: html_lib.escape(value) for slot, value in values.items()})
-    return Personal(html, rendered.text.fill(values), link)
+    html = rendered.html.fill(
+        {slot: html_lib.escape(value) for slot, value in values.items()} | {"near": near.html if near else ""}
+    )
+    return Personal(html, rendered.text.fill(values | {"near": near.text if near else ""}), link)
 
 
 def message_id(slug: str, address: str, site_url: str) -> str:
     """Derived from issue and address: a resend of the same issue to the same person is recognisable."""
     digest = hashlib.sha256(f"{slug}\n{address.lower()}".encode()).hexdigest()[:20]
     host = urlsplit(site_url).hostname or "vouch.invalid"
-    return f"<{slug}.{digest}@{host}>"
+    return f"<{slug.replace('/', '.')}.{digest}@{host}>"
 
 
 def build_message(
