@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from invoke import Exit, task
+from invoke import Argument, Exit, Task, task
 
 ROOT = Path(__file__).resolve().parent
 if hasattr(signal, "SIGPIPE"):  # `invoke check | head` ends quietly, like any Unix tool
@@ -73,18 +73,42 @@ def test(c, quick=False):
     c.run(f"{sys.executable} -m pytest -n 2" + (' -m "not slow"' if quick else ""), pty=False)
 
 
+class _DueFlag(Argument):
+    """--due, which fills the issue's slug with "" when it is given (it travels with the parser's copies)."""
+
+    slug: Argument
+
+    def set_value(self, value: Any, cast: bool = True) -> None:
+        super().set_value(value, cast)
+        if self.slug.value is None:
+            self.slug.set_value("", cast=False)
+
+
+class _SendTask(Task):
+    """``invoke send <slug>`` or ``invoke send --due``: Invoke has no optional positional argument."""
+
+    def get_arguments(self, ignore_unknown_help: bool | None = None) -> list[Argument]:
+        arguments = super().get_arguments(ignore_unknown_help)
+        due = next(a for a in arguments if a.name == "due")
+        due.__class__ = _DueFlag
+        due.slug = next(a for a in arguments if a.name == "slug")
+        return arguments
+
+
 @task(
+    klass=_SendTask,
     help={
-        "slug": "the issue: content/newsletter/<slug>.md",
+        "slug": "the issue: content/newsletter/<slug>.md (or welcome/NN-slug with --to)",
+        "due": "send whatever is due today (issues of the last NEWSLETTER_DUE_DAYS, welcome steps): the cron line",
         "dry_run": "show what would be sent; send nothing",
-        "to": "send one test copy to this address only (recorded nowhere; drafts allowed)",
+        "to": "send one test copy to this address only (recorded nowhere; drafts and TODOs allowed, with warnings)",
         "yes": "do not ask for confirmation",
         "retry_unknown": "send again to recipients whose earlier answer was lost",
-    }
+    },
 )
-def send(c, slug, dry_run=False, to="", yes=False, retry_unknown=False):
-    """Send an issue to every subscriber, exactly once each, through SMTP_* settings."""
-    _run("send", slug=slug, dry_run=dry_run, to=to, yes=yes, retry_unknown=retry_unknown)
+def send(c, slug, due=False, dry_run=False, to="", yes=False, retry_unknown=False):
+    """Send an issue to every subscriber, exactly once each, through SMTP_* settings; --due: whatever is due."""
+    _run("send", slug=slug, due=due, dry_run=dry_run, to=to, yes=yes, retry_unknown=retry_unknown)
 
 
 @task(help={"email": "the address to suppress"})

@@ -112,6 +112,11 @@ class Ledger:
         )
         return [Delivery(*row) for row in rows]
 
+    def reached(self, issue: str) -> set[str]:
+        """The keys this issue has been tried for (sent, failed, unknown, sending): never queued again."""
+        rows = self.db.execute("SELECT key FROM deliveries WHERE issue = ? AND state != 'queued'", (issue,))
+        return {key for (key,) in rows}
+
     def states(self, prefix: str) -> dict[tuple[str, str], str]:
         """(issue, key) -> state for every issue whose name starts with ``prefix`` (``welcome/``)."""
         rows = self.db.execute(
