@@ -200,7 +200,10 @@ def newsletter(root: Path) -> None:
     published = published_issue_dates(report.content)
     date = max(on, max(published, default=on) + dt.timedelta(days=typed.newsletter_cadence_days))
     found = digest_on(date, published, digest_articles(report.content.shown), site.partners, typed)
-    target = new_issue_path(root / "content" / "newsletter", date)
+    every = [i.date for i in (*report.content.shown, *report.content.scheduled, *report.content.drafts)
+             if i.kind == "newsletter" and i.date]  # fmt: skip
+    with refused():
+        target = new_issue_path(root / "content" / "newsletter", date, typed.newsletter_cadence_days, every)
     target.write_text(draft_text(date, found, typed.siteurl), encoding="utf-8")
     print(f"created {target.relative_to(root)} (draft, dated {date}); preview after `invoke build` in mail/")
 

@@ -101,13 +101,21 @@ def draft_text(date: dt.date, digest: Digest, site_url: str) -> str:
     return "\n".join(lines)
 
 
-def new_issue_path(folder: Path, date: dt.date) -> Path:
-    """Where the next issue is drafted: ``<month>-<year>.md`` (``november-2026.md``), ``-2``, ``-3``... if taken."""
+MONTHLY_CADENCE = 28  # days: from this cadence on, issues are named by their month
+
+
+def new_issue_name(date: dt.date, cadence_days: int, issue_dates: Sequence[dt.date]) -> str:
+    """The next issue's slug: its month (``december-2026``) when issues are monthly or rarer and that
+    month has none yet, else its date (``2026-12-31``). The date is never moved to fit a name."""
+    if cadence_days >= MONTHLY_CADENCE and not any((d.year, d.month) == (date.year, date.month) for d in issue_dates):
+        return f"{date:%B-%Y}".lower()
+    return date.isoformat()
+
+
+def new_issue_path(folder: Path, date: dt.date, cadence_days: int, issue_dates: Sequence[dt.date]) -> Path:
+    """Where the next issue is drafted; ValueError if a file has that name already (never ``-2``)."""
     folder.mkdir(parents=True, exist_ok=True)
-    slug = f"{date:%B-%Y}".lower()
-    target = folder / f"{slug}.md"
-    suffix = 2
-    while target.exists():
-        target = folder / f"{slug}-{suffix}.md"
-        suffix += 1
+    target = folder / f"{new_issue_name(date, cadence_days, issue_dates)}.md"
+    if target.exists():
+        raise ValueError(f"{target.name} exists already: edit it, or rename it before drafting the issue of {date}")
     return target

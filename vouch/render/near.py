@@ -7,6 +7,7 @@ recipient's message only fills the ready block into the template's ``near`` slot
 
 from __future__ import annotations
 
+import textwrap
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -64,7 +65,7 @@ class NearBlocks:
         heading = f"Trusted near {name}"
         lines = [heading, "-" * len(heading), ""]
         for p in partners:
-            lines.append(f"{p.name}: {p.summary}" if p.summary else p.name)
+            lines.append(textwrap.fill(f"{p.name}: {p.summary}" if p.summary else p.name, 72))
             lines.append(f"{self.site_url}/partners/{p.slug}/")
             lines.append(f"Vouched for by {p.vetting.vouched_by}, vetted {long_date(p.vetting.vetted_on)}")
             lines.append("")
