@@ -1,0 +1,284 @@
+"""`invoke send --due`, the welcome series and "Trusted near": days simulated with SOURCE_DATE_EPOCH,
+a real SMTP server (aiosmtpd) in the test process."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tests.sitekit import REPO, make_site, run_invoke, vetted
+from tests.smtpd import Recorder, start
+from vouch.mailing.subscribers import Subscriber
+from vouch.newsletter.welcome import WelcomeStep, plan_steps
+
+START = dt.date(2026, 12, 1)
+
+
+def make(root: Path, profiles: dict, files: dict) -> Path:
+    """A site with this repository's tasks.py, as an editor's checkout has."""
+    make_site(root, profiles, files)
+    shutil.copy(REPO / "tasks.py", root / "tasks.py")
+    return root
+
+
+def epoch(day: dt.date) -> str:
+    return str(int(dt.datetime(day.year, day.month, day.day, 6, 0, tzinfo=dt.UTC).timestamp()))
+
+
+def env_for(root: Path, port: int, day: dt.date) -> dict[str, str]:
+    private = root / "private"
+    return {**os.environ, "SOURCE_DATE_EPOCH": epoch(day), "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(port),
+            "SMTP_SECURITY": "none", "SMTP_TIMEOUT": "5", "SMTP_RETRY_DELAY": "0.01",
+            "NEWSLETTER_SUBSCRIBERS": str(private / "subscribers.csv"),
+            "NEWSLETTER_SUPPRESSIONS": str(private / "suppressions.csv"),
+            "NEWSLETTER_LEDGER": str(private / "newsletter.sqlite")}  # fmt: skip
+
+
+def issue(title: str, date: str, body: str = "A short note.", status: str = "published") -> str:
+    return f"Title: {title}\nDate: {date}\nStatus: {status}\n\n{body}\n"
+
+
+def step(title: str, delay: int, body: str = "Glad to have you.") -> str:
+    return f"Title: {title}\nDelay: {delay}\n\n{body}\n"
+
+
+PARTNERS = {
+    "harbour": vetted("Harbour Plumbing", vetted_on="2026-03-01", areas=["Totnes", "Dartmouth"]),
+    "quay": vetted("Quay Drains", vetted_on="2026-06-01", areas=["totnes"]),
+    "ridge": vetted("Ridge Roofing", vetted_on="2026-05-01", areas=["Totnes"]),
+    "spark": vetted("Spark Electrical", vetted_on="2026-01-01", areas=["Totnes"]),  # the fourth: past the limit
+    "etienne": vetted("Étienne Joinery", vetted_on="2026-02-01", areas=["Saint-Étienne"]),
+    "hidden": {**vetted("Hidden Heating", vetted_on="2026-11-01", areas=["Totnes"]), "status": "pending"},
+}
+
+
+@pytest.fixture
+def server():
+    recorder = Recorder()
+    controller = start(recorder)
+    yield controller.port, recorder
+    controller.stop()
+
+
+def by_subject(recorder: Recorder) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for address, message in recorder.accepted:
+        out.setdefault(str(message["Subject"]), []).append(address)
+    return out
+
+
+def test_an_issue_comes_due_goes_to_those_who_had_joined_and_an_old_one_never_goes(tmp_path: Path, server) -> None:
+    port, recorder = server
+    make(
+        tmp_path,
+        PARTNERS,
+        {
+            "content/newsletter/old-news.md": issue("Old news from November", "2026-11-17"),
+            "content/newsletter/2026-12-03.md": issue("December news for all", "2026-12-03"),
+            "private/subscribers.csv": "email,name,subscribed\nold@example.org,Old,\n"
+            "early@example.org,Early,2026-12-01\nlate@example.org,Late,2026-12-05\n",
+        },
+    )
+
+    def due(day: dt.date, *more: str):
+        done = run_invoke(tmp_path, "send", "--due", *more, env=env_for(tmp_path, port, day))
+        assert "Traceback" not in done.stderr, done.stderr
+        return done
+
+    before = due(dt.date(2026, 12, 2))
+    assert before.returncode == 0 and "nothing due on 2026-12-02" in before.stdout and not recorder.accepted
+    on_day = due(dt.date(2026, 12, 3))
+    assert on_day.returncode == 0, on_day.stdout + on_day.stderr
+    assert "2026-12-03: sent 2, already sent before 0, failed 0" in on_day.stdout
+    assert "messages/s" in on_day.stdout
+    assert by_subject(recorder) == {"December news for all": ["old@example.org", "early@example.org"]}
+    again = due(dt.date(2026, 12, 4))
+    assert again.returncode == 0 and "nothing due" in again.stdout
+    by_name = run_invoke(tmp_path, "send", "2026-12-03", env=env_for(tmp_path, port, dt.date(2026, 12, 4)))
+    assert by_name.returncode == 0 and "sent 0, already sent before 2" in by_name.stdout  # not twice, either way
+    late = due(dt.date(2026, 12, 6))  # the late joiner never gets an issue dated before they joined
+    assert late.returncode == 0 and "nothing due" in late.stdout
+    assert len(recorder.accepted) == 2 and "Old news from November" not in by_subject(recorder)
+
+
+def test_a_due_issue_sent_by_name_first_is_not_sent_again_by_due(tmp_path: Path, server) -> None:
+    port, recorder = server
+    make(tmp_path, PARTNERS, {
+        "content/newsletter/2026-12-03.md": issue("December news for all", "2026-12-03"),
+        "private/subscribers.csv": "email,name\na@example.org,A\nb@example.org,B\n",
+    })  # fmt: skip
+    first = run_invoke(tmp_path, "send", "2026-12-03", env=env_for(tmp_path, port, dt.date(2026, 12, 3)))
+    assert first.returncode == 0, first.stderr
+    (tmp_path / "private/subscribers.csv").write_text("email,name\na@example.org,A\nb@example.org,B\nc@example.org,C\n")
+    later = run_invoke(tmp_path, "send", "--due", env=env_for(tmp_path, port, dt.date(2026, 12, 4)))
+    assert later.returncode == 0 and "2026-12-03: sent 1, already sent before 2" in later.stdout
+    assert Counter(recorder.addresses()) == {"a@example.org": 1, "b@example.org": 1, "c@example.org": 1}
+
+
+def test_due_reports_what_it_cannot_send_and_the_unknown_exit_code(tmp_path: Path, server) -> None:
+    port, recorder = server
+    make(tmp_path, PARTNERS, {
+        "content/newsletter/2026-12-03.md": issue("December news for all", "2026-12-03", "TODO write this"),
+        "content/newsletter/held.md": issue("Meet a hidden partner", "2026-12-03", "{partner}hidden"),
+        "private/subscribers.csv": "email,name\na@example.org,A\n",
+    })  # fmt: skip
+    done = run_invoke(tmp_path, "send", "--due", env=env_for(tmp_path, port, dt.date(2026, 12, 3)))
+    assert done.returncode == 1 and not recorder.accepted
+    assert "2026-12-03: placeholders: unfinished text: TODO" in done.stderr
+    assert "held: due, but it names unpublished hidden: not sent" in done.stderr
+    assert "nothing due on 2026-12-03" in done.stdout
+
+
+def test_area_blocks_are_right_for_each_recipient(tmp_path: Path, server) -> None:
+    port, recorder = server
+    make(tmp_path, PARTNERS, {
+        "content/newsletter/2026-12-03.md": issue("December news for all", "2026-12-03"),
+        "private/subscribers.csv": "email,name,area\ntot@example.org,T,TOTNES\nst@example.org,S,saint etienne\n"
+        "dart@example.org,D, Dartmouth \nnone@example.org,N,Atlantis\nblank@example.org,B,\n",
+    })  # fmt: skip
+    done = run_invoke(tmp_path, "send", "--due", env=env_for(tmp_path, port, dt.date(2026, 12, 3)))
+    assert done.returncode == 0, done.stdout + done.stderr
+    blocks = {}
+    for address, message in recorder.accepted:
+        html = message.get_body(("html",)).get_content()
+        text = message.get_body(("plain",)).get_content()
+        assert len(message.as_bytes()) < 100 * 1024
+        assert "Hidden Heating" not in html + text  # not published: in no block
+        names = [n for n in ("Quay Drains", "Ridge Roofing", "Harbour Plumbing", "Spark Electrical",
+                             "Étienne Joinery") if n in text]  # fmt: skip
+        near = [line for line in text.splitlines() if line.startswith("Trusted near")]
+        assert ("Trusted near" in html) == bool(near)
+        blocks[address] = (near, sorted(names, key=text.index))
+    assert blocks == {
+        "tot@example.org": (["Trusted near Totnes"], ["Quay Drains", "Ridge Roofing", "Harbour Plumbing"]),
+        "st@example.org": (["Trusted near Saint-Étienne"], ["Étienne Joinery"]),
+        "dart@example.org": (["Trusted near Dartmouth"], ["Harbour Plumbing"]),
+        "none@example.org": ([], []),
+        "blank@example.org": ([], []),
+    }
+    preview = (tmp_path / "mail").exists()
+    assert not preview  # a send builds nothing; the preview is the build's (test_the_preview_shows_one_area)
+
+
+def test_the_preview_shows_one_area_and_welcome_steps_stay_off_the_site(tmp_path: Path) -> None:
+    make(tmp_path, PARTNERS, {
+        "content/newsletter/2026-11-03.md": issue("November news for all", "2026-11-03"),
+        "content/newsletter/welcome/01-hello.md": step("Welcome aboard, neighbour", 0, "Meet {partner}quay."),
+        "content/newsletter/welcome/02-vetting.md": step("How we vet our partners", 3),
+    })  # fmt: skip
+    built = run_invoke(tmp_path, "build", env={**os.environ, "SOURCE_DATE_EPOCH": epoch(dt.date(2026, 12, 1))})
+    assert built.returncode == 0, built.stderr
+    preview = (tmp_path / "mail/2026-11-03/message.txt").read_text()
+    assert "Trusted near Totnes" in preview and "Quay Drains" in preview
+    welcome = (tmp_path / "mail/welcome/01-hello/message.html").read_text()
+    assert "Welcome aboard, neighbour" in welcome and "Read on the web" not in welcome
+    assert (tmp_path / "mail/welcome/02-vetting/message.eml").exists()
+    site = b"".join(p.read_bytes() for p in (tmp_path / "output").rglob("*") if p.is_file())
+    assert b"Welcome aboard" not in site and b"01-hello" not in site and b"How we vet our partners" not in site
+
+
+def test_bad_welcome_steps_are_problem_lines(tmp_path: Path) -> None:
+    make(tmp_path, PARTNERS, {
+        "content/newsletter/welcome/01-hello.md": "Title: Welcome aboard, neighbour\nDelay: soon\n\nHi.\n",
+        "content/newsletter/welcome/2-oops.md": step("Badly named step file", 1),
+        "content/newsletter/welcome/03-meet.md": step("Meet a partner today", 2, "{partner}nobody"),
+    })  # fmt: skip
+    done = run_invoke(tmp_path, "check", env={**os.environ, "SOURCE_DATE_EPOCH": epoch(START)})
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    assert "content/newsletter/welcome/01-hello.md:2: Delay: expected a whole number of days" in done.stderr
+    assert "content/newsletter/welcome/2-oops.md:1: file: expected a welcome step named NN-slug.md" in done.stderr
+    assert "content/newsletter/welcome/03-meet.md:4: partner reference: expected the slug" in done.stderr
+
+
+def test_a_test_copy_of_a_draft_with_todo_goes_out_with_warnings_the_real_send_refuses(tmp_path: Path, server):
+    port, recorder = server
+    make(tmp_path, PARTNERS, {
+        "content/newsletter/2026-12-20.md": issue("December draft for all", "2026-12-20", "TODO: TK", "draft"),
+        "content/newsletter/welcome/01-hello.md": step("Welcome aboard, neighbour", 0, "TODO say hello"),
+        "private/subscribers.csv": "email,name\na@example.org,A\n",
+    })  # fmt: skip
+    env = env_for(tmp_path, port, START)
+    copy = run_invoke(tmp_path, "send", "2026-12-20", "--to", "editor@example.org", env=env)
+    assert copy.returncode == 0, copy.stderr
+    assert "warning: 2026-12-20: placeholders: unfinished text: TK, TODO" in copy.stderr
+    assert "warning: 2026-12-20: status: the issue is a draft" in copy.stderr
+    step_copy = run_invoke(tmp_path, "send", "welcome/01-hello", "--to", "editor@example.org", env=env)
+    assert step_copy.returncode == 0 and "warning: welcome/01-hello: placeholders" in step_copy.stderr
+    real = run_invoke(tmp_path, "send", "2026-12-20", env=env)
+    assert real.returncode == 1 and "fails 2 pre-send check(s); nothing was sent" in real.stderr
+    step_real = run_invoke(tmp_path, "send", "welcome/01-hello", env=env)
+    assert step_real.returncode == 2 and "is a welcome step: --due sends it" in step_real.stderr
+    assert recorder.addresses() == ["editor@example.org", "editor@example.org"]
+    assert [str(m["Subject"]) for _, m in recorder.accepted] == ["[Test] December draft for all",
+                                                                  "[Test] Welcome aboard, neighbour"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("cadence", "existing", "expected"),
+    [
+        (30, {"november-2026.md": "2026-11-01"}, "december-2026.md"),  # monthly, December free
+        (30, {"december-2026.md": "2026-12-01"}, "2026-12-31.md"),  # December has one: by date, never -2
+        (14, {"2026-11-20.md": "2026-11-20"}, "2026-12-04.md"),  # fortnightly: always by date
+    ],
+)
+def test_newsletter_names_the_next_issue_by_month_or_by_date(tmp_path: Path, cadence, existing, expected) -> None:
+    files = {f"content/newsletter/{name}": issue("An issue for everyone", date) for name, date in existing.items()}
+    make(tmp_path, PARTNERS, files)
+    with (tmp_path / "pelicanconf.py").open("a") as conf:
+        conf.write(f"NEWSLETTER_CADENCE_DAYS = {cadence}\n")
+    done = run_invoke(tmp_path, "newsletter", env={**os.environ, "SOURCE_DATE_EPOCH": epoch(START)})
+    assert done.returncode == 0, done.stderr
+    made = sorted(set(p.name for p in (tmp_path / "content/newsletter").iterdir()) - set(existing))
+    assert made == [expected]
+    date = expected.removesuffix(".md") if expected[0].isdigit() else None
+    if date:
+        assert f"Date: {date}\n" in (tmp_path / "content/newsletter" / expected).read_text()
+
+
+# --- the welcome schedule, as a pure function over 30 simulated days --------------------------------------
+
+
+def steps3() -> list[WelcomeStep]:
+    return [WelcomeStep(Path(f"{n}.md"), f"0{n}-s", f"Step {n}", delay, None, "published", "", ())
+            for n, delay in ((1, 0), (2, 3), (3, 7))]  # fmt: skip
+
+
+def simulate(subscribers: list[Subscriber], days: list[dt.date]) -> dict[tuple[str, str], dt.date]:
+    """Run the planner on ``days`` with an in-memory ledger where every send succeeds; (step, key) -> day sent."""
+    steps = steps3()
+    states: dict[tuple[str, str], str] = {}
+    sent: dict[tuple[str, str], dt.date] = {}
+    for day in days:
+        for plan in plan_steps(steps, subscribers, states, sent, day):
+            for s in plan.new + plan.resumed:
+                key = (plan.step.key, s.address.lower())
+                assert key not in states, f"{key} planned twice"
+                states[key], sent[key] = "sent", day
+    return sent
+
+
+def test_the_welcome_series_reaches_200_subscribers_once_each_in_order_and_catches_up() -> None:
+    people = [Subscriber(f"r{i}@example.org", "", START + dt.timedelta(days=i % 20)) for i in range(200)]
+    people.append(Subscriber("old@example.org", "Old"))  # no subscribed date: an existing subscriber
+    every_day = [START + dt.timedelta(days=d) for d in range(40)]
+    missed_week = [d for d in every_day if not 10 <= (d - START).days < 17]
+    for days in (every_day, missed_week):
+        sent = simulate(people, days)
+        assert not [k for k in sent if k[1] == "old@example.org"]
+        for s in people[:-1]:
+            got = [sent[(f"welcome/0{n}-s", s.address)] for n in (1, 2, 3)]
+            assert got == sorted(got) and len(set(got)) == 3  # in order, never two on one day
+            for day, delay in zip(got, (0, 3, 7), strict=True):
+                assert day >= s.subscribed + dt.timedelta(days=delay)  # never early
+            if days is every_day:
+                assert got == [s.subscribed + dt.timedelta(days=d) for d in (0, 3, 7)]  # on the day
+        if days is missed_week:  # the week's steps go out from the first day back, one a day
+            back = START + dt.timedelta(days=17)
+            joined_day_10 = people[10]
+            assert [sent[(f"welcome/0{n}-s", joined_day_10.address)] for n in (1, 2, 3)] == [
+                back, back + dt.timedelta(days=1), back + dt.timedelta(days=2)]  # fmt: skip
