@@ -233,7 +233,7 @@ def test_newsletter_names_the_next_issue_by_month_or_by_date(tmp_path: Path, cad
         conf.write(f"NEWSLETTER_CADENCE_DAYS = {cadence}\n")
     done = run_invoke(tmp_path, "newsletter", env={**os.environ, "SOURCE_DATE_EPOCH": epoch(START)})
     assert done.returncode == 0, done.stderr
-    made = sorted(set(p.name for p in (tmp_path / "content/newsletter").iterdir()) - set(existing))
+    made = sorted({p.name for p in (tmp_path / "content/newsletter").iterdir()} - set(existing))
     assert made == [expected]
     date = expected.removesuffix(".md") if expected[0].isdigit() else None
     if date:
