@@ -6,13 +6,17 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from tests.sitekit import REPO, make_site, run_invoke, vetted
-from tests.smtpd import Recorder, start
+from tests.smtpd import Faults, Recorder, start
 from vouch.mailing.subscribers import Subscriber
 from vouch.newsletter.welcome import WelcomeStep, plan_steps
 
@@ -282,3 +286,99 @@ def test_the_welcome_series_reaches_200_subscribers_once_each_in_order_and_catch
             joined_day_10 = people[10]
             assert [sent[(f"welcome/0{n}-s", joined_day_10.address)] for n in (1, 2, 3)] == [
                 back, back + dt.timedelta(days=1), back + dt.timedelta(days=2)]  # fmt: skip
+
+
+# --- slow: a kill mid-send, and 30 simulated days end to end -------------------------------------------------
+
+
+@pytest.mark.slow
+def test_a_due_send_killed_halfway_is_resumed_by_the_next_due_run(tmp_path: Path) -> None:
+    make(tmp_path, PARTNERS, {
+        "content/newsletter/2026-12-03.md": issue("December news for all", "2026-12-03"),
+        "private/subscribers.csv": "email,name\n" + "".join(f"reader{i}@example.org,Reader {i}\n" for i in range(400)),
+    })  # fmt: skip
+    recorder = Recorder(Faults(delay=0.01))
+    controller = start(recorder)
+    command = [sys.executable, "-m", "invoke", "send", "--due"]
+    try:
+        env = env_for(tmp_path, controller.port, dt.date(2026, 12, 3))
+        first = subprocess.Popen(command, cwd=tmp_path, env=env, stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+        deadline = time.monotonic() + 60
+        while len(recorder.addresses()) < 100 and time.monotonic() < deadline and first.poll() is None:
+            time.sleep(0.01)
+        assert first.poll() is None, first.communicate()
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+        killed_at = len(recorder.addresses())
+        assert 100 <= killed_at < 399
+        env = env_for(tmp_path, controller.port, dt.date(2026, 12, 4))  # the next day's cron line
+        second = subprocess.run(command, cwd=tmp_path, env=env, stdin=subprocess.DEVNULL, capture_output=True,
+                                text=True, check=False, timeout=120)  # fmt: skip
+    finally:
+        controller.stop()
+    got = Counter(recorder.addresses())
+    assert max(got.values()) == 1, "an address got two copies"
+    expected = {f"reader{i}@example.org" for i in range(400)}
+    unknown = {line.split()[1].rstrip(":") for line in second.stdout.splitlines() if "unknown:" in line}
+    assert len(unknown) <= 1  # at most the one in flight when the process died
+    assert expected - unknown <= set(got) <= expected
+    assert second.returncode == (3 if unknown else 0), second.stdout + second.stderr
+    assert "2026-12-03: sent" in second.stdout
+
+
+@pytest.mark.slow
+def test_thirty_days_of_due_runs_with_a_missed_week(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """200 subscribers joining on different days, 100 existing, three welcome steps, two issues and an old one;
+    the cron misses a week. Prints the table the closing note shows."""
+    make(tmp_path, PARTNERS, {
+        "content/newsletter/november-2026.md": issue("Old news from November", "2026-11-17"),
+        "content/newsletter/december-2026.md": issue("December news for all", "2026-12-10"),
+        "content/newsletter/2026-12-17.md": issue("A winter storm warning", "2026-12-17"),
+        "content/newsletter/welcome/01-hello.md": step("Welcome aboard, neighbour", 0, "Meet {partner}quay."),
+        "content/newsletter/welcome/02-vetting.md": step("How we vet our partners", 3),
+        "content/newsletter/welcome/03-refer.md": step("Know someone who needs us?", 7),
+    })  # fmt: skip
+    existing = [f"old{i}@example.org,Old {i},,Totnes\n" for i in range(100)]
+    joining = [(START + dt.timedelta(days=i % 20), f"new{i}@example.org") for i in range(200)]
+    areas = ("Totnes", "Dartmouth", "Atlantis", "")
+    recorder = Recorder()
+    controller = start(recorder)
+    table: list[tuple[str, str, int]] = []
+    rates: list[float] = []
+    missed = range(12, 19)
+    try:
+        for offset in range(30):
+            day = START + dt.timedelta(days=offset)
+            rows = [f"{a},New,{d},{areas[i % 4]}\n" for i, (d, a) in enumerate(joining) if d <= day]
+            (tmp_path / "private").mkdir(exist_ok=True)
+            (tmp_path / "private/subscribers.csv").write_text("email,name,subscribed,area\n" + "".join(existing + rows))
+            if offset in missed:
+                table.append((str(day), "(no cron run)", 0))
+                continue
+            done = run_invoke(tmp_path, "send", "--due", env=env_for(tmp_path, controller.port, day))
+            assert done.returncode == 0, done.stdout + done.stderr
+            lines = [line for line in done.stdout.splitlines() if ": sent " in line]
+            table += [(str(day), line.split(":")[0], int(line.split(": sent ")[1].split(",")[0])) for line in lines]
+            rates += [float(line.split("(")[1].split()[0]) for line in done.stdout.splitlines() if "messages/s" in line]
+            if not lines:
+                table.append((str(day), "nothing due", 0))
+    finally:
+        controller.stop()
+    subjects: dict[str, list[str]] = {}
+    for address, message in recorder.accepted:
+        subjects.setdefault(address, []).append(str(message["Subject"]))
+    assert max(Counter(recorder.addresses()).values()) <= 5
+    steps = ["Welcome aboard, neighbour", "How we vet our partners", "Know someone who needs us?"]
+    for _, address in joining:
+        assert [s for s in subjects[address] if s in steps] == steps  # each once, in order
+    for i in range(100):
+        assert subjects[f"old{i}@example.org"] == ["December news for all", "A winter storm warning"]
+    assert not [a for a, s in subjects.items() if "Old news from November" in s]
+    assert "A winter storm warning" in subjects["new0@example.org"]  # joined before the 17th
+    assert "A winter storm warning" not in subjects["new19@example.org"]  # joined on the 20th
+    with capsys.disabled():
+        print("\n| day | issue or step | messages sent |\n|---|---|---|")
+        for day, what, count in table:
+            print(f"| {day} | {what} | {count} |")
+        print(f"send rate: {min(rates):.0f}-{max(rates):.0f} messages/s over {len(rates)} runs")

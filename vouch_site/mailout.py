@@ -27,6 +27,7 @@ from vouch.render.email import (
     render_issue,
 )
 from vouch.render.email_checks import Finding, pre_send_findings
+from vouch.render.fast_mime import message_bytes
 from vouch.render.humanize import counted
 from vouch.render.near import NearBlocks
 from vouch.settings import NEWSLETTER_FOLDER, WELCOME_FOLDER, VouchSettings
@@ -174,8 +175,10 @@ def personal_message(
         headers["Message-ID"] = make_msgid("test", domain=headers["Message-ID"].rsplit("@", 1)[1].rstrip(">"))
     to = display_to(subscriber.name, subscriber.address)
     prefix = "[Test] " if test else ""
-    message = build_message(rendered, personal, settings, to=to, extra_headers=headers, subject_prefix=prefix)
     ascii_only = subscriber.address.isascii() and envelope_sender(settings).isascii()
+    if ascii_only and (fast := message_bytes(rendered, personal, settings, to, headers, prefix)) is not None:
+        return fast
+    message = build_message(rendered, personal, settings, to=to, extra_headers=headers, subject_prefix=prefix)
     return message.as_bytes(policy=SMTP if ascii_only else SMTPUTF8)
 
 

@@ -94,6 +94,27 @@ class Ledger:
             (state, code, response, _now(), issue, key),
         )
 
+    def mark_sending(self, issue: str, key: str, answered: Iterable[tuple[str, int, str]]) -> None:
+        """``key`` is about to be sent, and ``answered`` (key, code, text) were: one commit for both."""
+        now = _now()
+        self.db.execute("BEGIN")
+        self.db.executemany(
+            "UPDATE deliveries SET state = 'sent', code = ?, response = ?, updated = ? WHERE issue = ? AND key = ?",
+            [(code, text, now, issue, sent) for sent, code, text in answered],
+        )
+        self.db.execute(
+            "UPDATE deliveries SET state = 'sending', updated = ? WHERE issue = ? AND key = ?", (now, issue, key)
+        )
+        self.db.execute("COMMIT")
+
+    def mark_sent(self, issue: str, answered: Iterable[tuple[str, int, str]]) -> None:
+        self.db.execute("BEGIN")
+        self.db.executemany(
+            "UPDATE deliveries SET state = 'sent', code = ?, response = ?, updated = ? WHERE issue = ? AND key = ?",
+            [(code, text, _now(), issue, sent) for sent, code, text in answered],
+        )
+        self.db.execute("COMMIT")
+
     def defer(self, issue: str, key: str, code: int | None, response: str) -> int:
         """Back to the queue after a temporary failure; returns the attempts so far."""
         self.db.execute(

@@ -1,7 +1,10 @@
 """Sending an issue through any SMTP relay, exactly once per recipient.
 
 The ledger marks a recipient ``sending`` before the end of DATA is written
-and ``sent`` as soon as the server's 250 is read. Anything that fails before
+and ``sent`` once the server's 250 is read: in the same commit as the next
+recipient's ``sending`` mark (one fsync per message, not two), or at once when
+no message follows. A process killed in between leaves at most one recipient
+``sending``, as before: reported, never resent. Anything that fails before
 the end of DATA is safe to retry (the server cannot have accepted the
 message); a reply lost after it leaves the recipient ``sending``, which the
 next run reports as unknown instead of resending.
@@ -100,6 +103,13 @@ def send_issue(
     total, done, connected = len(queue), 0, 0
     conn: smtplib.SMTP | None = None
     delay = policy.retry_delay
+    answered: list[tuple[str, int, str]] = []  # 250 read, recorded with the next 'sending' mark
+
+    def record_answered() -> None:
+        if answered:
+            ledger.mark_sent(issue, answered)
+            answered.clear()
+
     try:
         while queue:
             retry: list[Delivery] = []
@@ -108,11 +118,12 @@ def send_issue(
                     conn = _connect(smtp, policy, sleep, first=connected == 0)
                     connected += 1
                 try:
-                    code, text = _transaction(conn, ledger, delivery, sender, render(by_key[delivery.key]))
-                    ledger.mark(issue, delivery.key, "sent", code, text)
+                    code, text = _transaction(conn, ledger, delivery, sender, render(by_key[delivery.key]), answered)
+                    answered.append((delivery.key, code, text))
                     report.sent += 1
                     done += 1
                 except _Temporary as exc:
+                    record_answered()
                     if exc.reconnect:
                         conn = _close(conn)
                     attempts = ledger.defer(issue, delivery.key, exc.code, exc.text)
@@ -124,9 +135,11 @@ def send_issue(
                     else:
                         retry.append(delivery)
                 except _Permanent as exc:
+                    record_answered()
                     ledger.mark(issue, delivery.key, "failed", exc.code, exc.text)
                     done += 1
                 except _ReplyLost:
+                    record_answered()
                     conn = _close(conn)  # stays 'sending': reported as unknown, never resent blindly
                     done += 1
                 except _NeedsSmtputf8:
@@ -134,6 +147,7 @@ def send_issue(
                     done += 1
                 if progress:
                     progress(done, total)
+            record_answered()
             if retry:
                 sleep(delay)
                 delay = min(delay * 2, policy.max_delay)
@@ -141,6 +155,7 @@ def send_issue(
     except SendAborted:
         raise
     finally:
+        record_answered()
         _close(conn)
         report.unknown += ledger.recover(issue)
         report.failed = ledger.in_state(issue, "failed")
@@ -190,8 +205,15 @@ def _check(conn: smtplib.SMTP, code: int, text: bytes, ok: tuple[int, ...]) -> N
 
 
 def _transaction(
-    conn: smtplib.SMTP, ledger: Ledger, delivery: Delivery, sender: str, message: bytes
+    conn: smtplib.SMTP,
+    ledger: Ledger,
+    delivery: Delivery,
+    sender: str,
+    message: bytes,
+    answered: list[tuple[str, int, str]],
 ) -> tuple[int, str]:
+    """One message; ``answered`` (recipients whose 250 was read) are marked sent in the commit that marks
+    this one sending, and emptied."""
     utf8 = not (sender.isascii() and delivery.address.isascii())
     if utf8 and not conn.has_extn("smtputf8"):
         raise _NeedsSmtputf8
@@ -206,7 +228,8 @@ def _transaction(
         if not payload.endswith(b"\r\n"):
             payload += b"\r\n"
         payload += b".\r\n"
-        ledger.mark(delivery.issue, delivery.key, "sending")
+        ledger.mark_sending(delivery.issue, delivery.key, answered)
+        answered.clear()
     except (OSError, smtplib.SMTPServerDisconnected) as exc:
         raise _Temporary(None, f"connection lost: {exc}", reconnect=True) from exc
     try:

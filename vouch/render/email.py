@@ -157,7 +157,7 @@ def _text(page: str) -> str:
 def subscribe_url(settings: VouchSettings) -> str:
     if settings.subscribe_url:
         return settings.subscribe_url
-    return _mail_the_sender(settings, "subscribe")
+    return mail_the_sender(settings, "subscribe")
 
 
 def unsubscribe_url(settings: VouchSettings, address: str) -> str:
@@ -165,10 +165,10 @@ def unsubscribe_url(settings: VouchSettings, address: str) -> str:
     base = settings.newsletter_unsubscribe_url
     if base:
         return base.replace("{email}", quote(address, safe=""))
-    return _mail_the_sender(settings, "unsubscribe")
+    return mail_the_sender(settings, "unsubscribe")
 
 
-def _mail_the_sender(settings: VouchSettings, subject: str) -> str:
+def mail_the_sender(settings: VouchSettings, subject: str) -> str:
     """``mailto:`` NEWSLETTER_FROM with a one-word subject: (un)subscribing without a list service."""
     return f"mailto:{parseaddr(settings.newsletter_from)[1]}?subject={subject}"
 
@@ -221,7 +221,7 @@ def build_message(
         msg["Reply-To"] = settings.newsletter_reply_to
     msg["Subject"] = subject_prefix + rendered.subject
     msg["List-Id"] = list_id(settings)
-    mailto = _mail_the_sender(settings, "unsubscribe")
+    mailto = mail_the_sender(settings, "unsubscribe")
     if settings.newsletter_unsubscribe_url:
         msg["List-Unsubscribe"] = f"<{personal.unsubscribe_url}>, <{mailto}>"
         msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
