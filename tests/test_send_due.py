@@ -382,3 +382,43 @@ def test_thirty_days_of_due_runs_with_a_missed_week(tmp_path: Path, capsys: pyte
         for day, what, count in table:
             print(f"| {day} | {what} | {count} |")
         print(f"send rate: {min(rates):.0f}-{max(rates):.0f} messages/s over {len(rates)} runs")
+
+
+@pytest.mark.parametrize("unsubscribe_url", ["", "https://list.example/leave?e={email}"])
+def test_the_fast_message_parses_to_what_the_email_package_makes(demo_site: Path, unsubscribe_url: str) -> None:
+    """message_bytes skips the email package per recipient: the same headers and parts, decoded, as build_message."""
+    import email as email_lib
+    from dataclasses import replace
+    from email.policy import default
+
+    from tests.sitekit import demo_clock
+    from vouch.render.email import build_message, display_to, personalize, recipient_headers
+    from vouch.render.fast_mime import message_bytes
+    from vouch.settings import VouchSettings
+    from vouch_site.build import validate
+    from vouch_site.config import load_settings
+    from vouch_site.mailout import prepare_newsletter
+
+    with demo_clock():
+        settings = load_settings(demo_site)
+        site, report = validate(demo_site, settings)
+    typed = replace(VouchSettings.of(settings), newsletter_unsubscribe_url=unsubscribe_url)
+    newsletter = prepare_newsletter(site, report, typed, Path(settings["THEME"]), Path(settings["PATH"]))
+    now = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC)
+    for key in ("november-2026", "welcome/01-welcome"):
+        rendered = (newsletter.rendered | newsletter.welcome)[key]
+        for name, address, area in (("Ann Lee", "ann@example.org", "Kingsbridge"), ("José Ñú", "jn@example.org", ""),
+                                    ("", "x+y@example.org", "Nowhere"), ('A "quoted", name', "q@example.org", "")):  # fmt: skip
+            personal = personalize(rendered, typed, name, address, newsletter.near.for_area(area))
+            headers = recipient_headers(key, address, typed, now)
+            to = display_to(name, address)
+            fast = message_bytes(rendered, personal, typed, to, headers, "[Test] ")
+            slow = build_message(rendered, personal, typed, to=to, extra_headers=headers, subject_prefix="[Test] ")
+            a = email_lib.message_from_bytes(fast, policy=default)
+            b = email_lib.message_from_bytes(slow.as_bytes(), policy=default)
+            assert sorted((k, str(v).strip()) for k, v in a.items()) == sorted(
+                (k, str(v).strip()) for k, v in b.items()
+            )
+            for kind in ("plain", "html"):
+                assert a.get_body((kind,)).get_content() == b.get_body((kind,)).get_content()
+            assert max(len(line) for line in fast.split(b"\r\n")) <= 998 and b"\n" not in fast.replace(b"\r\n", b"")

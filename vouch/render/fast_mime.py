@@ -70,5 +70,5 @@ def message_bytes(
     boundary = frame.split(b'boundary="')[1].split(b'"')[0]
     part = b'--%s\r\nContent-Type: text/%s; charset="utf-8"\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n'
     return b"".join([head_from, fold("To", to), rest, "".join(own).encode(), frame,
-                     part % (boundary, b"plain"), _qp(personal.text), part % (boundary, b"html"), _qp(personal.html),
-                     b"--%s--\r\n" % boundary])  # fmt: skip
+                     part % (boundary, b"plain"), _qp(personal.text), b"\r\n", part % (boundary, b"html"),
+                     _qp(personal.html), b"\r\n--%s--\r\n" % boundary])  # fmt: skip
