@@ -48,7 +48,7 @@ def profile(draw: st.DrawFn, index: int) -> dict:
         "summary": text("summary")[:160],
         "description": text("description"),
         "services": [text("service")],
-        "areas": [f"Area {canary('area')}"],
+        "areas": [f"Area {canary('area')}", "Shared Town"],  # one area for all: its "Trusted near" block
         "established": 1990,
         "opening_hours": ["Mo-Fr 08:00-17:30"],
         "contact": {
@@ -162,6 +162,10 @@ def issue(i: int) -> str:
     return f"Title: Issue zqn{i}titleq here\nDate: 2026-07-0{i + 1}\nStatus: published\n\nNews of {{partner}}firm{i}.\n"
 
 
+def welcome_step(i: int) -> str:
+    return f"Title: Welcome zqw{i}titleq here\nDelay: {i}\n\nMeet {{partner}}firm{i}.\n"
+
+
 def article(i: int) -> str:
     return (
         f"Title: Advice zqa{i}titleq\nDate: 2026-06-0{i + 1}\nSummary: zqa{i}summaryq\nPartners: firm{i}\n\n"
@@ -178,6 +182,25 @@ def mentioning(n: int, m: Mention) -> str:
 
 
 PRIVATE_FIELDS = ("notes", "private", "privatelist")
+
+
+def personal_messages(root: Path, profiles: list[dict]) -> bytes:
+    """Every issue and welcome step as sent to a subscriber in each area any profile names (published or not),
+    "Trusted near" blocks and all."""
+    from vouch.mailing.subscribers import Subscriber
+    from vouch.settings import VouchSettings
+    from vouch_site.build import validate
+    from vouch_site.config import load_settings
+    from vouch_site.mailout import personal_message, prepare_newsletter
+
+    settings = load_settings(root)
+    site, report = validate(root, settings)
+    typed = VouchSettings.of(settings)
+    newsletter = prepare_newsletter(site, report, typed, Path(settings["THEME"]), Path(settings["PATH"]))
+    areas = {area for p in profiles for area in p["areas"]}
+    people = [Subscriber(f"r{n}@example.org", "R", None, area) for n, area in enumerate(sorted(areas))]
+    rendered = newsletter.rendered | newsletter.welcome
+    return b"".join(personal_message(r, typed, s, near=newsletter.near) for r in rendered.values() for s in people)
 
 
 @pytest.mark.slow  # 30 networks, each built whole (search index included)
@@ -217,6 +240,8 @@ def check_network(generated: tuple[list[dict], list[int], list[Mention], list[st
             written.append({**p, "logo": logo} if logo else p)
         files |= {f"content/articles/art{i}.md": article(i) for i in featured}
         files |= {f"content/newsletter/issue{i}.md": issue(i) for i in featured}
+        files |= {f"content/newsletter/welcome/{i:02d}-step.md": welcome_step(i) for i in featured}
+        files["content/newsletter/plain.md"] = "Title: A plain issue for all\nDate: 2026-07-20\n\nNews.\n"
         files |= {f"content/files/quote{i}.txt": f"zqa{i}attachq" for i in featured}
         files |= {f"content/{m.kind}/m{n}.md": mentioning(n, m) for n, m in enumerate(mentions) if m.kind != "partners"}
         make_site(root, {f"firm{i}": p for i, p in enumerate(written)}, files)
@@ -252,14 +277,16 @@ def check_network(generated: tuple[list[dict], list[int], list[Mention], list[st
         for i in featured:
             article_canaries = [f"zqa{i}{part}q".encode() for part in ("title", "summary", "body")]
             article_canaries.append(f"zqn{i}titleq".encode())  # the newsletter issue naming them
+            article_canaries.append(f"zqw{i}titleq".encode())  # the welcome step naming them
             if i in shown:
                 assert f"articles/art{i}/index.html" in tree
                 assert all(c in tree["feeds/articles.atom.xml"] for c in article_canaries[:3])
                 assert f"mail/issue{i}/message.eml" in tree
+                assert f"mail/welcome/{i:02d}-step/message.eml" in tree
                 assert f"zqa{i}attachq".encode() in blob  # its attachment goes out with it
             else:  # withheld: nothing of the article either, nor the file it attaches
                 assert not [c for c in [*article_canaries, f"zqa{i}attachq".encode()] if c in blob]
-                assert not [rel for rel in tree if f"art{i}" in rel or f"issue{i}" in rel]
+                assert not [rel for rel in tree if f"art{i}" in rel or f"issue{i}" in rel or f"{i:02d}-step" in rel]
 
         for n, m in enumerate(mentions):
             if m.kind != "partners":  # withheld, or shown in full, whatever the spelling
@@ -268,6 +295,14 @@ def check_network(generated: tuple[list[dict], list[int], list[Mention], list[st
         fragments = b"".join(v for k, v in tree.items() if k.startswith("pagefind/fragment/"))
         for i in range(len(profiles)):
             assert (f"zq{i}nameq".encode() in fragments) == (i in shown)  # the search index, decompressed
+
+        sent = personal_messages(root, profiles)
+        for i in range(len(profiles)):
+            for field in PRIVATE_FIELDS:
+                assert f"zq{i}{field}q".encode() not in sent, f"private {field} of p{i} sent"
+            if i not in shown:
+                assert f"zq{i}".encode() not in sent and f"firm{i}/".encode() not in sent, f"unpublished p{i} sent"
+        assert (b"Trusted near Shared Town" in sent) == bool(shown)
 
         data = json.loads(tree["partners.json"])
         assert sorted(e["slug"] for e in data["partners"]) == sorted(f"firm{i}" for i in shown)
