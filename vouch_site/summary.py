@@ -50,7 +50,9 @@ class BuildResult:
             f"{len(self.site.partners)} of {len(self.report.roster)} partners published, "
             f"{counted(kinds['articles'], 'article')}, {counted(kinds['pages'], 'page')}, "
             f"{counted(kinds['newsletter'], 'newsletter issue')}",
-            f"e-mail previews: {len(self.newsletter.rendered)} in {self.output.with_name('mail')}",
+            f"e-mail previews: {len(self.newsletter.rendered) + len(self.newsletter.welcome)} in "
+            f"{self.output.with_name('mail')}"
+            + (f" ({counted(len(self.newsletter.welcome), 'welcome step')})" if self.newsletter.welcome else ""),
         ]
         lines += [f"{name}: {seconds:.1f} s" for name, seconds in self.timings.stages]
         if not self.siteurl_set:
@@ -84,6 +86,10 @@ class BuildResult:
             for finding in self.newsletter.findings[view.slug]:
                 if not (view.status == "draft" and finding.check == "status"):
                     lines.append(f"warning: newsletter {printable(view.slug)}: {finding}")
+        for key in self.newsletter.welcome:
+            lines += [f"warning: newsletter {key}: {finding}" for finding in self.newsletter.findings[key]]
+        for key, slugs in self.newsletter.welcome_withheld.items():
+            lines.append(f"withheld: {key} names unpublished {', '.join(slugs)}: the welcome series waits there")
         return "\n".join(lines)
 
 
