@@ -106,7 +106,7 @@ class _SendTask(Task):
         "retry_unknown": "send again to recipients whose earlier answer was lost",
     },
 )
-def send(c, slug, due=False, dry_run=False, to="", yes=False, retry_unknown=False):
+def send(c, slug, dry_run=False, to="", yes=False, retry_unknown=False, due=False):
     """Send an issue to every subscriber, exactly once each, through SMTP_* settings; --due: whatever is due."""
     _run("send", slug=slug, due=due, dry_run=dry_run, to=to, yes=yes, retry_unknown=retry_unknown)
 
