@@ -7,6 +7,7 @@ import datetime as dt
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -122,6 +123,13 @@ def test_a_due_issue_sent_by_name_first_is_not_sent_again_by_due(tmp_path: Path,
     later = run_invoke(tmp_path, "send", "--due", env=env_for(tmp_path, port, dt.date(2026, 12, 4)))
     assert later.returncode == 0 and "2026-12-03: sent 1, already sent before 2" in later.stdout
     assert Counter(recorder.addresses()) == {"a@example.org": 1, "b@example.org": 1, "c@example.org": 1}
+    # A run killed with c's message in flight, the last one: the next --due run reports it, once, and resends nothing.
+    with sqlite3.connect(tmp_path / "private/newsletter.sqlite") as db:
+        db.execute("UPDATE deliveries SET state = 'sending' WHERE key = 'c@example.org'")
+    lost = run_invoke(tmp_path, "send", "--due", env=env_for(tmp_path, port, dt.date(2026, 12, 5)))
+    assert lost.returncode == 3 and "unknown: c@example.org (2026-12-03): the server's answer was lost" in lost.stdout
+    quiet = run_invoke(tmp_path, "send", "--due", env=env_for(tmp_path, port, dt.date(2026, 12, 5)))
+    assert quiet.returncode == 0 and "nothing due" in quiet.stdout and len(recorder.accepted) == 3
 
 
 def test_due_reports_what_it_cannot_send_and_the_unknown_exit_code(tmp_path: Path, server) -> None:

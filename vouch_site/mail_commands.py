@@ -232,13 +232,17 @@ def send_due(root: Path, dry_run: bool = False, yes: bool = False) -> None:
         policy = Policy.from_env()
     on = today_of(root)
     with one_send_at_a_time(paths.ledger):
+        lost = audience.ledger.recover_all()  # a run killed while a message was in flight, whatever it sent
+        for d in lost:
+            print(f"unknown: {d.address} ({d.issue}): the server's answer was lost; check its log before "
+                  f"invoke send {d.issue} --retry-unknown")  # fmt: skip
         jobs, problems = due_jobs(newsletter, audience, on, settings, held)
         for line in problems:
             print(line, file=sys.stderr)
         if not jobs:
             print(f"nothing due on {on}")
-            if problems:
-                raise CommandFailed("", 1)
+            if lost or problems:
+                raise CommandFailed("", 3 if lost else 1)
             return
         for job in jobs:
             print(job.label)
@@ -246,7 +250,7 @@ def send_due(root: Path, dry_run: bool = False, yes: bool = False) -> None:
             print("dry run: nothing sent")
             return
         confirm(yes)
-        code = run_jobs(jobs, audience, newsletter, settings, smtp, policy, on)
+        code = max(run_jobs(jobs, audience, newsletter, settings, smtp, policy, on), 3 if lost else 0)
     if code or problems:
         raise CommandFailed("", code or 1)
 

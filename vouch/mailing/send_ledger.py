@@ -82,6 +82,15 @@ class Ledger:
         )
         return stale
 
+    def recover_all(self) -> list[Delivery]:
+        """``recover`` for every issue and welcome step (``send --due``, holding the send lock)."""
+        stale = [Delivery(*row) for row in self.db.execute(
+            "SELECT issue, key, address, name, state, attempts, code, response FROM deliveries"
+            " WHERE state = 'sending' ORDER BY rowid")]  # fmt: skip
+        for issue in sorted({d.issue for d in stale}):
+            self.recover(issue)
+        return stale
+
     def retry_unknown(self, issue: str) -> int:
         cursor = self.db.execute(
             "UPDATE deliveries SET state = 'queued', updated = ? WHERE issue = ? AND state = 'unknown'", (_now(), issue)
