@@ -21,12 +21,14 @@ from pathlib import Path
 from vouch.content import unknown_partner
 from vouch.item_header import control_problems, read_header
 from vouch.mailing.subscribers import Subscriber
+from vouch.newsletter.digest import Digest, Window
 from vouch.problems import Problem
 from vouch.references import references
 
 STEP_NAME = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 PREFIX = "welcome/"  # ledger and preview names: welcome/NN-slug
 DELAY_MAX = 3650
+NO_DIGEST = Digest(Window(dt.date.min, dt.date.min), (), 0, (), 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +61,7 @@ class WelcomeView:
     status: str
     body_markdown: str
     date: None = None
-    digest: None = None
+    digest: Digest = NO_DIGEST  # empty rather than None: a theme's issue.html written before steps still renders
     url: None = None
 
 

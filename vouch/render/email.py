@@ -117,7 +117,7 @@ def email_env(theme: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters["long_date"] = long_date
+    env.filters["long_date"] = lambda day: long_date(day) if day else ""  # a welcome step has no date
     return env
 
 

@@ -19,6 +19,24 @@ from vouch.render.email import NearBlock
 from vouch.render.humanize import long_date
 from vouch.slugs import slugify
 
+# Used when the site's theme predates the block (a copy of an older theme/): the same markup as theme's near.html.
+DEFAULT_TEMPLATE = """<div class="near">
+<h2>Trusted near {{ area }}</h2>
+{% for p in partners %}<div class="item">
+<h3><a href="{{ site_url }}/partners/{{ p.slug }}/">{{ p.name }}</a></h3>
+{% if p.summary %}<p>{{ p.summary }}</p>{% endif %}
+<p class="meta">Vouched for by {{ p.vetting.vouched_by }}, vetted {{ p.vetting.vetted_on|long_date }}</p>
+</div>{% endfor %}
+<p><a href="{{ more_url }}">Everyone we vouch for near {{ area }}</a></p>
+</div>"""
+
+
+def _template(env: jinja2.Environment) -> jinja2.Template:
+    try:
+        return env.get_template("near.html")
+    except jinja2.TemplateNotFound:
+        return env.from_string(DEFAULT_TEMPLATE)
+
 
 class NearBlocks:
     def __init__(self, partners: Sequence[Partner], site_url: str, limit: int, env: jinja2.Environment, css: str):
@@ -34,7 +52,7 @@ class NearBlocks:
         }
         self.counts = {slug: len(members) for slug, members in by_area.items()}
         self.site_url, self.limit = site_url, limit
-        self.template = env.get_template("near.html") if limit else None
+        self.template = _template(env) if limit else None
         self.css = css
         self.cache: dict[str, NearBlock | None] = {}
 
