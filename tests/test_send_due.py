@@ -106,6 +106,9 @@ def test_an_issue_comes_due_goes_to_those_who_had_joined_and_an_old_one_never_go
     assert again.returncode == 0 and "nothing due" in again.stdout
     by_name = run_invoke(tmp_path, "send", "2026-12-03", env=env_for(tmp_path, port, dt.date(2026, 12, 4)))
     assert by_name.returncode == 0 and "sent 0, already sent before 2" in by_name.stdout  # not twice, either way
+    assert "warning: subscribed after today (2026-12-04), so sent nothing until then: late@example.org" in (
+        by_name.stderr
+    )
     late = due(dt.date(2026, 12, 6))  # the late joiner never gets an issue dated before they joined
     assert late.returncode == 0 and "nothing due" in late.stdout
     assert len(recorder.accepted) == 2 and "Old news from November" not in by_subject(recorder)

@@ -170,7 +170,16 @@ def send(
     """Send an issue to every subscriber who had joined by its date, exactly once each, through SMTP_* settings."""
     from vouch.mailing.sender import Policy
     from vouch_site.mailout import Audience, Paths
-    from vouch_site.sending import Job, confirm, findings_for, joined_by, one_send_at_a_time, run_jobs, warn
+    from vouch_site.sending import (
+        Job,
+        confirm,
+        findings_for,
+        joined_by,
+        one_send_at_a_time,
+        run_jobs,
+        warn,
+        warn_future_joiners,
+    )  # fmt: skip
 
     if due:
         if slug or to or retry_unknown:
@@ -186,6 +195,7 @@ def send(
     paths = Paths.from_env(root)
     audience = test_copy or _subscribers(paths)
     if test_copy is None:
+        warn_future_joiners(audience.subscribers, today_of(root))
         date = next(v.date for v in newsletter.views if v.slug == slug)
         audience = Audience(joined_by(audience.subscribers, date), audience.ledger, audience.skipped)
     findings = findings_for(newsletter, slug, rendered, audience.subscribers)
@@ -220,17 +230,18 @@ def send_due(root: Path, dry_run: bool = False, yes: bool = False) -> None:
     step: for the daily cron line. Exit 0 and "nothing due" when nothing is."""
     from vouch.mailing.sender import Policy
     from vouch_site.mailout import Paths
-    from vouch_site.sending import confirm, due_jobs, one_send_at_a_time, run_jobs
+    from vouch_site.sending import confirm, due_jobs, one_send_at_a_time, run_jobs, warn_future_joiners
 
     settings, newsletter, held = _newsletter_due(root)
     paths = Paths.from_env(root)
     audience = _subscribers(paths)
     for problem in audience.skipped:
         print(relative_to(problem, root), file=sys.stderr)
+    on = today_of(root)
+    warn_future_joiners(audience.subscribers, on)
     smtp = smtp_settings()
     with refused():
         policy = Policy.from_env()
-    on = today_of(root)
     with one_send_at_a_time(paths.ledger):
         lost = audience.ledger.recover_all()  # a run killed while a message was in flight, whatever it sent
         for d in lost:

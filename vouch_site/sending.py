@@ -35,6 +35,15 @@ def joined_by(subscribers: Sequence[Subscriber], day: dt.date) -> list[Subscribe
     return [s for s in subscribers if s.subscribed is None or s.subscribed <= day]
 
 
+def warn_future_joiners(subscribers: Sequence[Subscriber], today: dt.date) -> None:
+    """A ``subscribed`` date after today (a typo, often) keeps someone from every issue: said, not silent."""
+    future = [s for s in subscribers if s.subscribed and s.subscribed > today]
+    if future:
+        named = ", ".join(f"{s.address} ({s.subscribed})" for s in future[:3])
+        more = f" and {len(future) - 3} more" if len(future) > 3 else ""
+        print(f"warning: subscribed after today ({today}), so sent nothing until then: {named}{more}", file=sys.stderr)
+
+
 def findings_for(newsletter: Newsletter, key: str, rendered: RenderedIssue, people: Sequence[Subscriber]) -> list:
     """The pre-send findings with the largest "Trusted near" block these recipients get counted in the size."""
     if not any(s.area for s in people):
