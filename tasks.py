@@ -59,6 +59,22 @@ def new_partner(c, name, category="", email="", phone=""):
     _run("new_partner", name=name, category=category, email=email, phone=phone)
 
 
+@task(
+    name="import",
+    iterable=["map_"],
+    help={
+        "file": "a .csv (any delimiter; UTF-8 or Windows-1252) or .xlsx file, one business a row under a header row",
+        "map_": "FIELD=COLUMN, e.g. contact.phone=Tel (repeatable): which column fills a profile field",
+        "category": "put every row in this category (a key of partners/_categories.yaml)",
+        "area": "the area of rows that name none",
+        "dry_run": "print the summary; write nothing",
+    },
+)
+def import_(c, file, map_=None, category="", area="", dry_run=False):
+    """Spreadsheet rows become pending profiles: cleaned, deduplicated, never overwriting."""
+    _run("import_file", file=file, maps=map_, category=category, area=area, dry_run=dry_run)
+
+
 @task
 def schema(c):
     """Regenerate schema/partner.schema.json from the profile model."""

@@ -162,6 +162,19 @@ def new_partner(root: Path, name: str, category: str = "", email: str = "", phon
     print(f"created {target.relative_to(root)} (status: pending); fill it in, then run: invoke check")
 
 
+def import_file(
+    root: Path, file: str, maps: list[str] | None = None, category: str = "", area: str = "", dry_run: bool = False
+) -> None:
+    """Spreadsheet rows (CSV or .xlsx) become pending profiles: cleaned, deduplicated, never overwriting."""
+    from vouch_site.importer import parse_maps, run_import
+
+    with refused():
+        _, lines = run_import(root, Path(file), parse_maps(list(maps or ())), category, area, dry_run)
+    with terminal_safe():  # every cell of the file is printed somewhere
+        for line in lines:
+            print(line)
+
+
 def schema(root: Path) -> None:
     """Regenerate schema/partner.schema.json from the profile model."""
     from vouch.schema import SCHEMA_PATH, site_schema
