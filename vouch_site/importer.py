@@ -20,6 +20,7 @@ from vouch.importing.rows import Options, Plan, plan_import
 from vouch.importing.tables import read_table
 from vouch.problems import did_you_mean
 from vouch.render.humanize import counted
+from vouch.schema import SCHEMA_PATH, site_schema
 from vouch.settings import VouchSettings
 from vouch.strictyaml import YamlProblem, load
 from vouch_site.config import load_settings
@@ -64,6 +65,8 @@ def run_import(
     plan = plan_import(table, mapping, options, CategoryMatcher(titles, category), existing, slugs)
     if not dry_run:
         _write(partners, plan, file.name)
+        if plan.categories_added and (root / SCHEMA_PATH).exists():  # so editors offer the new keys
+            (root / SCHEMA_PATH).write_text(site_schema(root), encoding="utf-8")
     elapsed = time.perf_counter() - started
     return plan, list(_summary(plan, table.how, mapping.fields, table.columns, mapping.unused, dry_run, elapsed))
 

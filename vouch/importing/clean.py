@@ -98,9 +98,8 @@ def phones(values: list[str], region: str, notes: Notes) -> str | None:
 
 def _placed(raw: str, region: str) -> str | None:
     """The number as written when valid; a spreadsheet's number without its leading 0 gets it back."""
-    for candidate in (raw, f"0{raw}" if raw.isdigit() else None):
-        if candidate is None:
-            continue
+    lost_zero = raw.isdigit() and not raw.startswith("0")  # a number cell: Excel drops the trunk 0
+    for candidate in (f"0{raw}", raw) if lost_zero else (raw,):
         try:
             number = phonenumbers.parse(candidate, region)
         except phonenumbers.NumberParseException:
@@ -113,7 +112,7 @@ def _placed(raw: str, region: str) -> str | None:
 def emails(values: list[str], notes: Notes) -> str | None:
     """The first valid address; other addresses and anything else go to private notes."""
     found: str | None = None
-    for raw in (part for value in values for part in re.split(r"[\s;,]+", value) if part):
+    for raw in (part for value in values for part in _addresses(value)):
         address = raw.removeprefix("mailto:")
         if email_problem(address):
             notes.keep("emails_to_confirm", raw)
@@ -124,6 +123,12 @@ def emails(values: list[str], notes: Notes) -> str | None:
             notes.keep("other_emails", address)
             notes.changes.append(f"contact.email: another address, {address!r}, kept in private notes")
     return found
+
+
+def _addresses(value: str) -> list[str]:
+    """Several addresses in a cell, or the whole cell when it is not a list of addresses ("info at x")."""
+    parts = [part for part in re.split(r"[\s;,]+", value) if part]
+    return parts if all("@" in part for part in parts) else [value.strip()]
 
 
 def social(cells: list[tuple[str, str]], notes: Notes) -> list[str]:
