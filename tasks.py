@@ -52,11 +52,12 @@ def check(c):
         "category": "a key of partners/_categories.yaml (default: the first one)",
         "email": "contact e-mail (optional)",
         "phone": "contact phone (optional)",
+        "slug": "the file name, partners/<slug>.yaml (default: made from the name)",
     }
 )
-def new_partner(c, name, category="", email="", phone=""):
+def new_partner(c, name, category="", email="", phone="", slug=""):
     """Scaffold partners/<slug>.yaml with status: pending."""
-    _run("new_partner", name=name, category=category, email=email, phone=phone)
+    _run("new_partner", name=name, category=category, email=email, phone=phone, slug=slug)
 
 
 @task(

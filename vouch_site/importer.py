@@ -60,7 +60,7 @@ def run_import(
         shown = ", ".join(repr(c) for c in table.columns)
         raise ImportRefused(f"{file.name}: no column holds the business name ({shown}): add --map name=COLUMN")
     region = VouchSettings.of(load_settings(root)).phone_region
-    slugs, existing = _existing(partners, region)
+    slugs, existing = existing_profiles(partners, region)
     options = Options(source=file.name, region=region, area=area)
     plan = plan_import(table, mapping, options, CategoryMatcher(titles, category), existing, slugs)
     if not dry_run:
@@ -81,7 +81,7 @@ def _category_titles(path: Path) -> dict[str, str]:
     return {str(k): str(v.get("title", k)) if isinstance(v, dict) else str(k) for k, v in data.items()}
 
 
-def _existing(partners: Path, region: str) -> tuple[set[str], list[tuple[str, Keys]]]:
+def existing_profiles(partners: Path, region: str) -> tuple[set[str], list[tuple[str, Keys]]]:
     """Every profile file's slug, and the keys of each one that can be read (a broken one keeps its slug)."""
     slugs: set[str] = set()
     keys: list[tuple[str, Keys]] = []
