@@ -61,6 +61,23 @@ def new_partner(c, name, category="", email="", phone="", slug=""):
 
 
 @task(
+    help={
+        "name": "the network's name, e.g. 'Totnes Trusted Traders'",
+        "url": "the site's public https address, e.g. https://partners.example.org",
+        "region": "how national phone numbers are read (default GB)",
+        "timezone": "the network's time zone (default Europe/London)",
+        "from_": "the newsletter's sender, 'Name <address>'",
+        "introductions": "the connector's 'Name <address>': turns on 'Ask for an introduction'",
+        "force": "also when partners/ or content/ hold files of your own: remove only the demo's, keep yours",
+    }
+)
+def init(c, name, url, region="GB", timezone="Europe/London", from_="", introductions="", force=False):
+    """Turn the demo into an empty network of your own (refuses if partners/ or content/ hold your files)."""
+    _run("init", name=name, url=url, region=region, timezone=timezone, sender=from_, introductions=introductions,
+         force=force)  # fmt: skip
+
+
+@task(
     name="import",
     iterable=["map_"],
     help={

@@ -194,6 +194,28 @@ def import_file(
             print(line)
 
 
+def init(
+    root: Path,
+    name: str,
+    url: str,
+    region: str = "GB",
+    timezone: str = "Europe/London",
+    sender: str = "",
+    introductions: str = "",
+    force: bool = False,
+) -> None:
+    """Turn the demo into an empty network of one's own; refuses on anything but the demo without ``force``."""
+    from vouch_site.new_network import init_network, new_settings
+
+    with refused("init: "):
+        settings = new_settings(name, url, region, timezone, sender, introductions)
+        lines = init_network(root, settings, force)
+    with terminal_safe():
+        for line in lines:
+            print(line)
+        print("next: invoke import FILE (or invoke new-partner NAME), vet, then invoke build")
+
+
 def schema(root: Path) -> None:
     """Regenerate schema/partner.schema.json from the profile model."""
     from vouch.schema import SCHEMA_PATH, site_schema
