@@ -684,6 +684,16 @@ def test_phone_as_written_accepts_a_number_the_library_cannot_place(
     assert problems_of(HEAD + "contact:\n" + contact) == expected
 
 
+def test_a_phone_as_written_is_shown_as_written_and_dialled_by_its_digits(tmp_path: Path) -> None:
+    from vouch.phones import Phone
+    from vouch.profiles import validate_one
+
+    path = tmp_path / "harbour.yaml"
+    path.write_text(HEAD + "contact:\n  phone_as_written: true\n  phone: '+44 (0)800 12 34'\n")
+    loaded = validate_one(path, DEFAULT, ["plumbing"], [])
+    assert not isinstance(loaded, list) and loaded.phone == Phone("+44 (0)800 12 34", "tel:+4408001234")
+
+
 @pytest.mark.parametrize(
     ("logo", "expected"),
     [
