@@ -146,6 +146,7 @@ def test_demo_to_empty_network_builds_then_imports_and_checks(demo: Path) -> Non
     checked = invoke(demo, "check")
     assert checked.returncode == 0, checked.stderr
     assert "2 profiles (2 pending)" in checked.stdout
+    assert "run invoke schema" not in checked.stdout  # the import added 'uncategorised' to the schema too
     assert invoke(demo, "build").returncode == 0
     published = b"".join(p.read_bytes() for p in (demo / "output").rglob("*") if p.is_file())
     assert b"Harbour Plumbing" not in published and b"Quay Cafe" not in published  # pending: nowhere

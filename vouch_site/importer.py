@@ -19,6 +19,7 @@ from vouch.importing.headers import map_columns
 from vouch.importing.rows import Options, Plan, plan_import
 from vouch.importing.tables import read_table
 from vouch.problems import did_you_mean
+from vouch.profiles import MAX_FILE_BYTES
 from vouch.render.humanize import counted
 from vouch.schema import SCHEMA_PATH, site_schema
 from vouch.settings import VouchSettings
@@ -90,7 +91,8 @@ def existing_profiles(partners: Path, region: str) -> tuple[set[str], list[tuple
             continue
         slugs.add(path.stem)
         try:
-            data = yaml.load(path.read_bytes(), Loader=_LOADER)
+            raw = path.read_bytes()
+            data = yaml.load(raw, Loader=_LOADER) if len(raw) <= MAX_FILE_BYTES else None  # invoke check says why
         except (OSError, yaml.YAMLError):
             continue
         if not isinstance(data, dict):
