@@ -16,7 +16,7 @@ import yaml
 from vouch.duplicates import Keys, keys_of
 from vouch.importing.categories import UNCATEGORISED, UNCATEGORISED_ENTRY, CategoryMatcher
 from vouch.importing.headers import map_columns
-from vouch.importing.rows import Options, Plan, plan_import
+from vouch.importing.rows import ImportOptions, Plan, plan_import
 from vouch.importing.tables import read_table
 from vouch.problems import did_you_mean
 from vouch.profiles import MAX_FILE_BYTES
@@ -62,7 +62,7 @@ def run_import(
         raise ImportRefused(f"{file.name}: no column holds the business name ({shown}): add --map name=COLUMN")
     region = VouchSettings.of(load_settings(root)).phone_region
     slugs, existing = existing_profiles(partners, region)
-    options = Options(source=file.name, region=region, area=area)
+    options = ImportOptions(source=file.name, region=region, area=area)
     plan = plan_import(table, mapping, options, CategoryMatcher(titles, category), existing, slugs)
     if not dry_run:
         _write(partners, plan, file.name)

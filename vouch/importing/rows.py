@@ -33,7 +33,7 @@ _APOSTROPHES = re.compile("['’‘`]")  # Bob's Bakery is bobs-bakery, not bob-
 
 
 @dataclass(frozen=True, slots=True)
-class Options:
+class ImportOptions:
     source: str  # the file's name, for the comments
     region: str = "GB"  # PHONE_REGION
     area: str = ""  # --area: for rows without one
@@ -60,7 +60,7 @@ class Plan:
 def plan_import(
     table: Table,
     mapping: Mapping,
-    options: Options,
+    options: ImportOptions,
     matcher: CategoryMatcher,
     existing: Iterable[tuple[str, Keys]],
     taken_slugs: set[str],
@@ -106,7 +106,7 @@ def _profile_data(
     cells: tuple[str, ...],
     columns: tuple[str, ...],
     mapping: Mapping,
-    options: Options,
+    options: ImportOptions,
     matcher: CategoryMatcher,
     notes: clean.Notes,
 ) -> tuple[dict[str, Any], bool]:
