@@ -242,11 +242,17 @@ def test_category_option_puts_every_row_in_one_and_must_be_a_key(project: Path) 
         (["missing.csv"], "vouch: missing.csv: no such file"),
         (["shops.txt.pdf"], "expected a .csv or .xlsx file; got .pdf"),
         (["shops.csv", "--map", "nonsense"], "--map nonsense: expected FIELD=COLUMN"),
+        (["quote.csv"], "vouch: line 2: field larger than field limit (131072) (a quote that is never closed?)"),
+        (["fake.xlsx"], "vouch: fake.xlsx: not an .xlsx workbook Vouch can read (File is not a zip file)"),
+        (["empty.csv"], "vouch: the file holds no rows (expected a header row, then one row per business)"),
     ],
 )
 def test_bad_input_is_one_line_and_writes_nothing(project: Path, args: list[str], message: str) -> None:
     write_rows(project / "shops.csv", ROWS)
     (project / "shops.txt.pdf").write_bytes(b"%PDF")
+    (project / "quote.csv").write_text('name\n"Harbour' + "x" * 140_000, encoding="utf-8")
+    (project / "fake.xlsx").write_text("name\nHarbour\n", encoding="utf-8")
+    (project / "empty.csv").write_bytes(b"")
     result = invoke(project, "import", *args)
     assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
     assert sorted(p.name for p in (project / "partners").iterdir()) == ["_categories.yaml", "_checks.yaml"]
@@ -261,6 +267,19 @@ def test_a_file_without_a_name_column_asks_for_map(project: Path) -> None:
     )
     assert invoke(project, "import", "s.csv", "--map", "name=Firm").returncode == 0
     assert profile(project, "harbour")["contact"]["phone"] == "0117 496 0100"
+
+
+def test_a_row_too_large_for_a_profile_is_skipped_saying_why(project: Path) -> None:
+    columns = ["name", "description", "a", "b"]
+    rows = [["Big", "x" * 100_000, "y" * 100_000, "z" * 100_000], ["Small", "ok", "", ""]]
+    import csv
+
+    with (project / "big.csv").open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([columns, *rows])
+    result = invoke(project, "import", "big.csv")
+    assert result.returncode == 0, result.stderr
+    assert "row 2: too large for a profile (" in result.stdout and "wrote 1 profile " in result.stdout
+    assert invoke(project, "check").returncode == 0
 
 
 @pytest.mark.slow

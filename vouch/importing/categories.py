@@ -36,8 +36,8 @@ class CategoryMatcher:
         raw = [item for value in values for item in split_list(value)]
         trades = [value for value in raw if self._is_trade(value)]
         if not trades:
-            shown = ", ".join(repr(v) for v in raw) or "nothing"
-            changes.append(f"category: {shown} names no trade: {UNCATEGORISED}, choose one")
+            shown = f"{', '.join(repr(v) for v in raw)} names no trade" if raw else "none given"
+            changes.append(f"category: {shown}: {UNCATEGORISED}, choose one")
             return self._add(UNCATEGORISED, UNCATEGORISED_ENTRY[0]), True
         key, how = self._resolve(trades[0])
         also = f" (also given: {', '.join(trades[1:])})" if trades[1:] else ""

@@ -23,6 +23,7 @@ from vouch.importing.categories import CategoryMatcher
 from vouch.importing.headers import Mapping
 from vouch.importing.tables import Table
 from vouch.model import ProfileFile
+from vouch.profiles import MAX_FILE_BYTES
 from vouch.scaffold import SCHEMA_COMMENT
 from vouch.slugs import slugify
 
@@ -94,9 +95,12 @@ def plan_import(
             continue
         if notes.private:
             data["private"] = {"imported": notes.private}
+        text = _profile_text(data, options.source, number, table.columns, cells, notes.changes)
+        if len(text.encode("utf-8")) > MAX_FILE_BYTES:
+            plan.skipped.append((number, f"too large for a profile ({len(text):,} characters; at most 256 KB)"))
+            continue
         index.add(f"row {number} (partners/{slug}.yaml)", keys)
         slugs.add(slug)
-        text = _profile_text(data, options.source, number, table.columns, cells, notes.changes)
         plan.profiles.append(Planned(number, slug, text, tuple(notes.changes), tuple(notes.warnings), no_trade))
     plan.categories_added = dict(matcher.added)
     return plan

@@ -53,7 +53,11 @@ def decode(data: bytes) -> tuple[str, str]:
 def _read_csv(data: bytes) -> Table:
     text, encoding = decode(data)
     delimiter = _delimiter(text)
-    lines = list(csv.reader(text.splitlines(keepends=True), delimiter=delimiter))
+    reader = csv.reader(text.splitlines(keepends=True), delimiter=delimiter)
+    try:
+        lines = list(reader)
+    except csv.Error as exc:  # a cell over the csv module's 128 KB, often a quote that is never closed
+        raise ValueError(f"line {reader.line_num}: {exc} (a quote that is never closed?)") from None
     return _table(lines, f"{encoding}, {_DELIMITER_NAMES[delimiter]}-separated")
 
 
