@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bench.spreadsheet import messy_rows, write_csv
 from tests.sitekit import DEMO_EPOCH, REPO, make_site, run_invoke, vetted
@@ -308,3 +310,33 @@ def test_import_speed_of_1000_rows_is_printed(project: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Windows-1252, semicolon-separated" in result.stdout
     print(f"\nimport of 1,000 rows (Windows-1252, semicolon-separated): {took:.2f} s (budget 5 s)")
+
+
+CELL = st.one_of(
+    st.text(max_size=40),
+    st.sampled_from(["yes", "3", "beauty;hairdresser;", "0117 496 0100", "0800 12 34", "harbour.example", "@h",
+                     "a@b.example", "mailto:x", "<b>Bold</b> & co", "Mo-Fr 08:00-17:30", "GB", "uk", "\u2028", ""]),
+)  # fmt: skip
+IMPORT_COLUMNS = ("name", "shop", "phone", "website", "email", "instagram", "areas", "description", "opening_hours",
+                  "addr:housenumber", "addr:street", "addr:country", "contact person")  # fmt: skip
+
+
+@pytest.mark.slow
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(*[CELL] * len(IMPORT_COLUMNS)), min_size=1, max_size=4))
+def test_every_profile_an_import_plans_passes_the_profile_checks(tmp_path: Path, rows: list[tuple[str, ...]]) -> None:
+    from vouch.importing.rows import ImportOptions, plan_import
+    from vouch.importing.tables import Table
+    from vouch.profiles import Options, validate_one
+
+    table = Table(IMPORT_COLUMNS, tuple((n, row) for n, row in enumerate(rows, start=2)), "test")
+    matcher = CategoryMatcher({"plumbing": "Plumbing"})
+    plan = plan_import(table, map_columns(IMPORT_COLUMNS, {}), ImportOptions("t.csv"), matcher, [], set())
+    categories = ["plumbing", *plan.categories_added]
+    for planned in plan.profiles:
+        path = tmp_path / f"{planned.slug}.yaml"
+        path.write_text(planned.text, encoding="utf-8")
+        loaded = validate_one(path, Options(), categories, [])
+        assert not isinstance(loaded, list), (planned.text, [str(p) for p in loaded])
+        assert loaded.file.status == "pending"
+    assert len(plan.profiles) + len(plan.skipped) == len(rows)
