@@ -59,7 +59,7 @@ def test_init_empties_the_demo_and_writes_the_settings(demo: Path) -> None:
         "content/pages",
         "content/pages/about.md",
         *KEPT,
-    ]  # fmt: skip  (welcome/: where a series goes)
+    ]  # welcome/ stays, empty: where a welcome series goes
     assert f"removed {len(DEMO_FILES)} demo files:" in result.stdout
     assert "harbour-plumbing.yaml" in result.stdout and "wrote content/pages/about.md: fill it in" in result.stdout
     assert "removed the demo's INTRODUCTIONS_EMAIL" in result.stdout
