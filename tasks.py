@@ -159,3 +159,9 @@ def outcome(c, ident, result, value="", change=False):
 def referrals(c, csv=""):
     """Introductions and outcomes per partner (private: never written to output/)."""
     _run("referrals", csv=csv)
+
+
+@task(help={"dry_run": "print the summary; change nothing (no flags, no moves, no mail, no list changes)"})
+def inbox(c, dry_run=False):
+    """Subscribe requests (double opt-in), unsubscribes and bounces from the newsletter's IMAP mailbox."""
+    _run("inbox", dry_run=dry_run)

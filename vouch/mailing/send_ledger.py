@@ -4,6 +4,9 @@ States: ``queued`` -> ``sending`` (committed just before the end of DATA is
 written) -> ``sent`` | ``failed``. A recipient still ``sending`` when a run
 starts had its answer lost (crash, kill -9, dropped connection): it becomes
 ``unknown`` and is reported, never resent without being asked.
+
+Each delivery keeps the ``Message-ID`` it went out with, so a bounce that
+quotes it is matched to the issue and the subscriber (``invoke inbox``).
 """
 
 from __future__ import annotations
@@ -27,9 +30,11 @@ CREATE TABLE IF NOT EXISTS deliveries (
     code INTEGER,
     response TEXT,
     updated TEXT NOT NULL,
+    message_id TEXT,             -- as sent, angle brackets and all: bounces quote it
     PRIMARY KEY (issue, key)
 )
 """
+MESSAGE_ID_INDEX = "CREATE INDEX IF NOT EXISTS deliveries_message_id ON deliveries (message_id)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +58,10 @@ class Ledger:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.execute(SCHEMA)
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(deliveries)")}
+        if "message_id" not in columns:  # a ledger from before bounces were matched
+            self.db.execute("ALTER TABLE deliveries ADD COLUMN message_id TEXT")
+        self.db.execute(MESSAGE_ID_INDEX)
 
     def close(self) -> None:
         self.db.close()
@@ -82,10 +91,19 @@ class Ledger:
         )
         return cursor.rowcount
 
-    def mark(self, issue: str, key: str, state: str, code: int | None = None, response: str | None = None) -> None:
+    def mark(
+        self,
+        issue: str,
+        key: str,
+        state: str,
+        code: int | None = None,
+        response: str | None = None,
+        message_id: str | None = None,
+    ) -> None:
         self.db.execute(
-            "UPDATE deliveries SET state = ?, code = ?, response = ?, updated = ? WHERE issue = ? AND key = ?",
-            (state, code, response, _now(), issue, key),
+            "UPDATE deliveries SET state = ?, code = ?, response = ?, updated = ?,"
+            " message_id = COALESCE(?, message_id) WHERE issue = ? AND key = ?",
+            (state, code, response, _now(), message_id, issue, key),
         )
 
     def defer(self, issue: str, key: str, code: int | None, response: str) -> int:
@@ -105,6 +123,14 @@ class Ledger:
             (issue, state),
         )
         return [Delivery(*row) for row in rows]
+
+    def by_message_id(self, message_id: str) -> Delivery | None:
+        """The delivery that went out with ``message_id`` (``<...>``), if this ledger sent it."""
+        row = self.db.execute(
+            "SELECT issue, key, address, name, state, attempts, code, response FROM deliveries WHERE message_id = ?",
+            (message_id,),
+        ).fetchone()
+        return Delivery(*row) if row else None
 
     def sent_to(self, issue: str, addresses: Iterable[str]) -> int:
         """How many of ``addresses`` (today's list) already have this issue."""

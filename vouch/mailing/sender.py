@@ -22,6 +22,7 @@ from vouch.mailing.subscribers import Subscriber
 
 SECURITY = ("starttls", "ssl", "none")
 _DOT_LINE = re.compile(rb"(?m)^\.")
+_MESSAGE_ID = re.compile(rb"(?im)^Message-ID:[ \t]*(<[^>\r\n]+>)")
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 
 
@@ -225,6 +226,13 @@ def _check(conn: smtplib.SMTP, code: int, text: bytes, ok: tuple[int, ...]) -> N
     raise _Permanent(code, message)
 
 
+def _message_id(message: bytes) -> str | None:
+    """The Message-ID header of ``message`` (searched in its header block only)."""
+    head = message.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
+    found = _MESSAGE_ID.search(head)
+    return found.group(1).decode("ascii", "replace") if found else None
+
+
 def _transaction(
     conn: smtplib.SMTP, ledger: Ledger, delivery: Delivery, sender: str, message: bytes
 ) -> tuple[int, str]:
@@ -242,7 +250,7 @@ def _transaction(
         if not payload.endswith(b"\r\n"):
             payload += b"\r\n"
         payload += b".\r\n"
-        ledger.mark(delivery.issue, delivery.key, "sending")
+        ledger.mark(delivery.issue, delivery.key, "sending", message_id=_message_id(message))
     except (OSError, smtplib.SMTPServerDisconnected) as exc:
         raise _Temporary(None, f"connection lost: {exc}", reconnect=True) from exc
     try:
