@@ -31,13 +31,14 @@ class Bounce:
     standard: bool  # an RFC 3464 report, else one of flufl.bounce's formats
 
 
-def looks_like_bounce(msg: Message) -> bool:
+def looks_like_bounce(msg: Message, from_header: str) -> bool:
     """Sent by a mail system, not a person: a null sender, a daemon, a report or Exim's header.
 
     Only these are read as bounces, so a person quoting a bounce is never taken for one.
+    ``from_header`` is the From as written (the email package refuses some to its caller).
     """
     return_path = str(msg.get("Return-Path", "")).strip()
-    sender = parseaddr(str(msg.get("From", "")))[1].lower()
+    sender = parseaddr(from_header)[1].lower()
     return (
         ("Return-Path" in msg and return_path in ("<>", ""))
         or sender.split("@", 1)[0] in DAEMONS

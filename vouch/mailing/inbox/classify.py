@@ -11,6 +11,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from email.errors import HeaderParseError, MessageError
+from email.header import decode_header, make_header
 from email.message import EmailMessage
 from email.policy import default
 
@@ -52,7 +53,8 @@ def classify(raw: bytes) -> Incoming:
 
 
 def _classify(msg: EmailMessage, raw: bytes, key: str, message_id: str) -> Incoming:
-    if looks_like_bounce(msg):
+    sender = written(msg, "From")
+    if looks_like_bounce(msg, sender):
         bounce = read_bounce(raw)
         if bounce is not None:
             return Incoming("bounce", key, message_id, bounce=bounce)
@@ -62,16 +64,29 @@ def _classify(msg: EmailMessage, raw: bytes, key: str, message_id: str) -> Incom
     subject = _REPLY_PREFIX.sub("", str(msg.get("Subject", ""))).strip()
     texts, defects = _texts(msg)
     tokens = tuple(tokens_in("\n".join([subject, *texts])))
-    word = _word(subject) or _word(_first_line(texts))
-    kind = "confirm" if tokens else word if word in ("subscribe", "unsubscribe") else "other"
+    words = [w for w in (_word(subject), _word(_first_line(texts))) if w in ("subscribe", "unsubscribe")]
+    kind = "confirm" if tokens else words[0] if words else "other"
     if kind == "other":
         note = f"malformed MIME ({', '.join(sorted(defects))})" if defects else ""
         return Incoming("other", key, message_id, note=note)
     try:
-        name, address = one_address(str(msg.get("From", "")))
+        name, address = one_address(sender)
     except ValueError as exc:
         return Incoming(kind, key, message_id, problem=f"From: {exc}", tokens=tokens)
     return Incoming(kind, key, message_id, address, name, tokens=tokens)
+
+
+def written(msg: EmailMessage, name: str) -> str:
+    """A header's text as the sender wrote it, encoded words decoded, line breaks and all.
+
+    The email package's parsed From refuses (raises on) a name with CR or LF in it; this
+    keeps them, for ``one_address`` to refuse with a reason.
+    """
+    for key, value in msg.raw_items():
+        if key.lower() == name.lower():
+            unfolded = re.sub(r"\r?\n(?=[ \t])", "", str(value))
+            return str(make_header(decode_header(unfolded)))
+    return ""
 
 
 def _automatic(msg: EmailMessage) -> bool:

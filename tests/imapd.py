@@ -1,0 +1,149 @@
+"""A real Dovecot IMAP server for tests: a throw-away configuration, a passwd-file user, Maildir++ in tmp.
+
+Root (CI) runs Dovecot's login processes as ``dovenull`` and the mail as
+``dovecot`` (Dovecot refuses mail access as uid 0); anyone else runs every
+process as themselves, with their own base_dir and no chroot.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.sitekit import require_tool
+from tests.smtpd import free_port
+
+DOVECOT = "/usr/sbin/dovecot"
+USER, PASSWORD = "newsletter@partners.example.org", "secret-17"
+
+CONFIG = """\
+base_dir = {run}
+state_dir = {root}/state
+log_path = {root}/dovecot.log
+protocols = imap
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+mail_location = maildir:{root}/Maildir
+default_login_user = {login}
+default_internal_user = {internal}
+default_internal_group = {group}
+first_valid_uid = 0
+first_valid_gid = 0
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {root}/passwd
+}}
+userdb {{
+  driver = static
+  args = uid={uid} gid={gid} home={root}/home
+}}
+service imap-login {{
+  chroot =
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+}}
+service anvil {{
+  chroot =
+}}
+service stats {{
+  chroot =
+}}
+"""
+
+
+@dataclass
+class Dovecot:
+    root: Path
+    port: int
+    process: subprocess.Popen[bytes]
+    uid: int
+    gid: int
+    run: Path
+
+    @property
+    def maildir(self) -> Path:
+        return self.root / "Maildir"
+
+    def env(self) -> dict[str, str]:
+        """The IMAP_* variables ``invoke inbox`` reads for this server."""
+        return {
+            "IMAP_HOST": "127.0.0.1",
+            "IMAP_PORT": str(self.port),
+            "IMAP_USER": USER,
+            "IMAP_PASSWORD": PASSWORD,
+            "IMAP_SECURITY": "none",
+        }
+
+    def give_back(self, path: Path) -> None:
+        """Files a test wrote into the Maildir belong to the mail user again."""
+        for folder, _dirs, files in os.walk(path):
+            os.chown(folder, self.uid, self.gid)
+            for name in files:
+                os.chown(os.path.join(folder, name), self.uid, self.gid)
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        shutil.rmtree(self.run, ignore_errors=True)
+
+
+def start_dovecot(root: Path) -> Dovecot:
+    require_tool(shutil.which(DOVECOT) or os.path.exists(DOVECOT), "Dovecot (dovecot-imapd) is not installed")
+    if os.getuid() == 0:
+        login, internal = "dovenull", "dovecot"
+        mail = pwd.getpwnam("dovecot")
+        uid, gid, group = mail.pw_uid, mail.pw_gid, "dovecot"
+    else:
+        me = pwd.getpwuid(os.getuid())
+        login = internal = me.pw_name
+        uid, gid, group = me.pw_uid, me.pw_gid, _group_name(me.pw_gid)
+    for sub in ("state", "home", "Maildir"):
+        (root / sub).mkdir(parents=True, exist_ok=True)
+        if os.getuid() == 0:
+            os.chown(root / sub, uid, gid)
+    run = tempfile.mkdtemp(prefix="dovecot-")  # short: its sockets' paths must fit in 108 bytes
+    (root / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}\n", encoding="utf-8")
+    port = free_port()
+    config = root / "dovecot.conf"
+    config.write_text(
+        CONFIG.format(root=root, run=run, login=login, internal=internal, group=group, uid=uid, gid=gid, port=port),
+        encoding="utf-8",
+    )
+    process = subprocess.Popen([DOVECOT, "-F", "-c", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"dovecot exited: {process.stderr.read().decode() if process.stderr else ''}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as probe:
+                if probe.recv(100).startswith(b"* OK"):
+                    return Dovecot(root, port, process, uid, gid, Path(run))
+        except OSError:
+            time.sleep(0.05)
+    process.kill()
+    raise RuntimeError(f"dovecot did not answer on port {port}: {(root / 'dovecot.log').read_text()}")
+
+
+def _group_name(gid: int) -> str:
+    import grp
+
+    return grp.getgrgid(gid).gr_name
