@@ -73,7 +73,6 @@ class Dovecot:
     process: subprocess.Popen[bytes]
     uid: int
     gid: int
-    run: Path
 
     @property
     def maildir(self) -> Path:
@@ -103,10 +102,16 @@ class Dovecot:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
-        shutil.rmtree(self.run, ignore_errors=True)
+        shutil.rmtree(self.root, ignore_errors=True)
 
 
-def start_dovecot(root: Path) -> Dovecot:
+def start_dovecot() -> Dovecot:
+    """A server on a free port, its files in a new folder of the system's tmp.
+
+    Not in pytest's tmp_path: that is private to the user running the tests (0700), and
+    Dovecot's processes run as other users when started by root. The base_dir is short
+    besides: its sockets' paths must fit in 108 bytes.
+    """
     require_tool(shutil.which(DOVECOT) or os.path.exists(DOVECOT), "Dovecot (dovecot-imapd) is not installed")
     if os.getuid() == 0:
         login, internal = "dovenull", "dovecot"
@@ -116,11 +121,13 @@ def start_dovecot(root: Path) -> Dovecot:
         me = pwd.getpwuid(os.getuid())
         login = internal = me.pw_name
         uid, gid, group = me.pw_uid, me.pw_gid, _group_name(me.pw_gid)
+    root = Path(tempfile.mkdtemp(prefix="dovecot-"))
+    root.chmod(0o755)
+    run = root / "run"
     for sub in ("state", "home", "Maildir"):
-        (root / sub).mkdir(parents=True, exist_ok=True)
+        (root / sub).mkdir()
         if os.getuid() == 0:
             os.chown(root / sub, uid, gid)
-    run = tempfile.mkdtemp(prefix="dovecot-")  # short: its sockets' paths must fit in 108 bytes
     (root / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}\n", encoding="utf-8")
     port = free_port()
     config = root / "dovecot.conf"
@@ -136,11 +143,13 @@ def start_dovecot(root: Path) -> Dovecot:
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1) as probe:
                 if probe.recv(100).startswith(b"* OK"):
-                    return Dovecot(root, port, process, uid, gid, Path(run))
+                    return Dovecot(root, port, process, uid, gid)
         except OSError:
             time.sleep(0.05)
     process.kill()
-    raise RuntimeError(f"dovecot did not answer on port {port}: {(root / 'dovecot.log').read_text()}")
+    log = (root / "dovecot.log").read_text() if (root / "dovecot.log").exists() else ""
+    shutil.rmtree(root, ignore_errors=True)
+    raise RuntimeError(f"dovecot did not answer on port {port}: {log}")
 
 
 def _group_name(gid: int) -> str:

@@ -35,6 +35,7 @@ SECURITY = ("ssl", "starttls", "none")
 BATCH = 200  # messages fetched at once: memory stays bounded whatever the mailbox holds
 BIGGEST = 5_000_000  # bytes; a bigger message is nobody's subscribe request or bounce, and is not read
 HANDLED = ("Vouch", "Handled")  # joined with the server's own hierarchy separator
+DETAILS = 20  # lines shown per kind of problem; the count above has them all
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +76,8 @@ class ImapSettings:
 @dataclass
 class Summary:
     counts: Counter[str] = field(default_factory=Counter)
-    lines: list[str] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)  # for the run as a whole
+    details: dict[str, list[str]] = field(default_factory=dict)  # per outcome: one line a message
     messages: int = 0
     target: str = "/".join(HANDLED)
     moved: int = 0
@@ -85,7 +87,7 @@ class Summary:
     def add(self, uid: int, outcome: Outcome) -> None:
         self.counts[outcome.category] += 1
         if outcome.line:
-            self.lines.append(f"message {uid}: {outcome.line}")
+            self.details.setdefault(outcome.category, []).append(f"message {uid}: {outcome.line}")
 
 
 def inbox_ledger_path(root: Path, environ: Mapping[str, str] = os.environ) -> Path:
@@ -117,15 +119,16 @@ def process(client: IMAPClient, handler: Handler, folder: str, target: str, dry_
     client.select_folder(folder, readonly=dry_run)
     for batch in batches(client):
         done: list[int] = []
-        for uid, raw in batch:
-            summary.messages += 1
-            if raw is None:
-                summary.add(uid, Outcome("other mail", False))
-                continue
-            outcome = handler.handle(classify(raw))
-            summary.add(uid, outcome)
-            if outcome.handled:
-                done.append(uid)
+        handler.ledger.begin()
+        try:
+            for uid, raw in batch:
+                summary.messages += 1
+                outcome = handler.handle(classify(raw)) if raw is not None else Outcome("other mail", False)
+                summary.add(uid, outcome)
+                if outcome.handled:
+                    done.append(uid)
+        finally:
+            handler.ledger.commit()  # what was decided is kept before anything moves
         if done and not dry_run:
             client.add_flags(done, [b"\\Seen"])
             if client.has_capability("MOVE"):
@@ -217,6 +220,10 @@ def report(summary: Summary, imap_folder: str, dry_run: bool) -> list[str]:
         waiting = f", waiting for the next run: {summary.replies_waiting}" if summary.replies_waiting else ""
         lines.append(f"replies sent: {summary.replies_sent}{waiting}")
     lines += [f"  {line}" for line in summary.lines]
+    for category, details in sorted(summary.details.items()):
+        lines += [f"  {line}" for line in details[:DETAILS]]
+        if len(details) > DETAILS:
+            lines.append(f"  ... and {len(details) - DETAILS} more like these ({category})")
     return lines
 
 

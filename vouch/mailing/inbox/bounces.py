@@ -11,7 +11,6 @@ permanent failures. Its DSN detector goes by ``Action`` alone, which calls a
 
 from __future__ import annotations
 
-import email
 import re
 from dataclasses import dataclass
 from email.message import Message
@@ -47,9 +46,8 @@ def looks_like_bounce(msg: Message, from_header: str) -> bool:
     )
 
 
-def read_bounce(raw: bytes) -> Bounce | None:
-    """The failures ``raw`` reports, or None when it names nobody."""
-    msg = email.message_from_bytes(raw)  # compat32: what flufl.bounce's detectors are written for
+def read_bounce(msg: Message) -> Bounce | None:
+    """The failures ``msg`` (compat32, what flufl.bounce's detectors are written for) reports, or None."""
     statuses = list(_dsn_failures(msg))
     if statuses:
         hard = frozenset(a for a, permanent in statuses if permanent)

@@ -61,14 +61,14 @@ class Handler:
             return Outcome("other mail", False, incoming.note)
         if self.ledger.outcome(incoming.key) is not None:
             return Outcome("handled by an earlier run", True)
-        self.ledger.begin()
+        self.ledger.savepoint()
         try:
             outcome = getattr(self, f"_{incoming.kind}")(incoming)
             if outcome.handled:
                 self.ledger.record(incoming.key, incoming.kind, incoming.address, outcome.category, self.now)
-            self.ledger.commit()
+            self.ledger.release()
         except (OSError, ValueError) as exc:  # a list file that cannot be read or written: nothing recorded
-            self.ledger.rollback()
+            self.ledger.undo()
             return Outcome("not handled (error)", False, f"{incoming.kind} from {incoming.address}: {exc}")
         return outcome
 

@@ -1,9 +1,12 @@
 """What ``invoke inbox`` has done, in SQLite: each message handled once, tokens, bounces, replies.
 
-A message is handled in one transaction (its record, any token, bounce and
+A message is handled under one savepoint (its record, any token, bounce and
 reply together), after the subscriber and suppression files changed (those
-changes are idempotent); it is moved out of the inbox afterwards. A crash in
-between leaves a message that the next run recognises and only moves.
+changes are idempotent); a batch of messages is committed at once, before the
+batch is moved out of the inbox, and replies go out only after that. A crash
+before the commit leaves messages the next run handles again (the files come
+out the same, no reply had gone); after it, messages it recognises and only
+moves.
 Replies are queued here and marked sent once the SMTP server took them, so a
 run that could not reach the server sends them next time, once.
 """
@@ -73,6 +76,7 @@ class InboxLedger:
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(path or ":memory:", isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")  # one sync per commit
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.executescript(SCHEMA)
 
@@ -86,14 +90,22 @@ class InboxLedger:
         self.db.close()
 
     def begin(self) -> None:
+        """A batch: committed once, before its messages are moved."""
         self.db.execute("BEGIN IMMEDIATE")
 
     def commit(self) -> None:
         self.db.execute("COMMIT")
 
-    def rollback(self) -> None:
-        if self.db.in_transaction:
-            self.db.execute("ROLLBACK")
+    def savepoint(self) -> None:
+        """One message: kept whole or not at all (inside a batch, or on its own)."""
+        self.db.execute("SAVEPOINT message")
+
+    def release(self) -> None:
+        self.db.execute("RELEASE message")
+
+    def undo(self) -> None:
+        self.db.execute("ROLLBACK TO message")
+        self.db.execute("RELEASE message")
 
     def outcome(self, key: str) -> str | None:
         row = self.db.execute("SELECT outcome FROM handled WHERE key = ?", (key,)).fetchone()
