@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import os
+import random
 import time
 from collections.abc import Iterator
 from email.message import EmailMessage
@@ -188,6 +189,15 @@ def test_replies_wait_for_smtp_and_go_once_on_the_next_run(dovecot: Dovecot, smt
     assert recorder.addresses() == ["ann@example.org"]
 
 
+def test_a_wrong_password_is_one_line_and_changes_nothing(dovecot: Dovecot, smtp, site: Path) -> None:
+    _, port = smtp
+    append(dovecot, mail("Ann <ann@example.org>", "unsubscribe"))
+    result = run_invoke(site, "inbox", env={**env_for(dovecot, port), "IMAP_PASSWORD": "wrong"})
+    assert result.returncode == 3 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"vouch: inbox: INBOX on 127.0.0.1:{dovecot.port} (none): ")
+    assert len(folder(dovecot, "INBOX")) == 1 and not (site / "private" / "suppressions.csv").exists()
+
+
 def write_maildir(dovecot: Dovecot, messages: list[bytes]) -> None:
     """Straight into Maildir/new, as a delivery agent would: much faster than APPEND for thousands."""
     new = dovecot.maildir / "new"
@@ -230,3 +240,87 @@ def test_ten_thousand_messages_are_read_in_batches(dovecot: Dovecot, smtp, site:
         assert imap.select_folder(HANDLED, readonly=True)[b"EXISTS"] == 2000
         assert imap.select_folder("INBOX", readonly=True)[b"EXISTS"] == 8000
         assert imap.search(["SEEN"]) == []  # nothing left in the inbox was marked read
+
+
+def realistic_mailbox(private: Path) -> list[bytes]:
+    """1,000 messages as a newsletter mailbox gets them, with the list and send ledger they refer to."""
+    from vouch.render.email import message_id
+
+    subscribers = [Subscriber(f"sub{i}@example.net", f"Sub {i}") for i in range(100)]
+    for s in subscribers:
+        add_subscriber(private / "subscribers.csv", s.address, s.name, "2026-01-01")
+    ledger = Ledger(private / "newsletter.sqlite")
+    for issue in ("october-2026", "november-2026"):
+        ledger.enqueue(issue, subscribers)
+        for s in subscribers:
+            ledger.mark(
+                issue,
+                s.address,
+                "sent",
+                250,
+                "ok",
+                message_id=message_id(issue, s.address, "https://partners.example.org"),
+            )
+    ledger.close()
+
+    def dsn(sample: str, address: str, issue: str, n: int) -> bytes:
+        ours = message_id(issue, address, "https://partners.example.org").encode()
+        raw = bounce(sample).replace(b"gone@example.net", address.encode()).replace(SENT_ID.encode(), ours)
+        return raw.replace(b"4F1A2B3C4D@", f"{n}X4F1A2B3C4D@".encode())
+
+    out = [dsn("dsn-postfix-hard.eml", f"sub{i}@example.net", issue, i)
+           for i in range(30) for issue in ("october-2026", "november-2026")]  # fmt: skip
+    out += [dsn("dsn-postfix-delayed-soft.eml", f"sub{i}@example.net", "november-2026", i) for i in range(30, 70)]
+    out += [bounce("sendmail-hard.eml").replace(b"gone@example.net", f"stranger{i}@example.com".encode())
+            .replace(SENT_ID.encode(), b"<other@elsewhere.example>") for i in range(20)]  # fmt: skip
+    out += [mail(f"New {i} <new{i}@example.org>", "subscribe") for i in range(100)]
+    out += [mail("Mallory <mallory@example.org>", "subscribe", f"#{i}") for i in range(20)]
+    out += [mail(f"Sub {i} <sub{i}@example.net>", "unsubscribe") for i in range(70, 100)]
+    out += [mail(f"Passer {i} <passer{i}@example.org>", "Unsubscribe") for i in range(50)]
+    out += [
+        mail("x@example.org", "subscribe").replace(
+            b"From: x@example.org", f"From: =?utf-8?q?E{i}=0D=0Ax?= <e{i}@example.org>".encode()
+        )
+        for i in range(5)
+    ]
+    out += [
+        mail("x@example.org", "subscribe").replace(b"From: x@example.org", f"From: Bad <bad{i}@@example.org>".encode())
+        for i in range(5)
+    ]
+    out += [(f"From: Dan <dan{i}@example.org>\r\nSubject: hi\r\nMIME-Version: 1.0\r\n"
+             'Content-Type: multipart/mixed; boundary="gone"\r\n\r\nno parts\r\n').encode() for i in range(20)]  # fmt: skip
+    out += [
+        mail(f"Away {i} <away{i}@example.org>", "subscribe", "I am away", Auto_Submitted="auto-replied")
+        for i in range(20)
+    ]
+    out += [
+        mail(f"Someone {i} <someone{i}@example.org>", f"Question {i}", "Hello\n" * 30) for i in range(1000 - len(out))
+    ]
+    random.Random(17).shuffle(out)
+    return out
+
+
+def test_a_mixed_mailbox_of_a_thousand_messages(dovecot: Dovecot, smtp, site: Path) -> None:
+    """The closing note's numbers: one run over 1,000 mixed messages, then one over the 100 confirmations."""
+    recorder, port = smtp
+    private = site / "private"
+    write_maildir(dovecot, realistic_mailbox(private))
+    started = time.perf_counter()
+    first = run_invoke(site, "inbox", env=env_for(dovecot, port))
+    took = time.perf_counter() - started
+    print(first.stdout, f"\n1,000 mixed messages in {took:.1f} s")
+    assert first.returncode == 0, first.stderr
+    for line in ("bounce: hard: 30", "bounce: hard, suppressed: 30", "bounce: soft: 40",
+                 "bounce: unknown address (left): 20", "subscribe: confirmation sent: 101",
+                 "subscribe: asked again within a day (no mail): 19", "subscribe: refused: 10",
+                 "unsubscribe: suppressed: 80", "other mail: 650", "other mail, unreadable (left): 20",
+                 "moved 310 to Vouch.Handled"):  # fmt: skip
+        assert line in first.stdout
+    assert len(suppressed(private / "suppressions.csv")) == 30 + 80
+    confirmations = [m for a, m in recorder.accepted if a.startswith("new")]
+    append(dovecot, *[reply_to(m, str(m["To"])) for m in confirmations])
+    started = time.perf_counter()
+    second = run_invoke(site, "inbox", env=env_for(dovecot, port))
+    print(second.stdout, f"\nthe 100 confirmations among 790 messages, in {time.perf_counter() - started:.1f} s")
+    assert "confirm: subscribed: 100" in second.stdout
+    assert len((private / "subscribers.csv").read_text().splitlines()) == 1 + 100 + 100

@@ -58,7 +58,7 @@ class Handler:
 
     def handle(self, incoming: Incoming) -> Outcome:
         if incoming.kind == "other":
-            return Outcome("other mail", False, incoming.note)
+            return Outcome("other mail, unreadable (left)" if incoming.note else "other mail", False, incoming.note)
         if self.ledger.outcome(incoming.key) is not None:
             return Outcome("handled by an earlier run", True)
         self.ledger.savepoint()
