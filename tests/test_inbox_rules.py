@@ -101,8 +101,26 @@ def test_a_bad_from_is_a_refused_request_with_its_reason(sender: str, expected: 
         b"From: placeholder@example.org", b"From: " + sender.encode()
     )
     found = classify(raw)
-    assert found.kind == "subscribe" and found.address == ""
+    assert found.kind == "subscribe"
     assert found.problem.startswith("From: ") and expected in found.problem
+
+
+def test_a_bad_name_still_unsubscribes_its_one_address_but_never_subscribes(tmp_path: Path) -> None:
+    world = World(tmp_path)
+    sender = b"=?utf-8?q?Ann=0D=0ABcc=3A_victim=40example=2Eorg?= <ann@example.org>"
+    leave = mail("x@example.org", "unsubscribe").replace(b"x@example.org", sender, 1)
+    outcome, _ = world.handle(leave)
+    assert outcome.category == "unsubscribe: suppressed" and "expected one line of text" in outcome.line
+    assert suppressed(world.files.suppressions) == {"ann@example.org"}
+    [answer] = world.replies()
+    assert answer["To"] == "ann@example.org"
+    join = mail("x@example.org", "subscribe").replace(b"x@example.org", sender, 1)
+    assert world.handle(join)[0].category == "subscribe: refused" and world.replies() == []
+
+
+def test_outlooks_address_as_name_is_no_name() -> None:
+    found = classify(mail('"ann@example.org" <ann@example.org>', "subscribe"))
+    assert (found.kind, found.name, found.address, found.problem) == ("subscribe", "", "ann@example.org", "")
 
 
 def test_malformed_mime_is_other_mail_with_a_note() -> None:

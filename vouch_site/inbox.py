@@ -13,7 +13,6 @@ import datetime as dt
 import os
 import smtplib
 import ssl
-import sys
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from vouch.mailing.inbox.handler import Handler, ListFiles, Outcome, Rules
 from vouch.mailing.inbox.ledger import InboxLedger
 from vouch.mailing.inbox.replies import ReplyContext
 from vouch.mailing.send_ledger import Ledger
+from vouch.mailing.sender import SmtpSettings
 from vouch.mailing.subscribers import recipients
 from vouch.publication import today
 from vouch.settings import VouchSettings
@@ -59,9 +59,14 @@ class ImapSettings:
         host, user = environ.get("IMAP_HOST", ""), environ.get("IMAP_USER", "")
         if not host or not user:
             raise ValueError("IMAP_HOST and IMAP_USER: set them (and IMAP_PASSWORD) to the newsletter's mailbox")
+        raw_timeout = environ.get("IMAP_TIMEOUT") or "30"
+        try:
+            timeout = float(raw_timeout)
+        except ValueError:
+            raise ValueError(f"IMAP_TIMEOUT: expected a number of seconds such as 30; got {raw_timeout!r}") from None
         return cls(
             host, int(raw_port), user, environ.get("IMAP_PASSWORD", ""), security,
-            environ.get("IMAP_FOLDER") or "INBOX", float(environ.get("IMAP_TIMEOUT", "30")),
+            environ.get("IMAP_FOLDER") or "INBOX", timeout,
         )  # fmt: skip
 
     def connect(self) -> IMAPClient:
@@ -142,8 +147,6 @@ def process(client: IMAPClient, handler: Handler, folder: str, target: str, dry_
 
 def send_replies(ledger: InboxLedger, bounce_address: str, summary: Summary) -> None:
     """Queued replies through SMTP_*; what cannot go now waits in the ledger for the next run."""
-    from vouch.mailing.sender import SmtpSettings
-
     queued = ledger.queued_replies()
     if not queued:
         return
@@ -167,6 +170,8 @@ def run_inbox(root: Path, settings: VouchSettings, dry_run: bool, environ: Mappi
     from vouch_site.mailout import Paths
 
     imap = ImapSettings.from_env(environ)
+    SmtpSettings.from_env(environ)  # a wrong SMTP_* setting is named before anything is read
+    on = today(settings.timezone, environ)  # refuses a SOURCE_DATE_EPOCH that is no Unix time
     paths = Paths.from_env(root, environ)
     where = inbox_ledger_path(root, environ)
     stored = InboxLedger(where if where.exists() or not dry_run else None)
@@ -182,7 +187,7 @@ def run_inbox(root: Path, settings: VouchSettings, dry_run: bool, environ: Mappi
         ReplyContext(settings.sitename, settings.siteurl, settings.newsletter_from, settings.newsletter_address,
                      settings.bounce_address),
         sends.by_message_id if sends else lambda _: None, {s.address.lower() for s in listed}, moment,
-        today(settings.timezone, environ), dry_run,
+        on, dry_run,
     )  # fmt: skip
     summary = Summary()
     client = imap.connect()
@@ -252,4 +257,3 @@ def inbox(root: Path, dry_run: bool = False) -> None:
     print("\n".join(report(summary, imap.folder, dry_run)))
     if summary.replies_waiting and not dry_run:
         raise CommandFailed("", 3)
-    sys.stdout.flush()

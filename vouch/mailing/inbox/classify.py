@@ -13,14 +13,16 @@ from dataclasses import dataclass
 from email.errors import HeaderParseError, MessageError
 from email.header import decode_header, make_header
 from email.message import Message
+from email.utils import getaddresses
 
 from vouch.mailing.inbox.bounces import Bounce, looks_like_bounce, read_bounce
 from vouch.mailing.inbox.tokens import tokens_in
-from vouch.mailing.subscribers import one_address
+from vouch.mailing.subscribers import address_problem, one_address
 
 KINDS = ("bounce", "confirm", "unsubscribe", "subscribe", "other")
 _REPLY_PREFIX = re.compile(r"^\s*((re|fwd?|aw|wg|sv|antw)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 _TAGS = re.compile(r"<[^>]*>")
+_ANGLE_ADDR = re.compile(r"<([^<>\s]+)>\s*$")  # the address of 'Name <address>', at the very end
 _UNREADABLE = (HeaderParseError, MessageError, LookupError, ValueError, TypeError, AttributeError, IndexError)
 AUTOMATIC = ("X-Autoreply", "X-Autorespond", "X-Auto-Response-Suppress")
 
@@ -70,11 +72,37 @@ def _classify(msg: Message, key: str, message_id: str) -> Incoming:
     if kind == "other":
         note = f"malformed MIME ({', '.join(sorted(defects))})" if defects else ""
         return Incoming("other", key, message_id, note=note)
+    name, address, problem = _sender(sender)
+    return Incoming(kind, key, message_id, address, name, problem, tokens=tokens)
+
+
+def _sender(sender: str) -> tuple[str, str, str]:
+    """(name, address, problem) of a From: strictly one address with a one-line name, else a problem.
+
+    The address is kept where exactly one valid address can be found however bad the rest:
+    an unsubscribe is honoured for it (the law asks for the unsubscribe, not a tidy header).
+    Outlook's '"ann@x.org" <ann@x.org>' is an address without a name, not a problem.
+    """
     try:
         name, address = one_address(sender)
     except ValueError as exc:
-        return Incoming(kind, key, message_id, problem=f"From: {exc}", tokens=tokens)
-    return Incoming(kind, key, message_id, address, name, tokens=tokens)
+        name, address = _one_bare_address(sender)
+        if address and "@" in name and not _breaks_lines(name):
+            return "", address, ""
+        return "", address, f"From: {exc}"
+    return name, address, ""
+
+
+def _one_bare_address(sender: str) -> tuple[str, str]:
+    angle = _ANGLE_ADDR.search(sender)
+    found = [(sender[: angle.start()].strip(), angle.group(1))] if angle else getaddresses([sender])
+    if len(found) != 1 or address_problem(found[0][1]):
+        return "", ""
+    return found[0]
+
+
+def _breaks_lines(text: str) -> bool:
+    return "\r" in text or "\n" in text
 
 
 def written(msg: Message, name: str) -> str:

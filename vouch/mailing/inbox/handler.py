@@ -109,7 +109,7 @@ class Handler:
         return Outcome("confirm: subscribed", True)
 
     def _unsubscribe(self, incoming: Incoming) -> Outcome:
-        if incoming.problem:
+        if not incoming.address:
             return Outcome("unsubscribe: refused", True, f"unsubscribe request refused: {incoming.problem}")
         address = incoming.address.lower()
         if not self.dry_run:
@@ -117,6 +117,8 @@ class Handler:
         if not self.ledger.replied_since(address, "unsubscribe", self.now - DAY):
             message = replies.unsubscribed(self.context, incoming.address, self.now)
             self.ledger.queue_reply(address, "unsubscribe", message, self.now)
+        if incoming.problem:  # honoured all the same: the one address in it asked to leave
+            return Outcome("unsubscribe: suppressed", True, f"{address} unsubscribed; its {incoming.problem}")
         return Outcome("unsubscribe: suppressed", True)
 
     def _bounce(self, incoming: Incoming) -> Outcome:
