@@ -30,7 +30,7 @@ state_dir = {root}/state
 log_path = {root}/dovecot.log
 protocols = imap
 listen = 127.0.0.1
-ssl = no
+{ssl}
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 mail_location = maildir:{root}/Maildir
@@ -54,7 +54,8 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {imaps_port}
   }}
 }}
 service anvil {{
@@ -73,6 +74,11 @@ class Dovecot:
     process: subprocess.Popen[bytes]
     uid: int
     gid: int
+    imaps_port: int = 0
+
+    @property
+    def cert(self) -> Path:
+        return self.root / "cert.pem"
 
     @property
     def maildir(self) -> Path:
@@ -105,12 +111,19 @@ class Dovecot:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def start_dovecot() -> Dovecot:
+TLS = """ssl = yes
+ssl_cert = <{root}/cert.pem
+ssl_key = <{root}/key.pem"""
+
+
+def start_dovecot(tls: bool = False) -> Dovecot:
     """A server on a free port, its files in a new folder of the system's tmp.
 
     Not in pytest's tmp_path: that is private to the user running the tests (0700), and
     Dovecot's processes run as other users when started by root. The base_dir is short
-    besides: its sockets' paths must fit in 108 bytes.
+    besides: its sockets' paths must fit in 108 bytes. With ``tls``, IMAPS and STARTTLS are
+    offered with a certificate for 127.0.0.1 made for the purpose (``cert`` is the file a
+    client must trust: SSL_CERT_FILE).
     """
     require_tool(shutil.which(DOVECOT) or os.path.exists(DOVECOT), "Dovecot (dovecot-imapd) is not installed")
     if os.getuid() == 0:
@@ -129,12 +142,20 @@ def start_dovecot() -> Dovecot:
         if os.getuid() == 0:
             os.chown(root / sub, uid, gid)
     (root / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}\n", encoding="utf-8")
-    port = free_port()
+    port, imaps_port = free_port(), free_port() if tls else 0
+    if tls:
+        subprocess.run(
+            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+             "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(root / "key.pem"), "-out", str(root / "cert.pem")],
+            check=True, capture_output=True,
+        )  # fmt: skip
+    ssl = TLS.format(root=root) if tls else "ssl = no"
     config = root / "dovecot.conf"
     config.write_text(
-        CONFIG.format(root=root, run=run, login=login, internal=internal, group=group, uid=uid, gid=gid, port=port),
+        CONFIG.format(root=root, run=run, login=login, internal=internal, group=group, uid=uid, gid=gid, port=port,
+                      imaps_port=imaps_port, ssl=ssl),
         encoding="utf-8",
-    )
+    )  # fmt: skip
     process = subprocess.Popen([DOVECOT, "-F", "-c", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
@@ -143,7 +164,7 @@ def start_dovecot() -> Dovecot:
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1) as probe:
                 if probe.recv(100).startswith(b"* OK"):
-                    return Dovecot(root, port, process, uid, gid)
+                    return Dovecot(root, port, process, uid, gid, imaps_port)
         except OSError:
             time.sleep(0.05)
     process.kill()

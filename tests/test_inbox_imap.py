@@ -198,6 +198,26 @@ def test_a_wrong_password_is_one_line_and_changes_nothing(dovecot: Dovecot, smtp
     assert len(folder(dovecot, "INBOX")) == 1 and not (site / "private" / "suppressions.csv").exists()
 
 
+def test_ssl_and_starttls_verify_the_server_certificate(smtp, site: Path) -> None:
+    _, port = smtp
+    server = start_dovecot(tls=True)
+    try:
+        append(server, mail("Ann <ann@example.org>", "unsubscribe"))
+        base = {**env_for(server, port), "SSL_CERT_FILE": str(server.cert)}
+        for security, imap_port in (("ssl", server.imaps_port), ("starttls", server.port)):
+            env = {**base, "IMAP_SECURITY": security, "IMAP_PORT": str(imap_port)}
+            result = run_invoke(site, "inbox", "--dry-run", env=env)
+            assert result.returncode == 0, result.stderr
+            assert "unsubscribe: suppressed: 1" in result.stdout
+        untrusted = {**base, "IMAP_SECURITY": "ssl", "IMAP_PORT": str(server.imaps_port)}
+        del untrusted["SSL_CERT_FILE"]
+        refused = run_invoke(site, "inbox", env=untrusted)
+        assert refused.returncode == 3 and "CERTIFICATE_VERIFY_FAILED" in refused.stderr
+        assert "Traceback" not in refused.stderr and len(folder(server, "INBOX")) == 1
+    finally:
+        server.stop()
+
+
 def write_maildir(dovecot: Dovecot, messages: list[bytes]) -> None:
     """Straight into Maildir/new, as a delivery agent would: much faster than APPEND for thousands."""
     new = dovecot.maildir / "new"
