@@ -268,6 +268,17 @@ def test_a_bounce_for_an_unknown_address_is_left_for_the_editor(tmp_path: Path) 
     assert not outcome.handled and outcome.line.startswith("bounce for gone@example.net: not on the list")
 
 
+def test_a_bounced_confirmation_is_handled_and_changes_nothing(tmp_path: Path) -> None:
+    world = World(tmp_path)
+    world.handle(mail("Nobody <nobody@example.net>", "subscribe"))
+    [confirmation] = world.replies()
+    returned = bounce("qmail-hard.eml").replace(b"gone@example.net", b"nobody@example.net")
+    returned = returned.replace(SENT_ID.encode(), str(confirmation["Message-ID"]).encode())
+    outcome, _ = world.handle(returned)
+    assert outcome.handled and outcome.category == "bounce: of a confirmation or answer (no change)"
+    assert not world.files.suppressions.exists()
+
+
 def test_a_dry_run_changes_no_file(tmp_path: Path) -> None:
     world = World(tmp_path)
     world.handle(mail("Ann <ann@example.org>", "unsubscribe"), dry_run=True)

@@ -132,6 +132,8 @@ class Handler:
         else:
             failed = [(a, incoming.key, "", a in bounce.hard) for a in sorted(bounce.hard | bounce.soft)]
             failed = [f for f in failed if f[0] in self.listed]
+        if not failed and any(replies.is_reply_id(i) for i in bounce.sent_ids):
+            return Outcome("bounce: of a confirmation or answer (no change)", True)  # a made-up From, most often
         if not failed:
             names = ", ".join(sorted(bounce.hard | bounce.soft))
             why = "not on the list, and it quotes no Message-ID Vouch sent"

@@ -16,6 +16,12 @@ from urllib.parse import urlsplit
 
 from vouch.mailing.subscribers import mailbox
 
+ID_MARK = "vouch-inbox"  # in the Message-ID of every reply: a bounce of one is recognised as ours
+
+
+def is_reply_id(message_id: str) -> bool:
+    return f".{ID_MARK}@" in message_id
+
 
 @dataclass(frozen=True, slots=True)
 class ReplyContext:
@@ -69,7 +75,7 @@ def _message(ctx: ReplyContext, name: str, address: str, subject: str, text: str
     msg["Reply-To"] = ctx.newsletter_address
     msg["Subject"] = subject
     msg["Date"] = format_datetime(now)
-    msg["Message-ID"] = make_msgid("vouch-inbox", domain=urlsplit(ctx.siteurl).hostname or "vouch.invalid")
+    msg["Message-ID"] = make_msgid(ID_MARK, domain=urlsplit(ctx.siteurl).hostname or "vouch.invalid")
     msg["Auto-Submitted"] = "auto-replied"
     msg.set_content(text)
     ascii_only = address.isascii() and ctx.bounce_address.isascii()
