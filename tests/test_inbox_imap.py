@@ -17,7 +17,7 @@ from imapclient import IMAPClient
 from tests.imapd import PASSWORD, USER, Dovecot, start_dovecot
 from tests.inboxkit import SENT_ID, bounce, mail, reply_to
 from tests.sitekit import DEMO_EPOCH, REPO, make_site, run_invoke
-from tests.smtpd import Recorder, start
+from tests.smtpd import Faults, Recorder, start
 from vouch.mailing.send_ledger import Ledger
 from vouch.mailing.subscribers import Subscriber, add_subscriber, suppressed
 
@@ -174,6 +174,21 @@ def test_bad_input_gets_a_line_and_nothing_is_lost(dovecot: Dovecot, smtp, site:
     assert recorder.addresses() == ["mallory@example.org"]
     assert [m["Subject"] for _, m in folder(dovecot, "INBOX")] == ["hello"]
     assert len(folder(dovecot, HANDLED)) == 28  # refused, wrong-token and flood requests kept, never deleted
+
+
+def test_a_refused_reply_is_a_line_and_never_holds_up_the_others(dovecot: Dovecot, site: Path) -> None:
+    recorder = Recorder(Faults(reject={"gone@example.org"}))
+    server = start(recorder)
+    try:
+        append(dovecot, mail("Gone <gone@example.org>", "unsubscribe"), mail("Ann <ann@example.org>", "unsubscribe"))
+        result = run_invoke(site, "inbox", env=env_for(dovecot, server.port))
+        again = run_invoke(site, "inbox", env=env_for(dovecot, server.port))
+    finally:
+        server.stop()
+    assert result.returncode == 0 and "replies sent: 1" in result.stdout
+    assert "reply to gone@example.org refused by the SMTP server: 550 5.1.1 No such user; not sent" in result.stdout
+    assert recorder.addresses() == ["ann@example.org"] and "replies sent: 0" in again.stdout
+    assert suppressed(site / "private" / "suppressions.csv") == {"ann@example.org", "gone@example.org"}
 
 
 def test_replies_wait_for_smtp_and_go_once_on_the_next_run(dovecot: Dovecot, smtp, site: Path) -> None:

@@ -146,23 +146,48 @@ def process(client: IMAPClient, handler: Handler, folder: str, target: str, dry_
 
 
 def send_replies(ledger: InboxLedger, bounce_address: str, summary: Summary) -> None:
-    """Queued replies through SMTP_*; what cannot go now waits in the ledger for the next run."""
+    """Queued replies through SMTP_*: a refused one (5xx) is given up with a line, a deferred one (4xx)
+    and all those after a lost connection wait in the ledger for the next run."""
     queued = ledger.queued_replies()
     if not queued:
         return
     smtp = SmtpSettings.from_env()
+    waiting = len(queued)  # those not yet tried when the connection fails
     try:
         with smtp.connect() as conn:
-            for reply in queued:
-                conn.sendmail(bounce_address, [reply.address], reply.message)
-                ledger.reply_sent(reply.id)
-                summary.replies_sent += 1
+            for n, reply in enumerate(queued):
+                waiting = len(queued) - n
+                code, why = _send_one(conn, bounce_address, reply.address, reply.message)
+                if code is None:
+                    ledger.reply_sent(reply.id)
+                    summary.replies_sent += 1
+                elif code >= 500:
+                    ledger.reply_failed(reply.id)
+                    summary.lines.append(f"reply to {reply.address} refused by the SMTP server: {code} {why}; not sent")
+                else:
+                    summary.replies_waiting += 1
+            waiting = 0
     except (OSError, smtplib.SMTPException) as exc:
-        summary.replies_waiting = len(queued) - summary.replies_sent
+        summary.replies_waiting += waiting
         summary.lines.append(
             f"{summary.replies_waiting} replies wait: cannot send through {smtp.host}:{smtp.port} ({exc}); "
             "they go on the next run"
         )
+
+
+def _send_one(conn: smtplib.SMTP, sender: str, address: str, message: bytes) -> tuple[int | None, str]:
+    """(None, '') once the server took it; else the refusal's code and text (the connection stays usable)."""
+    options = [] if address.isascii() and sender.isascii() else ["SMTPUTF8"]
+    if options and not conn.has_extn("smtputf8"):
+        return 553, "the server does not offer SMTPUTF8, which this address needs"
+    try:
+        conn.sendmail(sender, [address], message, mail_options=options)
+    except smtplib.SMTPRecipientsRefused as exc:
+        code, text = next(iter(exc.recipients.values()))
+        return code, text.decode("utf-8", "replace")
+    except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
+        return exc.smtp_code, exc.smtp_error.decode("utf-8", "replace")
+    return None, ""
 
 
 def run_inbox(root: Path, settings: VouchSettings, dry_run: bool, environ: Mapping[str, str] = os.environ) -> Summary:

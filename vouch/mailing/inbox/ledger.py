@@ -47,7 +47,7 @@ CREATE TABLE IF NOT EXISTS replies (
     address TEXT NOT NULL,
     kind TEXT NOT NULL,
     created TEXT NOT NULL,
-    state TEXT NOT NULL CHECK (state IN ('queued', 'sent')),
+    state TEXT NOT NULL CHECK (state IN ('queued', 'sent', 'failed')),
     message BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS replies_by_address ON replies (address, kind, created);
@@ -168,6 +168,10 @@ class InboxLedger:
 
     def reply_sent(self, reply_id: int) -> None:
         self.db.execute("UPDATE replies SET state = 'sent' WHERE id = ?", (reply_id,))
+
+    def reply_failed(self, reply_id: int) -> None:
+        """Refused for good by the relay (5xx): never tried again."""
+        self.db.execute("UPDATE replies SET state = 'failed' WHERE id = ?", (reply_id,))
 
 
 def _iso(moment: dt.datetime) -> str:
