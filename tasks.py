@@ -223,3 +223,9 @@ def referrals(c, csv=""):
 def smtp_check(c):
     """Connect with the SMTP_* settings: what the server offers, whether login works; sends nothing."""
     _run("smtp_check")
+
+
+@task(help={"dry_run": "print the summary; change nothing (no flags, no moves, no mail, no list changes)"})
+def inbox(c, dry_run=False):
+    """Subscribe requests (double opt-in), unsubscribes and bounces from the newsletter's IMAP mailbox."""
+    _run("inbox", dry_run=dry_run)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Tools the test suite runs for real: Debian's chromium, Java for the Nu HTML
-# checker, rsync (a deploy copies output/ whole), and vnu.jar from npm (pinned). Idempotent; needs root (or sudo) for apt.
+# checker, rsync (a deploy copies output/ whole), Dovecot's IMAP server (invoke inbox),
+# and vnu.jar from npm (pinned). Idempotent; needs root (or sudo) for apt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +10,7 @@ command -v chromium >/dev/null || need_apt+=(chromium fonts-liberation)
 command -v java >/dev/null || need_apt+=(default-jre-headless)
 command -v npm >/dev/null || need_apt+=(npm)
 command -v rsync >/dev/null || need_apt+=(rsync)
+[ -x /usr/sbin/dovecot ] && [ -e /usr/lib/dovecot/imap ] || need_apt+=(dovecot-imapd)
 if [ ${#need_apt[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -22,4 +24,4 @@ if [ ! -f "$jar" ] || ! grep -q "\"version\": \"$VNU_VERSION\"" .tools/node_modu
   mkdir -p .tools
   npm install --prefix .tools --no-audit --no-fund --silent "vnu-jar@$VNU_VERSION"
 fi
-echo "test tools ready: $(command -v chromium) $(command -v java) $(command -v rsync) $jar"
+echo "test tools ready: $(command -v chromium) $(command -v java) $(command -v rsync) /usr/sbin/dovecot $jar"

@@ -44,6 +44,9 @@ DEFAULTS: dict[str, Any] = {
     "SUBSCRIBE_URL": "",
     "NEWSLETTER_CADENCE_DAYS": 30,
     "NEWSLETTER_DIGEST_MAX": 10,
+    "NEWSLETTER_CONFIRM_DAYS": 7,  # an unconfirmed subscribe request expires after this
+    "NEWSLETTER_BOUNCE_LIMIT": 2,  # hard bounces that suppress an address
+    "NEWSLETTER_BOUNCE_ADDRESS": "",  # the envelope sender (Return-Path); empty: NEWSLETTER_FROM's address
     "NEWSLETTER_DUE_DAYS": 3,
     "NEWSLETTER_NEAR_MAX": 3,
 }
@@ -84,6 +87,9 @@ class VouchSettings:
     subscribe_url: str
     newsletter_cadence_days: int
     newsletter_digest_max: int
+    newsletter_confirm_days: int
+    newsletter_bounce_limit: int
+    newsletter_bounce_address: str
     newsletter_due_days: int = 3
     newsletter_near_max: int = 3
     article_paths: tuple[str, ...] = CONTENT_FOLDERS["ARTICLE_PATHS"]  # folders under content/, as Pelican reads them
@@ -109,13 +115,24 @@ class VouchSettings:
         """SITEURL without a trailing slash: every absolute link is made from it."""
         return self.siteurl.rstrip("/")
 
+    @property
+    def newsletter_address(self) -> str:
+        """NEWSLETTER_FROM's bare address: the mailbox ``invoke inbox`` reads."""
+        return parseaddr(self.newsletter_from)[1]
+
+    @property
+    def bounce_address(self) -> str:
+        """The envelope sender of everything the newsletter sends: where bounces go."""
+        return parseaddr(self.newsletter_bounce_address)[1] or self.newsletter_address
+
 
 POSITIVE_INTS = (
     "VETTING_VALID_DAYS", "DIRECTORY_PAGE_SIZE", "LISTING_PAGE_SIZE", "HOME_NEWEST_PARTNERS",
     "HOME_LATEST_ARTICLES", "FEED_MAX_ITEMS", "REFERRAL_FOLLOW_UP_DAYS", "NEWSLETTER_CADENCE_DAYS",
-    "NEWSLETTER_DIGEST_MAX", "NEWSLETTER_DUE_DAYS", "NEWSLETTER_NEAR_MAX",
+    "NEWSLETTER_DIGEST_MAX", "NEWSLETTER_CONFIRM_DAYS", "NEWSLETTER_BOUNCE_LIMIT", "NEWSLETTER_DUE_DAYS",
+    "NEWSLETTER_NEAR_MAX",
 )  # fmt: skip
-ADDRESSES = ("NEWSLETTER_FROM", "NEWSLETTER_REPLY_TO", "INTRODUCTIONS_EMAIL")
+ADDRESSES = ("NEWSLETTER_FROM", "NEWSLETTER_REPLY_TO", "INTRODUCTIONS_EMAIL", "NEWSLETTER_BOUNCE_ADDRESS")
 
 
 def settings_problems(settings: Mapping[str, Any], source: Path) -> list[Problem]:

@@ -348,3 +348,10 @@ def unsubscribe(root: Path, email: str) -> None:
     with refused():
         added = add_suppression(path, email)
     print(f"{email.strip().lower()} {'added to' if added else 'already in'} {path.relative_to(root)}")
+
+
+def inbox(root: Path, dry_run: bool = False) -> None:
+    """Subscribe requests, confirmations, unsubscribes and bounces from the newsletter's IMAP mailbox."""
+    from vouch_site.inbox import inbox as run
+
+    run(root, dry_run=dry_run)

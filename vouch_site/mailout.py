@@ -7,7 +7,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.policy import SMTP, SMTPUTF8
-from email.utils import make_msgid, parseaddr
+from email.utils import make_msgid
 from pathlib import Path
 
 from vouch.mailing.referral_ledger import ReferralLedger
@@ -183,4 +183,5 @@ def personal_message(
 
 
 def envelope_sender(settings: VouchSettings) -> str:
-    return parseaddr(settings.newsletter_from)[1]
+    """The Return-Path: NEWSLETTER_BOUNCE_ADDRESS, else NEWSLETTER_FROM's address (where ``invoke inbox`` reads)."""
+    return settings.bounce_address

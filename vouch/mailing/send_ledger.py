@@ -4,6 +4,9 @@ States: ``queued`` -> ``sending`` (committed just before the end of DATA is
 written) -> ``sent`` | ``failed``. A recipient still ``sending`` when a run
 starts had its answer lost (crash, kill -9, dropped connection): it becomes
 ``unknown`` and is reported, never resent without being asked.
+
+Each delivery keeps the ``Message-ID`` it went out with, so a bounce that
+quotes it is matched to the issue and the subscriber (``invoke inbox``).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ CREATE TABLE IF NOT EXISTS deliveries (
     code INTEGER,
     response TEXT,
     updated TEXT NOT NULL,
+    message_id TEXT,             -- as sent, angle brackets and all: bounces quote it
     PRIMARY KEY (issue, key)
 );
 CREATE TABLE IF NOT EXISTS welcome_days (
@@ -36,6 +40,7 @@ CREATE TABLE IF NOT EXISTS welcome_days (
     PRIMARY KEY (step, key)
 )
 """
+MESSAGE_ID_INDEX = "CREATE INDEX IF NOT EXISTS deliveries_message_id ON deliveries (message_id)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +64,10 @@ class Ledger:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.executescript(SCHEMA)
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(deliveries)")}
+        if "message_id" not in columns:  # a ledger from before bounces were matched
+            self.db.execute("ALTER TABLE deliveries ADD COLUMN message_id TEXT")
+        self.db.execute(MESSAGE_ID_INDEX)
 
     def close(self) -> None:
         self.db.close()
@@ -97,14 +106,25 @@ class Ledger:
         )
         return cursor.rowcount
 
-    def mark(self, issue: str, key: str, state: str, code: int | None = None, response: str | None = None) -> None:
+    def mark(
+        self,
+        issue: str,
+        key: str,
+        state: str,
+        code: int | None = None,
+        response: str | None = None,
+        message_id: str | None = None,
+    ) -> None:
         self.db.execute(
-            "UPDATE deliveries SET state = ?, code = ?, response = ?, updated = ? WHERE issue = ? AND key = ?",
-            (state, code, response, _now(), issue, key),
+            "UPDATE deliveries SET state = ?, code = ?, response = ?, updated = ?,"
+            " message_id = COALESCE(?, message_id) WHERE issue = ? AND key = ?",
+            (state, code, response, _now(), message_id, issue, key),
         )
 
-    def mark_sending(self, issue: str, key: str, answered: Iterable[tuple[str, int, str]]) -> None:
-        """``key`` is about to be sent, and ``answered`` (key, code, text) were: one commit for both."""
+    def mark_sending(
+        self, issue: str, key: str, answered: Iterable[tuple[str, int, str]], message_id: str | None = None
+    ) -> None:
+        """``key`` is about to be sent (with ``message_id``), and ``answered`` (key, code, text) were: one commit."""
         now = _now()
         self.db.execute("BEGIN")
         self.db.executemany(
@@ -112,7 +132,9 @@ class Ledger:
             [(code, text, now, issue, sent) for sent, code, text in answered],
         )
         self.db.execute(
-            "UPDATE deliveries SET state = 'sending', updated = ? WHERE issue = ? AND key = ?", (now, issue, key)
+            "UPDATE deliveries SET state = 'sending', updated = ?, message_id = COALESCE(?, message_id)"
+            " WHERE issue = ? AND key = ?",
+            (now, message_id, issue, key),
         )
         self.db.execute("COMMIT")
 
@@ -173,6 +195,14 @@ class Ledger:
             [(step, s.address.lower(), s.address, s.name, _now()) for s in chosen],
         )
         self.db.execute("COMMIT")
+
+    def by_message_id(self, message_id: str) -> Delivery | None:
+        """The delivery that went out with ``message_id`` (``<...>``), if this ledger sent it."""
+        row = self.db.execute(
+            "SELECT issue, key, address, name, state, attempts, code, response FROM deliveries WHERE message_id = ?",
+            (message_id,),
+        ).fetchone()
+        return Delivery(*row) if row else None
 
     def sent_to(self, issue: str, addresses: Iterable[str]) -> int:
         """How many of ``addresses`` (today's list) already have this issue."""

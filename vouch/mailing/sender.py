@@ -26,6 +26,7 @@ from vouch.mailing.subscribers import Subscriber
 __all__ = ["Policy", "SendAborted", "SendReport", "SmtpSettings", "send_issue"]
 
 _DOT_LINE = re.compile(rb"(?m)^\.")
+_MESSAGE_ID = re.compile(rb"(?im)^Message-ID:\s*(<[^>\r\n]+>)")  # folded or not
 
 
 class SendAborted(Exception):
@@ -204,6 +205,13 @@ def _check(conn: smtplib.SMTP, code: int, text: bytes, ok: tuple[int, ...]) -> N
     raise _Permanent(code, message)
 
 
+def _message_id(message: bytes) -> str | None:
+    """The Message-ID header of ``message`` (searched in its header block only)."""
+    head = message.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
+    found = _MESSAGE_ID.search(head)
+    return found.group(1).decode("ascii", "replace") if found else None
+
+
 def _transaction(
     conn: smtplib.SMTP,
     ledger: Ledger,
@@ -228,7 +236,7 @@ def _transaction(
         if not payload.endswith(b"\r\n"):
             payload += b"\r\n"
         payload += b".\r\n"
-        ledger.mark_sending(delivery.issue, delivery.key, answered)
+        ledger.mark_sending(delivery.issue, delivery.key, answered, _message_id(message))
         answered.clear()
     except (OSError, smtplib.SMTPServerDisconnected) as exc:
         raise _Temporary(None, f"connection lost: {exc}", reconnect=True) from exc

@@ -21,8 +21,9 @@ DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 DEFAULT_TIMEOUT = 10.0
 
 
-class SmtpSetupError(Exception):
-    """The connection could not be set up; the message says what to change.
+class SmtpSetupError(smtplib.SMTPException):
+    """The connection could not be set up; the message says what to change (an SMTPException, so code
+    that catches those, such as ``invoke inbox``'s replies, reports it the same way).
 
     ``settings_wrong`` is True when trying again cannot help (no STARTTLS, login refused,
     no TLS on the port): a send gives up at once instead of backing off.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
 import unicodedata
 from dataclasses import dataclass
 from email.errors import NonASCIILocalPartDefect
@@ -191,3 +192,61 @@ def add_suppression(path: Path, address: str) -> bool:
             writer.writerow(["email"])
         writer.writerow([key])
     return True
+
+
+def add_subscriber(path: Path, address: str, name: str, subscribed: str) -> bool:
+    """Add a row ``email,name,subscribed`` (False if the address is already listed, in any case).
+
+    Columns the file has beyond these are kept (left empty in the new row); a file without a
+    ``subscribed`` column gets one, its old rows left empty, written to a new file that replaces it.
+    """
+    if problem := address_problem(address) or name_problem(name):
+        raise ValueError(problem)
+    wanted = {"email": address, "name": name, "subscribed": subscribed}
+    if not path.exists() or path.stat().st_size == 0:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_rows(path, list(wanted), [list(wanted.values())])
+        return True
+    with path.open(newline="", encoding="utf-8-sig", errors="surrogateescape") as handle:
+        table = list(csv.reader(handle))
+    header = [name.strip().lower().replace("-", "") for name in table[0]] if table else []
+    if "email" not in header:
+        raise ValueError(f"{path}:1: expected a header row naming the column 'email'")
+    at = header.index("email")
+    if any(len(row) > at and row[at].strip().lower() == address.lower() for row in table[1:]):
+        return False
+    if "subscribed" not in header:
+        table[0].append("subscribed")
+        header.append("subscribed")
+    row = [wanted.get(column, "") for column in header]
+    _write_rows(path, table[0], [*table[1:], row])
+    return True
+
+
+def remove_suppression(path: Path, address: str) -> bool:
+    """Take ``address`` off the suppressions (it confirmed a subscription itself); False if it was not there."""
+    if not path.exists():
+        return False
+    with path.open(newline="", encoding="utf-8-sig", errors="surrogateescape") as handle:
+        table = list(csv.reader(handle))
+    header = [name.strip().lower() for name in table[0]] if table else []
+    if "email" not in header:
+        return False
+    at = header.index("email")
+    kept = [row for row in table[1:] if not (len(row) > at and row[at].strip().lower() == address.lower())]
+    if len(kept) == len(table) - 1:
+        return False
+    _write_rows(path, table[0], kept)
+    return True
+
+
+def _write_rows(path: Path, header: list[str], rows: list[list[str]]) -> None:
+    """The whole file, written beside it and renamed over it: a crash leaves the old file or the new one."""
+    temporary = path.with_name(f".{path.name}.new")
+    with temporary.open("w", newline="", encoding="utf-8", errors="surrogateescape") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
