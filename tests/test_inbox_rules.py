@@ -242,7 +242,7 @@ def test_unsubscribe_answers_the_same_on_the_list_or_not_and_only_confirming_bri
     [confirmation] = world.replies()
     world.handle(reply_to(confirmation, "Ann <ann@example.org>"))
     assert suppressed(world.files.suppressions) == {"zed@example.org"}
-    assert world.subscribers() == [Subscriber("ann@example.org", "Ann")]
+    assert world.subscribers() == [Subscriber("ann@example.org", "Ann", dt.date(2026, 1, 1))]  # her row, as it was
 
 
 def test_hard_bounces_suppress_at_the_limit_soft_ones_never(tmp_path: Path) -> None:
