@@ -67,6 +67,8 @@ def save_as_of(article_save_as: str, page_save_as: str, lang: str) -> Callable[[
     def save_as(item: Item) -> str | None:
         if item.kind == "newsletter":  # Vouch's own pages
             return f"newsletter/{item.slug}/index.html"
+        if item.save_as is not None:  # as Pelican located it
+            return os.path.normpath(item.save_as).lstrip("/") if item.save_as else None
         template = article_save_as if item.kind == "articles" else page_save_as
         date = dt.datetime.combine(item.date, dt.time()) if item.date else None
         try:

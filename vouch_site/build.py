@@ -28,6 +28,7 @@ from vouch.writer.run import BuildRun, Preview
 from vouch.writer.staged import StagedWriter
 from vouch_site.config import load_settings
 from vouch_site.mailout import prepare_newsletter, write_previews
+from vouch_site.pelican_items import PelicanItems
 from vouch_site.search import index_site, keep_search_index
 from vouch_site.summary import BuildResult, Timings, shown_path
 
@@ -124,7 +125,8 @@ def _check_content(root: Path, settings: dict[str, Any], site: PublicSite, repor
     """Items and files under content/: which are shown or go out, and their problems, added to the report."""
     content, theme = Path(settings["PATH"]), Path(settings["THEME"])
     found = scan(content)
-    folders = Folders.of(VouchSettings.of(settings))
+    reader = PelicanItems(settings)
+    folders = Folders.of(VouchSettings.of(settings), reader.extensions)
     templates = item_templates([*map(Path, settings["THEME_TEMPLATES_OVERRIDES"]), theme / "templates"])
     items, problems = load_items(
         content,
@@ -136,6 +138,7 @@ def _check_content(root: Path, settings: dict[str, Any], site: PublicSite, repor
         slug_from_title=settings["SLUGIFY_SOURCE"] == "title",
         folders=folders,
         dirs=found.folders,
+        reader=reader,
     )
     save_as = save_as_of(settings["ARTICLE_SAVE_AS"], settings["PAGE_SAVE_AS"], settings["DEFAULT_LANG"])
     collisions = output_collisions(items, save_as, root)

@@ -30,9 +30,7 @@ class IssueView:
 
 def digest_articles(items: Sequence[Item]) -> list[DigestArticle]:
     return [
-        DigestArticle(i.title, f"articles/{i.slug}/", i.date, i.summary)
-        for i in items
-        if i.kind == "articles" and i.date is not None
+        DigestArticle(i.title, i.link, i.date, i.summary) for i in items if i.kind == "articles" and i.date is not None
     ]
 
 

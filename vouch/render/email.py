@@ -131,6 +131,7 @@ def render_issue(
         "body_html": body,
         "site_url": site,
         "site_name": settings.sitename,
+        "lang": settings.default_lang,
         "web_url": web_url,
         "subscribe_url": subscribe_url(settings),
         "css": css,
