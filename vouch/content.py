@@ -19,13 +19,12 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 from zoneinfo import ZoneInfo
 
+from vouch.content_folders import DEFAULT_FOLDERS, Folders, is_item_source
 from vouch.item_header import Header, control_problems, read_header, without_comments
 from vouch.item_reading import MARKDOWN_SUFFIXES, NO_PAGES_FOR, ItemReader, Located, Refusal, default_url
 from vouch.problems import Problem, did_you_mean
 from vouch.references import Reference, references
-from vouch.settings import CONTENT_FOLDERS, NEWSLETTER_FOLDER, VouchSettings
 
-KINDS = ("articles", "pages", "newsletter")
 MAX_ITEM_BYTES = 1_000_000  # 1 MB: far above any article, far below what makes a build crawl (the README says so)
 STATUSES = ("draft", "published")
 # URL segments the site itself uses: a page there would collide.
@@ -97,55 +96,6 @@ def parse_date(value: str, timezone: str) -> dt.date | None:
     if moment.tzinfo is not None:
         moment = moment.astimezone(ZoneInfo(timezone))
     return moment.date()
-
-
-@dataclass(frozen=True, slots=True)
-class Folders:
-    """Which folders under content/ hold which kind of item: ``ARTICLE_PATHS`` and ``PAGE_PATHS`` as the
-    site sets them (Pelican reads the same ones), and ``newsletter/`` (fixed: issues are not Pelican's)."""
-
-    articles: tuple[str, ...] = CONTENT_FOLDERS["ARTICLE_PATHS"]
-    pages: tuple[str, ...] = CONTENT_FOLDERS["PAGE_PATHS"]
-    newsletter: tuple[str, ...] = (NEWSLETTER_FOLDER,)
-    extensions: frozenset[str] = MARKDOWN_SUFFIXES  # what Pelican reads as articles and pages (issues: .md)
-
-    @classmethod
-    def of(cls, settings: VouchSettings, extensions: frozenset[str] = MARKDOWN_SUFFIXES) -> Folders:
-        return cls(settings.article_paths, settings.page_paths, extensions=extensions)
-
-    def kind_of(self, path: Path, content_dir: Path) -> str | None:
-        """``articles``, ``pages`` or ``newsletter`` for a file Pelican (or Vouch, for issues) reads in one
-        of the folders (the deepest folder that holds it decides, so newsletter/ is never an article's);
-        None for any other file."""
-        if path.suffix[1:] not in self.extensions | {"md"}:
-            return None
-        parts = path.relative_to(content_dir).parts
-        found: tuple[int, str] | None = None
-        for kind, folder in self._folders():
-            if parts[: len(folder)] == folder and len(parts) > len(folder) and (not found or len(folder) > found[0]):
-                found = (len(folder), kind)
-        if not found:
-            return None
-        wanted = {"md"} if found[1] == "newsletter" else self.extensions  # an issue is Markdown, read by Vouch
-        return found[1] if path.suffix[1:] in wanted else None
-
-    def roots(self, content_dir: Path) -> list[Path]:
-        return [content_dir.joinpath(*folder) for _, folder in self._folders()]
-
-    def _folders(self) -> list[tuple[str, tuple[str, ...]]]:
-        return [
-            (kind, Path(os.path.normpath(folder)).parts if os.path.normpath(folder) != "." else ())
-            for kind, folders in zip(KINDS, (self.articles, self.pages, self.newsletter), strict=True)
-            for folder in folders
-        ]
-
-
-DEFAULT_FOLDERS = Folders()
-
-
-def is_item_source(path: Path, content_dir: Path, folders: Folders = DEFAULT_FOLDERS) -> bool:
-    """A file read as an article, page or issue (never published as a file of its own)."""
-    return folders.kind_of(path, content_dir) is not None
 
 
 def load_items(

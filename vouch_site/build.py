@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any, Concatenate, ParamSpec
 
 from vouch.collisions import output_collisions, save_as_of
-from vouch.content import Folders, item_templates, load_items, select
+from vouch.content import item_templates, load_items, select
 from vouch.content_files import content_files, scan, static_svg_problems
+from vouch.content_folders import Folders
 from vouch.paths import shown_from
 from vouch.problems import Problem, ValidationFailed, sort_problems
 from vouch.publication import epoch_problem, today
