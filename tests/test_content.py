@@ -37,8 +37,8 @@ from vouch_site.build import build
         ),
         (
             "content/articles/a.md",
-            "Title: A\nDate: 2026-01-01\nStatus: hidden\n\nBody\n",
-            "content/articles/a.md:3: Status: expected one of draft, published; got 'hidden'",
+            "Title: A\nDate: 2026-01-01\nStatus: skip\n\nBody\n",
+            "content/articles/a.md:3: Status: expected one of draft, published, hidden; got 'skip'",
         ),
         (
             "content/articles/a.md",

@@ -32,6 +32,7 @@ AT_ITS_URL = {
     "links.md": ("misc/links.html", "Every kind of link"),
     "same-name.md": ("misc/same-name.html", "Same name, top folder"),
     "notes/same-name.md": ("notes/same-name.html", "Same name, notes folder"),
+    "notes/hidden.md": ("notes/hidden.html", "Hidden from the lists"),
     "pages/about.rst": ("about/", "About this blog"),
     "pages/contact.md": ("contact/", "Contact"),
     "newsletter/december-2018.md": ("newsletter/december-2018/", "December news from the blog"),
@@ -92,9 +93,12 @@ def test_articles_carry_the_category_of_their_folder(built: Path) -> None:
 def test_every_article_is_in_the_feeds_and_sitemap_at_its_url(built: Path) -> None:
     feed = feedparser.parse((built / "output/feeds/articles.atom.xml").read_bytes())
     sitemap = (built / "output/sitemap.xml").read_text(encoding="utf-8")
-    articles = [url for source, (url, _) in AT_ITS_URL.items() if not source.startswith(("pages/", "newsletter/"))]
+    articles = [
+        url for s, (url, _) in AT_ITS_URL.items() if not s.startswith(("pages/", "newsletter/", "notes/hidden"))
+    ]
     assert sorted(e.link for e in feed.entries) == sorted(f"{SITEURL}/{url}" for url in articles)
     assert all(f"{SITEURL}/{url}" in sitemap for url in articles)
+    assert "notes/hidden.html" not in sitemap
 
 
 def test_intrasite_links_of_every_kind_resolve_in_pages_feeds_and_mail(built: Path) -> None:
@@ -115,6 +119,7 @@ def test_the_digest_links_articles_at_their_real_urls(built: Path) -> None:
         assert url in issue
         assert f"{SITEURL}/{url}" in mail
     assert "articles/" not in "".join(links_in(mail)).replace(f"{SITEURL}/articles/", "")
+    assert "notes/hidden.html" not in issue + mail  # a hidden article is listed nowhere
 
 
 def test_default_lang_is_written_as_a_bcp_47_tag(built: Path) -> None:

@@ -27,6 +27,7 @@ from vouch.references import Reference, references
 
 MAX_ITEM_BYTES = 1_000_000  # 1 MB: far above any article, far below what makes a build crawl (the README says so)
 STATUSES = ("draft", "published")
+ITEM_STATUSES = (*STATUSES, "hidden")  # hidden: an article or page written at its URL, listed nowhere (as Pelican)
 # URL segments the site itself uses: a page there would collide.
 RESERVED_SLUGS = frozenset(
     {"directory", "areas", "partners", "vetting", "articles", "newsletter", "search", "feeds", "pagefind", "theme",
@@ -185,8 +186,9 @@ def _read_item(path: Path, kind: str, reading: _Reading) -> tuple[Item | None, l
     if not title:
         problem("Title", "expected a title line such as 'Title: How to brief a tradesperson'; got nothing")
     status = (meta.get("status", (0, ""))[1] or "published").lower()  # as Pelican: an empty value is no value
-    if status not in STATUSES:
-        problem("Status", f"expected one of {', '.join(STATUSES)}; got {meta['status'][1]!r}")
+    allowed = STATUSES if kind == "newsletter" else ITEM_STATUSES
+    if status not in allowed:
+        problem("Status", f"expected one of {', '.join(allowed)}; got {meta['status'][1]!r}")
     located = _located(path, kind, meta, reading, problem)
     date = None
     if reading.reader is not None and kind != "newsletter":  # dates as Pelican reads them (its refusals above)

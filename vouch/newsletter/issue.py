@@ -30,7 +30,9 @@ class IssueView:
 
 def digest_articles(items: Sequence[Item]) -> list[DigestArticle]:
     return [
-        DigestArticle(i.title, i.link, i.date, i.summary) for i in items if i.kind == "articles" and i.date is not None
+        DigestArticle(i.title, i.link, i.date, i.summary)
+        for i in items
+        if i.kind == "articles" and i.date is not None and i.status != "hidden"  # hidden: listed nowhere
     ]
 
 
