@@ -15,6 +15,7 @@ import pytest
 from tests.sitekit import make_site, vetted
 from tests.test_feed_links import dead_links, feed_entry_links, links_in, mail_links
 from vouch_site.build import build, validate_only
+from vouch_site.summary import BuildResult
 
 FIXTURE = Path(__file__).parent / "fixtures" / "pelican_blog"
 SITEURL = "https://blog.example"
@@ -54,10 +55,24 @@ def blog(root: Path, extra: dict[str, str] | None = None) -> Path:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = blog(tmp_path_factory.mktemp("blog"))
-    build(root, search=False)
-    return root
+def result(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    return build(blog(tmp_path_factory.mktemp("blog")), search=False)
+
+
+@pytest.fixture(scope="module")
+def built(result: BuildResult) -> Path:
+    return result.root
+
+
+def test_the_build_says_once_where_vouch_differs_from_pelican(result: BuildResult) -> None:
+    notes = [line for line in result.summary().splitlines() if "Coming from Pelican" in line]
+    assert notes == [
+        "note: pelicanconf.py sets CATEGORY_SAVE_AS, FEED_ALL_ATOM, which Vouch decides itself: Vouch writes no "
+        "category, tag, author, archive or draft pages and no translations, and makes its own feeds (/feeds/), "
+        "index pages and sitemap (README: Coming from Pelican)"
+    ]
+    assert not (result.root / "output/feeds/all.atom.xml").exists()
+    assert not (result.root / "output/category").exists()
 
 
 def output_file(root: Path, url: str) -> Path:

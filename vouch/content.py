@@ -170,7 +170,7 @@ def _read_item(path: Path, kind: str, reading: _Reading) -> tuple[Item | None, l
     except UnicodeDecodeError as exc:
         message = f"expected UTF-8 text; got an undecodable byte at offset {exc.start} (save the file as UTF-8)"
         return None, [Problem(path, data.count(b"\n", 0, exc.start) + 1, "file", message)]
-    header, body, visible, problems = _header_and_text(path, kind, text, reading.reader)
+    header, body, visible, rendered, problems = _header_and_text(path, kind, text, reading.reader)
     meta = {key: values[0] for key, values in header.items()}  # Pelican keeps the first of a key it reads once
 
     def problem(key: str, message: str) -> None:
@@ -221,6 +221,10 @@ def _read_item(path: Path, kind: str, reading: _Reading) -> tuple[Item | None, l
     partners = [Reference(s.strip(), line, "Partners") for line, v in header.get("partners", ()) for s in v.split(",")]
     # A comment may join a reference (``{partner}<!-- -->slug``) or hide one: both are read, to err on the safe side.
     found = references(text, metadata=False) + references(visible, metadata=False)
+    # What another reader rendered is searched too, as the file's last line: an escape of its own (reST's
+    # ``{partner}\ slug``) may make a reference the source does not spell.
+    spelled, last = {r.slug for r in found}, max(1, len(text.splitlines()))
+    found += [Reference(r.slug, last, r.field) for r in references(rendered, metadata=False) if r.slug not in spelled]
     for ref in [r for r in partners if r.slug] + sorted(dict.fromkeys(found), key=lambda r: r.line):
         if ref.slug not in reading.known:
             field_name = ref.field or "partner reference"
@@ -247,8 +251,9 @@ def _read_item(path: Path, kind: str, reading: _Reading) -> tuple[Item | None, l
 
 def _header_and_text(
     path: Path, kind: str, text: str, reader: ItemReader | None
-) -> tuple[Header, str, str, list[Problem]]:
-    """The metadata, the body, the text as Pelican renders it (no comments), and control-character problems.
+) -> tuple[Header, str, str, str, list[Problem]]:
+    """The metadata, the body, the text as Pelican renders it (no comments), what another reader rendered
+    (HTML; "" for Markdown, which ``references`` reads as Markdown decodes it), and control-character problems.
 
     Markdown is read here exactly as Pelican's reader reads it; another format (reStructuredText, HTML)
     by Pelican's own reader, through ``reader``, its whole text searched for links and references.
@@ -257,11 +262,11 @@ def _header_and_text(
         header, body, start = read_header(text)
         problems = control_problems(path, header, body, start)
         header, visible = without_comments(header, body, start)
-        return header, body, visible, problems
-    header, refusals = reader.read_other(path, text)
+        return header, body, visible, "", problems
+    header, rendered, refusals = reader.read_other(path, text)
     problems = control_problems(path, header, text, 0)
     problems += [Problem(path, _line(header, r.field), r.field, r.message) for r in refusals]
-    return header, text, text, problems
+    return header, text, text, rendered, problems
 
 
 def _line(header: Header, field: str) -> int:

@@ -49,8 +49,9 @@ class ItemReader(Protocol):
         """Every file extension Pelican reads as an article or page (``md``, ``rst``, ``html``...)."""
         ...
 
-    def read_other(self, path: Path, text: str) -> tuple[Header, list[Refusal]]:
-        """The metadata of a file that is not Markdown (reStructuredText, HTML), each value with its line."""
+    def read_other(self, path: Path, text: str) -> tuple[Header, str, list[Refusal]]:
+        """The metadata of a file that is not Markdown (reStructuredText, HTML), each value with its line,
+        and its body as the reader renders it (where an escape may have made a partner reference)."""
         ...
 
     def locate(self, path: Path, kind: str, metadata: dict[str, str]) -> Located | Refusal:

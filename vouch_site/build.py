@@ -257,7 +257,10 @@ def build(
     except BaseException:
         discard(staging)
         raise
-    return BuildResult(folders.output, site, report, timings, files, newsletter, settings["VOUCH_SITEURL_SET"], root)
+    return BuildResult(
+        folders.output, site, report, timings, files, newsletter, settings["VOUCH_SITEURL_SET"], root,
+        settings["VOUCH_PELICAN_OVERRIDES"],
+    )  # fmt: skip
 
 
 def _compiled_templates(settings: dict[str, Any]) -> Any:

@@ -121,6 +121,7 @@ def load_settings(
     }
     merged = {**VouchSettings.of(merged).as_settings(), **merged}
     merged["VOUCH_SITEURL_SET"] = bool({**from_file, **(overrides or {})}.get("SITEURL"))
+    merged["VOUCH_PELICAN_OVERRIDES"] = overridden(from_file)
     merged["SITEURL"] = str(merged.get("SITEURL") or DEFAULTS["SITEURL"]).rstrip("/")
     merged["VOUCH_ROOT"] = str(root)
     merged["VOUCH_SETTINGS_FILE"] = str(path)
@@ -128,6 +129,11 @@ def load_settings(
     # Pelican's reader cache knows file dates, not settings: one cache per reader configuration.
     settings["CACHE_PATH"] = str(Path(settings["CACHE_PATH"]) / _reader_fingerprint(settings))
     return settings
+
+
+def overridden(from_file: dict[str, Any]) -> tuple[str, ...]:
+    """The settings a site (one coming from Pelican, say) sets that Vouch decides otherwise (``FIXED``)."""
+    return tuple(sorted(key for key, value in from_file.items() if key in FIXED and value != FIXED[key]))
 
 
 def _plugins(listed: list[Any]) -> list[Any]:

@@ -80,14 +80,14 @@ class PelicanItems:
     def extensions(self) -> frozenset[str]:
         return frozenset(self.readers.extensions)
 
-    def read_other(self, path: Path, text: str) -> tuple[Header, list[Refusal]]:
+    def read_other(self, path: Path, text: str) -> tuple[Header, str, list[Refusal]]:
         reader = self.readers.readers[path.suffix[1:]]
         try:
-            _, metadata = reader.read(str(path))
+            rendered, metadata = reader.read(str(path))
         except SystemMessage as exc:  # docutils: a severe error in the reStructuredText
-            return {}, [Refusal("text", f"expected reStructuredText that docutils reads; got {exc}")]
+            return {}, "", [Refusal("text", f"expected reStructuredText that docutils reads; got {exc}")]
         except ValueError as exc:  # a date Pelican cannot read
-            return {}, [Refusal("file", f"expected metadata Pelican reads; got {exc}")]
+            return {}, "", [Refusal("file", f"expected metadata Pelican reads; got {exc}")]
         self._read[path] = metadata
         lines = text.splitlines()
         header = {key.lower(): [(_line_of(lines, key, value), _as_text(value))] for key, value in metadata.items()}
@@ -95,7 +95,9 @@ class PelicanItems:
             if key in header:
                 line, value = header[key][0]
                 header[key] = [(line, " ".join(Markup(value).striptags().split()))]
-        return header, []
+        # The metadata as the reader made it (a title, a summary) counts as rendered text too.
+        made = "\n".join(_as_text(value) for value in metadata.values())
+        return header, f"{rendered or ''}\n{made}", []
 
     def locate(self, path: Path, kind: str, metadata: dict[str, str]) -> Located | Refusal:
         reader = self.readers.readers[path.suffix[1:]]
