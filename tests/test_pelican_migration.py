@@ -166,7 +166,7 @@ BAD = {
     ),
     "content/pages/base.html": (
         "<html><body>{% block content %}{% endblock %}</body></html>\n",
-        "base.html:1: Title: expected a title",
+        "base.html:1: Title: expected a title: a <title> element in <head>; got nothing",
     ),
     "content/dup-one.md": (
         "Title: One\nDate: 2018-11-01\nSlug: twin\n\nx\n",

@@ -33,6 +33,12 @@ RESERVED_SLUGS = frozenset(
     {"directory", "areas", "partners", "vetting", "articles", "newsletter", "search", "feeds", "pagefind", "theme",
      "images", "page", "404", "sitemap", "robots", "partners-json"}
 )  # fmt: skip
+TITLE_HINTS = {
+    ".md": "a title line such as 'Title: How to brief a tradesperson'",
+    ".rst": "a title: the document's first heading, underlined with ### (reStructuredText)",
+    ".html": "a title: a <title> element in <head>",
+    ".htm": "a title: a <title> element in <head>",
+}
 # Pages Vouch writes that a Pelican site often has as a content file: the fix is to delete it.
 SITE_WRITTEN = {"404": "404.html", "sitemap": "sitemap.xml", "robots": "robots.txt"}
 # Templates of Vouch's own pages: no article or page renders with them.
@@ -184,7 +190,7 @@ def _read_item(path: Path, kind: str, reading: _Reading) -> tuple[Item | None, l
             problems.append(Problem(path, header[key][1][0], key.capitalize(), message))
     title = meta.get("title", (0, ""))[1]
     if not title:
-        problem("Title", "expected a title line such as 'Title: How to brief a tradesperson'; got nothing")
+        problem("Title", f"expected {TITLE_HINTS.get(path.suffix, TITLE_HINTS['.md'])}; got nothing")
     status = (meta.get("status", (0, ""))[1] or "published").lower()  # as Pelican: an empty value is no value
     allowed = STATUSES if kind == "newsletter" else ITEM_STATUSES
     if status not in allowed:
