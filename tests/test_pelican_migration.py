@@ -176,6 +176,10 @@ BAD = {
         "Title: Two\nDate: 2018-11-02\nSlug: twin\n\nx\n",
         "dup-two.md:3: Slug: expected a URL of its own; got 'twin': it is written to misc/twin.html, and so is content/dup-one.md",
     ),
+    "content/unreadable.html": (
+        "<html><head><title>&#123x&#125f</title></head></html>\n",
+        "unreadable.html:1: file: expected a file Pelican reads; it read nothing of it",
+    ),
     "content/broken.rst": (
         "Broken\n######\n\n:date: 2018-11-01\n\n`unclosed\n",
         "broken.rst:1: text: expected reStructuredText that docutils reads",
