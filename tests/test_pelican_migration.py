@@ -137,6 +137,17 @@ def test_the_digest_links_articles_at_their_real_urls(built: Path) -> None:
     assert "notes/hidden.html" not in issue + mail  # a hidden article is listed nowhere
 
 
+def test_intrasite_links_in_an_issue_resolve_on_its_page_and_in_its_email(built: Path) -> None:
+    issue = output_file(built, "newsletter/december-2018/").read_text(encoding="utf-8")
+    mail = (built / "mail/december-2018/message.html").read_text(encoding="utf-8")
+    text = (built / "mail/december-2018/message.txt").read_text(encoding="utf-8")
+    assert 'href="../../notes/tools.html"' in issue
+    assert 'src="../../images/pic.svg"' in issue
+    assert f"{SITEURL}/notes/tools.html" in mail and f"{SITEURL}/images/pic.svg" in mail
+    assert f"{SITEURL}/notes/tools.html" in text
+    assert "{filename}" not in issue + mail + text and "{static}" not in issue + mail + text
+
+
 def test_default_lang_is_written_as_a_bcp_47_tag(built: Path) -> None:
     assert '<html lang="en-GB">' in output_file(built, "misc/links.html").read_text(encoding="utf-8")
     assert 'xml:lang="en-GB"' in (built / "output/feeds/articles.atom.xml").read_text(encoding="utf-8")

@@ -228,7 +228,7 @@ def build(
     staging = folders.begin()
     try:
         with timings.stage("newsletter"):
-            newsletter = prepare_newsletter(site, report, typed, Path(settings["THEME"]))
+            newsletter = prepare_newsletter(site, report, typed, Path(settings["THEME"]), Path(settings["PATH"]))
             write_previews(newsletter, typed, StagedWriter(staging.mail, folders.mail))
             shown = {i.slug for i in report.content.shown if i.kind == "newsletter"}
             run = BuildRun(
