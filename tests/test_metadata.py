@@ -73,8 +73,8 @@ def test_the_header_is_what_the_markdown_meta_extension_reads(lines: list[str], 
     [
         (
             "content/articles/a.md",
-            "Title: A\nDate: 2026-01-01\n Status: hidden\n\nBody\n",
-            "content/articles/a.md:3: Status: expected one of draft, published; got 'hidden'",
+            "Title: A\nDate: 2026-01-01\n Status: skip\n\nBody\n",
+            "content/articles/a.md:3: Status: expected one of draft, published, hidden; got 'skip'",
         ),
         (
             "content/pages/about.md",

@@ -191,6 +191,10 @@ BAD = {
         "<html><head><title>&#123x&#125f</title></head></html>\n",
         "unreadable.html:1: file: expected a file Pelican reads; it read nothing of it",
     ),
+    "content/partners/harbour.md": (
+        "Title: Our plumber\nDate: 2018-11-01\n\nx\n",
+        "harbour.md:1: file name: expected a URL outside partners/, where the site writes its own pages; got 'harbour': it is written to partners/harbour.html",
+    ),
     "content/broken.rst": (
         "Broken\n######\n\n:date: 2018-11-01\n\n`unclosed\n",
         "broken.rst:1: text: expected reStructuredText that docutils reads",

@@ -14,6 +14,10 @@ from vouch.problems import Problem
 SITE_FILES = ("index.html", "404.html", "robots.txt", "sitemap.xml", "partners.json", "articles/index.html",
               "newsletter/index.html", "directory/index.html", "areas/index.html", "search/index.html",
               "vetting/index.html")  # fmt: skip
+# Folders whose every file is Vouch's (partner pages, listings, feeds, the search index, the theme):
+# no article or page may be written in them, whatever its URL settings and category make of it.
+SITE_FOLDERS = ("directory", "areas", "partners", "vetting", "search", "feeds", "pagefind", "theme", "newsletter",
+                "articles/page")  # fmt: skip
 
 
 def output_collisions(items: Iterable[Item], save_as: Callable[[Item], str | None], root: Path) -> list[Problem]:
@@ -33,6 +37,13 @@ def output_collisions(items: Iterable[Item], save_as: Callable[[Item], str | Non
             folders.setdefault(parent, target)
     problems = []
     for target, items_there in sorted(written.items()):
+        if folder := next((f for f in SITE_FOLDERS if target.startswith(f"{f}/")), None):
+            for item in items_there:
+                if item.kind != "newsletter":
+                    where = f"expected a URL outside {folder}/, where the site writes its own pages"
+                    message = f"{where}; got {item.slug!r}: it is written to {target}"
+                    problems.append(Problem(item.path, item.slug_line, item.slug_field, message))
+            continue
         clashes = [(target, other) for other in items_there]
         clashes += [(parent, owners[parent]) for parent in _parents(target) if parent in owners]
         if target in folders:
