@@ -39,11 +39,12 @@ def output_collisions(items: Iterable[Item], save_as: Callable[[Item], str | Non
     for target, items_there in sorted(written.items()):
         if folder := next((f for f in SITE_FOLDERS if target.startswith(f"{f}/")), None):
             for item in items_there:
-                if item.kind != "newsletter":
+                if item.kind != "newsletter":  # an issue is the site's own page there
                     where = f"expected a URL outside {folder}/, where the site writes its own pages"
                     message = f"{where}; got {item.slug!r}: it is written to {target}"
                     problems.append(Problem(item.path, item.slug_line, item.slug_field, message))
-            continue
+            if not (items_there := [item for item in items_there if item.kind == "newsletter"]):
+                continue
         clashes = [(target, other) for other in items_there]
         clashes += [(parent, owners[parent]) for parent in _parents(target) if parent in owners]
         if target in folders:
