@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from vouch.item_reading import MARKDOWN_SUFFIXES
@@ -30,27 +31,31 @@ class Folders:
         """``articles``, ``pages`` or ``newsletter`` for a file Pelican (or Vouch, for issues) reads in one
         of the folders (the deepest folder that holds it decides, so newsletter/ is never an article's);
         None for any other file."""
-        if path.suffix[1:] not in self.extensions | {"md"}:
+        suffix = path.suffix[1:]
+        if suffix not in self.extensions and suffix != "md":
             return None
         parts = path.relative_to(content_dir).parts
         found: tuple[int, str] | None = None
-        for kind, folder in self._folders():
+        for kind, folder in _folder_parts(self):
             if parts[: len(folder)] == folder and len(parts) > len(folder) and (not found or len(folder) > found[0]):
                 found = (len(folder), kind)
         if not found:
             return None
         wanted = {"md"} if found[1] == "newsletter" else self.extensions  # an issue is Markdown, read by Vouch
-        return found[1] if path.suffix[1:] in wanted else None
+        return found[1] if suffix in wanted else None
 
     def roots(self, content_dir: Path) -> list[Path]:
-        return [content_dir.joinpath(*folder) for _, folder in self._folders()]
+        return [content_dir.joinpath(*folder) for _, folder in _folder_parts(self)]
 
-    def _folders(self) -> list[tuple[str, tuple[str, ...]]]:
-        return [
-            (kind, Path(os.path.normpath(folder)).parts if os.path.normpath(folder) != "." else ())
-            for kind, folders in zip(KINDS, (self.articles, self.pages, self.newsletter), strict=True)
-            for folder in folders
-        ]
+
+@cache
+def _folder_parts(folders: Folders) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each kind's folders as path parts (asked for every file under content/: worked out once)."""
+    return tuple(
+        (kind, Path(os.path.normpath(folder)).parts if os.path.normpath(folder) != "." else ())
+        for kind, named in zip(KINDS, (folders.articles, folders.pages, folders.newsletter), strict=True)
+        for folder in named
+    )
 
 
 DEFAULT_FOLDERS = Folders()

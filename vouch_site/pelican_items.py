@@ -75,6 +75,7 @@ class PelicanItems:
         self.settings = settings
         self.readers = Readers(settings)  # no cache: the build's own readers cache what they render
         self._read: dict[Path, dict[str, Any]] = {}
+        self._defaults: dict[str, dict[str, Any]] = {}  # reader -> DEFAULT_METADATA, DEFAULT_DATE processed once
 
     @property
     def extensions(self) -> frozenset[str]:
@@ -107,8 +108,13 @@ class PelicanItems:
         content = Path(self.settings["PATH"])
         source_path = posixize_path(str(path.relative_to(content)))
         process = reader.process_metadata
-        meta = _filter_discardable_metadata(default_metadata(settings=self.settings, process=process))
-        meta.update(path_metadata(full_path=str(path), source_path=source_path, settings=self.settings))
+        if (name := type(reader).__name__) not in self._defaults:
+            self._defaults[name] = _filter_discardable_metadata(
+                default_metadata(settings=self.settings, process=process)
+            )
+        meta = dict(self._defaults[name])
+        if self.settings.get("DEFAULT_DATE") == "fs" or self.settings.get("EXTRA_PATH_METADATA"):
+            meta.update(path_metadata(full_path=str(path), source_path=source_path, settings=self.settings))
         meta.update(_filter_discardable_metadata(parse_path_metadata(source_path, self.settings, process)))
         if path in self._read:
             meta.update(_filter_discardable_metadata(self._read[path]))
