@@ -6,6 +6,7 @@ Pelican's samples); one build of it is shared by the assertions below.
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -219,3 +220,29 @@ def test_every_file_pelican_would_publish_wrongly_is_in_a_problem_line(checked: 
 def test_only_the_bad_files_are_in_problem_lines(checked: list[str]) -> None:
     named = {p.split(":", 1)[0].rsplit("content/", 1)[-1] for p in checked}
     assert named == {rel.removeprefix("content/") for rel in BAD}
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [
+        ("DEFAULT_DATE = (2018, 1, 2)", dt.date(2018, 1, 2)),
+        ('DEFAULT_DATE = "2018-03-04"', dt.date(2018, 3, 4)),
+        ('FILENAME_METADATA = r"(?P<slug>[a-z]+)-(?P<date>\\d{4}-\\d{2}-\\d{2})"', dt.date(2018, 5, 6)),
+    ],
+)
+def test_an_article_without_a_date_line_takes_the_date_pelican_gives_it(
+    tmp_path: Path, setting: str, expected: dt.date
+) -> None:
+    make_site(tmp_path, {"harbour": vetted("Harbour")}, {"content/articles/tips-2018-05-06.md": "Title: T\n\nx\n"})
+    (tmp_path / "pelicanconf.py").write_text(f'SITEURL = "{SITEURL}"\nTIMEZONE = "UTC"\n{setting}\n')
+    report = validate_only(tmp_path)
+    assert report.problems == []
+    assert [item.date for item in report.content.shown] == [expected]
+
+
+def test_a_save_as_setting_that_leaves_output_is_a_problem_line_not_a_traceback(tmp_path: Path) -> None:
+    make_site(tmp_path, {"harbour": vetted("Harbour")}, {"content/articles/a.md": "Title: A\nDate: 2018-01-01\n\nx\n"})
+    (tmp_path / "pelicanconf.py").write_text('ARTICLE_SAVE_AS = "../{slug}.html"\nARTICLE_URL = "{slug}.html"\n')
+    assert [str(p).rsplit("content/", 1)[1] for p in validate_only(tmp_path).problems] == [
+        "articles/a.md:1: file name: expected ARTICLE_SAVE_AS to write inside output/; got '../a.html' for this file"
+    ]
