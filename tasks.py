@@ -52,11 +52,45 @@ def check(c):
         "category": "a key of partners/_categories.yaml (default: the first one)",
         "email": "contact e-mail (optional)",
         "phone": "contact phone (optional)",
+        "slug": "the file name, partners/<slug>.yaml (default: made from the name)",
     }
 )
-def new_partner(c, name, category="", email="", phone=""):
+def new_partner(c, name, category="", email="", phone="", slug=""):
     """Scaffold partners/<slug>.yaml with status: pending."""
-    _run("new_partner", name=name, category=category, email=email, phone=phone)
+    _run("new_partner", name=name, category=category, email=email, phone=phone, slug=slug)
+
+
+@task(
+    help={
+        "name": "the network's name, e.g. 'Totnes Trusted Traders'",
+        "url": "the site's public https address, e.g. https://partners.example.org",
+        "region": "how national phone numbers are read (default GB)",
+        "timezone": "the network's time zone (default Europe/London)",
+        "from_": "the newsletter's sender, 'Name <address>'",
+        "introductions": "the connector's 'Name <address>': turns on 'Ask for an introduction'",
+        "force": "also when partners/ or content/ hold files of your own: remove only the demo's, keep yours",
+    }
+)
+def init(c, name, url, region="GB", timezone="Europe/London", from_="", introductions="", force=False):
+    """Turn the demo into an empty network of your own (refuses if partners/ or content/ hold your files)."""
+    _run("init", name=name, url=url, region=region, timezone=timezone, sender=from_, introductions=introductions,
+         force=force)  # fmt: skip
+
+
+@task(
+    name="import",
+    iterable=["map_"],
+    help={
+        "file": "a .csv (any delimiter; UTF-8 or Windows-1252) or .xlsx file, one business a row under a header row",
+        "map_": "FIELD=COLUMN, e.g. contact.phone=Tel (repeatable): which column fills a profile field",
+        "category": "put every row in this category (a key of partners/_categories.yaml)",
+        "area": "the area of rows that name none",
+        "dry_run": "print the summary; write nothing",
+    },
+)
+def import_(c, file, map_=None, category="", area="", dry_run=False):
+    """Spreadsheet rows become pending profiles: cleaned, deduplicated, never overwriting."""
+    _run("import_file", file=file, maps=map_, category=category, area=area, dry_run=dry_run)
 
 
 @task

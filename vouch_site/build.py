@@ -6,6 +6,7 @@ import hashlib
 import logging
 import os
 import shutil
+import warnings
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import replace
@@ -316,7 +317,9 @@ def _run_pelican(settings: dict[str, Any], run: BuildRun, staging: Build) -> Non
     previous, FatalLogger.fatal_lvl = FatalLogger.fatal_lvl, logging.ERROR
     quiet, console.quiet = console.quiet, True
     try:
-        Pelican(settings).run()
+        with warnings.catch_warnings():  # a file name's undecodable byte: the file is named in a problem line
+            warnings.filterwarnings("ignore", "Surrogate character", RuntimeWarning)
+            Pelican(settings).run()
     finally:
         FatalLogger.fatal_lvl = previous
         console.quiet = quiet
