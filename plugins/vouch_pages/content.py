@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from pelican.contents import Article, Page
 from pelican.readers import MarkdownReader
 
 from vouch.references import link_partners
@@ -52,7 +53,7 @@ def complete_read_metadata(readers: Any) -> None:
 
     def read_file(*args: Any, **kwargs: Any) -> Any:
         content = read(*args, **kwargs)
-        if getattr(content, "metadata", None) is not None and content.source_path:
+        if isinstance(content, Article | Page):  # not a static file
             complete_content(content)
         return content
 
