@@ -8,16 +8,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from vouch.content import Item
+from vouch.content_folders import SITE_FILES, SITE_FOLDERS
 from vouch.problems import Problem
-
-# Files Vouch's own pages write: no item may be written there, or need one of them as a folder.
-SITE_FILES = ("index.html", "404.html", "robots.txt", "sitemap.xml", "partners.json", "articles/index.html",
-              "newsletter/index.html", "directory/index.html", "areas/index.html", "search/index.html",
-              "vetting/index.html")  # fmt: skip
-# Folders whose every file is Vouch's (partner pages, listings, feeds, the search index, the theme):
-# no article or page may be written in them, whatever its URL settings and category make of it.
-SITE_FOLDERS = ("directory", "areas", "partners", "vetting", "search", "feeds", "pagefind", "theme", "newsletter",
-                "articles/page")  # fmt: skip
 
 
 def output_collisions(items: Iterable[Item], save_as: Callable[[Item], str | None], root: Path) -> list[Problem]:

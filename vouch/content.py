@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 from zoneinfo import ZoneInfo
 
-from vouch.content_folders import DEFAULT_FOLDERS, Folders, is_item_source
+from vouch.content_folders import DEFAULT_FOLDERS, Folders, is_item_source, site_owned
 from vouch.item_header import Header, control_problems, read_header, without_comments
 from vouch.item_reading import MARKDOWN_SUFFIXES, NO_PAGES_FOR, ItemReader, Located, Refusal, default_url
 from vouch.problems import Problem, did_you_mean
@@ -314,7 +314,11 @@ def _slug(
     for key, name, setting, does in (("save_as", "Save_as", "SAVE_AS", "writes"), ("url", "URL", "URL", "links")):
         if key in meta:  # Pelican would take these over the URL settings, and over the checks below
             where = f"every article and page where ARTICLE_{setting} or PAGE_{setting} says"
-            problem(name, f"expected no {name}: (Vouch {does} {where}); got {meta[key][1]!r}")
+            value = meta[key][1]
+            target = os.path.normpath(value).lstrip("/")
+            owned = site_owned(target) or site_owned(f"{target}/index.html")
+            clash = f", where the site writes its own page ({owned})" if owned else ""
+            problem(name, f"expected no {name}: (Vouch {does} {where}); got {value!r}{clash}")
     if meta.get("slug", (0, ""))[1]:
         slug, (field, noun, hint) = meta["slug"][1], ("Slug", "slug", "")
     elif reading.slugify and reading.slug_from_title:

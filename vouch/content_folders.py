@@ -11,6 +11,21 @@ from vouch.item_reading import MARKDOWN_SUFFIXES
 from vouch.settings import CONTENT_FOLDERS, NEWSLETTER_FOLDER, VouchSettings
 
 KINDS = ("articles", "pages", "newsletter")
+# Files Vouch's own pages write: no item may be written there, or need one of them as a folder.
+SITE_FILES = ("index.html", "404.html", "robots.txt", "sitemap.xml", "partners.json", "articles/index.html",
+              "newsletter/index.html", "directory/index.html", "areas/index.html", "search/index.html",
+              "vetting/index.html")  # fmt: skip
+# Folders whose every file is Vouch's (partner pages, listings, feeds, the search index, the theme):
+# no article or page may be written in them, whatever its URL settings and category make of it.
+SITE_FOLDERS = ("directory", "areas", "partners", "vetting", "search", "feeds", "pagefind", "theme", "newsletter",
+                "articles/page")  # fmt: skip
+
+
+def site_owned(target: str) -> str | None:
+    """The file or folder of the site's own pages that ``target`` (a path in output/) would be or be in."""
+    if target in SITE_FILES:
+        return target
+    return next((f"{f}/" for f in SITE_FOLDERS if target.startswith(f"{f}/")), None)
 
 
 @dataclass(frozen=True, slots=True)
