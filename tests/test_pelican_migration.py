@@ -192,7 +192,7 @@ BAD = {
     ),
     "content/unreadable.html": (
         "<html><head><title>&#123x&#125f</title></head></html>\n",
-        "unreadable.html:1: file: expected a file Pelican reads; it read nothing of it",
+        "unreadable.html:1: file: expected HTML with a <head> holding its <title>, and a <body>; Pelican's reader read nothing of it",
     ),
     "content/partners/harbour.md": (
         "Title: Our plumber\nDate: 2018-11-01\n\nx\n",

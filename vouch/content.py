@@ -177,6 +177,8 @@ def _read_item(path: Path, kind: str, reading: _Reading) -> tuple[Item | None, l
         message = f"expected UTF-8 text; got an undecodable byte at offset {exc.start} (save the file as UTF-8)"
         return None, [Problem(path, data.count(b"\n", 0, exc.start) + 1, "file", message)]
     header, body, visible, rendered, problems = _header_and_text(path, kind, text, reading.reader)
+    if any(p.field == "file" for p in problems):  # nothing was read: no metadata to check
+        return None, problems
     meta = {key: values[0] for key, values in header.items()}  # Pelican keeps the first of a key it reads once
 
     def problem(key: str, message: str) -> None:

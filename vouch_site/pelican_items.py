@@ -90,8 +90,12 @@ class PelicanItems:
         except ValueError as exc:  # a date Pelican cannot read
             return {}, "", [Refusal("file", f"expected metadata Pelican reads; got {exc}")]
         if not metadata and not (rendered or "").strip() and text.strip():
-            why = "its HTML reader stops at a character reference without ';' before a letter, such as &#125f"
-            return {}, "", [Refusal("file", f"expected a file Pelican reads; it read nothing of it ({why})")]
+            what = "HTML with a <head> holding its <title>, and a <body>"
+            why = (
+                "a template belongs in the theme; a character reference without ';' before a letter, "
+                "such as &#125f, stops Pelican's reader too"
+            )
+            return {}, "", [Refusal("file", f"expected {what}; Pelican's reader read nothing of it ({why})")]
         self._read[path] = metadata
         lines = text.splitlines()
         header = {key.lower(): [(_line_of(lines, key, value), _as_text(value))] for key, value in metadata.items()}
