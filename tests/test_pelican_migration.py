@@ -168,7 +168,7 @@ BAD = {
     ),
     "content/pages/vetting.md": (
         "Title: Our vetting\nSave_as: vetting/index.html\n\nx\n",
-        "vetting.md:2: Save_as: expected no Save_as: (Vouch writes every article and page where ARTICLE_SAVE_AS or PAGE_SAVE_AS says); got 'vetting/index.html', where the site writes its own page (vetting/index.html)",
+        "vetting.md:2: Save_as: expected no Save_as: (Vouch writes every article and page where ARTICLE_SAVE_AS or PAGE_SAVE_AS says); got 'vetting/index.html', where the site writes its own vetting/index.html",
     ),
     "content/translated.md": (
         "Title: Bonjour\nDate: 2018-11-01\nLang: fr\n\nx\n",

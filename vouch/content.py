@@ -319,7 +319,7 @@ def _slug(
             value = meta[key][1]
             target = os.path.normpath(value).lstrip("/")
             owned = site_owned(target) or site_owned(f"{target}/index.html")
-            clash = f", where the site writes its own page ({owned})" if owned else ""
+            clash = f", where the site writes its own {owned}" if owned else ""
             problem(name, f"expected no {name}: (Vouch {does} {where}); got {value!r}{clash}")
     if meta.get("slug", (0, ""))[1]:
         slug, (field, noun, hint) = meta["slug"][1], ("Slug", "slug", "")
