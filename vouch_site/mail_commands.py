@@ -201,7 +201,7 @@ def _newsletter(root: Path, slug: str) -> tuple[VouchSettings, Any]:
         links = ", ".join(str(target.relative_to(root)) for target in linking[slug])
         raise CommandFailed(f"vouch: {slug} links {links}, not published: it is withheld")
     typed = VouchSettings.of(settings)
-    newsletter = prepare_newsletter(site, report, typed, Path(settings["THEME"]))
+    newsletter = prepare_newsletter(site, report, typed, Path(settings["THEME"]), Path(settings["PATH"]))
     if slug not in newsletter.rendered:
         known = ", ".join(v.slug for v in newsletter.views) or "none"
         raise CommandFailed(f"vouch: no newsletter issue {slug!r} (issues: {known})", 2)

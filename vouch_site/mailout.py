@@ -43,9 +43,13 @@ class Newsletter:
         return [v for v in reversed(self.views) if v.slug in shown]
 
 
-def prepare_newsletter(site: PublicSite, report: EditorReport, settings: VouchSettings, theme: Path) -> Newsletter:
-    """Every renderable issue, rendered once with ``theme``'s e-mail templates, and its pre-send findings."""
-    views = plan_issues(report.content, site.partners, settings)
+def prepare_newsletter(
+    site: PublicSite, report: EditorReport, settings: VouchSettings, theme: Path, content: Path | None = None
+) -> Newsletter:
+    """Every renderable issue, rendered once with ``theme``'s e-mail templates, and its pre-send findings.
+
+    ``content`` (PATH): where the files issues link are (their URLs are their paths there)."""
+    views = plan_issues(report.content, site.partners, settings, content)
     env = email_env(theme)
     css = (theme / "static" / "email.css").read_text(encoding="utf-8")
     rendered = {v.slug: render_issue(v, settings, site.names, env, css) for v in views}
