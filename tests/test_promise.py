@@ -14,6 +14,7 @@ articles, notes in HTML comments.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import tempfile
 from dataclasses import dataclass
@@ -97,12 +98,26 @@ class Mention:
     owner: int
     target: int
     spelling: str
+    fmt: str = "md"  # the file's extension: every format Pelican reads, for articles and pages
 
     @property
     def reference(self) -> str:
         return self.spelling.replace("SLUG", f"firm{self.target}")
 
 
+FORMATS = ("md", "markdown", "mkd", "mdown", "rst", "html")  # every reader Pelican has by default
+# reStructuredText's own ways to a reference: a link target, an escaped space, a substitution, raw HTML.
+RST_SPELLINGS = (
+    "{partner}SLUG",
+    "`them <{partner}SLUG>`_",
+    "`them <%7Bpartner%7DSLUG>`_",
+    r"\{partner\}SLUG",
+    r"{partner}\ SLUG",
+    "|p|\n\n.. |p| replace:: {partner}SLUG",
+    '.. raw:: html\n\n   <a href="&#x7b;partner&#x7d;SLUG">them</a>',
+)
+# HTML has no Markdown links; Pelican's HTML reader reads nothing of a file with "&#125S" (a problem line instead).
+HTML_SPELLINGS = tuple(s for s in REFERENCE_SPELLINGS if "[" not in s and "&#125S" not in s)
 PLACES = [(kind, field) for kind in ("articles", "pages", "newsletter") for field in ("title", "summary", "body")]
 PLACES.append(("partners", "description"))
 
@@ -110,9 +125,11 @@ PLACES.append(("partners", "description"))
 @st.composite
 def mention(draw: st.DrawFn, count: int) -> Mention:
     kind, field = draw(st.sampled_from(PLACES))
+    fmt = draw(st.sampled_from(FORMATS)) if kind in ("articles", "pages") else "md"
     one_line = field in ("title", "summary")
-    spelling = draw(st.sampled_from([s for s in REFERENCE_SPELLINGS if not (one_line and "\n" in s)]))
-    return Mention(kind, field, draw(st.integers(0, count - 1)), draw(st.integers(0, count - 1)), spelling)
+    spellings = {"rst": RST_SPELLINGS, "html": HTML_SPELLINGS}.get(fmt, REFERENCE_SPELLINGS)
+    spelling = draw(st.sampled_from([s for s in spellings if not (one_line and "\n" in s)]))
+    return Mention(kind, field, draw(st.integers(0, count - 1)), draw(st.integers(0, count - 1)), spelling, fmt)
 
 
 @st.composite
@@ -178,7 +195,13 @@ def mentioning(n: int, m: Mention) -> str:
     """An item whose fields carry canary ``zqm<n>``; one of them names a partner in a hostile spelling."""
     title, summary, body = (f"Note zqm{n}{field}q" + (f" {m.reference}" if field == m.field else "")
                             for field in ("title", "summary", "body"))  # fmt: skip
-    return f"Title: {title}\nDate: 2026-08-0{n + 1}\nSummary: {summary}\n\n{body}\n"
+    date = f"2026-08-0{n + 1}"
+    if m.fmt == "rst":
+        return f"{title}\n{'#' * (len(title) + 4)}\n\n:date: {date}\n:summary: {summary}\n\n{body}\n"
+    if m.fmt == "html":
+        meta = f'<meta name="date" content="{date}">\n<meta name="summary" content="{html.escape(summary)}">'
+        return f"<html><head><title>{title}</title>\n{meta}</head>\n<body>\n<p>{body}</p>\n</body></html>\n"
+    return f"Title: {title}\nDate: {date}\nSummary: {summary}\n\n{body}\n"
 
 
 PRIVATE_FIELDS = ("notes", "private", "privatelist")
@@ -243,7 +266,9 @@ def check_network(generated: tuple[list[dict], list[int], list[Mention], list[st
         files |= {f"content/newsletter/welcome/{i:02d}-step.md": welcome_step(i) for i in featured}
         files["content/newsletter/plain.md"] = "Title: A plain issue for all\nDate: 2026-07-20\n\nNews.\n"
         files |= {f"content/files/quote{i}.txt": f"zqa{i}attachq" for i in featured}
-        files |= {f"content/{m.kind}/m{n}.md": mentioning(n, m) for n, m in enumerate(mentions) if m.kind != "partners"}
+        files |= {
+            f"content/{m.kind}/m{n}.{m.fmt}": mentioning(n, m) for n, m in enumerate(mentions) if m.kind != "partners"
+        }
         make_site(root, {f"firm{i}": p for i, p in enumerate(written)}, files)
         (content / "aliases").mkdir()
         for i, p in enumerate(profiles):

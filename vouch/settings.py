@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import langcodes
 import phonenumbers
 
 from vouch.model import email_problem, is_url
@@ -100,6 +101,7 @@ class VouchSettings:
         """The defaults merged with whatever ``settings`` define (None counts as not set)."""
         merged = dict(DEFAULTS, **{k: settings[k] for k in DEFAULTS if settings.get(k) is not None})
         folders = {k: tuple(settings.get(k) or default) for k, default in CONTENT_FOLDERS.items()}
+        merged["DEFAULT_LANG"] = language_tag(merged["DEFAULT_LANG"]) or merged["DEFAULT_LANG"]
         return cls(
             **{k.lower(): v for k, v in merged.items()},
             article_paths=folders["ARTICLE_PATHS"],
@@ -156,15 +158,36 @@ def settings_problems(settings: Mapping[str, Any], source: Path) -> list[Problem
     for key in ADDRESSES:
         if settings.get(key) and not _is_address(settings[key]):
             expect(key, "an e-mail address, optionally with a name: 'News <news@example.org>'")
+    if settings.get("DEFAULT_LANG") is not None and language_tag(settings["DEFAULT_LANG"]) is None:
+        expect("DEFAULT_LANG", "a BCP 47 language tag such as en, en-GB or zh-CN (what html lang and feeds say)")
     if settings.get("PHONE_REGION") not in phonenumbers.SUPPORTED_REGIONS:
         expect("PHONE_REGION", "a two-letter region code such as GB, IE or US")
     try:
         ZoneInfo(str(settings.get("TIMEZONE")))
     except (ZoneInfoNotFoundError, ValueError):
         expect("TIMEZONE", "a time zone name such as Europe/London or UTC")
+    found += folder_problems(settings)
     if "VOUCH_ROOT" in settings:  # the path settings, as load_settings made them absolute
         found += path_problems(settings, Path(settings["VOUCH_ROOT"]))
     return [Problem(source, _line_of(text, key), key, message) for key, message in found]
+
+
+def folder_problems(settings: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """ARTICLE_PATHS and PAGE_PATHS naming one folder (each file would be both), or newsletter/ (Vouch's)."""
+    named = {
+        key: [os.path.normpath(p) for p in settings.get(key) or default] for key, default in CONTENT_FOLDERS.items()
+    }
+    found = []
+    for path in named["PAGE_PATHS"]:
+        if path in named["ARTICLE_PATHS"]:
+            why = "a file there would be read as both an article and a page"
+            found.append(("PAGE_PATHS", f"expected folders ARTICLE_PATHS does not name ({why}); got {path!r} in both"))
+    for key, paths in named.items():
+        for path in paths:
+            if path == NEWSLETTER_FOLDER or path.startswith(f"{NEWSLETTER_FOLDER}/"):
+                why = "issues and welcome/ are the newsletter's, never articles or pages"
+                found.append((key, f"expected folders outside {NEWSLETTER_FOLDER}/ ({why}); got {path!r}"))
+    return found
 
 
 CONTENT_PATHS = ("STATIC_PATHS", "ARTICLE_PATHS", "PAGE_PATHS")  # read from content/ (PATH)
@@ -214,6 +237,14 @@ def path_problems(settings: Mapping[str, Any], root: Path) -> list[tuple[str, st
 
 def _joined(names: list[str]) -> str:
     return f"{', '.join(names[:-1])} and {names[-1]}" if len(names) > 1 else names[0]
+
+
+def language_tag(value: object) -> str | None:
+    """``value`` as a BCP 47 tag in its standard case (``zh_cn`` -> ``zh-CN``: Pelican lower-cases the
+    setting, and writes locale names with ``_``); None if it is not a valid tag."""
+    if not isinstance(value, str) or not langcodes.tag_is_valid(value):
+        return None
+    return langcodes.standardize_tag(value)
 
 
 def _is_address(value: object) -> bool:

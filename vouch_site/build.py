@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any, Concatenate, ParamSpec
 
 from vouch.collisions import output_collisions, save_as_of
-from vouch.content import Folders, item_templates, load_items, select
+from vouch.content import item_templates, load_items, select
 from vouch.content_files import content_files, scan, static_svg_problems
+from vouch.content_folders import Folders
 from vouch.newsletter.welcome import load_steps
 from vouch.paths import shown_from
 from vouch.problems import Problem, ValidationFailed, sort_problems
@@ -30,6 +31,7 @@ from vouch.writer.run import BuildRun, Preview
 from vouch.writer.staged import StagedWriter
 from vouch_site.config import load_settings
 from vouch_site.mailout import prepare_newsletter, write_previews
+from vouch_site.pelican_items import PelicanItems
 from vouch_site.search import index_site, keep_search_index
 from vouch_site.summary import BuildResult, Timings, shown_path
 
@@ -126,7 +128,8 @@ def _check_content(root: Path, settings: dict[str, Any], site: PublicSite, repor
     """Items and files under content/: which are shown or go out, and their problems, added to the report."""
     content, theme = Path(settings["PATH"]), Path(settings["THEME"])
     found = scan(content)
-    folders = Folders.of(VouchSettings.of(settings))
+    reader = PelicanItems(settings)
+    folders = Folders.of(VouchSettings.of(settings), reader.extensions)
     templates = item_templates([*map(Path, settings["THEME_TEMPLATES_OVERRIDES"]), theme / "templates"])
     items, problems = load_items(
         content,
@@ -138,6 +141,7 @@ def _check_content(root: Path, settings: dict[str, Any], site: PublicSite, repor
         slug_from_title=settings["SLUGIFY_SOURCE"] == "title",
         folders=folders,
         dirs=found.folders,
+        reader=reader,
     )
     save_as = save_as_of(settings["ARTICLE_SAVE_AS"], settings["PAGE_SAVE_AS"], settings["DEFAULT_LANG"])
     collisions = output_collisions(items, save_as, root)
@@ -256,7 +260,10 @@ def build(
     except BaseException:
         discard(staging)
         raise
-    return BuildResult(folders.output, site, report, timings, files, newsletter, settings["VOUCH_SITEURL_SET"], root)
+    return BuildResult(
+        folders.output, site, report, timings, files, newsletter, settings["VOUCH_SITEURL_SET"], root,
+        settings["VOUCH_PELICAN_OVERRIDES"],
+    )  # fmt: skip
 
 
 def _compiled_templates(settings: dict[str, Any]) -> Any:

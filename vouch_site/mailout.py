@@ -51,17 +51,20 @@ class Newsletter:
 
 
 def prepare_newsletter(
-    site: PublicSite, report: EditorReport, settings: VouchSettings, theme: Path, content_dir: Path | None = None
+    site: PublicSite, report: EditorReport, settings: VouchSettings, theme: Path, content: Path | None = None
 ) -> Newsletter:
     """Every renderable issue and welcome step, rendered once with ``theme``'s e-mail templates, and its
-    pre-send findings."""
-    views = plan_issues(report.content, site.partners, settings)
+    pre-send findings.
+
+    ``content`` (PATH): where the files issues link are (their URLs are their paths there), and the welcome
+    series (``newsletter/welcome/``); None: no welcome series."""
+    views = plan_issues(report.content, site.partners, settings, content)
     env = email_env(theme)
     css = (theme / "static" / "email.css").read_text(encoding="utf-8")
     near = NearBlocks(site.partners, settings.site_root, settings.newsletter_near_max, env, css)
     example = near.example()
     rendered = {v.slug: render_issue(v, settings, site.names, env, css) for v in views}
-    folder = content_dir / NEWSLETTER_FOLDER / WELCOME_FOLDER if content_dir else None
+    folder = content / NEWSLETTER_FOLDER / WELCOME_FOLDER if content else None
     steps = load_steps(folder, report.known_slugs)[0] if folder else []  # problems: reported by validate
     held = withheld(steps, {p.slug for p in site.partners})
     welcome = {s.key: render_issue(s.view(), settings, site.names, env, css) for s in steps if s.key not in held}

@@ -42,6 +42,7 @@ class BuildResult:
     newsletter: Newsletter
     siteurl_set: bool = True
     root: Path = Path()  # the project folder: paths in the summary are written from it
+    overridden: tuple[str, ...] = ()  # Pelican settings the site sets that Vouch decides otherwise
 
     def summary(self) -> str:
         kinds = Counter(item.kind for item in self.report.content.shown)
@@ -60,6 +61,8 @@ class BuildResult:
                 f"warning: SITEURL is not set in pelicanconf.py: canonical links, feeds, the sitemap and e-mails "
                 f"point at {DEFAULTS['SITEURL']}; set the site's public address before deploying"
             )
+        if self.overridden:
+            lines.append(pelican_note(self.overridden))
         if self.report.problems:  # only with --keep-going
             left_out = counted(len({p.path for p in self.report.problems}), "file")
             lines.append(f"left out: {left_out} with problems, listed below; what names them is withheld")
@@ -91,6 +94,17 @@ class BuildResult:
         for key, slugs in self.newsletter.welcome_withheld.items():
             lines.append(f"withheld: {key} names unpublished {', '.join(slugs)}: the welcome series waits there")
         return "\n".join(lines)
+
+
+def pelican_note(keys: tuple[str, ...]) -> str:
+    """One line, once per build: what Vouch does in place of the Pelican settings the site sets."""
+    what = (
+        "Vouch writes no category, tag, author, archive or draft pages and no translations, and makes its own "
+        "feeds (/feeds/), index pages and sitemap"
+    )
+    return (
+        f"note: pelicanconf.py sets {', '.join(keys)}, which Vouch decides itself: {what} (README: Coming from Pelican)"
+    )
 
 
 def _unlinked_warning(paths: tuple[Path, ...], root: Path, named: int = 5) -> str:

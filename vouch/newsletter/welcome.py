@@ -63,6 +63,7 @@ class WelcomeView:
     date: None = None
     digest: Digest = NO_DIGEST  # empty rather than None: a theme's issue.html written before steps still renders
     url: None = None
+    links: tuple[tuple[str, str, str], ...] = ()  # intrasite links are not resolved in a step (not on the site)
 
 
 def load_steps(folder: Path, known: Iterable[str]) -> tuple[list[WelcomeStep], list[Problem]]:

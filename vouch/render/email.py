@@ -41,10 +41,24 @@ HTML_SLOTS = frozenset({"near"})  # filled with ready HTML (and its own text), n
 
 
 def issue_body_html(view: IssueView | WelcomeView, root: str, names: Mapping[str, str]) -> str:
-    """An issue's editor's note as HTML; partner references linked from ``root`` (relative or absolute)."""
+    """An issue's editor's note as HTML; partner references and intrasite links (``{filename}``...) linked
+    from ``root`` (relative or absolute)."""
     extensions = [*MARKDOWN_EXTENSIONS, StripComments()]  # editor's notes, e.g. the drafted digest
     html = markdown.markdown(view.body_markdown, extensions=extensions, output_format="html")
-    return link_partners(html, root, names)
+    urls = {(kind, written): url for kind, written, url in view.links}
+
+    def resolve(match: re.Match[str]) -> str:
+        value = match.group(4)
+        cut = min((i for i in (value.find("#"), value.find("?")) if i >= 0), default=len(value))
+        url = urls.get((match.group(3), value)) or urls.get((match.group(3), value[:cut]))
+        if url is None:
+            return match.group(0)  # left as written: the content checks report a link to nothing
+        return f"{match.group(1)}{match.group(2)}{root}/{url}{value[cut:]}{match.group(2)}"
+
+    return link_partners(_INTRASITE.sub(resolve, html), root, names)
+
+
+_INTRASITE = re.compile(r"""(\s(?:href|src)=)(["'])[{|](filename|static|attach)[}|](.*?)\2""")
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +147,7 @@ def render_issue(
         "body_html": body,
         "site_url": site,
         "site_name": settings.sitename,
+        "lang": settings.default_lang,
         "web_url": web_url,
         "subscribe_url": subscribe_url(settings),
         "css": css,
