@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from invoke import Exit, task
+from invoke import Argument, Exit, Task, task
 
 ROOT = Path(__file__).resolve().parent
 if hasattr(signal, "SIGPIPE"):  # `invoke check | head` ends quietly, like any Unix tool
@@ -52,11 +52,45 @@ def check(c):
         "category": "a key of partners/_categories.yaml (default: the first one)",
         "email": "contact e-mail (optional)",
         "phone": "contact phone (optional)",
+        "slug": "the file name, partners/<slug>.yaml (default: made from the name)",
     }
 )
-def new_partner(c, name, category="", email="", phone=""):
+def new_partner(c, name, category="", email="", phone="", slug=""):
     """Scaffold partners/<slug>.yaml with status: pending."""
-    _run("new_partner", name=name, category=category, email=email, phone=phone)
+    _run("new_partner", name=name, category=category, email=email, phone=phone, slug=slug)
+
+
+@task(
+    help={
+        "name": "the network's name, e.g. 'Totnes Trusted Traders'",
+        "url": "the site's public https address, e.g. https://partners.example.org",
+        "region": "how national phone numbers are read (default GB)",
+        "timezone": "the network's time zone (default Europe/London)",
+        "from_": "the newsletter's sender, 'Name <address>'",
+        "introductions": "the connector's 'Name <address>': turns on 'Ask for an introduction'",
+        "force": "also when partners/ or content/ hold files of your own: remove only the demo's, keep yours",
+    }
+)
+def init(c, name, url, region="GB", timezone="Europe/London", from_="", introductions="", force=False):
+    """Turn the demo into an empty network of your own (refuses if partners/ or content/ hold your files)."""
+    _run("init", name=name, url=url, region=region, timezone=timezone, sender=from_, introductions=introductions,
+         force=force)  # fmt: skip
+
+
+@task(
+    name="import",
+    iterable=["map_"],
+    help={
+        "file": "a .csv (any delimiter; UTF-8 or Windows-1252) or .xlsx file, one business a row under a header row",
+        "map_": "FIELD=COLUMN, e.g. contact.phone=Tel (repeatable): which column fills a profile field",
+        "category": "put every row in this category (a key of partners/_categories.yaml)",
+        "area": "the area of rows that name none",
+        "dry_run": "print the summary; write nothing",
+    },
+)
+def import_(c, file, map_=None, category="", area="", dry_run=False):
+    """Spreadsheet rows become pending profiles: cleaned, deduplicated, never overwriting."""
+    _run("import_file", file=file, maps=map_, category=category, area=area, dry_run=dry_run)
 
 
 @task
@@ -73,18 +107,42 @@ def test(c, quick=False):
     c.run(f"{sys.executable} -m pytest -n 2" + (' -m "not slow"' if quick else ""), pty=False)
 
 
+class _DueFlag(Argument):
+    """--due, which fills the issue's slug with "" when it is given (it travels with the parser's copies)."""
+
+    slug: Argument
+
+    def set_value(self, value: Any, cast: bool = True) -> None:
+        super().set_value(value, cast)
+        if self.slug.value is None:
+            self.slug.set_value("", cast=False)
+
+
+class _SendTask(Task):
+    """``invoke send <slug>`` or ``invoke send --due``: Invoke has no optional positional argument."""
+
+    def get_arguments(self, ignore_unknown_help: bool | None = None) -> list[Argument]:
+        arguments = super().get_arguments(ignore_unknown_help)
+        due = next(a for a in arguments if a.name == "due")
+        due.__class__ = _DueFlag
+        due.slug = next(a for a in arguments if a.name == "slug")
+        return arguments
+
+
 @task(
+    klass=_SendTask,
     help={
-        "slug": "the issue: content/newsletter/<slug>.md",
+        "slug": "the issue: content/newsletter/<slug>.md (or welcome/NN-slug with --to)",
+        "due": "send whatever is due today (issues of the last NEWSLETTER_DUE_DAYS, welcome steps): the cron line",
         "dry_run": "show what would be sent; send nothing",
-        "to": "send one test copy to this address only (recorded nowhere; drafts allowed)",
+        "to": "send one test copy to this address only (recorded nowhere; drafts and TODOs allowed, with warnings)",
         "yes": "do not ask for confirmation",
         "retry_unknown": "send again to recipients whose earlier answer was lost",
-    }
+    },
 )
-def send(c, slug, dry_run=False, to="", yes=False, retry_unknown=False):
-    """Send an issue to every subscriber, exactly once each, through SMTP_* settings."""
-    _run("send", slug=slug, dry_run=dry_run, to=to, yes=yes, retry_unknown=retry_unknown)
+def send(c, slug, dry_run=False, to="", yes=False, retry_unknown=False, due=False):
+    """Send an issue to every subscriber, exactly once each, through SMTP_* settings; --due: whatever is due."""
+    _run("send", slug=slug, due=due, dry_run=dry_run, to=to, yes=yes, retry_unknown=retry_unknown)
 
 
 @task(help={"email": "the address to suppress"})
@@ -159,3 +217,15 @@ def outcome(c, ident, result, value="", change=False):
 def referrals(c, csv=""):
     """Introductions and outcomes per partner (private: never written to output/)."""
     _run("referrals", csv=csv)
+
+
+@task(name="smtp-check")
+def smtp_check(c):
+    """Connect with the SMTP_* settings: what the server offers, whether login works; sends nothing."""
+    _run("smtp_check")
+
+
+@task(help={"dry_run": "print the summary; change nothing (no flags, no moves, no mail, no list changes)"})
+def inbox(c, dry_run=False):
+    """Subscribe requests (double opt-in), unsubscribes and bounces from the newsletter's IMAP mailbox."""
+    _run("inbox", dry_run=dry_run)

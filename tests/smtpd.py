@@ -28,6 +28,7 @@ class Recorder:
     def __init__(self, faults: Faults | None = None) -> None:
         self.faults = faults or Faults()
         self.accepted: list[tuple[str, Message]] = []
+        self.senders: list[str] = []  # each accepted message's envelope sender (MAIL FROM: the Return-Path)
         self.data_seen = 0
         self.rcpt_seen = 0
         self.lock = threading.Lock()
@@ -56,6 +57,7 @@ class Recorder:
         with self.lock:
             for rcpt in envelope.rcpt_tos:
                 self.accepted.append((rcpt.lower(), message))
+            self.senders.append(envelope.mail_from)
         return "250 2.0.0 Accepted"
 
     def addresses(self) -> list[str]:

@@ -110,6 +110,27 @@ def test_new_partner_scaffolds_a_pending_profile_that_validates(project: Path) -
     assert again.returncode != 0 and "already exists" in again.stderr
 
 
+def test_new_partner_names_the_file_that_holds_the_name_and_takes_a_slug(project: Path) -> None:
+    make_site(
+        project, {"harbour": {"name": "Harbour Plumbing & Heating Ltd", "status": "pending", "category": "plumbing"}}
+    )
+    taken = invoke(project, "new-partner", "HARBOUR PLUMBING AND HEATING")
+    assert taken.returncode == 2
+    assert "vouch: partners/harbour.yaml already holds the name 'HARBOUR PLUMBING AND HEATING'" in taken.stderr
+    assert "--slug" in taken.stderr
+    assert not (project / "partners/harbour-plumbing-and-heating.yaml").exists()
+    other = invoke(project, "new-partner", "Harbour Plumbing & Heating", "--slug", "harbour-plumbing-totnes")
+    assert other.returncode == 0, other.stderr
+    assert "Harbour Plumbing & Heating" in (project / "partners/harbour-plumbing-totnes.yaml").read_text()
+    used = invoke(project, "new-partner", "Quay", "--slug", "harbour")
+    assert used.returncode == 2 and "partners/harbour.yaml already exists: choose another file name" in used.stderr
+    bad = invoke(project, "new-partner", "Quay", "--slug", "Quay_Cafe")
+    assert (
+        bad.returncode == 2 and "--slug Quay_Cafe: expected a-z, 0-9 and single hyphens, e.g. quay-cafe" in bad.stderr
+    )
+    assert invoke(project, "check").returncode == 0
+
+
 def test_new_partner_without_a_category_takes_the_first_and_lists_the_others(project: Path) -> None:
     make_site(project, {})
     result = invoke(project, "new-partner", "Quay Ltd")

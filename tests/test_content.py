@@ -23,22 +23,22 @@ from vouch_site.build import build
         (
             "content/articles/a.md",
             "Title: A\n\nBody\n",
-            "content/articles/a.md:1: Date: expected a date line such as 'Date: 2026-09-14'; got nothing",
+            "content/articles/a.md:1: Date: expected a date line such as 'Date: 2026-09-14' (or DEFAULT_DATE, or a date that FILENAME_METADATA reads); got nothing",
         ),
         (
             "content/articles/a.md",
-            "Title: A\nDate: 14/09/2026\n\nBody\n",
-            "content/articles/a.md:2: Date: expected a date such as 2026-09-14 or 2026-09-14 10:30; got '14/09/2026'",
+            "Title: A\nDate: 14/13/2026\n\nBody\n",
+            "content/articles/a.md:2: Date: expected a date such as 2026-09-14, 2026-09-14 10:30 or 14 Sep 2026; got '14/13/2026'",
         ),
         (
             "content/articles/a.md",
             "Title: A\nDate: 2026-01-01\nModified: soon\n\nBody\n",
-            "content/articles/a.md:3: Modified: expected a date such as 2026-09-14; got 'soon'",
+            "content/articles/a.md:3: Modified: expected a date such as 2026-09-14, 2026-09-14 10:30 or 14 Sep 2026; got 'soon'",
         ),
         (
             "content/articles/a.md",
-            "Title: A\nDate: 2026-01-01\nStatus: hidden\n\nBody\n",
-            "content/articles/a.md:3: Status: expected one of draft, published; got 'hidden'",
+            "Title: A\nDate: 2026-01-01\nStatus: skip\n\nBody\n",
+            "content/articles/a.md:3: Status: expected one of draft, published, hidden; got 'skip'",
         ),
         (
             "content/articles/a.md",

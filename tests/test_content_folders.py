@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.sitekit import make_site, vetted
-from vouch.content import Folders
+from vouch.content_folders import Folders
 from vouch_site.build import build
 
 

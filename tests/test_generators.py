@@ -201,7 +201,8 @@ def test_feeds_rendered_from_entries_read_back_newest_first_and_dated_by_content
                         vetted_on=dt.date(2026, 4, 1), vouched_by="Ann")),
     )  # fmt: skip
     article = SimpleNamespace(url="articles/boilers/", title="Boilers", date=dt.datetime(2026, 6, 2, 9, tzinfo=zone),
-                              summary="<p>Service <b>yearly</b>.</p>", _content='<a href="../../partners/quay/">Q</a>')  # fmt: skip
+                              summary="<p>Service <b>yearly</b>.</p>",
+                              get_content=lambda _site_url: '<a href="../../partners/quay/">Q</a>')  # fmt: skip
     made = feeds.SiteFeeds(
         "Test", "en-GB", site_url,
         feeds.article_entries([article], site_url),

@@ -10,8 +10,6 @@ import os
 import re
 import shutil
 import signal
-import subprocess
-import sys
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -19,7 +17,7 @@ from typing import TypeVar
 
 import pytest
 
-from tests.sitekit import DEMO_EPOCH, REPO, make_site, read_tree, readable_tree, vetted
+from tests.sitekit import DEMO_EPOCH, REPO, make_site, read_tree, readable_tree, run_invoke, vetted
 from vouch.comments import strip_comments
 from vouch.problems import ValidationFailed, relative_to
 from vouch_site.build import build, validate_only
@@ -328,15 +326,15 @@ def test_file_names_with_line_breaks_print_on_one_line(tmp_path: Path) -> None:
         },
     )
     env = {**os.environ, "SOURCE_DATE_EPOCH": DEMO_EPOCH}
-    for args in (["check"], ["build"]):
-        result = subprocess.run([sys.executable, "-m", "invoke", *args], cwd=tmp_path, capture_output=True,
-                                text=True, errors="surrogateescape", env=env, check=False)  # fmt: skip
+    outputs = {}
+    for command in ("check", "build"):
+        result = run_invoke(tmp_path, command, env=env)
         assert result.returncode == 0, result.stderr
         lines = (result.stdout + result.stderr).splitlines()
         assert not [line for line in lines if line.startswith(("warning: nothing", "ok.md", ".png"))], lines
         assert "a\\nwarning: nothing else is wrong.png" in result.stdout
-    check = subprocess.run([sys.executable, "-m", "invoke", "check"], cwd=tmp_path, capture_output=True, text=True,
-                           errors="surrogateescape", env=env, check=False).stdout  # fmt: skip
+        outputs[command] = result.stdout
+    check = outputs["check"]
     assert "scheduled: content/articles/later\\nok.md (published on 2026-12-24)" in check
     assert "withheld: content/articles/held\\nok.md (names unpublished moor)" in check
     assert "skipped: content/images/b\\x1b[2K.png~ (an editor's temporary file)" in check

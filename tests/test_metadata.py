@@ -73,8 +73,8 @@ def test_the_header_is_what_the_markdown_meta_extension_reads(lines: list[str], 
     [
         (
             "content/articles/a.md",
-            "Title: A\nDate: 2026-01-01\n Status: hidden\n\nBody\n",
-            "content/articles/a.md:3: Status: expected one of draft, published; got 'hidden'",
+            "Title: A\nDate: 2026-01-01\n Status: skip\n\nBody\n",
+            "content/articles/a.md:3: Status: expected one of draft, published, hidden; got 'skip'",
         ),
         (
             "content/pages/about.md",
@@ -91,13 +91,13 @@ def test_the_header_is_what_the_markdown_meta_extension_reads(lines: list[str], 
             "content/pages/about.md",
             "Title: About\nSave_as: partners.json\n\nBody\n",
             "content/pages/about.md:2: Save_as: expected no Save_as: (Vouch writes every article and page where "
-            "ARTICLE_SAVE_AS or PAGE_SAVE_AS says); got 'partners.json'",
+            "ARTICLE_SAVE_AS or PAGE_SAVE_AS says); got 'partners.json', where the site writes its own partners.json",
         ),
         (
             "content/articles/a.md",
             "Title: A\nDate: 2026-01-01\nURL: feeds/articles.atom.xml\n\nBody\n",
             "content/articles/a.md:3: URL: expected no URL: (Vouch links every article and page where ARTICLE_URL "
-            "or PAGE_URL says); got 'feeds/articles.atom.xml'",
+            "or PAGE_URL says); got 'feeds/articles.atom.xml', where the site writes its own feeds/",
         ),
         (
             "content/articles/a.md",

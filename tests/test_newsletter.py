@@ -107,7 +107,8 @@ def test_pre_send_checks(changes: dict, expected: list[str]) -> None:
 
 def test_demo_previews_are_complete_small_and_reproducible(demo_site: Path, tmp_path: Path) -> None:
     mail = demo_site / "mail"
-    assert sorted(p.name for p in mail.iterdir()) == ["december-2026", "november-2026", "october-2026"]
+    assert sorted(p.name for p in mail.iterdir()) == ["december-2026", "november-2026", "october-2026", "welcome"]
+    assert sorted(p.name for p in (mail / "welcome").iterdir()) == ["01-welcome", "02-how-we-vet", "03-refer-a-friend"]
     html = (mail / "november-2026/message.html").read_text()
     assert len(html.encode()) < 100 * 1024
     assert "<script" not in html and 'rel="stylesheet"' not in html

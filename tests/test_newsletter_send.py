@@ -103,6 +103,17 @@ def test_personal_unsubscribe_link_and_one_click_header(rendered, tmp_path: Path
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
+def test_bounces_return_to_the_bounce_address_and_the_ledger_keeps_each_message_id(rendered, tmp_path: Path) -> None:
+    settings, issue = rendered
+    custom = replace(settings, newsletter_bounce_address="bounces@trusted.southhams.example")
+    recorder, ledger = Recorder(), Ledger(tmp_path / "l.sqlite")
+    run((custom, issue), recorder, [Subscriber("ann@example.org", "Ann")], ledger)
+    [(_, message)] = recorder.accepted
+    assert recorder.senders == ["bounces@trusted.southhams.example"]
+    found = ledger.by_message_id(message["Message-ID"])
+    assert found is not None and (found.issue, found.key, found.state) == (ISSUE, "ann@example.org", "sent")
+
+
 # Every spelling of a personal value the code ever used or might: none may be filled in inside content.
 SPELLINGS = (
     "https://unsubscribe.vouch.invalid/placeholder", "VOUCH-GREETING-PLACEHOLDER", "{email}", "%7Bemail%7D",

@@ -25,6 +25,7 @@ from tests.sitekit import (
     pausing,
     pinned,
     read_tree,
+    run_invoke,
     site_state,
     stable_tree,
     start_build,
@@ -38,7 +39,7 @@ from vouch.writer import outputs
 from vouch.writer.lock import Refused
 from vouch.writer.parallel import run_split
 from vouch_site.build import build
-from vouch_site.search import index_site
+from vouch_site.search import _pagefind_command, index_site
 
 
 def _real_folders(root: Path) -> bool:
@@ -172,7 +173,8 @@ def test_a_killed_build_takes_its_search_indexer_with_it(tmp_path: Path) -> None
     fake.chmod(0o755)
 
     def index_with_fake() -> None:
-        sys.executable = str(fake)  # _pagefind() runs `sys.executable -m pagefind ...`
+        os.environ["PAGEFIND_BINARY_PATH"] = str(fake)  # where Pagefind's own lookup looks first
+        _pagefind_command.cache_clear()
         index_site(tmp_path)
 
     child = multiprocessing.get_context("fork").Process(target=index_with_fake)
@@ -315,9 +317,7 @@ def test_build_output_refuses_in_one_line(tmp_path: Path) -> None:
     project = toggled_site(tmp_path / "site", True)
     shutil.copy(REPO / "tasks.py", project / "tasks.py")
     _private_folder(project)
-    env = {**os.environ, "SOURCE_DATE_EPOCH": DEMO_EPOCH}
-    result = subprocess.run([sys.executable, "-m", "invoke", "build", "--output", "private"], cwd=project, env=env,
-                            capture_output=True, text=True, check=False)  # fmt: skip
+    result = run_invoke(project, "build", "--output", "private", env={**os.environ, "SOURCE_DATE_EPOCH": DEMO_EPOCH})
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
         f"vouch: {project}/private is not a folder Vouch built, and a build would replace it: "
@@ -505,9 +505,7 @@ def test_build_output_into_the_live_site_refuses_in_one_line(two_sites: Path, tm
     shutil.copytree(two_sites, project, symlinks=True)
     shutil.copy(REPO / "tasks.py", project / "tasks.py")
     before = _everything(tmp_path)
-    env = {**os.environ, "SOURCE_DATE_EPOCH": DEMO_EPOCH}
-    result = subprocess.run([sys.executable, "-m", "invoke", "build", "--output", "output/x"], cwd=project, env=env,
-                            capture_output=True, text=True, check=False)  # fmt: skip
+    result = run_invoke(project, "build", "--output", "output/x", env={**os.environ, "SOURCE_DATE_EPOCH": DEMO_EPOCH})
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
         f"vouch: {project}/output/x lies inside output/, another Vouch site: a build there would put a site and "

@@ -8,11 +8,9 @@ lists it. README files, .gitkeep and the files operating systems leave behind ar
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-from tests.sitekit import REPO, make_site, vetted
+from tests.sitekit import REPO, make_site, run_invoke, vetted
 from tests.test_hostile_profiles import child_env
 from tests.test_profile_errors import HEAD, Network
 from vouch_site.build import build
@@ -61,8 +59,7 @@ def test_check_lists_what_partners_holds_besides_profiles_and_passes(tmp_path: P
     shutil.copy(REPO / "tasks.py", tmp_path / "tasks.py")
     make_site(tmp_path, {"harbour": vetted("Harbour")})
     _leave_strays(tmp_path / "partners")
-    result = subprocess.run([sys.executable, "-m", "invoke", "check"], cwd=tmp_path, capture_output=True, text=True,
-                            env=child_env(), check=False)  # fmt: skip
+    result = run_invoke(tmp_path, "check", env=child_env())
     assert result.returncode == 0, result.stderr
     assert [line for line in result.stdout.splitlines() if line.startswith("not read")] == [
         "not read: partners/_areas.yaml (no registry: Vouch reads _categories.yaml and _checks.yaml)",

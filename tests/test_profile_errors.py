@@ -642,7 +642,11 @@ def test_invalid_email_is_an_error(problems_of: Check, email: str, expected: str
 
 
 def phone_problem(region: str, phone: str) -> str:
-    return at(5, f"contact.phone: expected a valid phone number (national numbers are read as {region}); got '{phone}'")
+    return at(
+        5,
+        f"contact.phone: expected a valid phone number (national numbers are read as {region}); got '{phone}'"
+        " (if it is right as written, add phone_as_written: true under contact:)",
+    )
 
 
 @pytest.mark.parametrize(
@@ -660,6 +664,34 @@ def test_phone_must_be_valid_for_the_phone_region(
     problems_of: Check, phone: str, region: str, expected: list[str]
 ) -> None:
     assert problems_of(HEAD + f"contact:\n  phone: '{phone}'\n", options=Options(phone_region=region)) == expected
+
+
+@pytest.mark.parametrize(
+    ("contact", "expected"),
+    [
+        pytest.param("  phone_as_written: true\n  phone: '0800 12 34'\n", [], id="accepted-as-written"),
+        pytest.param("  phone: '0800 12 34'\n  phone_as_written: true\n", [], id="flag-after-the-number"),
+        pytest.param(
+            "  phone_as_written: true\n  phone: 'ask at the bar'\n",
+            [at(6, "contact.phone: expected a phone number with at least three digits; got 'ask at the bar'")],
+            id="still-needs-digits",
+        ),
+    ],
+)
+def test_phone_as_written_accepts_a_number_the_library_cannot_place(
+    problems_of: Check, contact: str, expected: list[str]
+) -> None:
+    assert problems_of(HEAD + "contact:\n" + contact) == expected
+
+
+def test_a_phone_as_written_is_shown_as_written_and_dialled_by_its_digits(tmp_path: Path) -> None:
+    from vouch.phones import Phone
+    from vouch.profiles import validate_one
+
+    path = tmp_path / "harbour.yaml"
+    path.write_text(HEAD + "contact:\n  phone_as_written: true\n  phone: '+44 (0)800 12 34'\n")
+    loaded = validate_one(path, DEFAULT, ["plumbing"], [])
+    assert not isinstance(loaded, list) and loaded.phone == Phone("+44 (0)800 12 34", "tel:+4408001234")
 
 
 @pytest.mark.parametrize(
@@ -1021,9 +1053,7 @@ def test_cache_revalidates_when_a_registry_changes(network: Network, cache_dir: 
 def test_cache_revalidates_when_the_phone_region_changes(network: Network, cache_dir: Path) -> None:
     network.write("harbour.yaml", HEAD + "contact:\n  phone: '0117 496 0100'\n")
     assert network.problems(Options(phone_region="GB"), cache_dir) == []
-    assert network.problems(Options(phone_region="US"), cache_dir) == [
-        at(5, "contact.phone: expected a valid phone number (national numbers are read as US); got '0117 496 0100'")
-    ]
+    assert network.problems(Options(phone_region="US"), cache_dir) == [phone_problem("US", "0117 496 0100")]
 
 
 def test_cache_still_looks_for_the_logo_file_every_time(network: Network, cache_dir: Path) -> None:

@@ -15,6 +15,7 @@ articles, notes in HTML comments.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import tempfile
 from dataclasses import dataclass
@@ -50,7 +51,7 @@ def profile(draw: st.DrawFn, index: int) -> dict:
         "summary": text("summary")[:160],
         "description": text("description"),
         "services": [text("service")],
-        "areas": [f"Area {canary('area')}"],
+        "areas": [f"Area {canary('area')}", "Shared Town"],  # one area for all: its "Trusted near" block
         "established": 1990,
         "opening_hours": ["Mo-Fr 08:00-17:30"],
         "contact": {
@@ -99,12 +100,26 @@ class Mention:
     owner: int
     target: int
     spelling: str
+    fmt: str = "md"  # the file's extension: every format Pelican reads, for articles and pages
 
     @property
     def reference(self) -> str:
         return self.spelling.replace("SLUG", f"firm{self.target}")
 
 
+FORMATS = ("md", "markdown", "mkd", "mdown", "rst", "html")  # every reader Pelican has by default
+# reStructuredText's own ways to a reference: a link target, an escaped space, a substitution, raw HTML.
+RST_SPELLINGS = (
+    "{partner}SLUG",
+    "`them <{partner}SLUG>`_",
+    "`them <%7Bpartner%7DSLUG>`_",
+    r"\{partner\}SLUG",
+    r"{partner}\ SLUG",
+    "|p|\n\n.. |p| replace:: {partner}SLUG",
+    '.. raw:: html\n\n   <a href="&#x7b;partner&#x7d;SLUG">them</a>',
+)
+# HTML has no Markdown links; Pelican's HTML reader reads nothing of a file with "&#125S" (a problem line instead).
+HTML_SPELLINGS = tuple(s for s in REFERENCE_SPELLINGS if "[" not in s and "&#125S" not in s)
 PLACES = [(kind, field) for kind in ("articles", "pages", "newsletter") for field in ("title", "summary", "body")]
 PLACES.append(("partners", "description"))
 
@@ -112,9 +127,11 @@ PLACES.append(("partners", "description"))
 @st.composite
 def mention(draw: st.DrawFn, count: int) -> Mention:
     kind, field = draw(st.sampled_from(PLACES))
+    fmt = draw(st.sampled_from(FORMATS)) if kind in ("articles", "pages") else "md"
     one_line = field in ("title", "summary")
-    spelling = draw(st.sampled_from([s for s in REFERENCE_SPELLINGS if not (one_line and "\n" in s)]))
-    return Mention(kind, field, draw(st.integers(0, count - 1)), draw(st.integers(0, count - 1)), spelling)
+    spellings = {"rst": RST_SPELLINGS, "html": HTML_SPELLINGS}.get(fmt, REFERENCE_SPELLINGS)
+    spelling = draw(st.sampled_from([s for s in spellings if not (one_line and "\n" in s)]))
+    return Mention(kind, field, draw(st.integers(0, count - 1)), draw(st.integers(0, count - 1)), spelling, fmt)
 
 
 @st.composite
@@ -164,6 +181,10 @@ def issue(i: int) -> str:
     return f"Title: Issue zqn{i}titleq here\nDate: 2026-07-0{i + 1}\nStatus: published\n\nNews of {{partner}}firm{i}.\n"
 
 
+def welcome_step(i: int) -> str:
+    return f"Title: Welcome zqw{i}titleq here\nDelay: {i}\n\nMeet {{partner}}firm{i}.\n"
+
+
 def article(i: int) -> str:
     return (
         f"Title: Advice zqa{i}titleq\nDate: 2026-06-0{i + 1}\nSummary: zqa{i}summaryq\nPartners: firm{i}\n\n"
@@ -176,10 +197,35 @@ def mentioning(n: int, m: Mention) -> str:
     """An item whose fields carry canary ``zqm<n>``; one of them names a partner in a hostile spelling."""
     title, summary, body = (f"Note zqm{n}{field}q" + (f" {m.reference}" if field == m.field else "")
                             for field in ("title", "summary", "body"))  # fmt: skip
-    return f"Title: {title}\nDate: 2026-08-0{n + 1}\nSummary: {summary}\n\n{body}\n"
+    date = f"2026-08-0{n + 1}"
+    if m.fmt == "rst":
+        return f"{title}\n{'#' * (len(title) + 4)}\n\n:date: {date}\n:summary: {summary}\n\n{body}\n"
+    if m.fmt == "html":
+        meta = f'<meta name="date" content="{date}">\n<meta name="summary" content="{html.escape(summary)}">'
+        return f"<html><head><title>{title}</title>\n{meta}</head>\n<body>\n<p>{body}</p>\n</body></html>\n"
+    return f"Title: {title}\nDate: {date}\nSummary: {summary}\n\n{body}\n"
 
 
 PRIVATE_FIELDS = ("notes", "private", "privatelist")
+
+
+def personal_messages(root: Path, profiles: list[dict]) -> bytes:
+    """Every issue and welcome step as sent to a subscriber in each area any profile names (published or not),
+    "Trusted near" blocks and all."""
+    from vouch.mailing.subscribers import Subscriber
+    from vouch.settings import VouchSettings
+    from vouch_site.build import validate
+    from vouch_site.config import load_settings
+    from vouch_site.mailout import personal_message, prepare_newsletter
+
+    settings = load_settings(root)
+    site, report = validate(root, settings)
+    typed = VouchSettings.of(settings)
+    newsletter = prepare_newsletter(site, report, typed, Path(settings["THEME"]), Path(settings["PATH"]))
+    areas = {area for p in profiles for area in p["areas"]}
+    people = [Subscriber(f"r{n}@example.org", "R", None, area) for n, area in enumerate(sorted(areas))]
+    rendered = newsletter.rendered | newsletter.welcome
+    return b"".join(personal_message(r, typed, s, near=newsletter.near) for r in rendered.values() for s in people)
 
 
 @pytest.mark.slow  # 30 networks, each built whole (search index included)
@@ -219,8 +265,12 @@ def check_network(generated: tuple[list[dict], list[int], list[Mention], list[st
             written.append({**p, "logo": logo} if logo else p)
         files |= {f"content/articles/art{i}.md": article(i) for i in featured}
         files |= {f"content/newsletter/issue{i}.md": issue(i) for i in featured}
+        files |= {f"content/newsletter/welcome/{i:02d}-step.md": welcome_step(i) for i in featured}
+        files["content/newsletter/plain.md"] = "Title: A plain issue for all\nDate: 2026-07-20\n\nNews.\n"
         files |= {f"content/files/quote{i}.txt": f"zqa{i}attachq" for i in featured}
-        files |= {f"content/{m.kind}/m{n}.md": mentioning(n, m) for n, m in enumerate(mentions) if m.kind != "partners"}
+        files |= {
+            f"content/{m.kind}/m{n}.{m.fmt}": mentioning(n, m) for n, m in enumerate(mentions) if m.kind != "partners"
+        }
         make_site(root, {f"firm{i}": p for i, p in enumerate(written)}, files)
         (content / "aliases").mkdir()
         for i, p in enumerate(profiles):
@@ -256,14 +306,16 @@ def check_network(generated: tuple[list[dict], list[int], list[Mention], list[st
         for i in featured:
             article_canaries = [f"zqa{i}{part}q".encode() for part in ("title", "summary", "body")]
             article_canaries.append(f"zqn{i}titleq".encode())  # the newsletter issue naming them
+            article_canaries.append(f"zqw{i}titleq".encode())  # the welcome step naming them
             if i in shown:
                 assert f"articles/art{i}/index.html" in tree
                 assert all(c in tree["feeds/articles.atom.xml"] for c in article_canaries[:3])
                 assert f"mail/issue{i}/message.eml" in tree
+                assert f"mail/welcome/{i:02d}-step/message.eml" in tree
                 assert f"zqa{i}attachq".encode() in blob  # its attachment goes out with it
             else:  # withheld: nothing of the article either, nor the file it attaches
                 assert not [c for c in [*article_canaries, f"zqa{i}attachq".encode()] if c in blob]
-                assert not [rel for rel in tree if f"art{i}" in rel or f"issue{i}" in rel]
+                assert not [rel for rel in tree if f"art{i}" in rel or f"issue{i}" in rel or f"{i:02d}-step" in rel]
 
         for n, m in enumerate(mentions):
             if m.kind != "partners":  # withheld, or shown in full, whatever the spelling
@@ -272,6 +324,14 @@ def check_network(generated: tuple[list[dict], list[int], list[Mention], list[st
         fragments = b"".join(v for k, v in tree.items() if k.startswith("pagefind/fragment/"))
         for i in range(len(profiles)):
             assert (f"zq{i}nameq".encode() in fragments) == (i in shown)  # the search index, decompressed
+
+        sent = personal_messages(root, profiles)
+        for i in range(len(profiles)):
+            for field in PRIVATE_FIELDS:
+                assert f"zq{i}{field}q".encode() not in sent, f"private {field} of p{i} sent"
+            if i not in shown:
+                assert f"zq{i}".encode() not in sent and f"firm{i}/".encode() not in sent, f"unpublished p{i} sent"
+        assert (b"Trusted near Shared Town" in sent) == bool(shown)
 
         # Print pages: a code for each shown partner and no other, each encoding just its profile's URL.
         codes = {rel: data for rel, data in tree.items() if rel.endswith("qr.svg")}

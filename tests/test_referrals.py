@@ -117,7 +117,7 @@ def test_introduce_sends_once_records_and_warns_on_a_repeat(demo_site: Path, tmp
     assert bad_value.returncode == 2 and "--value: expected an amount such as 1200" in bad_value.stderr
     assert closed.returncode == 0 and "won (2400)" in closed.stdout
     assert overwrite.returncode == 1 and "already recorded as won (2400); add --change" in overwrite.stderr
-    assert unreachable.returncode == 3 and "could not send through 127.0.0.1" in unreachable.stderr
+    assert unreachable.returncode == 3 and "nothing accepts connections at 127.0.0.1" in unreachable.stderr
     assert "Traceback" not in unreachable.stderr and "nothing recorded" in unreachable.stderr
     assert "harbour-plumbing" in summary.stdout
     assert (tmp_path / "referrals.csv").read_text().splitlines()[1].startswith("harbour-plumbing,1,1,0,0,0,2400.00")

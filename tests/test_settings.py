@@ -39,6 +39,21 @@ from vouch_site.build import build
         ('FEED_MAX_ITEMS = "50"', "FEED_MAX_ITEMS: expected a whole number of at least 1; got '50'"),
         ('PHONE_REGION = "UK"', "PHONE_REGION: expected a two-letter region code such as GB, IE or US; got 'UK'"),
         (
+            'DEFAULT_LANG = "English"',
+            "DEFAULT_LANG: expected a BCP 47 language tag such as en, en-GB or zh-CN (what html lang and feeds say); "
+            "got 'english'",
+        ),
+        (
+            'PAGE_PATHS = ["articles"]',
+            "PAGE_PATHS: expected folders ARTICLE_PATHS does not name (a file there would be read as both an "
+            "article and a page); got 'articles' in both",
+        ),
+        (
+            'ARTICLE_PATHS = ["newsletter/welcome"]',
+            "ARTICLE_PATHS: expected folders outside newsletter/ (issues and welcome/ are the newsletter's, never "
+            "articles or pages); got 'newsletter/welcome'",
+        ),
+        (
             'TIMEZONE = "Europe/Londres"',
             "TIMEZONE: expected a time zone name such as Europe/London or UTC; got 'Europe/Londres'",
         ),
@@ -57,6 +72,18 @@ def test_a_wrong_setting_fails_the_build_naming_file_line_and_expectation(
         f"pelicanconf.py:{number}: {expected}"
     ]
     assert not (tmp_path / "output").exists()
+
+
+def test_default_lang_is_written_as_a_bcp_47_tag_whatever_its_spelling(tmp_path: Path) -> None:
+    """Pelican lower-cases DEFAULT_LANG and locale names use ``_``: ``zh_CN`` is written ``zh-CN``."""
+    from vouch.settings import VouchSettings
+
+    assert VouchSettings.of({"DEFAULT_LANG": "zh_cn"}).default_lang == "zh-CN"
+    make_site(tmp_path, {"harbour": vetted("Harbour")})
+    (tmp_path / "pelicanconf.py").write_text(PELICANCONF + 'DEFAULT_LANG = "zh_CN"\n')
+    build(tmp_path, search=False)
+    assert '<html lang="zh-CN">' in (tmp_path / "output/index.html").read_text(encoding="utf-8")
+    assert 'xml:lang="zh-CN"' in (tmp_path / "output/feeds/articles.atom.xml").read_text(encoding="utf-8")
 
 
 def test_without_siteurl_the_build_works_and_says_where_links_point(tmp_path: Path) -> None:

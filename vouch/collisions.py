@@ -8,12 +8,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from vouch.content import Item
+from vouch.content_folders import SITE_FILES, SITE_FOLDERS
 from vouch.problems import Problem
-
-# Files Vouch's own pages write: no item may be written there, or need one of them as a folder.
-SITE_FILES = ("index.html", "404.html", "robots.txt", "sitemap.xml", "partners.json", "articles/index.html",
-              "newsletter/index.html", "directory/index.html", "areas/index.html", "search/index.html",
-              "vetting/index.html")  # fmt: skip
 
 
 def output_collisions(items: Iterable[Item], save_as: Callable[[Item], str | None], root: Path) -> list[Problem]:
@@ -33,6 +29,14 @@ def output_collisions(items: Iterable[Item], save_as: Callable[[Item], str | Non
             folders.setdefault(parent, target)
     problems = []
     for target, items_there in sorted(written.items()):
+        if folder := next((f for f in SITE_FOLDERS if target.startswith(f"{f}/")), None):
+            for item in items_there:
+                if item.kind != "newsletter":  # an issue is the site's own page there
+                    where = f"expected a URL outside {folder}/, where the site writes its own pages"
+                    message = f"{where}; got {item.slug!r}: it is written to {target}"
+                    problems.append(Problem(item.path, item.slug_line, item.slug_field, message))
+            if not (items_there := [item for item in items_there if item.kind == "newsletter"]):
+                continue
         clashes = [(target, other) for other in items_there]
         clashes += [(parent, owners[parent]) for parent in _parents(target) if parent in owners]
         if target in folders:
@@ -67,6 +71,8 @@ def save_as_of(article_save_as: str, page_save_as: str, lang: str) -> Callable[[
     def save_as(item: Item) -> str | None:
         if item.kind == "newsletter":  # Vouch's own pages
             return f"newsletter/{item.slug}/index.html"
+        if item.save_as is not None:  # as Pelican located it
+            return os.path.normpath(item.save_as).lstrip("/") if item.save_as else None
         template = article_save_as if item.kind == "articles" else page_save_as
         date = dt.datetime.combine(item.date, dt.time()) if item.date else None
         try:

@@ -16,7 +16,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from vouch.content import DEFAULT_FOLDERS, Folders, Item, Link, is_item_source
+from vouch.content import Item, Link
+from vouch.content_folders import DEFAULT_FOLDERS, Folders, is_item_source
 from vouch.editor_files import is_editor_temporary
 from vouch.images import image_bytes, is_svg_named
 from vouch.paths import inside

@@ -85,13 +85,18 @@ def _email(value: str) -> str:
 
 
 def _phone(value: str, info: ValidationInfo) -> str:
+    if info.data.get("phone_as_written"):  # the editor has confirmed a number the library cannot place
+        if len(re.findall(r"\d", value)) < 3:
+            raise _fail("a phone number with at least three digits", value)
+        return value
     region = (info.context or {}).get("phone_region", DEFAULT_PHONE_REGION)
     try:
         number = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
-        raise _fail(f"a valid phone number (national numbers are read as {region})", value)
+        hint = " (if it is right as written, add phone_as_written: true under contact:)"
+        raise _fail(f"a valid phone number (national numbers are read as {region})", value, hint)
     return value
 
 
@@ -143,6 +148,11 @@ class Address(_Strict):
 
 class Contact(_Strict):
     person: Text | None = None
+    # Before phone: its check reads this flag. Only an editor sets it; `invoke import` never does.
+    phone_as_written: bool = Field(
+        False,
+        description="true: show phone exactly as written, unchecked (a number the phone library cannot place)",
+    )
     phone: Phone | None = None
     email: Email | None = None
     website: WebUrl | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import phonenumbers
@@ -13,7 +14,10 @@ class Phone:
     uri: str  # tel:+441174960100
 
 
-def format_phone(raw: str, region: str) -> Phone:
+def format_phone(raw: str, region: str, as_written: bool = False) -> Phone:
+    """``as_written``: the editor confirmed a number the library cannot place: shown unchanged, dialled by digits."""
+    if as_written:
+        return Phone(raw, "tel:" + re.sub(r"(?!^\+)[^\d]", "", raw.strip()))
     number = phonenumbers.parse(raw, region)
     home = phonenumbers.region_code_for_number(number) == region
     fmt = phonenumbers.PhoneNumberFormat.NATIONAL if home else phonenumbers.PhoneNumberFormat.INTERNATIONAL

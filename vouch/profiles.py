@@ -39,7 +39,7 @@ REGISTRIES = ("_categories.yaml", "_checks.yaml")
 # Read by nothing and named by nothing: what repositories and operating systems leave in any folder.
 NORMAL_EXTRAS = ("README*", "readme*", "Readme*", ".gitkeep", ".gitignore", ".gitattributes", ".DS_Store",
                  "Thumbs.db", "desktop.ini")  # fmt: skip
-CACHE_VERSION = 10  # 9: Profile.digest renamed content_hash; 10: Loaded.not_read
+CACHE_VERSION = 11  # 9: Profile.digest renamed content_hash; 10: Loaded.not_read; 11: phone_as_written
 MAX_FILE_BYTES = 256 * 1024  # a profile is a page: a 50 MB one took 101 s and 550 MB to build
 KNOWN_KEYS = known_keys()
 HOMES = field_homes(KNOWN_KEYS)
@@ -269,7 +269,11 @@ def _validate_file(
     logo_line = doc.line_of(("logo", "src")) if profile_file.logo else None
     description_line = doc.text_line_of(("description",)) if profile_file.description else None
     contact = profile_file.contact
-    phone = format_phone(contact.phone, options.phone_region) if contact and contact.phone else None
+    phone = (
+        format_phone(contact.phone, options.phone_region, contact.phone_as_written)
+        if contact and contact.phone
+        else None
+    )
     content_hash = hashlib.sha256(data).hexdigest()
     return Profile(path.stem, path, profile_file, review_by, logo_line, description_line, phone, content_hash)
 

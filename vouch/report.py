@@ -86,6 +86,9 @@ def editor_notes(report: EditorReport, root: Path) -> Iterator[str]:
         yield f"not published: {name(path)} (no published item or partner links it)"
     for path in report.files.temporary:
         yield f"skipped: {name(path)} (an editor's temporary file)"
+    for duplicate in report.duplicates:
+        shown = printable(duplicate.value)
+        yield f"likely duplicates (same {duplicate.kind}, {shown!r}): {', '.join(duplicate.owners)}"
     due = {e.slug: e.review_by for e in due_soon(report.roster, report.today)}
     for item in selection.shown:
         named = [slug for slug in item.partners if slug in due]

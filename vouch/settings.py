@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import langcodes
 import phonenumbers
 
 from vouch.model import email_problem, is_url
@@ -44,12 +45,18 @@ DEFAULTS: dict[str, Any] = {
     "SUBSCRIBE_URL": "",
     "NEWSLETTER_CADENCE_DAYS": 30,
     "NEWSLETTER_DIGEST_MAX": 10,
+    "NEWSLETTER_CONFIRM_DAYS": 7,  # an unconfirmed subscribe request expires after this
+    "NEWSLETTER_BOUNCE_LIMIT": 2,  # hard bounces that suppress an address
+    "NEWSLETTER_BOUNCE_ADDRESS": "",  # the envelope sender (Return-Path); empty: NEWSLETTER_FROM's address
+    "NEWSLETTER_DUE_DAYS": 3,
+    "NEWSLETTER_NEAR_MAX": 3,
     "PRINT_PAGES": True,  # card sheets, window certificates and their QR codes (/print/cards/, certificate/)
 }
 
 
 CONTENT_FOLDERS: dict[str, tuple[str, ...]] = {"ARTICLE_PATHS": ("articles",), "PAGE_PATHS": ("pages",)}
 NEWSLETTER_FOLDER = "newsletter"  # fixed: issues are not Pelican content, and the archive URL says newsletter/
+WELCOME_FOLDER = "welcome"  # content/newsletter/welcome/: the welcome series, read by vouch.newsletter.welcome
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +89,12 @@ class VouchSettings:
     subscribe_url: str
     newsletter_cadence_days: int
     newsletter_digest_max: int
-    print_pages: bool
+    newsletter_confirm_days: int
+    newsletter_bounce_limit: int
+    newsletter_bounce_address: str
+    newsletter_due_days: int = 3
+    newsletter_near_max: int = 3
+    print_pages: bool = True
     article_paths: tuple[str, ...] = CONTENT_FOLDERS["ARTICLE_PATHS"]  # folders under content/, as Pelican reads them
     page_paths: tuple[str, ...] = CONTENT_FOLDERS["PAGE_PATHS"]
 
@@ -91,6 +103,7 @@ class VouchSettings:
         """The defaults merged with whatever ``settings`` define (None counts as not set)."""
         merged = dict(DEFAULTS, **{k: settings[k] for k in DEFAULTS if settings.get(k) is not None})
         folders = {k: tuple(settings.get(k) or default) for k, default in CONTENT_FOLDERS.items()}
+        merged["DEFAULT_LANG"] = language_tag(merged["DEFAULT_LANG"]) or merged["DEFAULT_LANG"]
         return cls(
             **{k.lower(): v for k, v in merged.items()},
             article_paths=folders["ARTICLE_PATHS"],
@@ -106,13 +119,24 @@ class VouchSettings:
         """SITEURL without a trailing slash: every absolute link is made from it."""
         return self.siteurl.rstrip("/")
 
+    @property
+    def newsletter_address(self) -> str:
+        """NEWSLETTER_FROM's bare address: the mailbox ``invoke inbox`` reads."""
+        return parseaddr(self.newsletter_from)[1]
+
+    @property
+    def bounce_address(self) -> str:
+        """The envelope sender of everything the newsletter sends: where bounces go."""
+        return parseaddr(self.newsletter_bounce_address)[1] or self.newsletter_address
+
 
 POSITIVE_INTS = (
     "VETTING_VALID_DAYS", "DIRECTORY_PAGE_SIZE", "LISTING_PAGE_SIZE", "HOME_NEWEST_PARTNERS",
     "HOME_LATEST_ARTICLES", "FEED_MAX_ITEMS", "REFERRAL_FOLLOW_UP_DAYS", "NEWSLETTER_CADENCE_DAYS",
-    "NEWSLETTER_DIGEST_MAX",
+    "NEWSLETTER_DIGEST_MAX", "NEWSLETTER_CONFIRM_DAYS", "NEWSLETTER_BOUNCE_LIMIT", "NEWSLETTER_DUE_DAYS",
+    "NEWSLETTER_NEAR_MAX",
 )  # fmt: skip
-ADDRESSES = ("NEWSLETTER_FROM", "NEWSLETTER_REPLY_TO", "INTRODUCTIONS_EMAIL")
+ADDRESSES = ("NEWSLETTER_FROM", "NEWSLETTER_REPLY_TO", "INTRODUCTIONS_EMAIL", "NEWSLETTER_BOUNCE_ADDRESS")
 
 
 def settings_problems(settings: Mapping[str, Any], source: Path) -> list[Problem]:
@@ -138,15 +162,36 @@ def settings_problems(settings: Mapping[str, Any], source: Path) -> list[Problem
     for key in ADDRESSES:
         if settings.get(key) and not _is_address(settings[key]):
             expect(key, "an e-mail address, optionally with a name: 'News <news@example.org>'")
+    if settings.get("DEFAULT_LANG") is not None and language_tag(settings["DEFAULT_LANG"]) is None:
+        expect("DEFAULT_LANG", "a BCP 47 language tag such as en, en-GB or zh-CN (what html lang and feeds say)")
     if settings.get("PHONE_REGION") not in phonenumbers.SUPPORTED_REGIONS:
         expect("PHONE_REGION", "a two-letter region code such as GB, IE or US")
     try:
         ZoneInfo(str(settings.get("TIMEZONE")))
     except (ZoneInfoNotFoundError, ValueError):
         expect("TIMEZONE", "a time zone name such as Europe/London or UTC")
+    found += folder_problems(settings)
     if "VOUCH_ROOT" in settings:  # the path settings, as load_settings made them absolute
         found += path_problems(settings, Path(settings["VOUCH_ROOT"]))
     return [Problem(source, _line_of(text, key), key, message) for key, message in found]
+
+
+def folder_problems(settings: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """ARTICLE_PATHS and PAGE_PATHS naming one folder (each file would be both), or newsletter/ (Vouch's)."""
+    named = {
+        key: [os.path.normpath(p) for p in settings.get(key) or default] for key, default in CONTENT_FOLDERS.items()
+    }
+    found = []
+    for path in named["PAGE_PATHS"]:
+        if path in named["ARTICLE_PATHS"]:
+            why = "a file there would be read as both an article and a page"
+            found.append(("PAGE_PATHS", f"expected folders ARTICLE_PATHS does not name ({why}); got {path!r} in both"))
+    for key, paths in named.items():
+        for path in paths:
+            if path == NEWSLETTER_FOLDER or path.startswith(f"{NEWSLETTER_FOLDER}/"):
+                why = "issues and welcome/ are the newsletter's, never articles or pages"
+                found.append((key, f"expected folders outside {NEWSLETTER_FOLDER}/ ({why}); got {path!r}"))
+    return found
 
 
 CONTENT_PATHS = ("STATIC_PATHS", "ARTICLE_PATHS", "PAGE_PATHS")  # read from content/ (PATH)
@@ -196,6 +241,14 @@ def path_problems(settings: Mapping[str, Any], root: Path) -> list[tuple[str, st
 
 def _joined(names: list[str]) -> str:
     return f"{', '.join(names[:-1])} and {names[-1]}" if len(names) > 1 else names[0]
+
+
+def language_tag(value: object) -> str | None:
+    """``value`` as a BCP 47 tag in its standard case (``zh_cn`` -> ``zh-CN``: Pelican lower-cases the
+    setting, and writes locale names with ``_``); None if it is not a valid tag."""
+    if not isinstance(value, str) or not langcodes.tag_is_valid(value):
+        return None
+    return langcodes.standardize_tag(value)
 
 
 def _is_address(value: object) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 from vouch.content import Selection, unknown_partner
 from vouch.content_files import ContentFiles
 from vouch.directory import one_name_per_area, sort_az
+from vouch.duplicates import Duplicate, Keys, email_key, likely_duplicates, name_key, website_key
 from vouch.model import RegistryEntry
 from vouch.paths import inside
 from vouch.problems import Problem, sort_problems
@@ -56,6 +58,7 @@ class EditorReport:
     editor_files: tuple[Path, ...] = ()  # editor temporary files skipped in partners/
     not_read: tuple[Path, ...] = ()  # what else partners/ holds (a subfolder, a note): named in a warning
     left_out: frozenset[str] = frozenset()  # content files with problems that `invoke build --keep-going` leaves out
+    duplicates: tuple[Duplicate, ...] = ()  # profiles sharing a phone, e-mail, website or normalised name
 
 
 def prepare(
@@ -96,8 +99,19 @@ def prepare(
         known_slugs=loaded.known_slugs,
         editor_files=loaded.editor_files,
         not_read=loaded.not_read,
+        duplicates=tuple(likely_duplicates(_duplicate_keys(loaded.profiles))),
     )
     return public, report
+
+
+def _duplicate_keys(profiles: list[Profile]) -> Iterator[tuple[str, Keys]]:
+    """Each valid profile's keys; the phone as the E.164 number its profile already parsed."""
+    for p in profiles:
+        contact = p.file.contact
+        phone = p.phone.uri.removeprefix("tel:") if p.phone else ""
+        email = email_key(contact.email) if contact and contact.email else ""
+        website = website_key(contact.website) if contact and contact.website else ""
+        yield f"partners/{p.source.name}", Keys(name_key(p.file.name), phone, email, website)
 
 
 def _logo_by_real_path(partner: Partner, content_dir: Path) -> Partner:

@@ -15,11 +15,12 @@ SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"  # lower-case letters and digits, single hyph
 SLUG_RE = rf"^{SLUG}$"
 SLUG_PATTERN = re.compile(SLUG_RE)
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")  # what slugify turns into one hyphen
+_SURROGATE = re.compile("[\ud800-\udfff]")  # a file name's undecodable byte: unidecode would warn on stderr
 
 
 @lru_cache(maxsize=65536)  # names and towns repeat across thousands of partners
 def slugify(text: str) -> str:
-    return _NON_ALNUM.sub("-", unidecode(text).lower()).strip("-")
+    return _NON_ALNUM.sub("-", unidecode(_SURROGATE.sub("", text)).lower()).strip("-")
 
 
 def initial(name: str) -> str:

@@ -6,6 +6,7 @@ import hashlib
 import logging
 import os
 import shutil
+import warnings
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import replace
@@ -14,12 +15,14 @@ from pathlib import Path
 from typing import Any, Concatenate, ParamSpec
 
 from vouch.collisions import output_collisions, save_as_of
-from vouch.content import Folders, item_templates, load_items, select
+from vouch.content import item_templates, load_items, select
 from vouch.content_files import content_files, scan, static_svg_problems
+from vouch.content_folders import Folders
+from vouch.newsletter.welcome import load_steps
 from vouch.paths import shown_from
 from vouch.problems import Problem, ValidationFailed, sort_problems
 from vouch.publication import epoch_problem, today
-from vouch.settings import VouchSettings, settings_problems
+from vouch.settings import NEWSLETTER_FOLDER, WELCOME_FOLDER, VouchSettings, settings_problems
 from vouch.site import EditorReport, PublicSite, prepare
 from vouch.writer import parallel, render_cache
 from vouch.writer.lock import Refused, build_lock
@@ -28,6 +31,7 @@ from vouch.writer.run import BuildRun, Preview
 from vouch.writer.staged import StagedWriter
 from vouch_site.config import load_settings
 from vouch_site.mailout import prepare_newsletter, write_previews
+from vouch_site.pelican_items import PelicanItems
 from vouch_site.search import index_site, keep_search_index
 from vouch_site.summary import BuildResult, Timings, shown_path
 
@@ -124,7 +128,8 @@ def _check_content(root: Path, settings: dict[str, Any], site: PublicSite, repor
     """Items and files under content/: which are shown or go out, and their problems, added to the report."""
     content, theme = Path(settings["PATH"]), Path(settings["THEME"])
     found = scan(content)
-    folders = Folders.of(VouchSettings.of(settings))
+    reader = PelicanItems(settings)
+    folders = Folders.of(VouchSettings.of(settings), reader.extensions)
     templates = item_templates([*map(Path, settings["THEME_TEMPLATES_OVERRIDES"]), theme / "templates"])
     items, problems = load_items(
         content,
@@ -136,6 +141,7 @@ def _check_content(root: Path, settings: dict[str, Any], site: PublicSite, repor
         slug_from_title=settings["SLUGIFY_SOURCE"] == "title",
         folders=folders,
         dirs=found.folders,
+        reader=reader,
     )
     save_as = save_as_of(settings["ARTICLE_SAVE_AS"], settings["PAGE_SAVE_AS"], settings["DEFAULT_LANG"])
     collisions = output_collisions(items, save_as, root)
@@ -155,6 +161,7 @@ def _check_content(root: Path, settings: dict[str, Any], site: PublicSite, repor
     for folder in dict.fromkeys([theme, *map(Path, settings["THEME_TEMPLATES_OVERRIDES"])]):
         problems += scan(folder).problems
     problems += static_svg_problems([theme / path for path in settings["THEME_STATIC_PATHS"]], theme.parent)
+    problems += load_steps(content / NEWSLETTER_FOLDER / WELCOME_FOLDER, report.known_slugs)[1]
     return replace(report, problems=sort_problems(report.problems + problems), content=selection, files=files)
 
 
@@ -224,7 +231,7 @@ def build(
     staging = folders.begin()
     try:
         with timings.stage("newsletter"):
-            newsletter = prepare_newsletter(site, report, typed, Path(settings["THEME"]))
+            newsletter = prepare_newsletter(site, report, typed, Path(settings["THEME"]), Path(settings["PATH"]))
             write_previews(newsletter, typed, StagedWriter(staging.mail, folders.mail))
             shown = {i.slug for i in report.content.shown if i.kind == "newsletter"}
             run = BuildRun(
@@ -255,8 +262,9 @@ def build(
         discard(staging)
         raise
     return BuildResult(
-        folders.output, site, report, timings, files, newsletter, settings["VOUCH_SITEURL_SET"], root, typed.site_root
-    )
+        folders.output, site, report, timings, files, newsletter, settings["VOUCH_SITEURL_SET"], root,
+        settings["VOUCH_PELICAN_OVERRIDES"], typed.site_root,
+    )  # fmt: skip
 
 
 def _compiled_templates(settings: dict[str, Any]) -> Any:
@@ -312,7 +320,9 @@ def _run_pelican(settings: dict[str, Any], run: BuildRun, staging: Build) -> Non
     previous, FatalLogger.fatal_lvl = FatalLogger.fatal_lvl, logging.ERROR
     quiet, console.quiet = console.quiet, True
     try:
-        Pelican(settings).run()
+        with warnings.catch_warnings():  # a file name's undecodable byte: the file is named in a problem line
+            warnings.filterwarnings("ignore", "Surrogate character", RuntimeWarning)
+            Pelican(settings).run()
     finally:
         FatalLogger.fatal_lvl = previous
         console.quiet = quiet

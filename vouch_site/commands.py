@@ -125,8 +125,8 @@ def _warn_if_schema_is_stale(root: Path) -> None:
         print(f"note: {SCHEMA_PATH} does not list the current categories and checks: run invoke schema")
 
 
-def new_partner(root: Path, name: str, category: str = "", email: str = "", phone: str = "") -> None:
-    """Scaffold partners/<slug>.yaml with status: pending."""
+def new_partner(root: Path, name: str, category: str = "", email: str = "", phone: str = "", slug: str = "") -> None:
+    """Scaffold partners/<slug>.yaml with status: pending; refuses a file or a business name already taken."""
     from pydantic import ValidationError
 
     from vouch.messages import from_pydantic
@@ -134,7 +134,7 @@ def new_partner(root: Path, name: str, category: str = "", email: str = "", phon
     from vouch.publication import today
     from vouch.scaffold import new_profile
     from vouch.schema import registry_keys
-    from vouch.slugs import slugify
+    from vouch.slugs import SLUG_PATTERN, slugify
 
     categories, _ = registry_keys(root / "partners")
     if not categories:
@@ -150,16 +150,70 @@ def new_partner(root: Path, name: str, category: str = "", email: str = "", phon
     except ValidationError as exc:
         messages = [f"--{e['loc'][0]}: {from_pydantic(e, None, ())}" for e in exc.errors()]
         raise CommandFailed("vouch: " + "; ".join(messages), 2) from None
-    slug = slugify(name)
+    if slug and not SLUG_PATTERN.fullmatch(slug):
+        raise CommandFailed(f"vouch: --slug {slug}: expected a-z, 0-9 and single hyphens, e.g. {slugify(slug)}", 2)
+    chosen, slug = bool(slug), slug or slugify(name)
     target = root / "partners" / f"{slug}.yaml"
     if not slug:
         raise CommandFailed("vouch: the name needs at least one letter or digit", 2)
     if target.exists():
-        raise CommandFailed(f"vouch: {target.relative_to(root)} already exists", 2)
+        where = target.relative_to(root)
+        raise CommandFailed(f"vouch: {where} already exists: choose another file name with --slug", 2)
+    if not chosen:  # the same business under another file name?
+        _refuse_a_name_taken(root, name, settings.phone_region)
     with refused():
         on = today(settings.timezone)
     target.write_text(new_profile(name, category, email, phone, on, categories), encoding="utf-8")
     print(f"created {target.relative_to(root)} (status: pending); fill it in, then run: invoke check")
+
+
+def _refuse_a_name_taken(root: Path, name: str, region: str) -> None:
+    from vouch.duplicates import name_key
+    from vouch_site.importer import existing_profiles
+
+    wanted = name_key(name)
+    for owner, keys in existing_profiles(root / "partners", region)[1]:
+        if keys.name == wanted:
+            raise CommandFailed(
+                f"vouch: {owner} already holds the name {name!r} (case, punctuation, & and Ltd set aside): "
+                "edit that file, or give another business of that name its own file with --slug",
+                2,
+            )
+
+
+def import_file(
+    root: Path, file: str, maps: list[str] | None = None, category: str = "", area: str = "", dry_run: bool = False
+) -> None:
+    """Spreadsheet rows (CSV or .xlsx) become pending profiles: cleaned, deduplicated, never overwriting."""
+    from vouch_site.importer import parse_maps, run_import
+
+    with refused():
+        _, lines = run_import(root, Path(file), parse_maps(list(maps or ())), category, area, dry_run)
+    with terminal_safe():  # every cell of the file is printed somewhere
+        for line in lines:
+            print(line)
+
+
+def init(
+    root: Path,
+    name: str,
+    url: str,
+    region: str = "GB",
+    timezone: str = "Europe/London",
+    sender: str = "",
+    introductions: str = "",
+    force: bool = False,
+) -> None:
+    """Turn the demo into an empty network of one's own; refuses on anything but the demo without ``force``."""
+    from vouch_site.new_network import init_network, new_settings
+
+    with refused("init: "):
+        settings = new_settings(name, url, region, timezone, sender, introductions)
+        lines = init_network(root, settings, force)
+    with terminal_safe():
+        for line in lines:
+            print(line)
+        print("next: invoke import FILE (or invoke new-partner NAME), vet, then invoke build")
 
 
 def schema(root: Path) -> None:
@@ -200,7 +254,10 @@ def newsletter(root: Path) -> None:
     published = published_issue_dates(report.content)
     date = max(on, max(published, default=on) + dt.timedelta(days=typed.newsletter_cadence_days))
     found = digest_on(date, published, digest_articles(report.content.shown), site.partners, typed)
-    target = new_issue_path(root / "content" / "newsletter", date)
+    every = [i.date for i in (*report.content.shown, *report.content.scheduled, *report.content.drafts)
+             if i.kind == "newsletter" and i.date]  # fmt: skip
+    with refused():
+        target = new_issue_path(root / "content" / "newsletter", date, typed.newsletter_cadence_days, every)
     target.write_text(draft_text(date, found, typed.siteurl), encoding="utf-8")
     print(f"created {target.relative_to(root)} (draft, dated {date}); preview after `invoke build` in mail/")
 

@@ -16,7 +16,7 @@ from pelican.settings import DEFAULT_CONFIG, configure_settings, get_settings_fr
 
 from vouch.editor_files import EDITOR_TEMPORARY
 from vouch.render.humanize import FILTERS
-from vouch.settings import DEFAULTS, VouchSettings
+from vouch.settings import DEFAULTS, NEWSLETTER_FOLDER, VouchSettings
 from vouch_site.guard import reading_settings
 
 log = logging.getLogger("vouch")
@@ -109,6 +109,8 @@ def load_settings(
         os.path.abspath(root / p) for p in merged.get("THEME_TEMPLATES_OVERRIDES", [])
     ]
     merged["PLUGINS"] = _plugins(merged.get("PLUGINS") or [])
+    for key in ("ARTICLE_EXCLUDES", "PAGE_EXCLUDES"):  # issues are Vouch's, whatever ARTICLE_PATHS says ([""])
+        merged[key] = [*dict.fromkeys([*(merged.get(key) or []), NEWSLETTER_FOLDER])]
     merged["JINJA_FILTERS"] = {**FILTERS, **(merged.get("JINJA_FILTERS") or {})}
     merged["IGNORE_FILES"] = [*merged.get("IGNORE_FILES", DEFAULT_CONFIG["IGNORE_FILES"]), *EDITOR_TEMPORARY]
     # Profile text is untrusted: every template escapes by default, whatever the site sets.
@@ -119,6 +121,7 @@ def load_settings(
     }
     merged = {**VouchSettings.of(merged).as_settings(), **merged}
     merged["VOUCH_SITEURL_SET"] = bool({**from_file, **(overrides or {})}.get("SITEURL"))
+    merged["VOUCH_PELICAN_OVERRIDES"] = overridden(from_file)
     merged["SITEURL"] = str(merged.get("SITEURL") or DEFAULTS["SITEURL"]).rstrip("/")
     merged["VOUCH_ROOT"] = str(root)
     merged["VOUCH_SETTINGS_FILE"] = str(path)
@@ -126,6 +129,11 @@ def load_settings(
     # Pelican's reader cache knows file dates, not settings: one cache per reader configuration.
     settings["CACHE_PATH"] = str(Path(settings["CACHE_PATH"]) / _reader_fingerprint(settings))
     return settings
+
+
+def overridden(from_file: dict[str, Any]) -> tuple[str, ...]:
+    """The settings a site (one coming from Pelican, say) sets that Vouch decides otherwise (``FIXED``)."""
+    return tuple(sorted(key for key, value in from_file.items() if key in FIXED and value != FIXED[key]))
 
 
 def _plugins(listed: list[Any]) -> list[Any]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import smtplib
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -55,23 +57,46 @@ def introduce(root: Path, slug: str, to: str, note: str = "", dry_run: bool = Fa
         print(message.get_body(("plain",)).get_content())
         print("dry run: nothing sent, nothing recorded")
         return
+    from vouch.mailing.smtp_setup import SmtpSetupError
+
     smtp = smtp_settings()
     try:
         with smtp.connect() as conn:
             conn.send_message(message)
+    except SmtpSetupError as exc:
+        raise CommandFailed(f"vouch: {exc}; nothing recorded", 3) from None
     except (OSError, smtplib.SMTPException) as exc:
-        where = f"{smtp.host}:{smtp.port}"
-        raise CommandFailed(f"vouch: could not send through {where}: {exc}; nothing recorded", 3) from None
+        raise CommandFailed(f"vouch: could not send through {smtp.where}: {exc}; nothing recorded", 3) from None
     ident = ledger.record(slug, partner.name, client.name, client.email, note, on, follow_up)
     print(f"introduced {client.name} to {partner.name} (#{ident}); follow up on {follow_up}")
 
 
 def smtp_settings() -> Any:
     """SMTP settings from the environment, or a one-line refusal."""
-    from vouch.mailing.sender import SmtpSettings
+    from vouch.mailing.smtp_setup import SmtpSettings
 
     with refused():
         return SmtpSettings.from_env()
+
+
+def smtp_check(root: Path) -> None:
+    """Connect with the SMTP_* settings, say what the server offers and whether login works; send nothing."""
+    from vouch.mailing.smtp_setup import SmtpSetupError
+
+    smtp = smtp_settings()
+    print(f"SMTP server {smtp.where}, SMTP_SECURITY={smtp.security}, SMTP_TIMEOUT={smtp.timeout:g} s")
+    steps: list[str] = []
+    try:
+        conn = smtp.connect(log=steps)
+    except SmtpSetupError as exc:
+        print("\n".join(f"  {step}" for step in steps))
+        raise CommandFailed(f"vouch: {exc}", 3) from None
+    try:
+        conn.quit()
+    except (OSError, smtplib.SMTPException):
+        conn.close()
+    print("\n".join(f"  {step}" for step in steps))
+    print("ready to send; nothing was sent")
 
 
 def today_of(root: Path) -> dt.date:
@@ -134,23 +159,52 @@ def referrals(root: Path, csv: str = "") -> None:
 
 
 def send(
-    root: Path, slug: str, dry_run: bool = False, to: str = "", yes: bool = False, retry_unknown: bool = False
+    root: Path,
+    slug: str = "",
+    dry_run: bool = False,
+    to: str = "",
+    yes: bool = False,
+    retry_unknown: bool = False,
+    due: bool = False,
 ) -> None:
-    """Send an issue to every subscriber, exactly once each, through SMTP_* settings."""
-    from vouch.mailing.sender import Policy, SendAborted, send_issue
-    from vouch_site.mailout import Audience, Paths, blocking, envelope_sender, personal_message, send_summary
-    from vouch_site.progress import progress_bar
+    """Send an issue to every subscriber who had joined by its date, exactly once each, through SMTP_* settings."""
+    from vouch.mailing.sender import Policy
+    from vouch_site.mailout import Audience, Paths
+    from vouch_site.sending import (
+        Job,
+        confirm,
+        findings_for,
+        joined_by,
+        one_send_at_a_time,
+        run_jobs,
+        warn,
+        warn_future_joiners,
+    )  # fmt: skip
 
+    if due:
+        if slug or to or retry_unknown:
+            raise CommandFailed("vouch: --due sends whatever is due: give it no issue, --to or --retry-unknown", 2)
+        send_due(root, dry_run, yes)
+        return
+    if not slug:
+        raise CommandFailed("vouch: name the issue (invoke send <slug>), or send whatever is due with --due", 2)
     with refused("--to: "):
         test_copy = Audience.test_copy(to) if to else None  # before validating: a typo fails at once
-    settings, newsletter = _newsletter(root, slug)
-    rendered = newsletter.rendered[slug]
-    findings = blocking(newsletter.findings[slug], test=bool(to))
-    if findings:
+    settings, newsletter = _newsletter(root, slug, welcome=bool(to))
+    rendered = (newsletter.rendered | newsletter.welcome)[slug]
+    paths = Paths.from_env(root)
+    audience = test_copy or _subscribers(paths)
+    if test_copy is None:
+        warn_future_joiners(audience.subscribers, today_of(root))
+        date = next(v.date for v in newsletter.views if v.slug == slug)
+        audience = Audience(joined_by(audience.subscribers, date), audience.ledger, audience.skipped)
+    findings = findings_for(newsletter, slug, rendered, audience.subscribers)
+    if test_copy:
+        warn(findings, slug)  # checking the draft is the point of a test copy
+    elif findings:
         for finding in findings:
             print(f"{slug}: {finding}", file=sys.stderr)
         raise CommandFailed(f"vouch: {slug} fails {len(findings)} pre-send check(s); nothing was sent")
-    audience = test_copy or _subscribers(Paths.from_env(root))
     for problem in audience.skipped:
         print(relative_to(problem, root), file=sys.stderr)
     smtp = smtp_settings()
@@ -162,21 +216,59 @@ def send(
         return
     if retry_unknown:
         print(f"re-queued {audience.ledger.retry_unknown(slug)} recipients whose answer was lost")
-    if sys.stdin.isatty() and not yes and input("Send now? [y/N] ").strip().lower() not in {"y", "yes"}:
-        raise CommandFailed("vouch: not sent")
-    try:
-        with progress_bar("sending", len(audience.subscribers)) as advance:
-            report = send_issue(
-                slug, audience.subscribers, lambda s: personal_message(rendered, settings, s, test=audience.test),
-                audience.ledger, smtp, envelope_sender(settings), policy=policy, progress=advance,
-            )  # fmt: skip
-    except SendAborted as aborted:
+    confirm(yes)
+    with one_send_at_a_time(paths.ledger) if not audience.test else _nothing():
         again = "send the test copy again" if audience.test else "run the same command again to resume"
-        raise CommandFailed(f"vouch: {aborted}; {again}", 3) from None
-    lines, code = send_summary(report)
-    print("\n".join(lines))
+        job = Job(slug, rendered, audience.subscribers)
+        code = run_jobs([job], audience, newsletter, settings, smtp, policy, today_of(root), again)
     if code:
         raise CommandFailed("", code)
+
+
+def send_due(root: Path, dry_run: bool = False, yes: bool = False) -> None:
+    """Every published issue dated in the last NEWSLETTER_DUE_DAYS with subscribers left, and every due welcome
+    step: for the daily cron line. Exit 0 and "nothing due" when nothing is."""
+    from vouch.mailing.sender import Policy
+    from vouch_site.mailout import Paths
+    from vouch_site.sending import confirm, due_jobs, one_send_at_a_time, run_jobs, warn_future_joiners
+
+    settings, newsletter, held = _newsletter_due(root)
+    paths = Paths.from_env(root)
+    audience = _subscribers(paths)
+    for problem in audience.skipped:
+        print(relative_to(problem, root), file=sys.stderr)
+    on = today_of(root)
+    warn_future_joiners(audience.subscribers, on)
+    smtp = smtp_settings()
+    with refused():
+        policy = Policy.from_env()
+    with one_send_at_a_time(paths.ledger):
+        lost = audience.ledger.recover_all()  # a run killed while a message was in flight, whatever it sent
+        for d in lost:
+            print(f"unknown: {d.address} ({d.issue}): the server's answer was lost; check its log before "
+                  f"invoke send {d.issue} --retry-unknown")  # fmt: skip
+        jobs, problems = due_jobs(newsletter, audience, on, settings, held)
+        for line in problems:
+            print(line, file=sys.stderr)
+        if not jobs:
+            print(f"nothing due on {on}")
+            if lost or problems:
+                raise CommandFailed("", 3 if lost else 1)
+            return
+        for job in jobs:
+            print(job.label)
+        if dry_run:
+            print("dry run: nothing sent")
+            return
+        confirm(yes)
+        code = max(run_jobs(jobs, audience, newsletter, settings, smtp, policy, on), 3 if lost else 0)
+    if code or problems:
+        raise CommandFailed("", code or 1)
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield
 
 
 def _subscribers(paths: Any) -> Any:
@@ -188,8 +280,9 @@ def _subscribers(paths: Any) -> Any:
         return Audience.subscribers_of(paths)
 
 
-def _newsletter(root: Path, slug: str) -> tuple[VouchSettings, Any]:
-    """Typed settings and the newsletter with the rendered issue ``slug`` (fails on any problem)."""
+def _newsletter(root: Path, slug: str, welcome: bool = False) -> tuple[VouchSettings, Any]:
+    """Typed settings and the newsletter with the rendered issue ``slug`` (fails on any problem);
+    ``welcome``: a welcome step (``welcome/NN-slug``) may be named too (a test copy of it)."""
     from vouch_site.mailout import prepare_newsletter
 
     settings, site, report = validated(root, "; fix them before sending")
@@ -201,11 +294,49 @@ def _newsletter(root: Path, slug: str) -> tuple[VouchSettings, Any]:
         links = ", ".join(str(target.relative_to(root)) for target in linking[slug])
         raise CommandFailed(f"vouch: {slug} links {links}, not published: it is withheld")
     typed = VouchSettings.of(settings)
-    newsletter = prepare_newsletter(site, report, typed, Path(settings["THEME"]))
-    if slug not in newsletter.rendered:
+    newsletter = prepare_newsletter(site, report, typed, Path(settings["THEME"]), Path(settings["PATH"]))
+    if slug in newsletter.welcome_withheld:
+        names = ", ".join(newsletter.welcome_withheld[slug])
+        raise CommandFailed(f"vouch: {slug} names unpublished {names}: it is withheld")
+    if slug in newsletter.welcome and not welcome:
+        raise CommandFailed(f"vouch: {slug} is a welcome step: --due sends it to each new subscriber on its day "
+                            "(--to ADDRESS sends a test copy)", 2)  # fmt: skip
+    if slug not in newsletter.rendered and slug not in newsletter.welcome:
         known = ", ".join(v.slug for v in newsletter.views) or "none"
         raise CommandFailed(f"vouch: no newsletter issue {slug!r} (issues: {known})", 2)
     return typed, newsletter
+
+
+def _date_and_status(path: Path, timezone: str) -> tuple[dt.date | None, str]:
+    """An issue file's Date (in ``timezone``) and Status, read again: a withheld item is not kept."""
+    from vouch.content import parse_date
+    from vouch.item_header import read_header
+
+    header, _, _ = read_header(path.read_text(encoding="utf-8"))
+    date = parse_date(header["date"][0][1], timezone) if "date" in header else None
+    status = (header["status"][0][1] if "status" in header else "") or "published"
+    return date, status.lower()
+
+
+def _newsletter_due(root: Path) -> tuple[VouchSettings, Any, dict[str, str]]:
+    """Typed settings, the newsletter, and why each withheld issue is (slug -> reason)."""
+    from vouch_site.mailout import prepare_newsletter
+
+    settings, site, report = validated(root, "; fix them before sending")
+    typed = VouchSettings.of(settings)
+    newsletter = prepare_newsletter(site, report, typed, Path(settings["THEME"]), Path(settings["PATH"]))
+    due_after = report.today - dt.timedelta(days=typed.newsletter_due_days)
+    held: dict[str, str] = {}
+    not_shown = {path: f"it names unpublished {', '.join(slugs)}" for path, slugs in report.content.withheld.items()}
+    for path, targets in report.content.linking.items():
+        not_shown[path] = f"it links {', '.join(str(t.relative_to(root)) for t in targets)}, not published"
+    for path, why in not_shown.items():
+        if path.parent.name != "newsletter":
+            continue
+        date, status = _date_and_status(path, typed.timezone)
+        if status == "published" and date is not None and due_after <= date <= report.today:
+            held[path.stem] = why
+    return typed, newsletter, held
 
 
 def unsubscribe(root: Path, email: str) -> None:
@@ -217,3 +348,10 @@ def unsubscribe(root: Path, email: str) -> None:
     with refused():
         added = add_suppression(path, email)
     print(f"{email.strip().lower()} {'added to' if added else 'already in'} {path.relative_to(root)}")
+
+
+def inbox(root: Path, dry_run: bool = False) -> None:
+    """Subscribe requests, confirmations, unsubscribes and bounces from the newsletter's IMAP mailbox."""
+    from vouch_site.inbox import inbox as run
+
+    run(root, dry_run=dry_run)

@@ -7,7 +7,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.policy import SMTP, SMTPUTF8
-from email.utils import make_msgid, parseaddr
+from email.utils import make_msgid
 from pathlib import Path
 
 from vouch.mailing.referral_ledger import ReferralLedger
@@ -15,6 +15,7 @@ from vouch.mailing.send_ledger import Ledger
 from vouch.mailing.sender import SendReport
 from vouch.mailing.subscribers import Subscriber, one_address, recipients
 from vouch.newsletter.issue import IssueView, plan_issues
+from vouch.newsletter.welcome import WelcomeStep, load_steps, withheld
 from vouch.problems import Problem
 from vouch.render.email import (
     RenderedIssue,
@@ -26,8 +27,10 @@ from vouch.render.email import (
     render_issue,
 )
 from vouch.render.email_checks import Finding, pre_send_findings
+from vouch.render.fast_mime import message_bytes
 from vouch.render.humanize import counted
-from vouch.settings import VouchSettings
+from vouch.render.near import NearBlocks
+from vouch.settings import NEWSLETTER_FOLDER, WELCOME_FOLDER, VouchSettings
 from vouch.site import EditorReport, PublicSite
 from vouch.writer.staged import StagedWriter
 
@@ -37,26 +40,44 @@ class Newsletter:
     views: list[IssueView]  # every renderable issue, oldest first
     rendered: dict[str, RenderedIssue]
     findings: dict[str, list[Finding]]
+    near: NearBlocks
+    steps: list[WelcomeStep] = field(default_factory=list)  # the welcome series, in order (withheld ones too)
+    welcome: dict[str, RenderedIssue] = field(default_factory=dict)  # welcome/NN-slug -> rendered (not withheld)
+    welcome_withheld: dict[str, list[str]] = field(default_factory=dict)  # welcome/NN-slug -> unpublished slugs
 
     def archive(self, shown: set[str]) -> list[IssueView]:
         """Published issues the site shows (not drafts, not future-dated), newest first."""
         return [v for v in reversed(self.views) if v.slug in shown]
 
 
-def prepare_newsletter(site: PublicSite, report: EditorReport, settings: VouchSettings, theme: Path) -> Newsletter:
-    """Every renderable issue, rendered once with ``theme``'s e-mail templates, and its pre-send findings."""
-    views = plan_issues(report.content, site.partners, settings)
+def prepare_newsletter(
+    site: PublicSite, report: EditorReport, settings: VouchSettings, theme: Path, content: Path | None = None
+) -> Newsletter:
+    """Every renderable issue and welcome step, rendered once with ``theme``'s e-mail templates, and its
+    pre-send findings.
+
+    ``content`` (PATH): where the files issues link are (their URLs are their paths there), and the welcome
+    series (``newsletter/welcome/``); None: no welcome series."""
+    views = plan_issues(report.content, site.partners, settings, content)
     env = email_env(theme)
     css = (theme / "static" / "email.css").read_text(encoding="utf-8")
+    near = NearBlocks(site.partners, settings.site_root, settings.newsletter_near_max, env, css)
+    example = near.example()
     rendered = {v.slug: render_issue(v, settings, site.names, env, css) for v in views}
-    findings = {slug: pre_send_findings(r) for slug, r in rendered.items()}
-    return Newsletter(views, rendered, findings)
+    folder = content / NEWSLETTER_FOLDER / WELCOME_FOLDER if content else None
+    steps = load_steps(folder, report.known_slugs)[0] if folder else []  # problems: reported by validate
+    held = withheld(steps, {p.slug for p in site.partners})
+    welcome = {s.key: render_issue(s.view(), settings, site.names, env, css) for s in steps if s.key not in held}
+    findings = {slug: pre_send_findings(r, example.html if example else "") for slug, r in (rendered | welcome).items()}
+    return Newsletter(views, rendered, findings, near, steps, welcome, held)
 
 
 def write_previews(newsletter: Newsletter, settings: VouchSettings, writer: StagedWriter) -> None:
-    """``mail/<slug>/message.{html,txt,eml}``: reproducible, addressed to nobody."""
-    for slug, rendered in newsletter.rendered.items():
-        personal = personalize(rendered, settings, "", "")
+    """``mail/<slug>/message.{html,txt,eml}`` and ``mail/welcome/NN-slug/...``: reproducible, addressed to
+    nobody, with the "Trusted near" block of the area most partners serve."""
+    example = newsletter.near.example()
+    for slug, rendered in (newsletter.rendered | newsletter.welcome).items():
+        personal = personalize(rendered, settings, "", "", example)
         writer.put(f"{slug}/message.html", personal.html.encode())
         writer.put(f"{slug}/message.txt", personal.text.encode())
         writer.put(f"{slug}/message.eml", bytes(build_message(rendered, personal, settings)))
@@ -136,7 +157,11 @@ def send_summary(report: SendReport) -> tuple[list[str], int]:
 
 
 def personal_message(
-    rendered: RenderedIssue, settings: VouchSettings, subscriber: Subscriber, test: bool = False
+    rendered: RenderedIssue,
+    settings: VouchSettings,
+    subscriber: Subscriber,
+    test: bool = False,
+    near: NearBlocks | None = None,
 ) -> bytes:
     """The bytes one recipient gets: own To, greeting, unsubscribe link, Date (now) and Message-ID.
 
@@ -146,16 +171,20 @@ def personal_message(
     A ``test`` copy says so in its subject and gets a Message-ID of its own: with the real
     one, a mail provider would take the real send for a duplicate of the test and drop it.
     """
-    personal = personalize(rendered, settings, subscriber.name, subscriber.address)
+    block = near.for_area(subscriber.area) if near and subscriber.area else None
+    personal = personalize(rendered, settings, subscriber.name, subscriber.address, block)
     headers = recipient_headers(rendered.slug, subscriber.address, settings, dt.datetime.now(dt.UTC))
     if test:
         headers["Message-ID"] = make_msgid("test", domain=headers["Message-ID"].rsplit("@", 1)[1].rstrip(">"))
     to = display_to(subscriber.name, subscriber.address)
     prefix = "[Test] " if test else ""
-    message = build_message(rendered, personal, settings, to=to, extra_headers=headers, subject_prefix=prefix)
     ascii_only = subscriber.address.isascii() and envelope_sender(settings).isascii()
+    if ascii_only and (fast := message_bytes(rendered, personal, settings, to, headers, prefix)) is not None:
+        return fast
+    message = build_message(rendered, personal, settings, to=to, extra_headers=headers, subject_prefix=prefix)
     return message.as_bytes(policy=SMTP if ascii_only else SMTPUTF8)
 
 
 def envelope_sender(settings: VouchSettings) -> str:
-    return parseaddr(settings.newsletter_from)[1]
+    """The Return-Path: NEWSLETTER_BOUNCE_ADDRESS, else NEWSLETTER_FROM's address (where ``invoke inbox`` reads)."""
+    return settings.bounce_address

@@ -6,7 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 
 from vouch.writer.parallel import end_with_parent
@@ -16,10 +16,20 @@ class SearchIndexFailed(Exception):
     pass
 
 
+@cache
+def _pagefind_command() -> tuple[str, ...]:
+    """Pagefind's binary itself: ``python -m pagefind`` only finds it and execs it, after a Python
+    start-up that costs twice what indexing a small site does."""
+    from pagefind.service import get_executable
+
+    binary = get_executable()
+    return (str(binary),) if binary else (sys.executable, "-m", "pagefind")  # the module then says what is missing
+
+
 def _pagefind(site: Path, *output: str) -> None:
     """Index the pages of ``site`` marked ``data-pagefind-body``, writing where ``output`` says."""
     result = subprocess.run(
-        [sys.executable, "-m", "pagefind", "--site", str(site), *output, "--silent"],
+        [*_pagefind_command(), "--site", str(site), *output, "--silent"],
         capture_output=True,
         text=True,
         check=False,

@@ -43,6 +43,7 @@ class BuildResult:
     newsletter: Newsletter
     siteurl_set: bool = True
     root: Path = Path()  # the project folder: paths in the summary are written from it
+    overridden: tuple[str, ...] = ()  # Pelican settings the site sets that Vouch decides otherwise
     site_url: str = ""  # SITEURL as built: printed QR codes lead there
 
     def summary(self) -> str:
@@ -52,7 +53,9 @@ class BuildResult:
             f"{len(self.site.partners)} of {len(self.report.roster)} partners published, "
             f"{counted(kinds['articles'], 'article')}, {counted(kinds['pages'], 'page')}, "
             f"{counted(kinds['newsletter'], 'newsletter issue')}",
-            f"e-mail previews: {len(self.newsletter.rendered)} in {self.output.with_name('mail')}",
+            f"e-mail previews: {len(self.newsletter.rendered) + len(self.newsletter.welcome)} in "
+            f"{self.output.with_name('mail')}"
+            + (f" ({counted(len(self.newsletter.welcome), 'welcome step')})" if self.newsletter.welcome else ""),
         ]
         lines += [f"{name}: {seconds:.1f} s" for name, seconds in self.timings.stages]
         if not self.siteurl_set:
@@ -60,6 +63,8 @@ class BuildResult:
                 f"warning: SITEURL is not set in pelicanconf.py: canonical links, feeds, the sitemap and e-mails "
                 f"point at {DEFAULTS['SITEURL']}; set the site's public address before deploying"
             )
+        if self.overridden:
+            lines.append(pelican_note(self.overridden))
         if useless_for_print(self.site_url):
             lines.append(
                 f"warning: SITEURL is {self.site_url}: the QR codes on the print pages (/print/cards/, certificates) "
@@ -91,7 +96,22 @@ class BuildResult:
             for finding in self.newsletter.findings[view.slug]:
                 if not (view.status == "draft" and finding.check == "status"):
                     lines.append(f"warning: newsletter {printable(view.slug)}: {finding}")
+        for key in self.newsletter.welcome:
+            lines += [f"warning: newsletter {key}: {finding}" for finding in self.newsletter.findings[key]]
+        for key, slugs in self.newsletter.welcome_withheld.items():
+            lines.append(f"withheld: {key} names unpublished {', '.join(slugs)}: the welcome series waits there")
         return "\n".join(lines)
+
+
+def pelican_note(keys: tuple[str, ...]) -> str:
+    """One line, once per build: what Vouch does in place of the Pelican settings the site sets."""
+    what = (
+        "Vouch writes no category, tag, author, archive or draft pages and no translations, and makes its own "
+        "feeds (/feeds/), index pages and sitemap"
+    )
+    return (
+        f"note: pelicanconf.py sets {', '.join(keys)}, which Vouch decides itself: {what} (README: Coming from Pelican)"
+    )
 
 
 def _unlinked_warning(paths: tuple[Path, ...], root: Path, named: int = 5) -> str:

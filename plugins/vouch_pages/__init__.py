@@ -16,6 +16,7 @@ from pelican.generators import StaticGenerator
 
 from .content import (
     article_jsonld,
+    complete_read_metadata,
     keep_shown_articles,
     keep_shown_pages,
     read_without_comments,
@@ -59,6 +60,7 @@ def register() -> None:
     signals.generator_init.connect(add_template_globals)
     signals.get_generators.connect(get_generators)
     signals.readers_init.connect(read_without_comments)
+    signals.readers_init.connect(complete_read_metadata)
     signals.article_generator_init.connect(skip_left_out_files)
     signals.page_generator_init.connect(skip_left_out_files)
     signals.static_generator_init.connect(skip_left_out_files)  # its cache stamps a file by reading it

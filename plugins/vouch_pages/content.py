@@ -10,12 +10,14 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from pelican.contents import Article, Page
 from pelican.readers import MarkdownReader
 
 from vouch.references import link_partners
 from vouch.render import structured
 from vouch.render.files import root_of
 from vouch.render.markup import StripComments
+from vouch_site.pelican_items import complete_content
 
 from .generator import run_of
 
@@ -42,6 +44,20 @@ def read_without_comments(readers: Any) -> None:
     for extension, reader in readers.reader_classes.items():
         if reader is MarkdownReader:
             readers.reader_classes[extension] = CommentFreeMarkdownReader
+
+
+def complete_read_metadata(readers: Any) -> None:
+    """``readers_init``: every article and page read gets its category from its folder (or DEFAULT_CATEGORY)
+    and a ``Lang:`` that names DEFAULT_LANG counts as it, as Vouch's checks located it (``complete_content``)."""
+    read = readers.read_file
+
+    def read_file(*args: Any, **kwargs: Any) -> Any:
+        content = read(*args, **kwargs)
+        if isinstance(content, Article | Page):  # not a static file
+            complete_content(content)
+        return content
+
+    readers.read_file = read_file
 
 
 def _shown(settings: dict[str, Any]) -> frozenset[str] | None:

@@ -4,6 +4,9 @@ States: ``queued`` -> ``sending`` (committed just before the end of DATA is
 written) -> ``sent`` | ``failed``. A recipient still ``sending`` when a run
 starts had its answer lost (crash, kill -9, dropped connection): it becomes
 ``unknown`` and is reported, never resent without being asked.
+
+Each delivery keeps the ``Message-ID`` it went out with, so a bounce that
+quotes it is matched to the issue and the subscriber (``invoke inbox``).
 """
 
 from __future__ import annotations
@@ -27,9 +30,17 @@ CREATE TABLE IF NOT EXISTS deliveries (
     code INTEGER,
     response TEXT,
     updated TEXT NOT NULL,
+    message_id TEXT,             -- as sent, angle brackets and all: bounces quote it
     PRIMARY KEY (issue, key)
+);
+CREATE TABLE IF NOT EXISTS welcome_days (
+    step TEXT NOT NULL,          -- welcome/NN-slug, as in deliveries.issue
+    key TEXT NOT NULL,
+    day TEXT NOT NULL,           -- the site's date (TIMEZONE, SOURCE_DATE_EPOCH) the step was queued for them
+    PRIMARY KEY (step, key)
 )
 """
+MESSAGE_ID_INDEX = "CREATE INDEX IF NOT EXISTS deliveries_message_id ON deliveries (message_id)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +63,11 @@ class Ledger:
         self.db = sqlite3.connect(path or ":memory:", isolation_level=None)  # autocommit: each change is durable
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
-        self.db.execute(SCHEMA)
+        self.db.executescript(SCHEMA)
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(deliveries)")}
+        if "message_id" not in columns:  # a ledger from before bounces were matched
+            self.db.execute("ALTER TABLE deliveries ADD COLUMN message_id TEXT")
+        self.db.execute(MESSAGE_ID_INDEX)
 
     def close(self) -> None:
         self.db.close()
@@ -76,17 +91,60 @@ class Ledger:
         )
         return stale
 
+    def recover_all(self) -> list[Delivery]:
+        """``recover`` for every issue and welcome step (``send --due``, holding the send lock)."""
+        stale = [Delivery(*row) for row in self.db.execute(
+            "SELECT issue, key, address, name, state, attempts, code, response FROM deliveries"
+            " WHERE state = 'sending' ORDER BY rowid")]  # fmt: skip
+        for issue in sorted({d.issue for d in stale}):
+            self.recover(issue)
+        return stale
+
     def retry_unknown(self, issue: str) -> int:
         cursor = self.db.execute(
             "UPDATE deliveries SET state = 'queued', updated = ? WHERE issue = ? AND state = 'unknown'", (_now(), issue)
         )
         return cursor.rowcount
 
-    def mark(self, issue: str, key: str, state: str, code: int | None = None, response: str | None = None) -> None:
+    def mark(
+        self,
+        issue: str,
+        key: str,
+        state: str,
+        code: int | None = None,
+        response: str | None = None,
+        message_id: str | None = None,
+    ) -> None:
         self.db.execute(
-            "UPDATE deliveries SET state = ?, code = ?, response = ?, updated = ? WHERE issue = ? AND key = ?",
-            (state, code, response, _now(), issue, key),
+            "UPDATE deliveries SET state = ?, code = ?, response = ?, updated = ?,"
+            " message_id = COALESCE(?, message_id) WHERE issue = ? AND key = ?",
+            (state, code, response, _now(), message_id, issue, key),
         )
+
+    def mark_sending(
+        self, issue: str, key: str, answered: Iterable[tuple[str, int, str]], message_id: str | None = None
+    ) -> None:
+        """``key`` is about to be sent (with ``message_id``), and ``answered`` (key, code, text) were: one commit."""
+        now = _now()
+        self.db.execute("BEGIN")
+        self.db.executemany(
+            "UPDATE deliveries SET state = 'sent', code = ?, response = ?, updated = ? WHERE issue = ? AND key = ?",
+            [(code, text, now, issue, sent) for sent, code, text in answered],
+        )
+        self.db.execute(
+            "UPDATE deliveries SET state = 'sending', updated = ?, message_id = COALESCE(?, message_id)"
+            " WHERE issue = ? AND key = ?",
+            (now, message_id, issue, key),
+        )
+        self.db.execute("COMMIT")
+
+    def mark_sent(self, issue: str, answered: Iterable[tuple[str, int, str]]) -> None:
+        self.db.execute("BEGIN")
+        self.db.executemany(
+            "UPDATE deliveries SET state = 'sent', code = ?, response = ?, updated = ? WHERE issue = ? AND key = ?",
+            [(code, text, _now(), issue, sent) for sent, code, text in answered],
+        )
+        self.db.execute("COMMIT")
 
     def defer(self, issue: str, key: str, code: int | None, response: str) -> int:
         """Back to the queue after a temporary failure; returns the attempts so far."""
@@ -105,6 +163,46 @@ class Ledger:
             (issue, state),
         )
         return [Delivery(*row) for row in rows]
+
+    def reached(self, issue: str) -> set[str]:
+        """The keys this issue has been tried for (sent, failed, unknown, sending): never queued again."""
+        rows = self.db.execute("SELECT key FROM deliveries WHERE issue = ? AND state != 'queued'", (issue,))
+        return {key for (key,) in rows}
+
+    def states(self, prefix: str) -> dict[tuple[str, str], str]:
+        """(issue, key) -> state for every issue whose name starts with ``prefix`` (``welcome/``)."""
+        rows = self.db.execute(
+            "SELECT issue, key, state FROM deliveries WHERE substr(issue, 1, ?) = ?", (len(prefix), prefix)
+        )
+        return {(issue, key): state for issue, key, state in rows}
+
+    def welcome_days(self) -> dict[tuple[str, str], dt.date]:
+        """(step, key) -> the day that step was queued for that subscriber."""
+        rows = self.db.execute("SELECT step, key, day FROM welcome_days")
+        return {(step, key): dt.date.fromisoformat(day) for step, key, day in rows}
+
+    def enqueue_step(self, step: str, subscribers: Iterable[Subscriber], day: dt.date) -> None:
+        """Queue a welcome step for ``subscribers``, remembering the day (one step a day per subscriber)."""
+        chosen = list(subscribers)
+        self.db.execute("BEGIN")
+        self.db.executemany(
+            "INSERT OR IGNORE INTO welcome_days (step, key, day) VALUES (?, ?, ?)",
+            [(step, s.address.lower(), day.isoformat()) for s in chosen],
+        )
+        self.db.executemany(
+            "INSERT OR IGNORE INTO deliveries (issue, key, address, name, state, updated)"
+            " VALUES (?, ?, ?, ?, 'queued', ?)",
+            [(step, s.address.lower(), s.address, s.name, _now()) for s in chosen],
+        )
+        self.db.execute("COMMIT")
+
+    def by_message_id(self, message_id: str) -> Delivery | None:
+        """The delivery that went out with ``message_id`` (``<...>``), if this ledger sent it."""
+        row = self.db.execute(
+            "SELECT issue, key, address, name, state, attempts, code, response FROM deliveries WHERE message_id = ?",
+            (message_id,),
+        ).fetchone()
+        return Delivery(*row) if row else None
 
     def sent_to(self, issue: str, addresses: Iterable[str]) -> int:
         """How many of ``addresses`` (today's list) already have this issue."""

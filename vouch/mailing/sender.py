@@ -1,7 +1,10 @@
 """Sending an issue through any SMTP relay, exactly once per recipient.
 
 The ledger marks a recipient ``sending`` before the end of DATA is written
-and ``sent`` as soon as the server's 250 is read. Anything that fails before
+and ``sent`` once the server's 250 is read: in the same commit as the next
+recipient's ``sending`` mark (one fsync per message, not two), or at once when
+no message follows. A process killed in between leaves at most one recipient
+``sending``, as before: reported, never resent. Anything that fails before
 the end of DATA is safe to retry (the server cannot have accepted the
 message); a reply lost after it leaves the recipient ``sending``, which the
 next run reports as unknown instead of resending.
@@ -12,63 +15,22 @@ from __future__ import annotations
 import os
 import re
 import smtplib
-import ssl
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from vouch.mailing.send_ledger import Delivery, Ledger
+from vouch.mailing.smtp_setup import SmtpSettings, SmtpSetupError
 from vouch.mailing.subscribers import Subscriber
 
-SECURITY = ("starttls", "ssl", "none")
+__all__ = ["Policy", "SendAborted", "SendReport", "SmtpSettings", "send_issue"]
+
 _DOT_LINE = re.compile(rb"(?m)^\.")
-DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
+_MESSAGE_ID = re.compile(rb"(?im)^Message-ID:\s*(<[^>\r\n]+>)")  # folded or not
 
 
 class SendAborted(Exception):
     """The relay could not be reached; the ledger keeps what is left for a rerun."""
-
-
-@dataclass(frozen=True, slots=True)
-class SmtpSettings:
-    host: str = "localhost"
-    port: int = 587
-    user: str = ""
-    password: str = ""
-    security: str = "starttls"
-    timeout: float = 30.0
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] = os.environ) -> SmtpSettings:
-        security = environ.get("SMTP_SECURITY", "starttls").lower()
-        if security not in SECURITY:
-            raise ValueError(f"SMTP_SECURITY: expected one of {', '.join(SECURITY)}; got {security!r}")
-        raw_port = environ.get("SMTP_PORT") or str(DEFAULT_PORTS[security])
-        if not raw_port.isdigit():
-            raise ValueError(f"SMTP_PORT: expected a port number such as 587; got {raw_port!r}")
-        port = int(raw_port)
-        return cls(
-            environ.get("SMTP_HOST", "localhost"),
-            port,
-            environ.get("SMTP_USER", ""),
-            environ.get("SMTP_PASSWORD", ""),
-            security,
-            float(environ.get("SMTP_TIMEOUT", "30")),
-        )
-
-    def connect(self) -> smtplib.SMTP:
-        if self.security == "ssl":
-            conn: smtplib.SMTP = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,
-                                                 context=ssl.create_default_context())  # fmt: skip
-        else:
-            conn = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
-        conn.ehlo()
-        if self.security == "starttls":
-            conn.starttls(context=ssl.create_default_context())
-            conn.ehlo()
-        if self.user:
-            conn.login(self.user, self.password)
-        return conn
 
 
 @dataclass(slots=True)
@@ -139,21 +101,30 @@ def send_issue(
     report.already_sent = ledger.sent_to(issue, wanted)
     by_key = {s.address.lower(): s for s in subscribers}
     queue = [d for d in ledger.in_state(issue, "queued") if d.key in wanted]
-    total, done = len(queue), 0
+    total, done, connected = len(queue), 0, 0
     conn: smtplib.SMTP | None = None
     delay = policy.retry_delay
+    answered: list[tuple[str, int, str]] = []  # 250 read, recorded with the next 'sending' mark
+
+    def record_answered() -> None:
+        if answered:
+            ledger.mark_sent(issue, answered)
+            answered.clear()
+
     try:
         while queue:
             retry: list[Delivery] = []
             for delivery in queue:
                 if conn is None:
-                    conn = _connect(smtp, policy, sleep)
+                    conn = _connect(smtp, policy, sleep, first=connected == 0)
+                    connected += 1
                 try:
-                    code, text = _transaction(conn, ledger, delivery, sender, render(by_key[delivery.key]))
-                    ledger.mark(issue, delivery.key, "sent", code, text)
+                    code, text = _transaction(conn, ledger, delivery, sender, render(by_key[delivery.key]), answered)
+                    answered.append((delivery.key, code, text))
                     report.sent += 1
                     done += 1
                 except _Temporary as exc:
+                    record_answered()
                     if exc.reconnect:
                         conn = _close(conn)
                     attempts = ledger.defer(issue, delivery.key, exc.code, exc.text)
@@ -165,9 +136,11 @@ def send_issue(
                     else:
                         retry.append(delivery)
                 except _Permanent as exc:
+                    record_answered()
                     ledger.mark(issue, delivery.key, "failed", exc.code, exc.text)
                     done += 1
                 except _ReplyLost:
+                    record_answered()
                     conn = _close(conn)  # stays 'sending': reported as unknown, never resent blindly
                     done += 1
                 except _NeedsSmtputf8:
@@ -175,6 +148,7 @@ def send_issue(
                     done += 1
                 if progress:
                     progress(done, total)
+            record_answered()
             if retry:
                 sleep(delay)
                 delay = min(delay * 2, policy.max_delay)
@@ -182,20 +156,26 @@ def send_issue(
     except SendAborted:
         raise
     finally:
+        record_answered()
         _close(conn)
         report.unknown += ledger.recover(issue)
         report.failed = ledger.in_state(issue, "failed")
     return report
 
 
-def _connect(smtp: SmtpSettings, policy: Policy, sleep: Callable[[float], None]) -> smtplib.SMTP:
+def _connect(smtp: SmtpSettings, policy: Policy, sleep: Callable[[float], None], first: bool) -> smtplib.SMTP:
+    """A connection; the ``first`` of a run, or one the settings make impossible, is tried once.
+
+    A wrong host, port, security or login fails in seconds with what to change; only a
+    reconnection during a send (a server restarting, a dropped line) backs off and retries.
+    """
     delay = policy.retry_delay
     for attempt in range(1, policy.max_attempts + 1):
         try:
             return smtp.connect()
-        except (OSError, smtplib.SMTPException) as exc:
-            if attempt == policy.max_attempts:
-                raise SendAborted(f"cannot reach {smtp.host}:{smtp.port}: {exc}") from exc
+        except SmtpSetupError as exc:
+            if first or exc.settings_wrong or attempt == policy.max_attempts:
+                raise SendAborted(str(exc)) from None
             sleep(delay)
             delay = min(delay * 2, policy.max_delay)
     raise AssertionError("unreachable")
@@ -225,9 +205,23 @@ def _check(conn: smtplib.SMTP, code: int, text: bytes, ok: tuple[int, ...]) -> N
     raise _Permanent(code, message)
 
 
+def _message_id(message: bytes) -> str | None:
+    """The Message-ID header of ``message`` (searched in its header block only)."""
+    head = message.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
+    found = _MESSAGE_ID.search(head)
+    return found.group(1).decode("ascii", "replace") if found else None
+
+
 def _transaction(
-    conn: smtplib.SMTP, ledger: Ledger, delivery: Delivery, sender: str, message: bytes
+    conn: smtplib.SMTP,
+    ledger: Ledger,
+    delivery: Delivery,
+    sender: str,
+    message: bytes,
+    answered: list[tuple[str, int, str]],
 ) -> tuple[int, str]:
+    """One message; ``answered`` (recipients whose 250 was read) are marked sent in the commit that marks
+    this one sending, and emptied."""
     utf8 = not (sender.isascii() and delivery.address.isascii())
     if utf8 and not conn.has_extn("smtputf8"):
         raise _NeedsSmtputf8
@@ -242,7 +236,8 @@ def _transaction(
         if not payload.endswith(b"\r\n"):
             payload += b"\r\n"
         payload += b".\r\n"
-        ledger.mark(delivery.issue, delivery.key, "sending")
+        ledger.mark_sending(delivery.issue, delivery.key, answered, _message_id(message))
+        answered.clear()
     except (OSError, smtplib.SMTPServerDisconnected) as exc:
         raise _Temporary(None, f"connection lost: {exc}", reconnect=True) from exc
     try:

@@ -10,6 +10,8 @@ might be someone who unsubscribed.
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import os
 import unicodedata
 from dataclasses import dataclass
 from email.errors import NonASCIILocalPartDefect
@@ -31,6 +33,8 @@ ONE_ADDRESS = 'exactly one address, such as "Ann Lee <ann@example.org>"'
 class Subscriber:
     address: str
     name: str
+    subscribed: dt.date | None = None  # the optional ``subscribed`` column: none, no welcome series
+    area: str = ""  # the optional ``area`` column: "Trusted near <area>" when it names an area of the directory
 
 
 def address_problem(value: str) -> str | None:
@@ -52,6 +56,19 @@ def name_problem(value: str) -> str | None:
         return f"expected one line of text; got {value!r}"
     if len(value) > NAME_MAX:
         return f"expected at most {NAME_MAX} characters; got {len(value)}"
+    return None
+
+
+def date_problem(value: str) -> str | None:
+    """Why ``value`` is not an ISO date (``2026-11-25``), or None; empty is fine (no welcome series)."""
+    if not value:
+        return None
+    if not _is_utf8(value):
+        return NOT_UTF8
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return f"expected a date such as 2026-11-25 (when they joined); got {value!r}"
     return None
 
 
@@ -145,7 +162,10 @@ def recipients(subscribers_csv: Path, suppressions_csv: Path) -> tuple[list[Subs
     out: list[Subscriber] = []
     for line, row in rows:
         address, name = (row.get("email") or "").strip(), (row.get("name") or "").strip()
-        found = [(f, p) for f, p in (("email", address_problem(address)), ("name", name_problem(name))) if p]
+        joined, area = (row.get("subscribed") or "").strip(), (row.get("area") or "").strip()
+        checks = (("email", address_problem(address)), ("name", name_problem(name)),
+                  ("subscribed", date_problem(joined)), ("area", name_problem(area)))  # fmt: skip
+        found = [(f, p) for f, p in checks if p]
         if found:
             problems.append(Problem(subscribers_csv, line, *found[0]))
             continue
@@ -153,7 +173,7 @@ def recipients(subscribers_csv: Path, suppressions_csv: Path) -> tuple[list[Subs
         if key in seen or key in blocked:
             continue
         seen.add(key)
-        out.append(Subscriber(address, name))
+        out.append(Subscriber(address, name, dt.date.fromisoformat(joined) if joined else None, area))
     return out, sorted(problems, key=lambda p: p.line or 0)
 
 
@@ -172,3 +192,61 @@ def add_suppression(path: Path, address: str) -> bool:
             writer.writerow(["email"])
         writer.writerow([key])
     return True
+
+
+def add_subscriber(path: Path, address: str, name: str, subscribed: str) -> bool:
+    """Add a row ``email,name,subscribed`` (False if the address is already listed, in any case).
+
+    Columns the file has beyond these are kept (left empty in the new row); a file without a
+    ``subscribed`` column gets one, its old rows left empty, written to a new file that replaces it.
+    """
+    if problem := address_problem(address) or name_problem(name):
+        raise ValueError(problem)
+    wanted = {"email": address, "name": name, "subscribed": subscribed}
+    if not path.exists() or path.stat().st_size == 0:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_rows(path, list(wanted), [list(wanted.values())])
+        return True
+    with path.open(newline="", encoding="utf-8-sig", errors="surrogateescape") as handle:
+        table = list(csv.reader(handle))
+    header = [name.strip().lower().replace("-", "") for name in table[0]] if table else []
+    if "email" not in header:
+        raise ValueError(f"{path}:1: expected a header row naming the column 'email'")
+    at = header.index("email")
+    if any(len(row) > at and row[at].strip().lower() == address.lower() for row in table[1:]):
+        return False
+    if "subscribed" not in header:
+        table[0].append("subscribed")
+        header.append("subscribed")
+    row = [wanted.get(column, "") for column in header]
+    _write_rows(path, table[0], [*table[1:], row])
+    return True
+
+
+def remove_suppression(path: Path, address: str) -> bool:
+    """Take ``address`` off the suppressions (it confirmed a subscription itself); False if it was not there."""
+    if not path.exists():
+        return False
+    with path.open(newline="", encoding="utf-8-sig", errors="surrogateescape") as handle:
+        table = list(csv.reader(handle))
+    header = [name.strip().lower() for name in table[0]] if table else []
+    if "email" not in header:
+        return False
+    at = header.index("email")
+    kept = [row for row in table[1:] if not (len(row) > at and row[at].strip().lower() == address.lower())]
+    if len(kept) == len(table) - 1:
+        return False
+    _write_rows(path, table[0], kept)
+    return True
+
+
+def _write_rows(path: Path, header: list[str], rows: list[list[str]]) -> None:
+    """The whole file, written beside it and renamed over it: a crash leaves the old file or the new one."""
+    temporary = path.with_name(f".{path.name}.new")
+    with temporary.open("w", newline="", encoding="utf-8", errors="surrogateescape") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)

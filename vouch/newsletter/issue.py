@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ class IssueView:
     status: str  # draft | published
     body_markdown: str
     digest: Digest
+    links: tuple[tuple[str, str, str], ...] = ()  # (kind, as written, URL from the site root) of each intrasite link
 
     @property
     def url(self) -> str:
@@ -30,9 +32,9 @@ class IssueView:
 
 def digest_articles(items: Sequence[Item]) -> list[DigestArticle]:
     return [
-        DigestArticle(i.title, f"articles/{i.slug}/", i.date, i.summary)
+        DigestArticle(i.title, i.link, i.date, i.summary)
         for i in items
-        if i.kind == "articles" and i.date is not None
+        if i.kind == "articles" and i.date is not None and i.status != "hidden"  # hidden: listed nowhere
     ]
 
 
@@ -53,8 +55,27 @@ def digest_on(
     return digest(window, articles, partners, settings.newsletter_digest_max)
 
 
-def plan_issues(selection: Selection, partners: Sequence[Partner], settings: VouchSettings) -> list[IssueView]:
-    """Every newsletter issue that may be rendered (not withheld), oldest first, with its digest."""
+def intrasite_urls(item: Item, shown: Sequence[Item], content: Path | None) -> tuple[tuple[str, str, str], ...]:
+    """Each ``{filename}``, ``{static}`` or ``{attach}`` link of an issue, and the URL (from the site root) of
+    what it names, as Pelican links it in an article: a shown item's URL, a file's path under content/."""
+    urls = {os.path.realpath(i.path): i.link for i in shown}
+    found = []
+    for link in item.links:
+        real = os.path.realpath(link.target)
+        if real in urls:
+            found.append((link.kind, link.written, urls[real]))
+        elif content is not None and link.target.is_relative_to(content):
+            found.append((link.kind, link.written, link.target.relative_to(content).as_posix()))
+    return tuple(found)
+
+
+def plan_issues(
+    selection: Selection, partners: Sequence[Partner], settings: VouchSettings, content: Path | None = None
+) -> list[IssueView]:
+    """Every newsletter issue that may be rendered (not withheld), oldest first, with its digest.
+
+    ``content`` (PATH) makes the URLs of the files the issues link; None: only links to items are resolved.
+    """
     issues = [
         i for i in (*selection.shown, *selection.scheduled, *selection.drafts) if i.kind == "newsletter" and i.date
     ]
@@ -71,6 +92,7 @@ def plan_issues(selection: Selection, partners: Sequence[Partner], settings: Vou
                 status=item.status,
                 body_markdown=item.body,
                 digest=digest_on(item.date, published, articles, partners, settings),
+                links=intrasite_urls(item, selection.shown, content),
             )
         )
     return views
@@ -101,13 +123,21 @@ def draft_text(date: dt.date, digest: Digest, site_url: str) -> str:
     return "\n".join(lines)
 
 
-def new_issue_path(folder: Path, date: dt.date) -> Path:
-    """Where the next issue is drafted: ``<month>-<year>.md`` (``november-2026.md``), ``-2``, ``-3``... if taken."""
+MONTHLY_CADENCE = 28  # days: from this cadence on, issues are named by their month
+
+
+def new_issue_name(date: dt.date, cadence_days: int, issue_dates: Sequence[dt.date]) -> str:
+    """The next issue's slug: its month (``december-2026``) when issues are monthly or rarer and that
+    month has none yet, else its date (``2026-12-31``). The date is never moved to fit a name."""
+    if cadence_days >= MONTHLY_CADENCE and not any((d.year, d.month) == (date.year, date.month) for d in issue_dates):
+        return f"{date:%B-%Y}".lower()
+    return date.isoformat()
+
+
+def new_issue_path(folder: Path, date: dt.date, cadence_days: int, issue_dates: Sequence[dt.date]) -> Path:
+    """Where the next issue is drafted; ValueError if a file has that name already (never ``-2``)."""
     folder.mkdir(parents=True, exist_ok=True)
-    slug = f"{date:%B-%Y}".lower()
-    target = folder / f"{slug}.md"
-    suffix = 2
-    while target.exists():
-        target = folder / f"{slug}-{suffix}.md"
-        suffix += 1
+    target = folder / f"{new_issue_name(date, cadence_days, issue_dates)}.md"
+    if target.exists():
+        raise ValueError(f"{target.name} exists already: edit it, or rename it before drafting the issue of {date}")
     return target

@@ -29,20 +29,36 @@ import markdown
 
 from vouch.mailing.subscribers import mailbox
 from vouch.newsletter.issue import IssueView
+from vouch.newsletter.welcome import WelcomeView
 from vouch.references import link_partners
 from vouch.render.feeds import absolutize
 from vouch.render.humanize import long_date
 from vouch.render.markup import MARKDOWN_EXTENSIONS, StripComments
 from vouch.settings import VouchSettings
 
-SLOTS = ("greeting", "unsubscribe_url")  # the template's per-recipient variables
+SLOTS = ("greeting", "unsubscribe_url", "near")  # the template's per-recipient variables
+HTML_SLOTS = frozenset({"near"})  # filled with ready HTML (and its own text), not escaped text
 
 
-def issue_body_html(view: IssueView, root: str, names: Mapping[str, str]) -> str:
-    """An issue's editor's note as HTML; partner references linked from ``root`` (relative or absolute)."""
+def issue_body_html(view: IssueView | WelcomeView, root: str, names: Mapping[str, str]) -> str:
+    """An issue's editor's note as HTML; partner references and intrasite links (``{filename}``...) linked
+    from ``root`` (relative or absolute)."""
     extensions = [*MARKDOWN_EXTENSIONS, StripComments()]  # editor's notes, e.g. the drafted digest
     html = markdown.markdown(view.body_markdown, extensions=extensions, output_format="html")
-    return link_partners(html, root, names)
+    urls = {(kind, written): url for kind, written, url in view.links}
+
+    def resolve(match: re.Match[str]) -> str:
+        value = match.group(4)
+        cut = min((i for i in (value.find("#"), value.find("?")) if i >= 0), default=len(value))
+        url = urls.get((match.group(3), value)) or urls.get((match.group(3), value[:cut]))
+        if url is None:
+            return match.group(0)  # left as written: the content checks report a link to nothing
+        return f"{match.group(1)}{match.group(2)}{root}/{url}{value[cut:]}{match.group(2)}"
+
+    return link_partners(_INTRASITE.sub(resolve, html), root, names)
+
+
+_INTRASITE = re.compile(r"""(\s(?:href|src)=)(["'])[{|](filename|static|attach)[}|](.*?)\2""")
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,22 +131,23 @@ def email_env(theme: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters["long_date"] = long_date
+    env.filters["long_date"] = lambda day: long_date(day) if day else ""  # a welcome step has no date
     return env
 
 
 def render_issue(
-    view: IssueView, settings: VouchSettings, names: Mapping[str, str], env: jinja2.Environment, css: str
+    view: IssueView | WelcomeView, settings: VouchSettings, names: Mapping[str, str], env: jinja2.Environment, css: str
 ) -> RenderedIssue:
     """``css`` is the theme's e-mail style sheet (inlined into every element: mail programs drop ``<style>``)."""
     site = settings.site_root
-    web_url = f"{site}/{view.url}"
-    body = absolutize(issue_body_html(view, site, names), web_url)
+    web_url = f"{site}/{view.url}" if view.url else None  # a welcome step is not on the site
+    body = absolutize(issue_body_html(view, site, names), web_url or f"{site}/")
     context = {
         "issue": view,
         "body_html": body,
         "site_url": site,
         "site_name": settings.sitename,
+        "lang": settings.default_lang,
         "web_url": web_url,
         "subscribe_url": subscribe_url(settings),
         "css": css,
@@ -155,7 +172,7 @@ def _text(page: str) -> str:
 def subscribe_url(settings: VouchSettings) -> str:
     if settings.subscribe_url:
         return settings.subscribe_url
-    return _mail_the_sender(settings, "subscribe")
+    return mail_the_sender(settings, "subscribe")
 
 
 def unsubscribe_url(settings: VouchSettings, address: str) -> str:
@@ -163,15 +180,26 @@ def unsubscribe_url(settings: VouchSettings, address: str) -> str:
     base = settings.newsletter_unsubscribe_url
     if base:
         return base.replace("{email}", quote(address, safe=""))
-    return _mail_the_sender(settings, "unsubscribe")
+    return mail_the_sender(settings, "unsubscribe")
 
 
-def _mail_the_sender(settings: VouchSettings, subject: str) -> str:
+def mail_the_sender(settings: VouchSettings, subject: str) -> str:
     """``mailto:`` NEWSLETTER_FROM with a one-word subject: (un)subscribing without a list service."""
     return f"mailto:{parseaddr(settings.newsletter_from)[1]}?subject={subject}"
 
 
-def personalize(rendered: RenderedIssue, settings: VouchSettings, name: str, address: str) -> Personal:
+@dataclass(frozen=True, slots=True)
+class NearBlock:
+    """A recipient's "Trusted near <area>" block, ready for both parts."""
+
+    area: str
+    html: str
+    text: str
+
+
+def personalize(
+    rendered: RenderedIssue, settings: VouchSettings, name: str, address: str, near: NearBlock | None = None
+) -> Personal:
     # The preview (no address) shows the setting as written, {email} and all.
     link = (
         unsubscribe_url(settings, address)
@@ -179,15 +207,17 @@ def personalize(rendered: RenderedIssue, settings: VouchSettings, name: str, add
         else (settings.newsletter_unsubscribe_url or unsubscribe_url(settings, ""))
     )
     values = {"greeting": f"Hello {name.strip()}," if name.strip() else "Hello,", "unsubscribe_url": link}
-    html = rendered.html.fill({slot: html_lib.escape(value) for slot, value in values.items()})
-    return Personal(html, rendered.text.fill(values), link)
+    html = rendered.html.fill(
+        {slot: html_lib.escape(value) for slot, value in values.items()} | {"near": near.html if near else ""}
+    )
+    return Personal(html, rendered.text.fill(values | {"near": near.text if near else ""}), link)
 
 
 def message_id(slug: str, address: str, site_url: str) -> str:
     """Derived from issue and address: a resend of the same issue to the same person is recognisable."""
     digest = hashlib.sha256(f"{slug}\n{address.lower()}".encode()).hexdigest()[:20]
     host = urlsplit(site_url).hostname or "vouch.invalid"
-    return f"<{slug}.{digest}@{host}>"
+    return f"<{slug.replace('/', '.')}.{digest}@{host}>"
 
 
 def build_message(
@@ -206,7 +236,7 @@ def build_message(
         msg["Reply-To"] = settings.newsletter_reply_to
     msg["Subject"] = subject_prefix + rendered.subject
     msg["List-Id"] = list_id(settings)
-    mailto = _mail_the_sender(settings, "unsubscribe")
+    mailto = mail_the_sender(settings, "unsubscribe")
     if settings.newsletter_unsubscribe_url:
         msg["List-Unsubscribe"] = f"<{personal.unsubscribe_url}>, <{mailto}>"
         msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"

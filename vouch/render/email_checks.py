@@ -39,16 +39,18 @@ class _Collector(HTMLParser):
             self.images_without_alt += 1
 
 
-def pre_send_findings(issue: RenderedIssue) -> list[Finding]:
+def pre_send_findings(issue: RenderedIssue, near_html: str = "") -> list[Finding]:
+    """``near_html``: the largest "Trusted near" block a recipient may get (counted in the size)."""
     findings = []
     if issue.status == "draft":
-        findings.append(Finding("status", "the issue is a draft: set 'Status: published' to send it"))
+        what = "welcome step" if issue.slug.startswith("welcome/") else "issue"
+        findings.append(Finding("status", f"the {what} is a draft: set 'Status: published' to send it"))
     if not SUBJECT_MIN <= len(issue.subject) <= SUBJECT_MAX:
         findings.append(
             Finding("subject", f"expected {SUBJECT_MIN}-{SUBJECT_MAX} characters; got {len(issue.subject)}")
         )
     probe = f"https://{secrets.token_hex(8)}.invalid/"  # stands in for each recipient's unsubscribe link
-    html = issue.html.fill({"greeting": "Hello,", "unsubscribe_url": probe})
+    html = issue.html.fill({"greeting": "Hello,", "unsubscribe_url": probe, "near": near_html})
     size = len(html.encode())
     if size >= MAX_HTML_BYTES:
         findings.append(

@@ -107,7 +107,11 @@ def plain(html: str) -> str:
 
 
 def article_entries(articles: Sequence[Any], site_url: str) -> list[Entry]:
-    """Pelican's articles (newest first), dated by their ``Date:`` and ``Modified:``."""
+    """Pelican's articles (newest first), dated by their ``Date:`` and ``Modified:``.
+
+    The content is Pelican's with its intrasite links (``{filename}``, ``{static}``...) resolved
+    against the absolute ``site_url`` (``get_content``), as Pelican's own feeds take it.
+    """
     entries = []
     for a in articles:
         url = f"{site_url}/{a.url}"
@@ -119,7 +123,7 @@ def article_entries(articles: Sequence[Any], site_url: str) -> list[Entry]:
                 published=a.date,
                 updated=getattr(a, "modified", None) or a.date,
                 summary=plain(a.summary),
-                content_html=absolutize(a._content, url),
+                content_html=absolutize(a.get_content(site_url), url),
             )
         )
     return entries

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vouch.paths import shown_from
+from vouch.settings import WELCOME_FOLDER
 from vouch.writer.lock import Refused
 
 log = logging.getLogger("vouch")
@@ -316,11 +317,21 @@ def _earlier_site(folder: Path) -> bool:
 
 
 def _earlier_mail(folder: Path) -> bool:
-    """E-mail previews an earlier Vouch wrote in place: ``<issue>/message.{html,txt,eml}`` and nothing else."""
-    return all(
-        issue.is_dir() and not issue.is_symlink() and {f.name for f in issue.iterdir()} <= MAIL_PREVIEWS
-        for issue in folder.iterdir()
-    )
+    """E-mail previews an earlier Vouch wrote in place: ``<issue>/message.{html,txt,eml}`` and
+    ``welcome/<step>/message.{html,txt,eml}`` (the welcome series), and nothing else."""
+
+    def previews(entry: Path) -> bool:
+        return entry.is_dir() and not entry.is_symlink() and {f.name for f in entry.iterdir()} <= MAIL_PREVIEWS
+
+    def series(entry: Path) -> bool:  # an issue named "welcome" shares the folder: its files are allowed too
+        return (
+            entry.name == WELCOME_FOLDER
+            and entry.is_dir()
+            and not entry.is_symlink()
+            and all(previews(step) or (step.name in MAIL_PREVIEWS and step.is_file()) for step in entry.iterdir())
+        )
+
+    return all(previews(entry) or series(entry) for entry in folder.iterdir())
 
 
 _AT_FDCWD, _RENAME_EXCHANGE = -100, 2

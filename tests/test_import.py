@@ -1,0 +1,342 @@
+"""``invoke import``: spreadsheets (CSV in any delimiter and encoding, .xlsx) to pending profiles."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bench.spreadsheet import messy_rows, write_csv
+from tests.sitekit import DEMO_EPOCH, REPO, make_site, run_invoke, vetted
+from vouch.duplicates import name_key
+from vouch.importing.categories import CategoryMatcher
+from vouch.importing.headers import map_columns
+from vouch.importing.tables import read_table
+
+HEADER = ["Business Name", "Telephone", "Website", "Type", "Town", "Instagram"]
+ROWS = [
+    ["Café Crème’s", "0117 496 0101", "cafe.example", "Plumber", "Kingsbridge", "@cafecreme"],
+    ["Quay Electrics", "0117 496 0102; 0117 496 0103", "www.quay.example", "ELECTRICAL", "Salcombe", ""],
+    ["", "0117 496 0104", "", "", "", ""],
+    ["Moor <b>Water</b> Sports", "0800 12 34", "https://moor.example", "water_sports", "", ""],
+    ["Yes Shop", "", "", "yes", "", "https://www.instagram.com/yesshop"],
+]
+
+
+def invoke(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return run_invoke(project, *args, env={**os.environ, "SOURCE_DATE_EPOCH": DEMO_EPOCH})
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    shutil.copy(REPO / "tasks.py", tmp_path / "tasks.py")
+    return make_site(tmp_path, {})
+
+
+def write_rows(path: Path, rows: list[list[str]], encoding: str = "utf-8", delimiter: str = ",") -> Path:
+    import csv
+
+    with path.open("w", newline="", encoding=encoding) as handle:
+        csv.writer(handle, delimiter=delimiter).writerows([HEADER, *rows])
+    return path
+
+
+def profile(project: Path, slug: str) -> dict:
+    return yaml.safe_load((project / "partners" / f"{slug}.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("delimiter", [",", ";"])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+def test_csv_reads_the_same_in_every_encoding_and_delimiter(tmp_path: Path, encoding: str, delimiter: str) -> None:
+    table = read_table(write_rows(tmp_path / "shops.csv", ROWS, encoding, delimiter))
+    assert table.columns == tuple(HEADER)
+    assert [cells[0] for _, cells in table.rows] == [row[0] for row in ROWS]  # é, curly apostrophe intact
+    assert [n for n, _ in table.rows] == [2, 3, 4, 5, 6]
+    named = {"utf-8": "UTF-8,", "utf-8-sig": "UTF-8 with BOM", "cp1252": "Windows-1252"}[encoding]
+    assert named in table.how and ("semicolon" if delimiter == ";" else "comma") in table.how
+
+
+def test_xlsx_written_by_openpyxl_imports_and_gets_back_a_dropped_leading_zero(project: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Company", "Mobile", "E-mail", "Trade"])
+    sheet.append(["Harbour Plumbing", 1174960100, "fred@harbour.example", "plumbing"])  # Excel made it a number
+    sheet.append([None, None, None, None])
+    sheet.append(["Estuary Electrical", "+44 117 496 0111", "mailto:info@estuary.example", "Electrical"])
+    book.save(project / "shops.xlsx")
+    result = invoke(project, "import", "shops.xlsx")
+    assert result.returncode == 0, result.stderr
+    assert "read 2 rows (Excel workbook, sheet 'Sheet')" in result.stdout
+    assert profile(project, "harbour-plumbing")["contact"] == {"phone": "01174960100", "email": "fred@harbour.example"}
+    assert profile(project, "estuary-electrical")["contact"]["email"] == "info@estuary.example"
+    assert invoke(project, "check").returncode == 0
+
+
+def test_openstreetmap_headers_are_recognised() -> None:
+    columns = ("name", "shop", "craft", "addr:housenumber", "addr:street", "addr:city", "addr:postcode",
+               "contact:phone", "contact:website", "contact:email", "contact:instagram", "opening_hours", "fixme")  # fmt: skip
+    mapping = map_columns(columns, {})
+    assert {field: [columns[i] for i in found] for field, found in mapping.fields.items()} == {
+        "name": ["name"],
+        "category": ["shop", "craft"],
+        "contact.address.housenumber": ["addr:housenumber"],
+        "contact.address.street": ["addr:street"],
+        "contact.address.locality": ["addr:city"],
+        "contact.address.postcode": ["addr:postcode"],
+        "contact.phone": ["contact:phone"],
+        "contact.website": ["contact:website"],
+        "contact.email": ["contact:email"],
+        "contact.social": ["contact:instagram"],
+        "opening_hours": ["opening_hours"],
+    }
+    assert mapping.unused == ("fixme",)
+
+
+def test_map_overrides_and_names_a_wrong_field_or_column() -> None:
+    mapping = map_columns(("Firm", "Notes", "Tel"), {"name": "firm", "summary": "Notes"})
+    assert mapping.fields == {"name": (0,), "summary": (1,), "contact.phone": (2,)}
+    with pytest.raises(ValueError, match=r"--map contact\.phnoe=Tel: expected one of .*did you mean 'contact\.phone'"):
+        map_columns(("Tel",), {"contact.phnoe": "Tel"})
+    with pytest.raises(ValueError, match="no column 'Fon'; the columns are 'Tel'"):
+        map_columns(("Tel",), {"contact.phone": "Fon"})
+
+
+def test_categories_match_by_case_separators_and_closest_key_else_become_new_keys() -> None:
+    matcher = CategoryMatcher({"plumbing": "Plumbing", "water-sports": "Water sports", "electrical": "Electrical"})
+    changes: list[str] = []
+    assert matcher.category(["PLUMBING"], changes) == ("plumbing", False)
+    assert matcher.category(["water_sports"], changes) == ("water-sports", False)
+    assert matcher.category(["Plumber"], changes) == ("plumbing", False)
+    assert matcher.category(["electricl"], changes) == ("electrical", False)
+    assert matcher.category(["beauty;hairdresser;"], changes) == ("beauty", False)
+    assert matcher.category(["Hairdresser"], changes) == ("hairdresser", False)
+    assert matcher.category(["hairdressers"], changes) == ("hairdresser", False)
+    for no_trade in (["yes"], ["no"], ["3"], [""], []):
+        assert matcher.category(no_trade, changes) == ("uncategorised", True)
+    assert matcher.added == {"beauty": "Beauty", "hairdresser": "Hairdresser", "uncategorised": "Uncategorised"}
+    assert "category: 'water_sports' -> water-sports (same key)" in changes
+    assert "category: 'beauty; hairdresser' -> beauty (new key) (also given: hairdresser)" in changes
+    assert CategoryMatcher({"plumbing": "Plumbing"}, fixed="plumbing").category(["yes"], []) == ("plumbing", False)
+
+
+def test_name_key_folds_case_punctuation_and_and_legal_forms() -> None:
+    assert name_key("Smith & Sons Ltd.") == name_key("SMITH AND SONS LIMITED") == name_key("smith and sons")
+    assert name_key("Café Crème") == name_key("cafe creme")
+    assert name_key("Smith & Co") != name_key("Smith")
+
+
+def test_import_cleans_each_row_and_reports_every_change(project: Path) -> None:
+    result = invoke(project, "import", str(write_rows(project / "shops.csv", ROWS)), "--area", "South Hams")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    cafe = profile(project, "cafe-cremes")
+    assert cafe["status"] == "pending" and cafe["category"] == "plumbing"
+    assert cafe["contact"]["website"] == "https://cafe.example"
+    assert cafe["private"] == {"imported": {"social_handles": ["Instagram: @cafecreme"]}}
+    assert cafe["areas"] == ["South Hams"]  # --area: no column names areas (a town is the address)
+    assert cafe["contact"]["address"] == {"locality": "Kingsbridge"}
+    quay = profile(project, "quay-electrics")
+    assert quay["contact"]["phone"] == "0117 496 0102" and quay["category"] == "electrical"
+    assert quay["private"] == {"imported": {"other_phones": ["0117 496 0103"]}}
+    moor = profile(project, "moor-water-sports")
+    assert moor["name"] == "Moor Water Sports" and moor["category"] == "water-sports"
+    assert "phone" not in moor["contact"] and moor["private"]["imported"]["phones_to_confirm"] == ["0800 12 34"]
+    assert moor["areas"] == ["South Hams"]
+    assert profile(project, "yes-shop")["category"] == "uncategorised"
+    assert profile(project, "yes-shop")["contact"]["social"] == ["https://www.instagram.com/yesshop"]
+    text = (project / "partners" / "cafe-cremes.yaml").read_text(encoding="utf-8")
+    assert '#   "Website": "cafe.example"' in text and "contact.website: https:// added to 'cafe.example'" in text
+    assert "read 5 rows (UTF-8, comma-separated)" in out
+    assert "wrote 4 profiles (status: pending) in partners/" in out
+    assert "skipped 1 row:\n  row 4: no name" in out
+    assert "row 5 (partners/moor-water-sports.yaml): contact.phone: '0800 12 34' is not a number" in out
+    assert "phone_as_written: true" in out
+    assert "categories added to partners/_categories.yaml (write their descriptions): water-sports" in out
+    assert "uncategorised (no trade given: choose a category): partners/yes-shop.yaml" in out
+    registry = yaml.safe_load((project / "partners" / "_categories.yaml").read_text(encoding="utf-8"))
+    assert registry["water-sports"] == {
+        "title": "Water sports",
+        "description": "Imported from shops.csv: needs writing.",
+    }
+    check = invoke(project, "check")
+    assert check.returncode == 0, check.stderr
+    assert "5 profiles" not in check.stdout and "4 profiles (4 pending)" in check.stdout
+
+
+def test_duplicates_of_profiles_and_earlier_rows_are_named_and_not_written(project: Path) -> None:
+    make_site(project, {"harbour": vetted("Harbour Plumbing & Heating Ltd", contact={"phone": "0117 496 0100"})})
+    before = (project / "partners" / "harbour.yaml").read_bytes()
+    rows = [
+        ["HARBOUR PLUMBING AND HEATING", "", "", "plumbing", "", ""],
+        ["Other Name", "+44 117 496 0100", "", "plumbing", "", ""],
+        ["Quay Cafe", "", "https://quay.example/", "plumbing", "", ""],
+        ["Quay Café Limited", "", "", "plumbing", "", ""],
+        ["Third Name", "", "http://www.QUAY.example", "plumbing", "", ""],
+    ]
+    result = invoke(project, "import", str(write_rows(project / "s.csv", rows)))
+    assert result.returncode == 0, result.stderr
+    assert "row 2: duplicate of partners/harbour.yaml (same name)" in result.stdout
+    assert "row 3: duplicate of partners/harbour.yaml (same phone)" in result.stdout
+    assert "row 5: duplicate of row 4 (partners/quay-cafe.yaml) (same name)" in result.stdout
+    assert "row 6: duplicate of row 4 (partners/quay-cafe.yaml) (same website)" in result.stdout
+    assert "wrote 1 profile " in result.stdout
+    assert (project / "partners" / "harbour.yaml").read_bytes() == before
+
+
+def test_importing_the_same_file_twice_writes_nothing_new(project: Path) -> None:
+    source = str(write_rows(project / "shops.csv", ROWS))
+    assert invoke(project, "import", source).returncode == 0
+    before = {p.name: p.read_bytes() for p in (project / "partners").iterdir()}
+    again = invoke(project, "import", source)
+    assert again.returncode == 0, again.stderr
+    assert "wrote 0 profiles" in again.stdout and "categories added" not in again.stdout
+    assert {p.name: p.read_bytes() for p in (project / "partners").iterdir()} == before
+
+
+def test_a_slug_already_taken_by_another_business_gets_a_number_never_the_file(project: Path) -> None:
+    make_site(
+        project, {"quay-electrics": {"name": "Quay-Electrics Group", "status": "pending", "category": "plumbing"}}
+    )
+    before = (project / "partners" / "quay-electrics.yaml").read_bytes()
+    assert invoke(project, "import", str(write_rows(project / "s.csv", ROWS[1:2]))).returncode == 0
+    assert (project / "partners" / "quay-electrics.yaml").read_bytes() == before
+    assert profile(project, "quay-electrics-2")["name"] == "Quay Electrics"
+
+
+def test_dry_run_prints_the_same_summary_and_writes_nothing(project: Path) -> None:
+    source = str(write_rows(project / "shops.csv", ROWS))
+    before = {p.name: p.read_bytes() for p in (project / "partners").iterdir()}
+    dry = invoke(project, "import", source, "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert {p.name: p.read_bytes() for p in (project / "partners").iterdir()} == before
+    real = invoke(project, "import", source)
+    assert "would write 4 profiles" in dry.stdout and "wrote 4 profiles" in real.stdout
+    assert "--dry-run: nothing was written" in dry.stdout
+    summary_only = ("done in", "would", "wrote", "categories")
+    assert [x for x in dry.stdout.splitlines() if not x.startswith(summary_only)] == [
+        x for x in real.stdout.splitlines() if not x.startswith(summary_only)
+    ]
+
+
+def test_category_option_puts_every_row_in_one_and_must_be_a_key(project: Path) -> None:
+    source = str(write_rows(project / "shops.csv", ROWS))
+    wrong = invoke(project, "import", source, "--category", "plumbng")
+    assert wrong.returncode == 2
+    assert "--category plumbng: expected a key of partners/_categories.yaml" in wrong.stderr
+    assert "did you mean 'plumbing'" in wrong.stderr
+    assert invoke(project, "import", source, "--category", "electrical").returncode == 0
+    categories = {profile(project, p.stem)["category"] for p in (project / "partners").glob("[!_]*.yaml")}
+    assert categories == {"electrical"}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["missing.csv"], "vouch: missing.csv: no such file"),
+        (["shops.txt.pdf"], "expected a .csv or .xlsx file; got .pdf"),
+        (["shops.csv", "--map", "nonsense"], "--map nonsense: expected FIELD=COLUMN"),
+        (["quote.csv"], "vouch: line 2: field larger than field limit (131072) (a quote that is never closed?)"),
+        (["fake.xlsx"], "vouch: fake.xlsx: not an .xlsx workbook Vouch can read (File is not a zip file)"),
+        (["empty.csv"], "vouch: the file holds no rows (expected a header row, then one row per business)"),
+    ],
+)
+def test_bad_input_is_one_line_and_writes_nothing(project: Path, args: list[str], message: str) -> None:
+    write_rows(project / "shops.csv", ROWS)
+    (project / "shops.txt.pdf").write_bytes(b"%PDF")
+    (project / "quote.csv").write_text('name\n"Harbour' + "x" * 140_000, encoding="utf-8")
+    (project / "fake.xlsx").write_text("name\nHarbour\n", encoding="utf-8")
+    (project / "empty.csv").write_bytes(b"")
+    result = invoke(project, "import", *args)
+    assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+    assert sorted(p.name for p in (project / "partners").iterdir()) == ["_categories.yaml", "_checks.yaml"]
+
+
+def test_a_file_without_a_name_column_asks_for_map(project: Path) -> None:
+    (project / "s.csv").write_text("Firm;Tel\nHarbour;0117 496 0100\n", encoding="utf-8")
+    result = invoke(project, "import", "s.csv")
+    assert (
+        result.returncode == 2
+        and "no column holds the business name ('Firm', 'Tel'): add --map name=COLUMN" in result.stderr
+    )
+    assert invoke(project, "import", "s.csv", "--map", "name=Firm").returncode == 0
+    assert profile(project, "harbour")["contact"]["phone"] == "0117 496 0100"
+
+
+def test_a_row_too_large_for_a_profile_is_skipped_saying_why(project: Path) -> None:
+    columns = ["name", "description", "a", "b"]
+    rows = [["Big", "x" * 100_000, "y" * 100_000, "z" * 100_000], ["Small", "ok", "", ""]]
+    import csv
+
+    with (project / "big.csv").open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([columns, *rows])
+    result = invoke(project, "import", "big.csv")
+    assert result.returncode == 0, result.stderr
+    assert "row 2: too large for a profile (" in result.stdout and "wrote 1 profile " in result.stdout
+    assert invoke(project, "check").returncode == 0
+
+
+@pytest.mark.slow
+def test_a_messy_openstreetmap_export_of_520_rows_imports_and_passes_check(project: Path) -> None:
+    source = write_csv(project / "osm.csv", messy_rows(520))
+    started = time.perf_counter()
+    result = invoke(project, "import", str(source))
+    took = time.perf_counter() - started
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    print(f"\nimport of 520 messy rows: {took:.2f} s\n" + "\n".join(line[:160] for line in lines[:4] + lines[-2:]))
+    written = len(list((project / "partners").glob("[!_]*.yaml")))
+    assert f"wrote {written} profiles" in result.stdout and 400 < written < 520
+    assert "no name" in result.stdout and "(same name)" in result.stdout
+    check = invoke(project, "check")
+    assert check.returncode == 0, check.stderr[-2000:]
+    assert invoke(project, "import", str(source)).stdout.count("\nwrote 0 profiles") == 1
+
+
+@pytest.mark.slow
+def test_import_speed_of_1000_rows_is_printed(project: Path) -> None:
+    source = write_csv(project / "big.csv", messy_rows(1000, seed=2), encoding="cp1252", delimiter=";")
+    started = time.perf_counter()
+    result = invoke(project, "import", str(source))
+    took = time.perf_counter() - started
+    assert result.returncode == 0, result.stderr
+    assert "Windows-1252, semicolon-separated" in result.stdout
+    print(f"\nimport of 1,000 rows (Windows-1252, semicolon-separated): {took:.2f} s (budget 5 s)")
+
+
+CELL = st.one_of(
+    st.text(max_size=40),
+    st.sampled_from(["yes", "3", "beauty;hairdresser;", "0117 496 0100", "0800 12 34", "harbour.example", "@h",
+                     "a@b.example", "mailto:x", "<b>Bold</b> & co", "Mo-Fr 08:00-17:30", "GB", "uk", "\u2028", ""]),
+)  # fmt: skip
+IMPORT_COLUMNS = ("name", "shop", "phone", "website", "email", "instagram", "areas", "description", "opening_hours",
+                  "addr:housenumber", "addr:street", "addr:country", "contact person")  # fmt: skip
+
+
+@pytest.mark.slow
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(*[CELL] * len(IMPORT_COLUMNS)), min_size=1, max_size=4))
+def test_every_profile_an_import_plans_passes_the_profile_checks(tmp_path: Path, rows: list[tuple[str, ...]]) -> None:
+    from vouch.importing.rows import ImportOptions, plan_import
+    from vouch.importing.tables import Table
+    from vouch.profiles import Options, validate_one
+
+    table = Table(IMPORT_COLUMNS, tuple((n, row) for n, row in enumerate(rows, start=2)), "test")
+    matcher = CategoryMatcher({"plumbing": "Plumbing"})
+    plan = plan_import(table, map_columns(IMPORT_COLUMNS, {}), ImportOptions("t.csv"), matcher, [], set())
+    categories = ["plumbing", *plan.categories_added]
+    for planned in plan.profiles:
+        path = tmp_path / f"{planned.slug}.yaml"
+        path.write_text(planned.text, encoding="utf-8")
+        loaded = validate_one(path, Options(), categories, [])
+        assert not isinstance(loaded, list), (planned.text, [str(p) for p in loaded])
+        assert loaded.file.status == "pending"
+    assert len(plan.profiles) + len(plan.skipped) == len(rows)

@@ -1,0 +1,117 @@
+"""Read a spreadsheet (CSV in any delimiter and the encodings Excel writes, or .xlsx) as rows of text."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
+DELIMITERS = ",;\t|"
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A header and the rows below it; ``rows`` pairs each with its spreadsheet row number (the header is row 1)."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[int, tuple[str, ...]], ...]
+    how: str  # how it was read, for the summary: "UTF-8, semicolon-separated"
+
+
+def read_table(path: Path) -> Table:
+    """The file's first sheet; ValueError (one line, for the editor) when it cannot be read."""
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise ValueError(f"{path.name}: expected a .csv or .xlsx file; got {suffix or 'no extension'}")
+    if not path.is_file():
+        raise ValueError(f"{path}: no such file")
+    if suffix == ".xlsx":
+        return _read_xlsx(path)
+    return _read_csv(path.read_bytes())
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Text and the encoding's name: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252 as Excel writes."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace"), "UTF-8 with BOM"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16"), "UTF-16"
+    try:
+        return data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError:  # the five bytes Windows-1252 leaves undefined
+        return data.decode("latin-1"), "Latin-1"
+
+
+def _read_csv(data: bytes) -> Table:
+    text, encoding = decode(data)
+    delimiter = _delimiter(text)
+    reader = csv.reader(text.splitlines(keepends=True), delimiter=delimiter)
+    try:
+        lines = list(reader)
+    except csv.Error as exc:  # a cell over the csv module's 128 KB, often a quote that is never closed
+        raise ValueError(f"line {reader.line_num}: {exc} (a quote that is never closed?)") from None
+    return _table(lines, f"{encoding}, {_DELIMITER_NAMES[delimiter]}-separated")
+
+
+def _delimiter(text: str) -> str:
+    """The Sniffer's guess from the first rows, if the header holds it; else the header's commonest candidate."""
+    lines = text[: 64 * 1024].splitlines(keepends=True)[:50]
+    header = next((line for line in lines if line.strip()), "")
+    try:
+        guess = csv.Sniffer().sniff("".join(lines), delimiters=DELIMITERS).delimiter
+    except csv.Error:  # rows of different lengths, or one column
+        guess = ""
+    if guess and guess in header:
+        return guess
+    counts = {d: header.count(d) for d in DELIMITERS}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _read_xlsx(path: Path) -> Table:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, OSError, KeyError) as exc:
+        raise ValueError(f"{path.name}: not an .xlsx workbook Vouch can read ({exc})") from None
+    try:
+        sheet = book.active or book.worksheets[0]
+        lines = [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+        title = sheet.title
+    finally:
+        book.close()
+    return _table(lines, f"Excel workbook, sheet {title!r}")
+
+
+def _cell_text(value: object) -> str:
+    """A cell as the spreadsheet shows it: 1548123456.0 is 1548123456, a date is ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    return str(value)
+
+
+def _table(lines: list[list[str]], how: str) -> Table:
+    """The first non-empty line is the header; blank lines below it keep their row numbers but are dropped."""
+    numbered = [(n, tuple(cell.strip() for cell in line)) for n, line in enumerate(lines, start=1)]
+    numbered = [(n, cells) for n, cells in numbered if any(cells)]
+    if not numbered:
+        raise ValueError("the file holds no rows (expected a header row, then one row per business)")
+    (_, header), *rows = numbered
+    width = len(header)
+    padded = tuple((n, (cells + ("",) * width)[:width]) for n, cells in rows)
+    return Table(header, padded, how)
