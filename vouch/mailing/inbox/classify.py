@@ -19,12 +19,12 @@ from vouch.mailing.inbox.bounces import Bounce, looks_like_bounce, read_bounce
 from vouch.mailing.inbox.tokens import tokens_in
 from vouch.mailing.subscribers import address_problem, one_address
 
-KINDS = ("bounce", "confirm", "unsubscribe", "subscribe", "other")
+KINDS = ("bounce", "confirm", "unsubscribe", "subscribe", "automatic", "other")
 _REPLY_PREFIX = re.compile(r"^\s*((re|fwd?|aw|wg|sv|antw)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 _TAGS = re.compile(r"<[^>]*>")
 _ANGLE_ADDR = re.compile(r"<([^<>\s]+)>\s*$")  # the address of 'Name <address>', at the very end
 _UNREADABLE = (HeaderParseError, MessageError, LookupError, ValueError, TypeError, AttributeError, IndexError)
-AUTOMATIC = ("X-Autoreply", "X-Autorespond", "X-Auto-Response-Suppress")
+AUTOMATIC = ("X-Autoreply", "X-Autorespond", "Auto-Reply-From", "X-Auto-Response-Suppress")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +61,6 @@ def _classify(msg: Message, key: str, message_id: str) -> Incoming:
         if bounce is not None:
             return Incoming("bounce", key, message_id, bounce=bounce)
         return Incoming("other", key, message_id, note="a bounce that names no failed address (left for the editor)")
-    if _automatic(msg):
-        return Incoming("other", key, message_id)  # an autoresponder is never answered: no mail loops
     subject = _REPLY_PREFIX.sub("", written(msg, "Subject")).strip()
     texts, defects = _texts(msg)
     tokens = tuple(tokens_in("\n".join([subject, *texts])))
@@ -72,6 +70,9 @@ def _classify(msg: Message, key: str, message_id: str) -> Incoming:
         note = f"malformed MIME ({', '.join(sorted(defects))})" if defects else ""
         return Incoming("other", key, message_id, note=note)
     name, address, problem = _sender(msg)
+    if why := _automatic(msg):  # never answered (no mail loops), never a request: an out-of-office quoting a code
+        note = f"an automatic reply ({why}) from {address or written(msg, 'From')} reads as a {kind}: not acted on"
+        return Incoming("automatic", key, message_id, address, note=note)
     return Incoming(kind, key, message_id, address, name, problem, tokens=tokens)
 
 
@@ -140,11 +141,15 @@ def _decoded(value: str) -> str:
         return value
 
 
-def _automatic(msg: Message) -> bool:
-    """RFC 3834 and the common vendor headers for autoresponders, and bulk mail."""
+def _automatic(msg: Message) -> str:
+    """The header that marks ``msg`` as sent by a program (RFC 3834, vendors' headers, bulk mail), or ''."""
     auto = str(msg.get("Auto-Submitted", "no")).strip().lower()
+    if auto != "no":
+        return f"Auto-Submitted: {auto}"
     precedence = str(msg.get("Precedence", "")).strip().lower()
-    return auto != "no" or precedence in ("bulk", "junk", "list") or any(h in msg for h in AUTOMATIC)
+    if precedence in ("auto_reply", "bulk", "junk", "list"):
+        return f"Precedence: {precedence}"
+    return next((f"{h}: {str(msg.get(h, '')).strip()}" for h in AUTOMATIC if h in msg), "")
 
 
 def _texts(msg: Message) -> tuple[list[str], set[str]]:
