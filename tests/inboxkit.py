@@ -26,14 +26,14 @@ def mail(sender: str, subject: str, body: str = "", html: str = "", **headers: s
     return msg.as_bytes(policy=SMTP)
 
 
-def reply_to(confirmation: EmailMessage, sender: str, quoted: bool = True) -> bytes:
+def reply_to(confirmation: EmailMessage, sender: str, quoted: bool = True, **headers: str) -> bytes:
     """What a mail program sends back: Re: subject, the original quoted under the answer."""
     text = confirmation.get_body(("plain",)).get_content()
     body = "Yes please!\n\nOn Mon, 30 Nov 2026, Newsletter wrote:\n" + "".join(
         f"> {line}\n" for line in text.splitlines()
     )
     return mail(sender, f"Re: {confirmation['Subject']}", body if quoted else "Yes please!\n",
-                In_Reply_To=str(confirmation["Message-ID"]))  # fmt: skip
+                In_Reply_To=str(confirmation["Message-ID"]), **headers)  # fmt: skip
 
 
 def bounce(name: str) -> bytes:

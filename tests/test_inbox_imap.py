@@ -112,6 +112,34 @@ def test_sign_up_confirm_and_unsubscribe_end_to_end(dovecot: Dovecot, smtp, site
     assert len(recorder.accepted) == sent and len(folder(dovecot, HANDLED)) == 3
 
 
+def test_a_subscriber_confirmed_by_the_inbox_gets_welcome_step_one_from_send_due(
+    dovecot: Dovecot, smtp, site: Path
+) -> None:
+    recorder, port = smtp
+    env = env_for(dovecot, port)
+    welcome = site / "content" / "newsletter" / "welcome"
+    welcome.mkdir(parents=True)
+    (welcome / "01-hello.md").write_text("Title: Hello from Harbour Partners\nDelay: 0\n\nGlad to have you.\n")
+    (welcome / "02-later.md").write_text("Title: Three days on\nDelay: 3\n\nStill here.\n")
+    append(dovecot, mail("Ann Lee <ann@example.org>", "subscribe"))
+    assert "confirmation sent: 1" in run_invoke(site, "inbox", env=env).stdout
+    [(_, confirmation)] = recorder.accepted
+    append(dovecot, reply_to(confirmation, "Ann Lee <ann@example.org>"))
+    confirmed = run_invoke(site, "inbox", env=env)
+    assert "confirm: subscribed: 1" in confirmed.stdout and "replies sent: 0" in confirmed.stdout, confirmed.stdout
+    due = run_invoke(site, "send", "--due", "--yes", env=env)  # the same day: step 1 (Delay: 0) is due
+    assert due.returncode == 0, due.stdout + due.stderr
+    assert [(a, str(m["Subject"])) for a, m in recorder.accepted[1:]] == [
+        ("ann@example.org", "Hello from Harbour Partners")
+    ]
+    (welcome / "01-hello.md").write_text("Title: Hello from Harbour Partners\nDelay: 1\n\nGlad to have you.\n")
+    append(dovecot, mail("Bob <bob@example.org>", "subscribe"))
+    run_invoke(site, "inbox", env=env)
+    append(dovecot, reply_to(recorder.accepted[-1][1], "Bob <bob@example.org>"))
+    assert "replies sent: 1" in run_invoke(site, "inbox", env=env).stdout  # no step today: "You're in" greets
+    assert str(recorder.accepted[-1][1]["Subject"]) == "You're in: Harbour Partners newsletter"
+
+
 def test_a_dry_run_changes_nothing(dovecot: Dovecot, smtp, site: Path) -> None:
     recorder, port = smtp
     append(dovecot, mail("Ann <ann@example.org>", "subscribe"), mail("Bob <bob@example.org>", "unsubscribe"),
@@ -186,7 +214,7 @@ def test_a_refused_reply_is_a_line_and_never_holds_up_the_others(dovecot: Doveco
     finally:
         server.stop()
     assert result.returncode == 0 and "replies sent: 1" in result.stdout
-    assert "reply to gone@example.org refused by the SMTP server: 550 5.1.1 No such user; not sent" in result.stdout
+    assert "reply to gone@example.org not sent: refused by the SMTP server: 550 5.1.1 No such user" in result.stdout
     assert recorder.addresses() == ["ann@example.org"] and "replies sent: 0" in again.stdout
     assert suppressed(site / "private" / "suppressions.csv") == {"ann@example.org", "gone@example.org"}
 
@@ -348,7 +376,8 @@ def test_a_mixed_mailbox_of_a_thousand_messages(dovecot: Dovecot, smtp, site: Pa
     for line in ("bounce: hard: 30", "bounce: hard, suppressed: 30", "bounce: soft: 40",
                  "bounce: unknown address (left): 20", "subscribe: confirmation sent: 101",
                  "subscribe: asked again within a day (no mail): 19", "subscribe: refused: 10",
-                 "unsubscribe: suppressed: 80", "other mail: 650", "other mail, unreadable (left): 20",
+                 "unsubscribe: suppressed: 80", "other mail: 630", "other mail, unreadable (left): 20",
+                 "automatic reply (left): 20",  # out-of-office answers that read as "subscribe": left, a line each
                  "moved 310 to Vouch.Handled"):  # fmt: skip
         assert line in first.stdout
     assert len(suppressed(private / "suppressions.csv")) == 30 + 80

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.inboxkit import BOUNCES, SENT_ID, bounce, mail, reply_to
+from tests.smtpd import Recorder, start
 from vouch.mailing.inbox.classify import classify
 from vouch.mailing.inbox.handler import Handler, ListFiles, Rules
 from vouch.mailing.inbox.ledger import InboxLedger
@@ -18,9 +19,10 @@ from vouch.mailing.inbox.replies import ReplyContext
 from vouch.mailing.inbox.tokens import new_token, tokens_in
 from vouch.mailing.send_ledger import Ledger
 from vouch.mailing.subscribers import Subscriber, add_subscriber, recipients, suppressed
+from vouch.newsletter.welcome import greets_on_joining
 from vouch.render.email import subscribe_url
 from vouch.settings import VouchSettings
-from vouch_site.inbox import ImapSettings
+from vouch_site.inbox import ImapSettings, Summary, send_replies
 from vouch_site.mailout import envelope_sender
 
 NOW = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC)
@@ -83,7 +85,9 @@ def test_requests_are_recognised_by_subject_or_first_line(subject: str, body: st
 
 def test_an_autoresponder_is_never_answered() -> None:
     found = classify(mail("Ann <ann@example.org>", "subscribe", "Out of office", Auto_Submitted="auto-replied"))
-    assert found.kind == "other"
+    assert found.kind == "automatic" and "Auto-Submitted: auto-replied" in found.note
+    away = classify(mail("Ann <ann@example.org>", "Re: November", "Out of office", Auto_Submitted="auto-replied"))
+    assert (away.kind, away.note) == ("other", "")  # an away message to an issue is just other mail
 
 
 @pytest.mark.parametrize(
@@ -184,7 +188,7 @@ def test_double_opt_in_subscribes_with_name_and_date_and_says_you_are_in(tmp_pat
     assert outcome.category == "confirm: subscribed"
     assert (
         world.files.subscribers.read_bytes().decode()
-        == "email,name,subscribed\r\nAnn@Example.org,Ann Lee-Smith,2026-12-06\r\n"
+        == "email,name,subscribed\r\nAnn@Example.org,Ann Lee,2026-12-06\r\n"  # the name she asked with
     )
     [welcome] = world.replies()
     assert welcome["Subject"] == "You're in: Harbour Partners newsletter"
@@ -255,6 +259,7 @@ def test_hard_bounces_suppress_at_the_limit_soft_ones_never(tmp_path: Path) -> N
     for _ in range(3):
         world.handle(bounce("gmail-warning-soft.eml").replace(b"Message-ID: <5f", b"Message-ID: <6f"))
     assert suppressed(world.files.suppressions) == set()
+    world.now += dt.timedelta(days=1)  # one without our Message-ID counts only a day after the last
     second = bounce("exchange-hard.eml")  # no Message-ID of ours: matched by the subscriber list
     outcome, _ = world.handle(second)
     assert outcome.category == "bounce: hard, suppressed"
@@ -340,3 +345,124 @@ def test_the_return_path_is_the_bounce_address_else_the_newsletter_address() -> 
     assert envelope_sender(VouchSettings.of({"NEWSLETTER_FROM": "News <news@x.example>"})) == "news@x.example"
     custom = VouchSettings.of({"NEWSLETTER_FROM": "News <news@x.example>", "NEWSLETTER_BOUNCE_ADDRESS": "b@x.example"})
     assert envelope_sender(custom) == "b@x.example"
+
+
+# --- review 1: findings 7, 8, 9, 10, 15, 17 ---
+
+
+def test_an_encoded_name_with_a_comma_is_one_sender() -> None:
+    raw = b"From: =?utf-8?q?M=C3=BCller=2C_J=C3=BCrgen?= <jm@example.org>\r\nSubject: subscribe\r\n\r\n\r\n"
+    found = classify(raw)
+    assert (found.kind, found.name, found.address, found.problem) == (
+        "subscribe", "M\u00fcller, J\u00fcrgen", "jm@example.org", "")  # fmt: skip
+
+
+def test_a_raw_utf8_address_unsubscribes_whatever_its_case(tmp_path: Path) -> None:
+    world = World(tmp_path)
+    add_subscriber(world.files.subscribers, "j\u00fcrgen@example.org", "J\u00fcrgen", "2026-01-01")
+    raw = "From: J\u00fcrgen <J\u00dcRGEN@example.org>\r\nSubject: unsubscribe\r\n\r\n\r\n".encode()
+    found = classify(raw)
+    assert (found.kind, found.name, found.address, found.problem) == (
+        "unsubscribe", "J\u00fcrgen", "J\u00dcRGEN@example.org", "")  # fmt: skip
+    assert world.handle(raw)[0].category == "unsubscribe: suppressed"
+    assert world.subscribers() == []
+
+
+def test_a_message_with_two_from_headers_is_refused(tmp_path: Path) -> None:
+    world = World(tmp_path)
+    raw = b"From: a@example.org\r\nFrom: b@example.org\r\nSubject: unsubscribe\r\n\r\n\r\n"
+    outcome, _ = world.handle(raw)
+    assert outcome.category == "unsubscribe: refused" and "2 From headers" in outcome.line
+    assert not world.files.suppressions.exists() and world.replies() == []
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Auto-Submitted: auto-replied", "X-Autoreply: yes", "X-Autorespond: yes", "Precedence: auto_reply",
+     "Precedence: bulk", "Precedence: junk", "Auto-Reply-From: ann@example.org"],
+)  # fmt: skip
+def test_an_automatic_reply_is_left_unread_with_a_line(tmp_path: Path, header: str) -> None:
+    world = World(tmp_path)
+    world.handle(mail("Ann <ann@example.org>", "subscribe"))
+    [confirmation] = world.replies()
+    name, value = header.split(": ")
+    outcome, _ = world.handle(reply_to(confirmation, "Out Of Office <ann@example.org>", **{name: value}))
+    assert not outcome.handled and outcome.category == "automatic reply (left)"
+    assert "automatic reply" in outcome.line and "ann@example.org" in outcome.line
+    assert not world.files.subscribers.exists() and world.replies() == []
+
+
+def test_a_reply_does_not_rename_the_subscriber(tmp_path: Path) -> None:
+    world = World(tmp_path)
+    world.handle(mail('"Smith, John" <john@example.org>', "subscribe"))
+    [confirmation] = world.replies()
+    world.handle(reply_to(confirmation, "Out Of Office <john@example.org>"))  # no automatic headers at all
+    assert [s.name for s in world.subscribers()] == ["Smith, John"]
+
+
+def test_bounces_without_our_message_id_count_once_a_day(tmp_path: Path) -> None:
+    world = World(tmp_path, Rules(bounce_limit=2))
+    add_subscriber(world.files.subscribers, "gone@example.net", "Gone", "2026-01-01")
+    first = bounce("exchange-hard.eml")  # quotes no Message-ID of ours
+    other_hop = first.replace(b"Message-ID: <", b"Message-ID: <mx2.")
+    assert first != other_hop
+    assert world.handle(first)[0].category == "bounce: hard"
+    assert world.handle(other_hop)[0].category == "bounce: hard, without a Message-ID of ours, already counted today"
+    assert suppressed(world.files.suppressions) == set()
+    world.now += dt.timedelta(days=1, minutes=1)
+    next_day = first.replace(b"Message-ID: <", b"Message-ID: <next.")
+    assert world.handle(next_day)[0].category == "bounce: hard, suppressed"
+
+
+def test_no_table_keeps_the_code_once_the_confirmation_is_sent(tmp_path: Path, monkeypatch) -> None:
+    recorder = Recorder()
+    server = start(recorder)
+    try:
+        for name, value in {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(server.port), "SMTP_SECURITY": "none"}.items():
+            monkeypatch.setenv(name, value)
+        world = World(tmp_path)
+        world.handle(mail("Ann <ann@example.org>", "subscribe"))
+        summary = Summary()
+        send_replies(world.ledger, CONTEXT.bounce_address, summary)
+    finally:
+        server.stop()
+    assert summary.replies_sent == 1
+    [(_, sent)] = recorder.accepted
+    [code] = tokens_in(str(sent["Subject"]))
+    rows = [row for (table,) in world.ledger.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            for row in world.ledger.db.execute(f"SELECT * FROM {table}")]  # fmt: skip
+    assert rows and not any(code.encode() in (c if isinstance(c, bytes) else str(c).encode()) for r in rows for c in r)
+
+
+@pytest.mark.parametrize(
+    ("first_step", "greets"),
+    [("Delay: 0\n", True), ("Delay: 2\n", False), ("Delay: 0\nStatus: draft\n", False), (None, False)],
+)
+def test_the_welcome_series_greets_on_joining_only_with_a_first_step_at_day_zero(
+    tmp_path: Path, first_step: str | None, greets: bool
+) -> None:
+    if first_step is not None:
+        tmp_path.joinpath("01-hello.md").write_text(f"Title: Hello\n{first_step}\nHi.\n", encoding="utf-8")
+        tmp_path.joinpath("02-later.md").write_text("Title: Later\nDelay: 0\n\nHi.\n", encoding="utf-8")
+    assert greets_on_joining(tmp_path) is greets
+
+
+def test_an_internationalised_unsubscribe_is_honoured_and_its_answer_needs_smtputf8(
+    tmp_path: Path, monkeypatch
+) -> None:
+    recorder = Recorder()
+    server = start(recorder)  # offers no SMTPUTF8
+    try:
+        for name, value in {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(server.port), "SMTP_SECURITY": "none"}.items():
+            monkeypatch.setenv(name, value)
+        world = World(tmp_path)
+        world.handle("From: J\u00fcrgen <j\u00fcrgen@example.org>\r\nSubject: unsubscribe\r\n\r\n\r\n".encode())
+        summary = Summary()
+        send_replies(world.ledger, CONTEXT.bounce_address, summary)
+    finally:
+        server.stop()
+    assert suppressed(world.files.suppressions) == {"j\u00fcrgen@example.org"} and recorder.accepted == []
+    assert summary.lines == [
+        "reply to j\u00fcrgen@example.org not sent: the SMTP server does not offer SMTPUTF8, "
+        "which this internationalised address needs"
+    ]

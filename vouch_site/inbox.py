@@ -28,8 +28,9 @@ from vouch.mailing.inbox.replies import ReplyContext
 from vouch.mailing.send_ledger import Ledger
 from vouch.mailing.sender import SmtpSettings
 from vouch.mailing.subscribers import recipients
+from vouch.newsletter.welcome import greets_on_joining
 from vouch.publication import today
-from vouch.settings import VouchSettings
+from vouch.settings import NEWSLETTER_FOLDER, WELCOME_FOLDER, VouchSettings
 
 SECURITY = ("ssl", "starttls", "none")
 BATCH = 200  # messages fetched at once: memory stays bounded whatever the mailbox holds
@@ -163,7 +164,7 @@ def send_replies(ledger: InboxLedger, bounce_address: str, summary: Summary) -> 
                     summary.replies_sent += 1
                 elif code >= 500:
                     ledger.reply_failed(reply.id)
-                    summary.lines.append(f"reply to {reply.address} refused by the SMTP server: {code} {why}; not sent")
+                    summary.lines.append(f"reply to {reply.address} not sent: {why}")
                 else:
                     summary.replies_waiting += 1
             waiting = 0
@@ -179,19 +180,24 @@ def _send_one(conn: smtplib.SMTP, sender: str, address: str, message: bytes) -> 
     """(None, '') once the server took it; else the refusal's code and text (the connection stays usable)."""
     options = [] if address.isascii() and sender.isascii() else ["SMTPUTF8"]
     if options and not conn.has_extn("smtputf8"):
-        return 553, "the server does not offer SMTPUTF8, which this address needs"
+        return 553, "the SMTP server does not offer SMTPUTF8, which this internationalised address needs"
     try:
         conn.sendmail(sender, [address], message, mail_options=options)
     except smtplib.SMTPRecipientsRefused as exc:
         code, text = next(iter(exc.recipients.values()))
-        return code, text.decode("utf-8", "replace")
+        return code, f"refused by the SMTP server: {code} {text.decode('utf-8', 'replace')}"
     except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
-        return exc.smtp_code, exc.smtp_error.decode("utf-8", "replace")
+        return exc.smtp_code, f"refused by the SMTP server: {exc.smtp_code} {exc.smtp_error.decode('utf-8', 'replace')}"
     return None, ""
 
 
-def run_inbox(root: Path, settings: VouchSettings, dry_run: bool, environ: Mapping[str, str] = os.environ) -> Summary:
-    """Everything ``invoke inbox`` does; raises ValueError for a setting and OSError/IMAPClientError for the server."""
+def run_inbox(
+    root: Path, settings: VouchSettings, dry_run: bool, environ: Mapping[str, str] = os.environ,
+    content: Path | None = None,
+) -> Summary:  # fmt: skip
+    """Everything ``invoke inbox`` does; raises ValueError for a setting and OSError/IMAPClientError for the server.
+
+    ``content`` (PATH, default content/): where the welcome series is."""
     from vouch_site.mailout import Paths
 
     imap = ImapSettings.from_env(environ)
@@ -205,7 +211,7 @@ def run_inbox(root: Path, settings: VouchSettings, dry_run: bool, environ: Mappi
     ledger.forget_expired(moment)
     listed, _ = recipients(paths.subscribers, paths.suppressions) if paths.subscribers.exists() else ([], [])
     sends = Ledger(paths.ledger) if paths.ledger.exists() else None  # nothing sent yet: no bounce is ours
-    welcome = any((root / "content" / "newsletter" / "welcome").glob("*.md"))
+    welcome = greets_on_joining((content or root / "content") / NEWSLETTER_FOLDER / WELCOME_FOLDER)
     handler = Handler(
         ledger, ListFiles(paths.subscribers, paths.suppressions),
         Rules(settings.newsletter_confirm_days, settings.newsletter_bounce_limit, welcome),
@@ -269,10 +275,11 @@ def inbox(root: Path, dry_run: bool = False) -> None:
     from vouch_site.config import load_settings
 
     with refused():
-        settings = VouchSettings.of(load_settings(root))
+        raw = load_settings(root)
+        settings = VouchSettings.of(raw)
         imap = ImapSettings.from_env()
     try:
-        summary = run_inbox(root, settings, dry_run)
+        summary = run_inbox(root, settings, dry_run, content=Path(raw["PATH"]))
     except (OSError, IMAPClientError) as exc:
         where = f"{imap.host}:{imap.port} ({imap.security})"
         why = f"vouch: inbox: {imap.folder} on {where}: {exc}"

@@ -127,6 +127,17 @@ def _read_step(path: Path, known: frozenset[str]) -> tuple[WelcomeStep | None, l
     return WelcomeStep(path, path.name[:-3], title, delay, summary, status, body, tuple(slugs)), []
 
 
+def greets_on_joining(folder: Path) -> bool:
+    """True when the series' first step is published with ``Delay: 0``: ``send --due`` greets a new
+    subscriber the day they join (so the inbox sends no "You're in"); read cheaply, without checking the steps."""
+    files = sorted(p for p in folder.glob("*.md") if STEP_NAME.match(p.name)) if folder.is_dir() else []
+    if not files:
+        return False
+    header, _, _ = read_header(files[0].read_text(encoding="utf-8", errors="replace"))
+    meta = {key: values[0][1].strip() for key, values in header.items() if values}
+    return meta.get("delay") == "0" and (meta.get("status") or "published").lower() == "published"
+
+
 def withheld(steps: Sequence[WelcomeStep], published: set[str]) -> dict[str, list[str]]:
     """Step key -> the unpublished partners it names: it is not rendered, and the series waits there."""
     return {s.key: hidden for s in steps if (hidden := [slug for slug in s.partners if slug not in published])}

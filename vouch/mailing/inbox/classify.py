@@ -19,12 +19,12 @@ from vouch.mailing.inbox.bounces import Bounce, looks_like_bounce, read_bounce
 from vouch.mailing.inbox.tokens import tokens_in
 from vouch.mailing.subscribers import address_problem, one_address
 
-KINDS = ("bounce", "confirm", "unsubscribe", "subscribe", "other")
+KINDS = ("bounce", "confirm", "unsubscribe", "subscribe", "automatic", "other")
 _REPLY_PREFIX = re.compile(r"^\s*((re|fwd?|aw|wg|sv|antw)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 _TAGS = re.compile(r"<[^>]*>")
 _ANGLE_ADDR = re.compile(r"<([^<>\s]+)>\s*$")  # the address of 'Name <address>', at the very end
 _UNREADABLE = (HeaderParseError, MessageError, LookupError, ValueError, TypeError, AttributeError, IndexError)
-AUTOMATIC = ("X-Autoreply", "X-Autorespond", "X-Auto-Response-Suppress")
+AUTOMATIC = ("X-Autoreply", "X-Autorespond", "Auto-Reply-From", "X-Auto-Response-Suppress")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,14 +56,11 @@ def classify(raw: bytes) -> Incoming:
 
 
 def _classify(msg: Message, key: str, message_id: str) -> Incoming:
-    sender = written(msg, "From")
-    if looks_like_bounce(msg, sender):
+    if looks_like_bounce(msg, written(msg, "From")):
         bounce = read_bounce(msg)
         if bounce is not None:
             return Incoming("bounce", key, message_id, bounce=bounce)
         return Incoming("other", key, message_id, note="a bounce that names no failed address (left for the editor)")
-    if _automatic(msg):
-        return Incoming("other", key, message_id)  # an autoresponder is never answered: no mail loops
     subject = _REPLY_PREFIX.sub("", written(msg, "Subject")).strip()
     texts, defects = _texts(msg)
     tokens = tuple(tokens_in("\n".join([subject, *texts])))
@@ -72,18 +69,30 @@ def _classify(msg: Message, key: str, message_id: str) -> Incoming:
     if kind == "other":
         note = f"malformed MIME ({', '.join(sorted(defects))})" if defects else ""
         return Incoming("other", key, message_id, note=note)
-    name, address, problem = _sender(sender)
+    name, address, problem = _sender(msg)
+    if why := _automatic(msg):  # never answered (no mail loops), never a request: an out-of-office quoting a code
+        note = f"an automatic reply ({why}) from {address or written(msg, 'From')} reads as a {kind}: not acted on"
+        return Incoming("automatic", key, message_id, address, note=note)
     return Incoming(kind, key, message_id, address, name, problem, tokens=tokens)
 
 
-def _sender(sender: str) -> tuple[str, str, str]:
+def _sender(msg: Message) -> tuple[str, str, str]:
     """(name, address, problem) of a From: strictly one address with a one-line name, else a problem.
 
-    The address is kept where exactly one valid address can be found however bad the rest:
-    an unsubscribe is honoured for it (the law asks for the unsubscribe, not a tidy header).
-    Outlook's '"ann@x.org" <ann@x.org>' is an address without a name, not a problem.
+    The header is parsed as written (the ``default`` policy's address parser, through
+    ``one_address``) and its encoded words decoded afterwards, so "=?utf-8?q?M=C3=BCller=2C_J...?="
+    is one name with a comma, not two addresses. The address is kept where exactly one valid
+    address can be found however bad the rest: an unsubscribe is honoured for it (the law asks
+    for the unsubscribe, not a tidy header). Outlook's '"ann@x.org" <ann@x.org>' is an address
+    without a name, not a problem. Two From headers: no address at all.
     """
+    values = raw_headers(msg, "From")
+    if len(values) > 1:
+        return "", "", f"From: expected one From header; got {len(values)} From headers"
+    sender = values[0] if values else ""
     try:
+        if _breaks_lines(decoded := _decoded(sender)):  # an encoded CR or LF: refused by what the reader sees
+            one_address(decoded)
         name, address = one_address(sender)
     except ValueError as exc:
         name, address = _one_bare_address(sender)
@@ -105,27 +114,42 @@ def _breaks_lines(text: str) -> bool:
     return "\r" in text or "\n" in text
 
 
-def written(msg: Message, name: str) -> str:
-    """A header's text as the sender wrote it, encoded words decoded, line breaks and all.
+def raw_headers(msg: Message, name: str) -> list[str]:
+    """Each ``name`` header as written, unfolded, 8-bit bytes read as UTF-8 (RFC 6532).
 
-    (The ``default`` policy's parsed From raises on a name with CR or LF in it; this keeps
-    them, for ``one_address`` to refuse with a reason.)
+    compat32 keeps undecodable bytes as surrogates and its ``get`` turns them into U+FFFD;
+    ``raw_items`` has them as they came, so ``jürgen@example.org`` stays itself.
     """
-    value = msg.get(name)
-    if value is None:
-        return ""
-    unfolded = re.sub(r"\r?\n(?=[ \t])", "", str(value))
+    found = []
+    for key, value in msg.raw_items():
+        if key.lower() == name.lower() and isinstance(value, str):
+            text = value.encode("ascii", "surrogateescape").decode("utf-8", "replace")
+            found.append(re.sub(r"\r?\n(?=[ \t])", "", text).strip())
+    return found
+
+
+def written(msg: Message, name: str) -> str:
+    """A header's text as the sender wrote it, encoded words decoded, line breaks and all (for words, not addresses)."""
+    values = raw_headers(msg, name)
+    return _decoded(values[0]) if values else ""
+
+
+def _decoded(value: str) -> str:
     try:
-        return str(make_header(decode_header(unfolded)))
+        return str(make_header(decode_header(value)))
     except (HeaderParseError, LookupError, UnicodeError):  # an unknown charset: the words as written
-        return unfolded
+        return value
 
 
-def _automatic(msg: Message) -> bool:
-    """RFC 3834 and the common vendor headers for autoresponders, and bulk mail."""
+def _automatic(msg: Message) -> str:
+    """The header that marks ``msg`` as sent by a program (RFC 3834, vendors' headers, bulk mail), or ''."""
     auto = str(msg.get("Auto-Submitted", "no")).strip().lower()
+    if auto != "no":
+        return f"Auto-Submitted: {auto}"
     precedence = str(msg.get("Precedence", "")).strip().lower()
-    return auto != "no" or precedence in ("bulk", "junk", "list") or any(h in msg for h in AUTOMATIC)
+    if precedence in ("auto_reply", "bulk", "junk", "list"):
+        return f"Precedence: {precedence}"
+    return next((f"{h}: {str(msg.get(h, '')).strip()}" for h in AUTOMATIC if h in msg), "")
 
 
 def _texts(msg: Message) -> tuple[list[str], set[str]]:

@@ -59,6 +59,8 @@ class Handler:
     def handle(self, incoming: Incoming) -> Outcome:
         if incoming.kind == "other":
             return Outcome("other mail, unreadable (left)" if incoming.note else "other mail", False, incoming.note)
+        if incoming.kind == "automatic":
+            return Outcome("automatic reply (left)", False, f"{incoming.note}; left unread in the inbox")
         if self.ledger.outcome(incoming.key) is not None:
             return Outcome("handled by an earlier run", True)
         self.ledger.savepoint()
@@ -97,7 +99,7 @@ class Handler:
             return Outcome("confirm: wrong token", True, f"{who}: no such token; nothing changed")
         token, known = valid[0]
         same = incoming.address.lower() == known.address.lower()
-        name = incoming.name if same and incoming.name else known.name
+        name = known.name or (incoming.name if same else "")  # the name they asked with: a reply never renames
         if not self.dry_run:
             add_subscriber(self.files.subscribers, known.address, name, self.today.isoformat())
             remove_suppression(self.files.suppressions, known.address)  # it confirmed itself: the only way back
@@ -129,7 +131,7 @@ class Handler:
             sent_id, ours = matched  # the address we sent to, even if the bounce names where it was forwarded
             hard = ours.key in bounce.hard or (ours.key not in bounce.soft and bool(bounce.hard))
             failed = [(ours.key, sent_id, ours.issue, hard)]
-        else:
+        else:  # which send it bounces is unknown: two reports of one send (two hops, a re-sent DSN) count once
             failed = [(a, incoming.key, "", a in bounce.hard) for a in sorted(bounce.hard | bounce.soft)]
             failed = [f for f in failed if f[0] in self.listed]
         if not failed and any(replies.is_reply_id(i) for i in bounce.sent_ids):
@@ -138,14 +140,19 @@ class Handler:
             names = ", ".join(sorted(bounce.hard | bounce.soft))
             why = "not on the list, and it quotes no Message-ID Vouch sent"
             return Outcome("bounce: unknown address (left)", False, f"bounce for {names}: {why}; left in the inbox")
-        lines = []
+        lines, counted = [], 0
         for address, sent_id, issue, hard in failed:
+            if matched is None and self.ledger.bounced_since(address, hard, self.now - DAY):
+                continue  # without our Message-ID: at most one a day counts, and none beside one that did
+            counted += 1
             self.ledger.add_bounce(address, sent_id, issue, hard, self.now)
             if hard and self.ledger.hard_bounces(address) >= self.rules.bounce_limit:
                 if not self.dry_run:
                     add_suppression(self.files.suppressions, address)
                 lines.append(f"{address}: suppressed after {self.ledger.hard_bounces(address)} hard bounces")
         kind = "hard" if any(f[3] for f in failed) else "soft"
+        if not counted:
+            return Outcome(f"bounce: {kind}, without a Message-ID of ours, already counted today", True)
         return Outcome(f"bounce: {kind}" + (", suppressed" if lines else ""), True, "; ".join(lines))
 
     def flood_lines(self) -> list[str]:

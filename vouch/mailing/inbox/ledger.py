@@ -8,7 +8,9 @@ before the commit leaves messages the next run handles again (the files come
 out the same, no reply had gone); after it, messages it recognises and only
 moves.
 Replies are queued here and marked sent once the SMTP server took them, so a
-run that could not reach the server sends them next time, once.
+run that could not reach the server sends them next time, once; a sent
+reply's message is dropped then, so no confirmation code outlives its e-mail
+here (only its hash, in ``tokens``).
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ CREATE TABLE IF NOT EXISTS tokens (
 );
 CREATE TABLE IF NOT EXISTS bounces (
     address TEXT NOT NULL,
-    sent_id TEXT NOT NULL,       -- our Message-ID it bounces, else the bounce's own key
+    sent_id TEXT NOT NULL,       -- our Message-ID it bounces, else the bounce's own key (one a day counts)
     issue TEXT NOT NULL,
     hard INTEGER NOT NULL,
     at TEXT NOT NULL,
@@ -48,7 +50,7 @@ CREATE TABLE IF NOT EXISTS replies (
     kind TEXT NOT NULL,
     created TEXT NOT NULL,
     state TEXT NOT NULL CHECK (state IN ('queued', 'sent', 'failed')),
-    message BLOB NOT NULL
+    message BLOB NOT NULL        -- only while queued: emptied once sent or refused (a code is in it)
 );
 CREATE INDEX IF NOT EXISTS replies_by_address ON replies (address, kind, created);
 """
@@ -149,6 +151,12 @@ class InboxLedger:
         row = self.db.execute("SELECT COUNT(*) FROM bounces WHERE address = ? AND hard = 1", (address,)).fetchone()
         return int(row[0])
 
+    def bounced_since(self, address: str, hard: bool, since: dt.datetime) -> bool:
+        row = self.db.execute(
+            "SELECT 1 FROM bounces WHERE address = ? AND hard = ? AND at > ? LIMIT 1", (address, int(hard), _iso(since))
+        ).fetchone()
+        return row is not None
+
     def replied_since(self, address: str, kind: str, since: dt.datetime) -> bool:
         row = self.db.execute(
             "SELECT 1 FROM replies WHERE address = ? AND kind = ? AND created > ? LIMIT 1",
@@ -167,11 +175,12 @@ class InboxLedger:
         return [Reply(*row) for row in rows]
 
     def reply_sent(self, reply_id: int) -> None:
-        self.db.execute("UPDATE replies SET state = 'sent' WHERE id = ?", (reply_id,))
+        """Sent: the message is dropped (a confirmation holds its code), the row kept for the one-a-day rule."""
+        self.db.execute("UPDATE replies SET state = 'sent', message = X'' WHERE id = ?", (reply_id,))
 
     def reply_failed(self, reply_id: int) -> None:
-        """Refused for good by the relay (5xx): never tried again."""
-        self.db.execute("UPDATE replies SET state = 'failed' WHERE id = ?", (reply_id,))
+        """Refused for good by the relay (5xx): never tried again, and its message (and code) dropped."""
+        self.db.execute("UPDATE replies SET state = 'failed', message = X'' WHERE id = ?", (reply_id,))
 
 
 def _iso(moment: dt.datetime) -> str:
