@@ -27,7 +27,42 @@ function filters() {
 
 const KINDS = { Partner: "Vetted partner", Advice: "Advice", Newsletter: "Newsletter", Page: "Page" };
 
+// The page's own card (the one the directory shows), filled in: a partner listed by filters alone.
+const cardTemplate = document.getElementById("card-template");
+function card(data) {
+  const li = cardTemplate.content.firstElementChild.cloneNode(true);
+  const meta = data.meta;
+  const link = li.querySelector(".card-title a");
+  link.href = data.url;
+  link.textContent = meta.title || data.url;
+  const badge = li.querySelector(".card-logo");
+  if (meta.logo) {
+    const img = document.createElement("img");
+    Object.assign(img, { className: "card-logo", src: new URL(meta.logo, root).href, alt: "", width: 48, height: 48 });
+    badge.replaceWith(img);
+  } else {
+    badge.textContent = meta.mono || "";
+  }
+  const facts = [...(data.filters.category || []), (data.filters.area || []).join(", ")];
+  li.querySelector(".card-meta").textContent = facts.filter(Boolean).join(" · ");
+  const summary = li.querySelector(".card-summary");
+  if (meta.summary) summary.textContent = meta.summary;
+  else summary.remove();
+  const time = li.querySelector("time");
+  time.dateTime = meta.vetted_on || "";
+  time.textContent = meta.vetted || "";
+  return li;
+}
+
+// Pagefind's excerpt is a window of whole words; say "…" only where the page really goes on.
+function trimmed(excerpt) {
+  const ends = /[.!?]$/.test(excerpt.replace(/<[^>]*>/g, "").trim());
+  return `…${excerpt}${ends ? "" : "…"}`;
+}
+
 function item(data, query) {
+  const partner = (data.filters.type || [])[0] === "Partner";
+  if (!query && partner) return card(data);
   const li = document.createElement("li");
   const heading = document.createElement("h2");
   const link = document.createElement("a");
@@ -42,7 +77,7 @@ function item(data, query) {
   meta.textContent = facts.filter(Boolean).join(" · ");
   const text = document.createElement("p");
   if (query || !data.meta.summary) {
-    text.innerHTML = `…${data.excerpt}…`; // a window into the page; Pagefind escapes it and adds only <mark>
+    text.innerHTML = trimmed(data.excerpt); // Pagefind escapes the page's text and adds only <mark>
   } else {
     text.textContent = data.meta.summary;
   }
@@ -72,6 +107,7 @@ async function run() {
   const count = search.results.length;
   const shown = count > PAGE ? `, showing the first ${PAGE}` : "";
   status.textContent = count ? `${count} result${count === 1 ? "" : "s"}${shown}.` : "No results. Try another word or fewer filters.";
+  list.className = query ? "results" : "results cards"; // filters alone: a list of partner cards
   list.replaceChildren(...data.map((d) => item(d, query)));
   shownFor = key;
 }
