@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.sitekit import make_site, vetted
-from vouch.render.humanize import excerpt, monogram
+from vouch.render.humanize import excerpt, monogram, some_areas
 from vouch_site.build import build
 
 THEME = Path(__file__).resolve().parent.parent / "theme"
@@ -128,3 +128,11 @@ def test_the_stylesheet_keeps_its_design_rules_and_budget() -> None:
     light, dark = css.split("@media (prefers-color-scheme: dark)", 1)
     colours = set(re.findall(r"(--[a-z-]+): #", light))
     assert colours and colours == set(re.findall(r"(--[a-z-]+): #", dark.split("}\n}", 1)[0]))  # a dark twin each
+
+
+def test_a_card_names_three_areas_then_says_how_many_more() -> None:
+    from vouch.public import Area
+
+    areas = [Area(name, name.lower()) for name in ("Totnes", "Dartmouth", "Kingsbridge", "Salcombe", "Modbury")]
+    assert some_areas(areas[:4]) == "Totnes, Dartmouth, Kingsbridge, Salcombe"  # "and 1 more" saves nothing
+    assert some_areas(areas) == "Totnes, Dartmouth, Kingsbridge and 2 more"

@@ -19,6 +19,10 @@ CHROMIUM_ARGS = ("--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-b
                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage")  # fmt: skip
 DEVICES = {"phone": (390, 844), "desktop": (1280, 900)}
 SCHEMES = ("light", "dark")
+EAGER = """Promise.all([...document.images].map((img) => {
+  img.loading = "eager";
+  return img.complete ? null : new Promise((done) => { img.onload = img.onerror = done; });
+}))"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +96,7 @@ def take(output: Path, folder: Path, shots: list[Shot]) -> list[Path]:
                     page = context.new_page()
                     for shot in shots:
                         page.goto(base + shot.path, wait_until="networkidle")
+                        page.evaluate(EAGER)  # a full-length shot shows the logos below the fold too
                         if "?q=" in shot.path:
                             page.wait_for_selector("#search-results li", timeout=10_000)
                         target = folder / f"{shot.name}-{device}-{scheme}.png"

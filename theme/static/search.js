@@ -48,9 +48,10 @@ function card(data) {
   const summary = li.querySelector(".card-summary");
   if (meta.summary) summary.textContent = meta.summary;
   else summary.remove();
-  const time = li.querySelector("time");
+  const time = document.createElement("time"); // made here: an empty <time> in the template is not valid HTML
   time.dateTime = meta.vetted_on || "";
   time.textContent = meta.vetted || "";
+  li.querySelector(".tick").append(time);
   return li;
 }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from functools import cache
 from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
@@ -32,6 +33,7 @@ def opening_hours(spec: str) -> tuple[str, str]:
     return ", ".join(ranges), times.replace("-", "–")
 
 
+@cache  # every listing card and profile shows dates; a network has few distinct ones
 def long_date(value: dt.date) -> str:
     """``1 March 2026``: unambiguous in every English-speaking country."""
     return f"{value.day} {value:%B %Y}"
@@ -74,6 +76,7 @@ def breakable(text: str) -> Markup:
 MONOGRAM_SKIP = {"the", "and", "of", "for", "a", "an", "&", "ltd", "limited", "llp", "plc", "inc", "co"}
 
 
+@cache
 def monogram(name: str) -> str:
     """``HP`` for "Harbour Plumbing & Heating": the initials a listing card shows when there is no logo."""
     words = re.findall(r"[^\W_]+", name)
