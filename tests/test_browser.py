@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -93,6 +94,8 @@ def test_a_service_word_finds_the_right_partner(page: Page, site_url: str) -> No
 def test_filters_narrow_the_results_and_the_count_is_announced(page: Page, site_url: str) -> None:
     everything = search(page, site_url, "boiler")
     assert len(everything) > 1
+    excerpts = page.locator("#search-results li > p:not(.meta)").all_inner_texts()
+    assert excerpts and not [e for e in excerpts if re.search(r"[.!?]…$", e)]  # "…" only where the text goes on
     status = page.locator("#search-status")
     assert status.get_attribute("role") == "status" and status.get_attribute("aria-live") == "polite"
     assert status.inner_text() == f"{len(everything)} results."
