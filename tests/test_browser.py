@@ -91,6 +91,12 @@ def test_a_service_word_finds_the_right_partner(page: Page, site_url: str) -> No
     assert page.url == f"{site_url}partners/start-bay-roofing/"
 
 
+def test_an_excerpt_from_the_start_of_a_page_does_not_begin_with_an_ellipsis(page: Page, site_url: str) -> None:
+    assert search(page, site_url, "locksmiths")[0] == "24/7 Locksmiths Devon"
+    first = page.locator("#search-results li > p:not(.meta)").first.inner_text()
+    assert first.startswith("24/7 Locksmiths Devon") and not first.endswith(",…")
+
+
 def test_filters_narrow_the_results_and_the_count_is_announced(page: Page, site_url: str) -> None:
     everything = search(page, site_url, "boiler")
     assert len(everything) > 1

@@ -55,10 +55,16 @@ function card(data) {
   return li;
 }
 
-// Pagefind's excerpt is a window of whole words; say "…" only where the page really goes on.
-function trimmed(excerpt) {
-  const ends = /[.!?]$/.test(excerpt.replace(/<[^>]*>/g, "").trim());
-  return `…${excerpt}${ends ? "" : "…"}`;
+// Pagefind's excerpt is a window of whole words: say "…" only at an end where the page's text goes on.
+const squeeze = (text) => text.replace(/\s+/g, " ").trim();
+function excerptHtml(data) {
+  const holder = document.createElement("p");
+  holder.innerHTML = data.excerpt; // Pagefind escapes the page's text and adds only <mark>
+  const plain = squeeze(holder.textContent);
+  const content = squeeze(data.content || "");
+  const head = content.startsWith(plain) ? "" : "…";
+  const tail = content.endsWith(plain) || /[.!?]$/.test(plain) ? "" : "…";
+  return head + (tail ? data.excerpt.replace(/[\s,;:]+$/, "") : data.excerpt) + tail;
 }
 
 function item(data, query) {
@@ -78,7 +84,7 @@ function item(data, query) {
   meta.textContent = facts.filter(Boolean).join(" · ");
   const text = document.createElement("p");
   if (query || !data.meta.summary) {
-    text.innerHTML = trimmed(data.excerpt); // Pagefind escapes the page's text and adds only <mark>
+    text.innerHTML = excerptHtml(data);
   } else {
     text.textContent = data.meta.summary;
   }
