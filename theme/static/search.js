@@ -38,12 +38,14 @@ function card(data) {
   const badge = li.querySelector(".card-logo");
   if (meta.logo) {
     const img = document.createElement("img");
-    Object.assign(img, { className: "card-logo", src: new URL(meta.logo, root).href, alt: "", width: 48, height: 48 });
+    Object.assign(img, { className: "card-logo", src: new URL(meta.logo, new URL(data.url, location.href)).href, alt: "", width: 48, height: 48 });
     badge.replaceWith(img);
   } else {
     badge.textContent = meta.mono || "";
   }
-  const facts = [...(data.filters.category || []), (data.filters.area || []).join(", ")];
+  const areas = data.filters.area || []; // as the card says it everywhere: three, then "and N more"
+  const where = areas.length <= 4 ? areas.join(", ") : `${areas.slice(0, 3).join(", ")} and ${areas.length - 3} more`;
+  const facts = [...(data.filters.category || []), where];
   li.querySelector(".card-meta").textContent = facts.filter(Boolean).join(" · ");
   const summary = li.querySelector(".card-summary");
   if (meta.summary) summary.textContent = meta.summary;
