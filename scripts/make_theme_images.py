@@ -1,5 +1,5 @@
 """Make the theme's raster images once (they are committed): the 1200x630 share image link previews show,
-and PNG favicons for browsers and home screens that do not use the SVG one.
+and a PNG favicon for browsers that do not use the SVG one.
 
 Run from the project folder: python scripts/make_theme_images.py (needs Playwright and /usr/bin/chromium).
 Only the theme's own files are used: no font or image from elsewhere.
@@ -34,8 +34,6 @@ li {{ font-size: 28px; font-weight: 700; background: #e8f3f0; color: #0b5c4f; bo
 
 ICON = f"""<!doctype html><html><head><style>html, body {{ margin: 0; background: transparent; }}
 svg {{ display: block; width: 100vw; height: 100vh; }}</style></head><body>{MARK}</body></html>"""
-TILE = f"""<!doctype html><html><head><style>html, body {{ margin: 0; background: #0b5c4f; }}
-svg {{ display: block; width: 100vw; height: 100vh; }}</style></head><body>{MARK}</body></html>"""
 
 
 def main() -> None:
@@ -44,7 +42,6 @@ def main() -> None:
         for name, html, size, transparent in [
             ("share.png", SHARE, (1200, 630), False),
             ("favicon-32.png", ICON, (32, 32), True),
-            ("apple-touch-icon.png", TILE, (180, 180), False),  # iOS fills transparency with black: no corners
         ]:
             page = browser.new_page(viewport={"width": size[0], "height": size[1]})
             page.set_content(html)

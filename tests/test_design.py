@@ -109,7 +109,7 @@ def test_pages_without_a_raster_logo_share_the_theme_image_at_an_absolute_url(de
     assert '<meta name="twitter:card" content="summary_large_image">' in html
     png = (demo_output / "theme/share.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", png[16:24]) == (1200, 630)
-    assert (demo_output / "theme/favicon-32.png").exists() and (demo_output / "theme/apple-touch-icon.png").exists()
+    assert (demo_output / "theme/favicon-32.png").exists()
 
 
 def test_profile_puts_name_trust_line_and_actions_before_the_details(demo_output: Path) -> None:
