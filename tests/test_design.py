@@ -136,3 +136,25 @@ def test_a_card_names_three_areas_then_says_how_many_more() -> None:
     areas = [Area(name, name.lower()) for name in ("Totnes", "Dartmouth", "Kingsbridge", "Salcombe", "Modbury")]
     assert some_areas(areas[:4]) == "Totnes, Dartmouth, Kingsbridge, Salcombe"  # "and 1 more" saves nothing
     assert some_areas(areas) == "Totnes, Dartmouth, Kingsbridge and 2 more"
+
+
+def test_screenshots_cover_every_page_type_of_the_demo(demo_output: Path) -> None:
+    from vouch_site.screenshots import page_types
+
+    shots = {s.name: s.path for s in page_types(demo_output, "boiler")}
+    assert set(shots) == {"404", "area", "areas", "article", "articles", "directory", "home", "issue", "newsletter",
+                          "profile", "search", "search-results", "trade", "vetting"}  # fmt: skip
+    assert shots["trade"] == "directory/accountancy/" and shots["profile"].startswith("partners/")
+    assert shots["search-results"] == "search/?q=boiler"
+
+
+@pytest.mark.slow  # a real browser
+def test_screenshots_are_phone_and_desktop_light_and_dark_pngs(demo_output: Path, tmp_path: Path) -> None:
+    from tests.sitekit import require_tool
+    from vouch_site.screenshots import CHROMIUM, Shot, take
+
+    require_tool(Path(CHROMIUM).exists(), f"Debian chromium missing at {CHROMIUM}")
+    made = take(demo_output, tmp_path / "shots", [Shot("profile", "partners/harbour-plumbing/")])
+    widths = {p.name: struct.unpack(">I", p.read_bytes()[16:20])[0] for p in made}
+    assert widths == {"profile-phone-light.png": 390, "profile-phone-dark.png": 390,
+                      "profile-desktop-light.png": 1280, "profile-desktop-dark.png": 1280}  # fmt: skip
