@@ -174,6 +174,18 @@ def bench(c, partners=10000, articles=1000, issues=24, sizes="", json="bench/res
     main(chosen, int(articles), int(issues), ROOT / json if json else None)
 
 
+@task(
+    help={
+        "folder": "where the PNGs go (default: screenshots/)",
+        "query": "the word searched in the search-results shot (default: the first partner's trade)",
+        "no_build": "photograph output/ as it is, without building first",
+    }
+)
+def screenshots(c, folder="screenshots", query="", no_build=False):
+    """Phone and desktop, light and dark screenshots of each page type, for reviewers."""
+    _run("screenshots", folder=folder, query=query, no_build=no_build)
+
+
 @task(help={"port": "port on localhost (default 8000)", "host": "address to listen on (default 127.0.0.1)"})
 def serve(c, port=8000, host="127.0.0.1"):
     """Build and serve a preview on localhost; rebuild and reload the browser on every change."""

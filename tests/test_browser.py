@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -90,9 +91,17 @@ def test_a_service_word_finds_the_right_partner(page: Page, site_url: str) -> No
     assert page.url == f"{site_url}partners/start-bay-roofing/"
 
 
+def test_an_excerpt_from_the_start_of_a_page_does_not_begin_with_an_ellipsis(page: Page, site_url: str) -> None:
+    assert search(page, site_url, "locksmiths")[0] == "24/7 Locksmiths Devon"
+    first = page.locator("#search-results li > p:not(.meta)").first.inner_text()
+    assert first.startswith("24/7 Locksmiths Devon") and not first.endswith(",…")
+
+
 def test_filters_narrow_the_results_and_the_count_is_announced(page: Page, site_url: str) -> None:
     everything = search(page, site_url, "boiler")
     assert len(everything) > 1
+    excerpts = page.locator("#search-results li > p:not(.meta)").all_inner_texts()
+    assert excerpts and not [e for e in excerpts if re.search(r"[.!?]…$", e)]  # "…" only where the text goes on
     status = page.locator("#search-status")
     assert status.get_attribute("role") == "status" and status.get_attribute("aria-live") == "polite"
     assert status.inner_text() == f"{len(everything)} results."
@@ -113,9 +122,10 @@ def test_filters_alone_list_partners_a_to_z_with_what_they_do(page: Page, site_u
     wait_for_results(page)
     names = results(page)
     assert len(names) > 2 and names == sorted(names, key=str.lower)
-    first = page.locator("#search-results li").first
-    assert first.locator("p.meta").inner_text().startswith("Vetted partner · ")
-    assert "Kingsbridge" in first.locator("p.meta").inner_text()
+    first = page.locator("#search-results li").first  # the directory's card, filled in by search.js
+    assert first.get_attribute("class") == "card"
+    assert "Kingsbridge" in first.locator(".card-meta").inner_text()
+    assert first.locator(".tick time").inner_text()  # the vetted date
 
 
 @pytest.mark.parametrize("query", ["Crystal Clear Windows", "Quayside Drainage", "Moorview", "Thurlestone Thatching"])
@@ -187,12 +197,12 @@ PAGES = [
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_nothing_scrolls_sideways_at_360_px(browser: Browser, site_url: str, path: str) -> None:
-    context = browser.new_context(viewport={"width": 360, "height": 740})
+def test_nothing_scrolls_sideways_at_320_px(browser: Browser, site_url: str, path: str) -> None:
+    context = browser.new_context(viewport={"width": 320, "height": 640})
     page = context.new_page()
     page.goto(site_url + path)
     page.wait_for_load_state("networkidle")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
     context.close()
 
 
@@ -207,6 +217,69 @@ def test_axe_finds_no_violation(browser: Browser, site_url: str, path: str, sche
     violations = Axe().run(page).response["violations"]
     context.close()
     assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations] == []
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+def test_every_profile_shows_who_trust_and_actions_in_the_first_phone_screen(
+    browser: Browser, site_url: str, demo_output: Path
+) -> None:
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    slugs = sorted(p.parent.name for p in demo_output.glob("partners/*/index.html"))
+    assert len(slugs) >= 10
+    below = []
+    for slug in slugs:
+        page.goto(f"{site_url}partners/{slug}/")
+        actions = page.locator(".actions a").all()
+        assert actions, f"{slug}: no actions"
+        for element in [page.locator("h1"), page.locator(".profile-trade"), page.locator(".trust a"), *actions]:
+            box = element.bounding_box()
+            if not (box and box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"]):
+                below.append((slug, element.inner_text(), box and round(box["y"] + box["height"])))
+    context.close()
+    assert below == []
+
+
+def test_the_trust_line_opens_the_full_vetting_panel(page: Page, site_url: str) -> None:
+    page.goto(f"{site_url}partners/harbour-plumbing/")
+    assert page.locator(".trust").inner_text().startswith("✓ Vetted · vouched for by ")
+    page.click(".trust a")
+    expect(page.locator("#vetting")).to_be_in_viewport()
+    assert page.locator("#vetting h3").inner_text() == "Checks passed"
+
+
+def test_on_a_desktop_the_contact_and_vetting_card_stays_in_view(browser: Browser, site_url: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{site_url}partners/harbour-plumbing/")
+    card, body = page.locator(".profile-card").bounding_box(), page.locator(".profile-body").bounding_box()
+    assert card["x"] > body["x"] + body["width"]  # two columns: details, then the card beside them
+    page.evaluate("window.scrollTo(0, 600)")
+    page.wait_for_function("window.scrollY == 600")
+    expect(page.locator(".actions a").first).to_be_in_viewport()  # scrolled well past where it started
+    assert 0 <= page.locator(".profile-card").bounding_box()["y"] <= 20
+    context.close()
+
+
+@pytest.mark.parametrize(
+    "path", ["", "directory/", "directory/plumbing/", "areas/kingsbridge/", "search/?area=Kingsbridge"]
+)
+def test_every_listing_shows_partners_as_cards(page: Page, site_url: str, path: str) -> None:
+    page.goto(site_url + path)
+    cards = page.locator("li.card")
+    expect(cards.first).to_be_visible()
+    for card in cards.all():
+        logo = card.locator(".card-logo").bounding_box()
+        assert logo and logo["width"] == logo["height"] == 48  # a logo, or the monogram in the same square
+        assert card.locator(".card-title a").inner_text()
+        assert card.locator(".tick time").get_attribute("datetime")
+    first = cards.first
+    first.scroll_into_view_if_needed()
+    box = first.locator(".tick").bounding_box()
+    page.mouse.click(box["x"] + 5, box["y"] + 5)  # the whole card opens the profile, not only its name
+    page.wait_for_url(f"{site_url}partners/**")
 
 
 def test_pages_work_without_javascript(browser: Browser, site_url: str) -> None:

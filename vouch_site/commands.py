@@ -273,3 +273,31 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
             raise
         hint = f"another invoke serve?); try --port {port + 1}"
         raise CommandFailed(f"vouch: {host}:{port} is already in use ({hint}", 2) from None
+
+
+def screenshots(root: Path, folder: str = "screenshots", query: str = "", no_build: bool = False) -> None:
+    """Build, then photograph each page type on a phone and a desktop, light and dark, into ``folder``."""
+    from vouch_site import screenshots as shots
+
+    try:
+        import playwright.sync_api  # noqa: F401  (the test extra)
+    except ImportError:
+        raise CommandFailed("vouch: screenshots need Playwright: pip install -e '.[test]'") from None
+    if not Path(shots.CHROMIUM).exists():
+        raise CommandFailed(f"vouch: screenshots need chromium at {shots.CHROMIUM}: run scripts/install-test-tools.sh")
+    if not no_build:
+        build(root)
+    output = root / "output"
+    target = Path(folder) if Path(folder).is_absolute() else root / folder
+    made = shots.take(output, target, shots.page_types(output, query or _search_word(root)))
+    print(f"vouch: {len(made)} screenshots in {target}")
+    for path in made:
+        print(f"  {path.name}")
+
+
+def _search_word(root: Path) -> str:
+    """A word the demo's search finds: the first word of the first published partner's trade."""
+    import json
+
+    data = json.loads((root / "output" / "partners.json").read_text(encoding="utf-8"))
+    return data["partners"][0]["category"] if data["partners"] else "advice"

@@ -27,7 +27,51 @@ function filters() {
 
 const KINDS = { Partner: "Vetted partner", Advice: "Advice", Newsletter: "Newsletter", Page: "Page" };
 
+// The page's own card (the one the directory shows), filled in: a partner listed by filters alone.
+const cardTemplate = document.getElementById("card-template");
+function card(data) {
+  const li = cardTemplate.content.firstElementChild.cloneNode(true);
+  const meta = data.meta;
+  const link = li.querySelector(".card-title a");
+  link.href = data.url;
+  link.textContent = meta.title || data.url;
+  const badge = li.querySelector(".card-logo");
+  if (meta.logo) {
+    const img = document.createElement("img");
+    Object.assign(img, { className: "card-logo", src: new URL(meta.logo, new URL(data.url, location.href)).href, alt: "", width: 48, height: 48 });
+    badge.replaceWith(img);
+  } else {
+    badge.textContent = meta.mono || "";
+  }
+  const areas = data.filters.area || []; // as the card says it everywhere: three, then "and N more"
+  const where = areas.length <= 4 ? areas.join(", ") : `${areas.slice(0, 3).join(", ")} and ${areas.length - 3} more`;
+  const facts = [...(data.filters.category || []), where];
+  li.querySelector(".card-meta").textContent = facts.filter(Boolean).join(" · ");
+  const summary = li.querySelector(".card-summary");
+  if (meta.summary) summary.textContent = meta.summary;
+  else summary.remove();
+  const time = document.createElement("time"); // made here: an empty <time> in the template is not valid HTML
+  time.dateTime = meta.vetted_on || "";
+  time.textContent = meta.vetted || "";
+  li.querySelector(".tick").append(time);
+  return li;
+}
+
+// Pagefind's excerpt is a window of whole words: say "…" only at an end where the page's text goes on.
+const squeeze = (text) => text.replace(/\s+/g, " ").trim();
+function excerptHtml(data) {
+  const holder = document.createElement("p");
+  holder.innerHTML = data.excerpt; // Pagefind escapes the page's text and adds only <mark>
+  const plain = squeeze(holder.textContent);
+  const content = squeeze(data.content || "");
+  const head = content.startsWith(plain) ? "" : "…";
+  const tail = content.endsWith(plain) || /[.!?]$/.test(plain) ? "" : "…";
+  return head + (tail ? data.excerpt.replace(/[\s,;:]+$/, "") : data.excerpt) + tail;
+}
+
 function item(data, query) {
+  const partner = (data.filters.type || [])[0] === "Partner";
+  if (!query && partner) return card(data);
   const li = document.createElement("li");
   const heading = document.createElement("h2");
   const link = document.createElement("a");
@@ -42,7 +86,7 @@ function item(data, query) {
   meta.textContent = facts.filter(Boolean).join(" · ");
   const text = document.createElement("p");
   if (query || !data.meta.summary) {
-    text.innerHTML = `…${data.excerpt}…`; // a window into the page; Pagefind escapes it and adds only <mark>
+    text.innerHTML = excerptHtml(data);
   } else {
     text.textContent = data.meta.summary;
   }
@@ -72,6 +116,7 @@ async function run() {
   const count = search.results.length;
   const shown = count > PAGE ? `, showing the first ${PAGE}` : "";
   status.textContent = count ? `${count} result${count === 1 ? "" : "s"}${shown}.` : "No results. Try another word or fewer filters.";
+  list.className = query ? "results" : "results cards"; // filters alone: a list of partner cards
   list.replaceChildren(...data.map((d) => item(d, query)));
   shownFor = key;
 }

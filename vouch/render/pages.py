@@ -28,6 +28,7 @@ from vouch.references import link_partners, references
 from vouch.render import feeds, structured
 from vouch.render.email import issue_body_html, subscribe_url
 from vouch.render.files import OutputFile, pagination, root_of, url_of
+from vouch.render.humanize import share_text
 from vouch.render.markup import ProfileMarkdown
 from vouch.render.print_pages import print_files
 from vouch.render.qr import Pool, QrCache, in_turn
@@ -255,12 +256,15 @@ def _partner_context(
     site_url, settings = out.site_url, out.sources.settings
     url = f"{site_url}/partners/{partner.slug}/"
     logo_url = f"{site_url}/{partner.logo.src}" if partner.logo else None
+    share_title, share_description = share_text(partner, category_title, settings.sitename)
     return {
         "partner": partner,
         "category_title": category_title,
         "description_html": _description(partner, out.names),
         "featured_in": featured_in,
         "ask_href": ask_link(partner, settings.introductions_email, url) if settings.introductions_email else "",
+        "share_title": share_title,
+        "share_description": share_description,
         "og_image": logo_url if logo_url and logo_url.lower().endswith((".png", ".jpg", ".jpeg", ".webp")) else None,
         "jsonld": structured.script_json(structured.local_business(partner, url, logo_url)),
     }
