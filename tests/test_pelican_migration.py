@@ -200,7 +200,7 @@ BAD = {
     ),
     "content/broken.rst": (
         "Broken\n######\n\n:date: 2018-11-01\n\n`unclosed\n",
-        "broken.rst:1: text: expected reStructuredText that docutils reads",
+        "broken.rst:6: text: expected reStructuredText that docutils reads; got 'Inline interpreted text or phrase reference start-string without end-string.'",
     ),
 }
 

@@ -182,8 +182,8 @@ def _read_item(path: Path, kind: str, reading: _Reading) -> tuple[Item | None, l
     except UnicodeDecodeError as exc:
         message = f"expected UTF-8 text; got an undecodable byte at offset {exc.start} (save the file as UTF-8)"
         return None, [Problem(path, data.count(b"\n", 0, exc.start) + 1, "file", message)]
-    header, body, visible, rendered, problems = _header_and_text(path, kind, text, reading.reader)
-    if any(p.field == "file" for p in problems):  # nothing was read: no metadata to check
+    header, body, visible, rendered, problems, refused = _header_and_text(path, kind, text, reading.reader)
+    if refused or any(p.field == "file" for p in problems):  # nothing was read: no metadata to check
         return None, problems
     meta = {key: values[0] for key, values in header.items()}  # Pelican keeps the first of a key it reads once
 
@@ -265,9 +265,10 @@ def _read_item(path: Path, kind: str, reading: _Reading) -> tuple[Item | None, l
 
 def _header_and_text(
     path: Path, kind: str, text: str, reader: ItemReader | None
-) -> tuple[Header, str, str, str, list[Problem]]:
+) -> tuple[Header, str, str, str, list[Problem], bool]:
     """The metadata, the body, the text as Pelican renders it (no comments), what another reader rendered
-    (HTML; "" for Markdown, which ``references`` reads as Markdown decodes it), and control-character problems.
+    (HTML; "" for Markdown, which ``references`` reads as Markdown decodes it), control-character problems,
+    and whether the reader refused the file (then nothing of it was read: no title or date to miss).
 
     Markdown is read here exactly as Pelican's reader reads it; another format (reStructuredText, HTML)
     by Pelican's own reader, through ``reader``, its whole text searched for links and references.
@@ -276,11 +277,11 @@ def _header_and_text(
         header, body, start = read_header(text)
         problems = control_problems(path, header, body, start)
         header, visible = without_comments(header, body, start)
-        return header, body, visible, "", problems
+        return header, body, visible, "", problems, False
     header, rendered, refusals = reader.read_other(path, text)
     problems = control_problems(path, header, text, 0)
-    problems += [Problem(path, _line(header, r.field), r.field, r.message) for r in refusals]
-    return header, text, text, rendered, problems
+    problems += [Problem(path, r.line or _line(header, r.field), r.field, r.message) for r in refusals]
+    return header, text, text, rendered, problems, bool(refusals)
 
 
 def _line(header: Header, field: str) -> int:

@@ -39,6 +39,7 @@ class Refusal:
 
     field: str
     message: str
+    line: int | None = None  # where the reader says; None: the field's line
 
 
 class ItemReader(Protocol):

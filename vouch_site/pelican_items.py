@@ -85,8 +85,8 @@ class PelicanItems:
         reader = self.readers.readers[path.suffix[1:]]
         try:
             rendered, metadata = reader.read(str(path))
-        except SystemMessage as exc:  # docutils: a severe error in the reStructuredText
-            return {}, "", [Refusal("text", f"expected reStructuredText that docutils reads; got {exc}")]
+        except SystemMessage as exc:  # docutils: a warning or worse in the reStructuredText (DOCUTILS_HALT_LEVEL)
+            return {}, "", [rst_refusal(str(exc), text.splitlines())]
         except ValueError as exc:  # a date Pelican cannot read
             return {}, "", [Refusal("file", f"expected metadata Pelican reads; got {exc}")]
         if not metadata and not (rendered or "").strip() and text.strip():
@@ -149,6 +149,24 @@ class PelicanItems:
             lang=str(made.lang),
             translation=not same_lang(str(made.lang), self.settings["DEFAULT_LANG"]),
         )
+
+
+# docutils' warnings when a directive would insert a file (file_insertion_enabled is off: vouch_site.config).
+_INSERTION = re.compile(r'"(include|raw)" directive disabled|File and URL access deactivated')
+_SYSTEM_MESSAGE = re.compile(r"^.*?:(\d+): \((?:[A-Z]+)/\d\) (.*)$", re.S)
+_INSERTING = "include, and raw or csv-table with :file: or :url:, would publish a file from disk"
+
+
+def rst_refusal(message: str, lines: list[str]) -> Refusal:
+    """docutils' message as a problem line: its line, without the file's path; a file insertion said so."""
+    found = _SYSTEM_MESSAGE.match(message)
+    line, said = (int(found.group(1)), found.group(2)) if found else (None, message)
+    said = said.split("\n\n", 1)[0].strip()
+    if _INSERTION.search(said):
+        written = lines[line - 1].strip() if line and line <= len(lines) else said
+        fix = "paste the text in, or link the file with {static}"
+        return Refusal("text", f"expected no file inserted into the page ({_INSERTING}: {fix}); got {written!r}", line)
+    return Refusal("text", f"expected reStructuredText that docutils reads; got {said!r}", line)
 
 
 def _as_text(value: Any) -> str:
