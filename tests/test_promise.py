@@ -116,6 +116,9 @@ RST_SPELLINGS = (
     r"{partner}\ SLUG",
     "|p|\n\n.. |p| replace:: {partner}SLUG",
     '.. raw:: html\n\n   <a href="&#x7b;partner&#x7d;SLUG">them</a>',
+    "`them <|partner|SLUG>`_",
+    "`them <{PARTNER}SLUG>`_",
+    "`them <{ partner }SLUG>`_",
 )
 # HTML has no Markdown links; Pelican's HTML reader reads nothing of a file with "&#125S" (a problem line instead).
 # reStructuredText that would insert a file from disk (PRIVATE: private/subscribers.csv); refused, whatever the

@@ -184,6 +184,20 @@ def test_every_spelling_in_a_title_or_summary_is_found(spelling: str) -> None:
     assert [(r.slug, r.line) for r in references(text)] == [("quay", 1), ("harbour", 2)]
 
 
+@pytest.mark.parametrize(
+    "spelling", ["{partner}Quay-Drains", "|partner|Quay-Drains", "<a href='{PARTNER}Quay-Drains'>"]
+)
+def test_a_capitalised_slug_names_no_profile(tmp_path: Path, spelling: str) -> None:
+    article = f"Title: T\nDate: 2026-10-01\n\nAsk {spelling} today.\n"
+    make_site(tmp_path, {"quay-drains": vetted("Quay")}, {"content/articles/a.md": article})
+    with pytest.raises(ValidationFailed) as failed:
+        build(tmp_path)
+    assert [str(p).rsplit("content/", 1)[1] for p in failed.value.problems] == [
+        "articles/a.md:4: partner reference: expected the slug of a profile in partners/; got 'Quay-Drains'"
+        " (did you mean 'quay-drains'?)"
+    ]
+
+
 def test_link_partners_resolves_what_a_browser_reads_as_a_reference() -> None:
     html = '<p>&#123;partner&#125;harbour or <a href="%7Bpartner%7Dharbour" title="&lbrace;partner}harbour">x</a></p>'
     assert link_partners(html, "..", {"harbour": "Harbour"}) == (

@@ -1,5 +1,5 @@
 """Partner references in Markdown: ``Partners:`` metadata, ``[text]({partner}slug)``
-and a bare ``{partner}slug``.
+and a bare ``{partner}slug`` (or ``|partner|slug``, Pelican's old syntax).
 
 An unknown slug is an error; a known but unpublished one *withholds* the item
 that names it, so suspending or lapsing a partner always takes every mention
@@ -28,9 +28,16 @@ from vouch.slugs import SLUG
 log = logging.getLogger("vouch")
 
 
-REFERENCE = re.compile(r"\{partner\}(" + SLUG + r")")
-# In a URL a browser also reads percent-encoded braces.
-_URL_REFERENCE = re.compile(r"(?i:\{|%7b)partner(?i:\}|%7d)(" + SLUG + r")")
+# Every spelling Pelican or a browser could make a partner link of, or that shows a slug: ``{partner}``, Pelican's
+# old ``|partner|``, any case, spaces inside; the slug in any case, so ``Quay-Drains`` is "no such profile"
+# (every slug is lower case: ``vouch.slugs.SLUG``), never a link left as written.
+_SLUG_ANY_CASE = SLUG.replace("a-z0-9", "A-Za-z0-9")
+REFERENCE = re.compile(r"[{|]\s*(?i:partner)\s*[}|](" + _SLUG_ANY_CASE + r")")
+# In a URL a browser also reads percent-encoded braces, bars and spaces.
+_URL_SPACE = r"(?:\s|%20|%09)*"
+_URL_REFERENCE = re.compile(
+    r"(?i:\{|%7b|\||%7c)" + _URL_SPACE + r"(?i:partner)" + _URL_SPACE + r"(?i:\}|%7d|\||%7c)(" + _SLUG_ANY_CASE + r")"
+)
 # Markdown drops a backslash before ASCII punctuation.
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 # Comments and tags: nh3 (and comment stripping) take them out, browsers show neither.
@@ -85,7 +92,7 @@ def references(text: str, metadata: bool = True) -> list[Reference]:
     if "partners" in meta:
         line, value = meta["partners"]
         found += [Reference(slug.strip(), line, "Partners") for slug in value.split(",") if slug.strip()]
-    if "partner" not in decoded(text):  # the common case, fast: no spelling of a reference at all
+    if "partner" not in decoded(text).lower():  # the common case, fast: no spelling of a reference at all
         return found
     lines = [decoded(line).replace("\n", " ") for line in text.splitlines()]  # a decoded &#10; keeps lines
     named = [(number, m.group(1)) for number, line in enumerate(lines, start=1) for m in REFERENCE.finditer(line)]
