@@ -19,9 +19,19 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 from zoneinfo import ZoneInfo
 
+import markdown
+
 from vouch.content_folders import DEFAULT_FOLDERS, Folders, is_item_source, site_owned
 from vouch.item_header import Header, control_problems, read_header, without_comments
-from vouch.item_reading import MARKDOWN_SUFFIXES, NO_PAGES_FOR, ItemReader, Located, Refusal, default_url
+from vouch.item_reading import (
+    MARKDOWN_SUFFIXES,
+    ItemReader,
+    Located,
+    Refusal,
+    default_url,
+    may_link_a_page,
+    page_links,
+)
 from vouch.problems import Problem, did_you_mean
 from vouch.references import Reference, references
 from vouch.settings import NEWSLETTER_FOLDER, WELCOME_FOLDER
@@ -48,15 +58,16 @@ SITE_TEMPLATES = frozenset(
      "partner", "search", "vetting"}
 )  # fmt: skip
 # Pelican's intrasite links ({filename}, {static}, {attach}, or |static|), found in the source rather than
-# in the rendered HTML: found in a code sample too, which errs on the safe side.
-_LINK = re.compile(r"[{|](filename|static|attach|index|category|tag|author)[|}]([^\s\"'<>()\[\]]*)")
+# in the rendered HTML: found in a code sample too, which errs on the safe side (a file published, not a leak).
+_LINK = re.compile(r"[{|](filename|static|attach|index)[|}]([^\s\"'<>()\[\]]*)")
+FILE_LINKS = ("filename", "static", "attach")
 
 
 @dataclass(frozen=True, slots=True)
 class Link:
     """An intrasite link, resolved as Pelican resolves it: from the item's folder, or from content/ after ``/``."""
 
-    kind: str  # filename | static | attach | index | category | tag | author
+    kind: str  # filename | static | attach | index
     written: str  # as in the file
     target: Path  # content/ joined with it, normalised (real paths are compared where it matters)
     line: int
@@ -248,14 +259,14 @@ def _read_item(path: Path, kind: str, reading: _Reading) -> tuple[Item | None, l
     if problems:
         return None, problems
     summary = "\n".join(v for _, v in header.get("summary", ())).strip() or None
-    every_link = tuple(_links(visible, path.parent, reading.content_dir))
-    links = tuple(link for link in every_link if link.kind in ("filename", "static", "attach"))  # to files
-    for link in every_link:
-        if link.kind in NO_PAGES_FOR:
-            why = "a Vouch site has no category, tag or author pages: link an article, a page or /directory/"
-            problems.append(
-                Problem(path, link.line, "text", f"expected no {{{link.kind}}} link ({why}); got {link.written!r}")
-            )
+    links = tuple(link for link in _links(visible, path.parent, reading.content_dir) if link.kind in FILE_LINKS)
+    if may_link_a_page(visible):  # a link, or only text (code): as Pelican sees it, in the rendered attributes
+        html_of = rendered if rendered else markdown.markdown(visible, extensions=["markdown.extensions.extra"])
+        why = "a Vouch site has no category, tag or author pages: link an article, a page or /directory/"
+        for kind_of_page, written in page_links(html_of):
+            line = next((n for n, row in enumerate(text.splitlines(), 1) if written in html.unescape(row)), 1)
+            message = f"expected no {{{kind_of_page}}} link ({why}); got {written!r}"
+            problems.append(Problem(path, line, "text", message))
     if problems:
         return None, problems
     url, save_as, category = (located.url, located.save_as, located.category) if located else ("", None, None)

@@ -9,6 +9,8 @@ hands the domain an ``ItemReader`` that asks Pelican; the domain sees plain data
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -18,6 +20,21 @@ Header = dict[str, list[tuple[int, str]]]  # key (lower case) -> each value with
 MARKDOWN_SUFFIXES = frozenset({"md", "markdown", "mkd", "mdown"})  # Pelican's Markdown reader's, read by Vouch too
 # Pelican's intrasite links to pages a Vouch site does not have: a link there would lead nowhere.
 NO_PAGES_FOR = ("category", "tag", "author")
+# Pelican rewrites intrasite links only in these attributes (its own pattern): in code, or in text, they are text.
+_PAGE_LINK = re.compile(
+    r"""<[^>]+(?:href|src|poster|data|cite|formaction|action|content)\s*=\s*(["'])[{|](category|tag|author)[|}](.*?)\1"""
+)
+_MAY_LINK_A_PAGE = re.compile(r"[{|](?:category|tag|author)[|}]")
+
+
+def may_link_a_page(text: str) -> bool:
+    """Whether ``text`` spells a link to a category, tag or author page anywhere (code included): fast."""
+    return bool(_MAY_LINK_A_PAGE.search(text))
+
+
+def page_links(rendered: str) -> list[tuple[str, str]]:
+    """Each link of rendered HTML to a page a Vouch site does not have, as (kind, link as written)."""
+    return [(m.group(2), html.unescape(rendered[m.start(2) - 1 : m.end(3)])) for m in _PAGE_LINK.finditer(rendered)]
 
 
 @dataclass(frozen=True, slots=True)
