@@ -19,19 +19,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 from zoneinfo import ZoneInfo
 
-import markdown
-
 from vouch.content_folders import DEFAULT_FOLDERS, Folders, is_item_source, site_owned
 from vouch.item_header import Header, control_problems, read_header, without_comments
-from vouch.item_reading import (
-    MARKDOWN_SUFFIXES,
-    ItemReader,
-    Located,
-    Refusal,
-    default_url,
-    may_link_a_page,
-    page_links,
-)
+from vouch.item_reading import MARKDOWN_SUFFIXES, ItemReader, Located, Refusal, default_url, page_link_refusals
 from vouch.problems import Problem, did_you_mean
 from vouch.references import Reference, references
 from vouch.settings import NEWSLETTER_FOLDER, WELCOME_FOLDER
@@ -260,13 +250,7 @@ def _read_item(path: Path, kind: str, reading: _Reading) -> tuple[Item | None, l
         return None, problems
     summary = "\n".join(v for _, v in header.get("summary", ())).strip() or None
     links = tuple(link for link in _links(visible, path.parent, reading.content_dir) if link.kind in FILE_LINKS)
-    if may_link_a_page(visible):  # a link, or only text (code): as Pelican sees it, in the rendered attributes
-        html_of = rendered if rendered else markdown.markdown(visible, extensions=["markdown.extensions.extra"])
-        why = "a Vouch site has no category, tag or author pages: link an article, a page or /directory/"
-        for kind_of_page, written in page_links(html_of):
-            line = next((n for n, row in enumerate(text.splitlines(), 1) if written in html.unescape(row)), 1)
-            message = f"expected no {{{kind_of_page}}} link ({why}); got {written!r}"
-            problems.append(Problem(path, line, "text", message))
+    problems += [Problem(path, line, "text", message) for line, message in page_link_refusals(text, visible, rendered)]
     if problems:
         return None, problems
     url, save_as, category = (located.url, located.save_as, located.category) if located else ("", None, None)

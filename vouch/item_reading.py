@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+import markdown
+
 Header = dict[str, list[tuple[int, str]]]  # key (lower case) -> each value with its line
 
 MARKDOWN_SUFFIXES = frozenset({"md", "markdown", "mkd", "mdown"})  # Pelican's Markdown reader's, read by Vouch too
@@ -27,14 +29,19 @@ _PAGE_LINK = re.compile(
 _MAY_LINK_A_PAGE = re.compile(r"[{|](?:category|tag|author)[|}]")
 
 
-def may_link_a_page(text: str) -> bool:
-    """Whether ``text`` spells a link to a category, tag or author page anywhere (code included): fast."""
-    return bool(_MAY_LINK_A_PAGE.search(text))
-
-
-def page_links(rendered: str) -> list[tuple[str, str]]:
-    """Each link of rendered HTML to a page a Vouch site does not have, as (kind, link as written)."""
-    return [(m.group(2), html.unescape(rendered[m.start(2) - 1 : m.end(3)])) for m in _PAGE_LINK.finditer(rendered)]
+def page_link_refusals(text: str, visible: str, rendered: str) -> list[tuple[int, str]]:
+    """(line, message) for each link to a category, tag or author page, as Pelican sees links: in the rendered
+    HTML's attributes (``rendered``, or ``visible`` rendered as Markdown), so code and text are not links."""
+    if not _MAY_LINK_A_PAGE.search(visible):  # the common case, fast
+        return []
+    html_of = rendered or markdown.markdown(visible, extensions=["markdown.extensions.extra"])
+    why = "a Vouch site has no category, tag or author pages: link an article, a page or /directory/"
+    found = []
+    for match in _PAGE_LINK.finditer(html_of):
+        kind, written = match.group(2), html.unescape(html_of[match.start(2) - 1 : match.end(3)])
+        line = next((n for n, row in enumerate(text.splitlines(), 1) if written in html.unescape(row)), 1)
+        found.append((line, f"expected no {{{kind}}} link ({why}); got {written!r}"))
+    return found
 
 
 @dataclass(frozen=True, slots=True)
