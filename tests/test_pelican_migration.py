@@ -279,3 +279,22 @@ def test_a_category_link_is_named_whole_on_its_line(tmp_path: Path) -> None:
         f"articles/c.md:5: text: expected no {{author}} link ({why}); got '{{author}}ann'",
         f"articles/c.md:5: text: expected no {{category}} link ({why}); got '{{category}}boilers'",
     ]
+
+
+@pytest.mark.parametrize(("lang", "problem"), [("en", None), ("EN_us", None), ("fr", "Lang: expected the language")])
+def test_a_lang_of_the_default_languages_primary_subtag_is_no_translation(
+    tmp_path: Path, lang: str, problem: str | None
+) -> None:
+    make_site(
+        tmp_path,
+        {"harbour": vetted("Harbour")},
+        {"content/articles/a.md": f"Title: A\nDate: 2018-11-01\nLang: {lang}\n\nx\n"},
+    )
+    with (tmp_path / "pelicanconf.py").open("a") as conf:
+        conf.write('DEFAULT_LANG = "en-GB"\n')
+    report = validate_only(tmp_path)
+    if problem is None:
+        assert report.problems == []
+        assert [item.slug for item in report.content.shown] == ["a"]
+    else:
+        assert [p for p in report.problems if problem in str(p)]

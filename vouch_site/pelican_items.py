@@ -36,14 +36,19 @@ _AS_IF_CATEGORY_PAGES = "category/{slug}.html"
 
 
 def same_lang(lang: str, default: str) -> bool:
-    """``en-GB``, ``en_gb`` and ``en-gb`` are one language (Pelican compares them as written, lower-cased)."""
-    return lang.replace("_", "-").lower() == default.replace("_", "-").lower()
+    """One language if the primary subtags agree: ``en``, ``en_gb`` and ``en-US`` are the site's ``en-GB`` (Pelican
+    compares them as written, lower-cased, and would drop each as a translation); ``fr`` is another language."""
+    return _primary(lang) == _primary(default)
+
+
+def _primary(lang: str) -> str:
+    return lang.replace("_", "-").split("-", 1)[0].strip().lower()
 
 
 def complete_metadata(metadata: dict[str, Any], source_path: str, settings: dict[str, Any], process: Any) -> None:
     """What Pelican's readers leave out under Vouch's settings: the category from the folder (or
-    DEFAULT_CATEGORY), and a ``Lang:`` naming DEFAULT_LANG in another spelling taken as DEFAULT_LANG
-    (Pelican would count ``Lang: en-GB`` a translation of a site in ``en-GB``, and drop it)."""
+    DEFAULT_CATEGORY), and a ``Lang:`` naming DEFAULT_LANG's language (``en`` on an ``en-GB`` site) taken as
+    DEFAULT_LANG (Pelican would count it a translation, and drop it)."""
     if "category" not in metadata:
         as_if = {**settings, "CATEGORY_SAVE_AS": _AS_IF_CATEGORY_PAGES}
         found = parse_path_metadata(source_path=source_path, settings=as_if, process=process)
