@@ -242,3 +242,12 @@ def test_every_spelling_of_an_unknown_slug_is_an_error_on_its_line(tmp_path: Pat
         *(f"{rel}:4: partner reference: {expected} 'ghost'" for rel in pages),
         *(f"partners/{slug}.yaml:7: description: {expected} 'spook'" for slug in profiles),
     ]
+
+
+def test_a_left_out_reference_is_logged_once_naming_the_file(caplog: pytest.LogCaptureFixture) -> None:
+    html = '<p>{partner}quay, {partner}quay <a href="{partner}quay" title="{partner}quay">x</a></p>'
+    with caplog.at_level("WARNING", logger="vouch"):
+        link_partners(html, "..", {"harbour": "Harbour"}, source="content/articles/a.md")
+    assert [r.getMessage() for r in caplog.records] == [
+        "vouch: content/articles/a.md: a reference to quay was left out: that partner is not published"
+    ]

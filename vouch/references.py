@@ -120,18 +120,19 @@ def _behind_markup(text: str) -> list[tuple[int, str]]:
     ]
 
 
-def link_partners(rendered: str, root: str, names: Mapping[str, str]) -> str:
+def link_partners(rendered: str, root: str, names: Mapping[str, str], source: str = "") -> str:
     """Resolve references in rendered HTML, token by token as a browser reads it.
 
     In text a reference becomes a link whose text is the partner's name (only the name inside
     another link); in an attribute it becomes the partner's URL, or its name in a text attribute
     such as ``title``. Each value is escaped for its place, so the markup, and the sanitiser's
     work on a description, stay as they were. A slug not in ``names`` is left out (an attribute
-    naming one is dropped): ``references`` should have stopped the item, and this fails closed.
+    naming one is dropped): ``references`` should have stopped the item, and this fails closed,
+    with one warning per slug naming ``source`` (the item's file), if given.
     """
     if not _URL_REFERENCE.search(html.unescape(rendered)):  # everything the parser below could read
         return rendered
-    return _Linker(root, names).rewrite(rendered)
+    return _Linker(root, names, source).rewrite(rendered)
 
 
 def _in_attribute(name: str) -> re.Pattern[str]:
@@ -141,9 +142,10 @@ def _in_attribute(name: str) -> re.Pattern[str]:
 class _Linker(HTMLParser):
     """Rewrites only the tokens that hold a reference; the rest is kept byte for byte."""
 
-    def __init__(self, root: str, names: Mapping[str, str]) -> None:
+    def __init__(self, root: str, names: Mapping[str, str], source: str = "") -> None:
         super().__init__(convert_charrefs=True)
-        self.root, self.names = root, names
+        self.root, self.names, self.source = root, names, source
+        self.left_out: set[str] = set()  # slugs already warned about
         # (offset, source -> new text, or None for the source with references as plain names); a
         # token runs to the next one. The parser reports every token but "</>", which joins the one before.
         self.tokens: list[tuple[int, Callable[[str], str] | None]] = [(0, None)]
@@ -169,7 +171,10 @@ class _Linker(HTMLParser):
     def known(self, slug: str) -> bool:
         if slug in self.names:
             return True
-        log.warning("vouch: a reference to %s was left out: that partner is not published", slug)
+        if slug not in self.left_out:
+            self.left_out.add(slug)
+            where = f"{self.source}: " if self.source else ""
+            log.warning("vouch: %sa reference to %s was left out: that partner is not published", where, slug)
         return False
 
     def url(self, slug: str) -> str:
