@@ -20,9 +20,8 @@ import markdown
 Header = dict[str, list[tuple[int, str]]]  # key (lower case) -> each value with its line
 
 MARKDOWN_SUFFIXES = frozenset({"md", "markdown", "mkd", "mdown"})  # Pelican's Markdown reader's, read by Vouch too
-# Pelican's intrasite links to pages a Vouch site does not have: a link there would lead nowhere.
-NO_PAGES_FOR = ("category", "tag", "author")
-# Pelican rewrites intrasite links only in these attributes (its own pattern): in code, or in text, they are text.
+# Pelican's intrasite links to pages a Vouch site does not have (category, tag, author) lead nowhere. Pelican
+# rewrites intrasite links only in these attributes (its own pattern): in code, or in text, they are text.
 _PAGE_LINK = re.compile(
     r"""<[^>]+(?:href|src|poster|data|cite|formaction|action|content)\s*=\s*(["'])[{|](category|tag|author)[|}](.*?)\1"""
 )
