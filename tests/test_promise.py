@@ -289,6 +289,7 @@ def check_network(generated: tuple[list[dict], list[int], list[Mention], list[st
         if insertion is not None:  # refused, however the site asks docutils to insert files; nothing written
             attempt = insertion.replace("PRIVATE", str(root / "private" / "subscribers.csv"))
             inserting = content / "articles" / "inserting.rst"
+            inserting.parent.mkdir(exist_ok=True)
             inserting.write_text(f"Inserting\n#########\n\n:date: 2026-08-01\n\n{attempt}\n", encoding="utf-8")
             with (root / "pelicanconf.py").open("a") as conf:
                 conf.write('DOCUTILS_SETTINGS = {"file_insertion_enabled": True, "halt_level": 5}\n')

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import unquote
 
+from vouch.controls import printable
 from vouch.slugs import SLUG
 
 log = logging.getLogger("vouch")
@@ -173,7 +174,7 @@ class _Linker(HTMLParser):
             return True
         if slug not in self.left_out:
             self.left_out.add(slug)
-            where = f"{self.source}: " if self.source else ""
+            where = f"{printable(self.source)}: " if self.source else ""  # one line, whatever the name holds
             log.warning("vouch: %sa reference to %s was left out: that partner is not published", where, slug)
         return False
 
