@@ -93,6 +93,15 @@ REFERENCE_SPELLINGS = (
     "{partner}<!-- note -->SLUG",
     "{<span></span>partner}SLUG",
     "{partner<!--\n-->}SLUG",
+    # Pelican's old intrasite syntax, and what it leaves as written (unknown indicator) for a browser to show.
+    "|partner|SLUG",
+    '<a href="|partner|SLUG">them</a>',
+    "[them](|partner|SLUG)",
+    "{PARTNER}SLUG",
+    '<a href="{Partner}SLUG">them</a>',
+    "{ partner }SLUG",
+    '<a href="{ partner }SLUG">them</a>',
+    '<a href="%7B%20partner%20%7DSLUG">them</a>',
 )
 
 

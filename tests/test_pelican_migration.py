@@ -200,7 +200,7 @@ BAD = {
     ),
     "content/broken.rst": (
         "Broken\n######\n\n:date: 2018-11-01\n\n`unclosed\n",
-        "broken.rst:1: text: expected reStructuredText that docutils reads",
+        "broken.rst:6: text: expected reStructuredText that docutils reads; got 'Inline interpreted text or phrase reference start-string without end-string.'",
     ),
 }
 
@@ -246,3 +246,55 @@ def test_a_save_as_setting_that_leaves_output_is_a_problem_line_not_a_traceback(
     assert [str(p).rsplit("content/", 1)[1] for p in validate_only(tmp_path).problems] == [
         "articles/a.md:1: file name: expected ARTICLE_SAVE_AS to write inside output/; got '../a.html' for this file"
     ]
+
+
+CODE_SAMPLES = {
+    "content/articles/code-md.md": (
+        'Title: Code sample\nDate: 2018-11-01\n\nSet this:\n\n    ARTICLE_URL = "{category}/{slug}.html"\n\n'
+        'or inline `{tag}` too.\n\n```\n<a href="{author}ann">x</a>\n```\n'
+    ),
+    "content/articles/code-rst.rst": (
+        'Code sample\n###########\n\n:date: 2018-11-01\n\nSet this::\n\n    ARTICLE_URL = "{category}/{slug}.html"\n\n'
+        "or ``{tag}x``.\n"
+    ),
+    "content/articles/code-html.html": (
+        '<html><head><title>Code</title><meta name="date" content="2018-11-01"></head>'
+        '<body><pre><code>&lt;a href="{category}x"&gt;</code></pre> {tag} is text</body></html>\n'
+    ),
+}
+
+
+def test_category_tag_and_author_in_code_are_text_not_links(tmp_path: Path) -> None:
+    make_site(tmp_path, {"harbour": vetted("Harbour")}, CODE_SAMPLES)
+    assert [str(p) for p in validate_only(tmp_path).problems] == []
+
+
+def test_a_category_link_is_named_whole_on_its_line(tmp_path: Path) -> None:
+    article = (
+        "Title: C\nDate: 2018-11-01\n\nSee `{tag}` or\n[all]({category}boilers) and <a href='{author}ann'>Ann</a>.\n"
+    )
+    make_site(tmp_path, {"harbour": vetted("Harbour")}, {"content/articles/c.md": article})
+    why = "a Vouch site has no category, tag or author pages: link an article, a page or /directory/"
+    assert [str(p).rsplit("content/", 1)[1] for p in validate_only(tmp_path).problems] == [
+        f"articles/c.md:5: text: expected no {{author}} link ({why}); got '{{author}}ann'",
+        f"articles/c.md:5: text: expected no {{category}} link ({why}); got '{{category}}boilers'",
+    ]
+
+
+@pytest.mark.parametrize(("lang", "problem"), [("en", None), ("EN_us", None), ("fr", "Lang: expected the language")])
+def test_a_lang_of_the_default_languages_primary_subtag_is_no_translation(
+    tmp_path: Path, lang: str, problem: str | None
+) -> None:
+    make_site(
+        tmp_path,
+        {"harbour": vetted("Harbour")},
+        {"content/articles/a.md": f"Title: A\nDate: 2018-11-01\nLang: {lang}\n\nx\n"},
+    )
+    with (tmp_path / "pelicanconf.py").open("a") as conf:
+        conf.write('DEFAULT_LANG = "en-GB"\n')
+    report = validate_only(tmp_path)
+    if problem is None:
+        assert report.problems == []
+        assert [item.slug for item in report.content.shown] == ["a"]
+    else:
+        assert [p for p in report.problems if problem in str(p)]

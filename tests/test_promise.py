@@ -26,6 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.sitekit import REFERENCE_SPELLINGS, make_site, read_tree, readable_tree
+from vouch.problems import ValidationFailed
 from vouch.render.qr import qr_svg
 from vouch_site.build import build
 
@@ -117,8 +118,21 @@ RST_SPELLINGS = (
     r"{partner}\ SLUG",
     "|p|\n\n.. |p| replace:: {partner}SLUG",
     '.. raw:: html\n\n   <a href="&#x7b;partner&#x7d;SLUG">them</a>',
+    "`them <|partner|SLUG>`_",
+    "`them <{PARTNER}SLUG>`_",
+    "`them <{ partner }SLUG>`_",
 )
 # HTML has no Markdown links; Pelican's HTML reader reads nothing of a file with "&#125S" (a problem line instead).
+# reStructuredText that would insert a file from disk (PRIVATE: private/subscribers.csv); refused, whatever the
+# site's DOCUTILS_SETTINGS or a docutils.conf say.
+INSERTIONS = (
+    ".. include:: PRIVATE",
+    ".. include:: PRIVATE\n   :literal:",
+    ".. raw:: html\n   :file: PRIVATE",
+    ".. raw:: html\n   :url: file://PRIVATE",
+    ".. csv-table:: t\n   :file: PRIVATE",
+    ".. csv-table:: t\n   :url: file://PRIVATE",
+)
 HTML_SPELLINGS = tuple(s for s in REFERENCE_SPELLINGS if "[" not in s and "&#125S" not in s)
 PLACES = [(kind, field) for kind in ("articles", "pages", "newsletter") for field in ("title", "summary", "body")]
 PLACES.append(("partners", "description"))
@@ -135,8 +149,9 @@ def mention(draw: st.DrawFn, count: int) -> Mention:
 
 
 @st.composite
-def network(draw: st.DrawFn) -> tuple[list[dict], list[int], list[Mention], list[str]]:
-    """Profiles, which of them an article features, hostile mentions, and how each logo path is written."""
+def network(draw: st.DrawFn) -> tuple[list[dict], list[int], list[Mention], list[str], str | None]:
+    """Profiles, which of them an article features, hostile mentions, how each logo path is written, and
+    perhaps an attempt to insert a private file into an article."""
     count = draw(st.integers(1, 5))
     profiles = [draw(profile(i)) for i in range(count)]
     featured = draw(st.lists(st.integers(0, count - 1), unique=True, max_size=count))
@@ -145,7 +160,7 @@ def network(draw: st.DrawFn) -> tuple[list[dict], list[int], list[Mention], list
         if m.kind == "partners":
             profiles[m.owner]["description"] += f"\n\n{m.reference}"
     spellings = [draw(st.sampled_from(LOGO_SPELLINGS)) for _ in range(count)]
-    return profiles, featured, mentions, spellings
+    return profiles, featured, mentions, spellings, draw(st.none() | st.sampled_from(INSERTIONS))
 
 
 LOGO_SPELLINGS = ("plain", "dot", "double", "updown", "absolute")
@@ -232,7 +247,7 @@ def personal_messages(root: Path, profiles: list[dict]) -> bytes:
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(network())
 def test_nothing_unpublished_or_private_reaches_any_output(
-    generated: tuple[list[dict], list[int], list[Mention], list[str]],
+    generated: tuple[list[dict], list[int], list[Mention], list[str], str | None],
 ) -> None:
     check_network(generated)
 
@@ -240,15 +255,15 @@ def test_nothing_unpublished_or_private_reaches_any_output(
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(network())
 def test_nothing_unpublished_or_private_reaches_any_output_of_a_few_networks(
-    generated: tuple[list[dict], list[int], list[Mention], list[str]],
+    generated: tuple[list[dict], list[int], list[Mention], list[str], str | None],
 ) -> None:
     """The same promise on fewer networks, for ``invoke test --quick``; the full run checks 30 more."""
     check_network(generated)
 
 
-def check_network(generated: tuple[list[dict], list[int], list[Mention], list[str]]) -> None:
+def check_network(generated: tuple[list[dict], list[int], list[Mention], list[str], str | None]) -> None:
     """Build the generated network; no unpublished name, slug or field and no private value in any byte."""
-    profiles, featured, mentions, spellings = generated
+    profiles, featured, mentions, spellings, insertion = generated
     shown = shown_partners(profiles, mentions)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp).resolve()
@@ -271,7 +286,22 @@ def check_network(generated: tuple[list[dict], list[int], list[Mention], list[st
         files |= {
             f"content/{m.kind}/m{n}.{m.fmt}": mentioning(n, m) for n, m in enumerate(mentions) if m.kind != "partners"
         }
+        files["private/subscribers.csv"] = "email,name\nzqsubscriberq@example.org,Sub\n"
         make_site(root, {f"firm{i}": p for i, p in enumerate(written)}, files)
+        if insertion is not None:  # refused, however the site asks docutils to insert files; nothing written
+            attempt = insertion.replace("PRIVATE", str(root / "private" / "subscribers.csv"))
+            inserting = content / "articles" / "inserting.rst"
+            inserting.parent.mkdir(exist_ok=True)
+            inserting.write_text(f"Inserting\n#########\n\n:date: 2026-08-01\n\n{attempt}\n", encoding="utf-8")
+            with (root / "pelicanconf.py").open("a") as conf:
+                conf.write('DOCUTILS_SETTINGS = {"file_insertion_enabled": True, "halt_level": 5}\n')
+            with pytest.raises(ValidationFailed) as refused:
+                build(root)
+            assert [p for p in refused.value.problems if p.path == inserting and "no file inserted" in p.message]
+            assert not (root / "output").exists() or b"zqsubscriberq" not in b"".join(
+                read_tree(root / "output").values()
+            )
+            inserting.unlink()
         (content / "aliases").mkdir()
         for i, p in enumerate(profiles):
             if "logo" in p:  # a link to each logo, and an Emacs lock link beside it
@@ -283,6 +313,7 @@ def check_network(generated: tuple[list[dict], list[int], list[Mention], list[st
         assert str(root).encode() not in blob
         assert not [rel for rel in tree if "alias" in rel or "#" in rel or rel.endswith(("~", ".swp"))]
         assert b"noteq" not in blob  # editors' comments, in no page or feed
+        assert b"zqsubscriberq" not in blob  # a private file, whatever an article inserts
 
         for i, p in enumerate(profiles):
             for field in PRIVATE_FIELDS:

@@ -184,6 +184,20 @@ def test_every_spelling_in_a_title_or_summary_is_found(spelling: str) -> None:
     assert [(r.slug, r.line) for r in references(text)] == [("quay", 1), ("harbour", 2)]
 
 
+@pytest.mark.parametrize(
+    "spelling", ["{partner}Quay-Drains", "|partner|Quay-Drains", "<a href='{PARTNER}Quay-Drains'>"]
+)
+def test_a_capitalised_slug_names_no_profile(tmp_path: Path, spelling: str) -> None:
+    article = f"Title: T\nDate: 2026-10-01\n\nAsk {spelling} today.\n"
+    make_site(tmp_path, {"quay-drains": vetted("Quay")}, {"content/articles/a.md": article})
+    with pytest.raises(ValidationFailed) as failed:
+        build(tmp_path)
+    assert [str(p).rsplit("content/", 1)[1] for p in failed.value.problems] == [
+        "articles/a.md:4: partner reference: expected the slug of a profile in partners/; got 'Quay-Drains'"
+        " (did you mean 'quay-drains'?)"
+    ]
+
+
 def test_link_partners_resolves_what_a_browser_reads_as_a_reference() -> None:
     html = '<p>&#123;partner&#125;harbour or <a href="%7Bpartner%7Dharbour" title="&lbrace;partner}harbour">x</a></p>'
     assert link_partners(html, "..", {"harbour": "Harbour"}) == (
@@ -227,4 +241,13 @@ def test_every_spelling_of_an_unknown_slug_is_an_error_on_its_line(tmp_path: Pat
     assert [str(p).removeprefix(f"{tmp_path}/") for p in failed.value.problems] == [
         *(f"{rel}:4: partner reference: {expected} 'ghost'" for rel in pages),
         *(f"partners/{slug}.yaml:7: description: {expected} 'spook'" for slug in profiles),
+    ]
+
+
+def test_a_left_out_reference_is_logged_once_naming_the_file(caplog: pytest.LogCaptureFixture) -> None:
+    html = '<p>{partner}quay, {partner}quay <a href="{partner}quay" title="{partner}quay">x</a></p>'
+    with caplog.at_level("WARNING", logger="vouch"):
+        link_partners(html, "..", {"harbour": "Harbour"}, source="content/articles/a.md")
+    assert [r.getMessage() for r in caplog.records] == [
+        "vouch: content/articles/a.md: a reference to quay was left out: that partner is not published"
     ]

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from vouch.content_folders import DEFAULT_FOLDERS, Folders, is_item_source, site_owned
 from vouch.item_header import Header, control_problems, read_header, without_comments
-from vouch.item_reading import MARKDOWN_SUFFIXES, NO_PAGES_FOR, ItemReader, Located, Refusal, default_url
+from vouch.item_reading import MARKDOWN_SUFFIXES, ItemReader, Located, Refusal, default_url, page_link_refusals
 from vouch.problems import Problem, did_you_mean
 from vouch.references import Reference, references
 from vouch.settings import NEWSLETTER_FOLDER, WELCOME_FOLDER
@@ -48,15 +48,16 @@ SITE_TEMPLATES = frozenset(
      "partner", "search", "vetting"}
 )  # fmt: skip
 # Pelican's intrasite links ({filename}, {static}, {attach}, or |static|), found in the source rather than
-# in the rendered HTML: found in a code sample too, which errs on the safe side.
-_LINK = re.compile(r"[{|](filename|static|attach|index|category|tag|author)[|}]([^\s\"'<>()\[\]]*)")
+# in the rendered HTML: found in a code sample too, which errs on the safe side (a file published, not a leak).
+_LINK = re.compile(r"[{|](filename|static|attach|index)[|}]([^\s\"'<>()\[\]]*)")
+FILE_LINKS = ("filename", "static", "attach")
 
 
 @dataclass(frozen=True, slots=True)
 class Link:
     """An intrasite link, resolved as Pelican resolves it: from the item's folder, or from content/ after ``/``."""
 
-    kind: str  # filename | static | attach | index | category | tag | author
+    kind: str  # filename | static | attach | index
     written: str  # as in the file
     target: Path  # content/ joined with it, normalised (real paths are compared where it matters)
     line: int
@@ -182,8 +183,8 @@ def _read_item(path: Path, kind: str, reading: _Reading) -> tuple[Item | None, l
     except UnicodeDecodeError as exc:
         message = f"expected UTF-8 text; got an undecodable byte at offset {exc.start} (save the file as UTF-8)"
         return None, [Problem(path, data.count(b"\n", 0, exc.start) + 1, "file", message)]
-    header, body, visible, rendered, problems = _header_and_text(path, kind, text, reading.reader)
-    if any(p.field == "file" for p in problems):  # nothing was read: no metadata to check
+    header, body, visible, rendered, problems, refused = _header_and_text(path, kind, text, reading.reader)
+    if refused or any(p.field == "file" for p in problems):  # nothing was read: no metadata to check
         return None, problems
     meta = {key: values[0] for key, values in header.items()}  # Pelican keeps the first of a key it reads once
 
@@ -248,14 +249,8 @@ def _read_item(path: Path, kind: str, reading: _Reading) -> tuple[Item | None, l
     if problems:
         return None, problems
     summary = "\n".join(v for _, v in header.get("summary", ())).strip() or None
-    every_link = tuple(_links(visible, path.parent, reading.content_dir))
-    links = tuple(link for link in every_link if link.kind in ("filename", "static", "attach"))  # to files
-    for link in every_link:
-        if link.kind in NO_PAGES_FOR:
-            why = "a Vouch site has no category, tag or author pages: link an article, a page or /directory/"
-            problems.append(
-                Problem(path, link.line, "text", f"expected no {{{link.kind}}} link ({why}); got {link.written!r}")
-            )
+    links = tuple(link for link in _links(visible, path.parent, reading.content_dir) if link.kind in FILE_LINKS)
+    problems += [Problem(path, line, "text", message) for line, message in page_link_refusals(text, visible, rendered)]
     if problems:
         return None, problems
     url, save_as, category = (located.url, located.save_as, located.category) if located else ("", None, None)
@@ -265,9 +260,10 @@ def _read_item(path: Path, kind: str, reading: _Reading) -> tuple[Item | None, l
 
 def _header_and_text(
     path: Path, kind: str, text: str, reader: ItemReader | None
-) -> tuple[Header, str, str, str, list[Problem]]:
+) -> tuple[Header, str, str, str, list[Problem], bool]:
     """The metadata, the body, the text as Pelican renders it (no comments), what another reader rendered
-    (HTML; "" for Markdown, which ``references`` reads as Markdown decodes it), and control-character problems.
+    (HTML; "" for Markdown, which ``references`` reads as Markdown decodes it), control-character problems,
+    and whether the reader refused the file (then nothing of it was read: no title or date to miss).
 
     Markdown is read here exactly as Pelican's reader reads it; another format (reStructuredText, HTML)
     by Pelican's own reader, through ``reader``, its whole text searched for links and references.
@@ -276,11 +272,11 @@ def _header_and_text(
         header, body, start = read_header(text)
         problems = control_problems(path, header, body, start)
         header, visible = without_comments(header, body, start)
-        return header, body, visible, "", problems
+        return header, body, visible, "", problems, False
     header, rendered, refusals = reader.read_other(path, text)
     problems = control_problems(path, header, text, 0)
-    problems += [Problem(path, _line(header, r.field), r.field, r.message) for r in refusals]
-    return header, text, text, rendered, problems
+    problems += [Problem(path, r.line or _line(header, r.field), r.field, r.message) for r in refusals]
+    return header, text, text, rendered, problems, bool(refusals)
 
 
 def _line(header: Header, field: str) -> int:

@@ -9,15 +9,38 @@ hands the domain an ``ItemReader`` that asks Pelican; the domain sees plain data
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+import markdown
+
 Header = dict[str, list[tuple[int, str]]]  # key (lower case) -> each value with its line
 
 MARKDOWN_SUFFIXES = frozenset({"md", "markdown", "mkd", "mdown"})  # Pelican's Markdown reader's, read by Vouch too
-# Pelican's intrasite links to pages a Vouch site does not have: a link there would lead nowhere.
-NO_PAGES_FOR = ("category", "tag", "author")
+# Pelican's intrasite links to pages a Vouch site does not have (category, tag, author) lead nowhere. Pelican
+# rewrites intrasite links only in these attributes (its own pattern): in code, or in text, they are text.
+_PAGE_LINK = re.compile(
+    r"""<[^>]+(?:href|src|poster|data|cite|formaction|action|content)\s*=\s*(["'])[{|](category|tag|author)[|}](.*?)\1"""
+)
+_MAY_LINK_A_PAGE = re.compile(r"[{|](?:category|tag|author)[|}]")
+
+
+def page_link_refusals(text: str, visible: str, rendered: str) -> list[tuple[int, str]]:
+    """(line, message) for each link to a category, tag or author page, as Pelican sees links: in the rendered
+    HTML's attributes (``rendered``, or ``visible`` rendered as Markdown), so code and text are not links."""
+    if not _MAY_LINK_A_PAGE.search(visible):  # the common case, fast
+        return []
+    html_of = rendered or markdown.markdown(visible, extensions=["markdown.extensions.extra"])
+    why = "a Vouch site has no category, tag or author pages: link an article, a page or /directory/"
+    found = []
+    for match in _PAGE_LINK.finditer(html_of):
+        kind, written = match.group(2), html.unescape(html_of[match.start(2) - 1 : match.end(3)])
+        line = next((n for n, row in enumerate(text.splitlines(), 1) if written in html.unescape(row)), 1)
+        found.append((line, f"expected no {{{kind}}} link ({why}); got {written!r}"))
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +62,7 @@ class Refusal:
 
     field: str
     message: str
+    line: int | None = None  # where the reader says; None: the field's line
 
 
 class ItemReader(Protocol):

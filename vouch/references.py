@@ -1,5 +1,5 @@
 """Partner references in Markdown: ``Partners:`` metadata, ``[text]({partner}slug)``
-and a bare ``{partner}slug``.
+and a bare ``{partner}slug`` (or ``|partner|slug``, Pelican's old syntax).
 
 An unknown slug is an error; a known but unpublished one *withholds* the item
 that names it, so suspending or lapsing a partner always takes every mention
@@ -23,14 +23,22 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import unquote
 
+from vouch.controls import printable
 from vouch.slugs import SLUG
 
 log = logging.getLogger("vouch")
 
 
-REFERENCE = re.compile(r"\{partner\}(" + SLUG + r")")
-# In a URL a browser also reads percent-encoded braces.
-_URL_REFERENCE = re.compile(r"(?i:\{|%7b)partner(?i:\}|%7d)(" + SLUG + r")")
+# Every spelling Pelican or a browser could make a partner link of, or that shows a slug: ``{partner}``, Pelican's
+# old ``|partner|``, any case, spaces inside; the slug in any case, so ``Quay-Drains`` is "no such profile"
+# (every slug is lower case: ``vouch.slugs.SLUG``), never a link left as written.
+_SLUG_ANY_CASE = SLUG.replace("a-z0-9", "A-Za-z0-9")
+REFERENCE = re.compile(r"[{|]\s*(?i:partner)\s*[}|](" + _SLUG_ANY_CASE + r")")
+# In a URL a browser also reads percent-encoded braces, bars and spaces.
+_URL_SPACE = r"(?:\s|%20|%09)*"
+_URL_REFERENCE = re.compile(
+    r"(?i:\{|%7b|\||%7c)" + _URL_SPACE + r"(?i:partner)" + _URL_SPACE + r"(?i:\}|%7d|\||%7c)(" + _SLUG_ANY_CASE + r")"
+)
 # Markdown drops a backslash before ASCII punctuation.
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 # Comments and tags: nh3 (and comment stripping) take them out, browsers show neither.
@@ -85,7 +93,7 @@ def references(text: str, metadata: bool = True) -> list[Reference]:
     if "partners" in meta:
         line, value = meta["partners"]
         found += [Reference(slug.strip(), line, "Partners") for slug in value.split(",") if slug.strip()]
-    if "partner" not in decoded(text):  # the common case, fast: no spelling of a reference at all
+    if "partner" not in decoded(text).lower():  # the common case, fast: no spelling of a reference at all
         return found
     lines = [decoded(line).replace("\n", " ") for line in text.splitlines()]  # a decoded &#10; keeps lines
     named = [(number, m.group(1)) for number, line in enumerate(lines, start=1) for m in REFERENCE.finditer(line)]
@@ -113,18 +121,19 @@ def _behind_markup(text: str) -> list[tuple[int, str]]:
     ]
 
 
-def link_partners(rendered: str, root: str, names: Mapping[str, str]) -> str:
+def link_partners(rendered: str, root: str, names: Mapping[str, str], source: str = "") -> str:
     """Resolve references in rendered HTML, token by token as a browser reads it.
 
     In text a reference becomes a link whose text is the partner's name (only the name inside
     another link); in an attribute it becomes the partner's URL, or its name in a text attribute
     such as ``title``. Each value is escaped for its place, so the markup, and the sanitiser's
     work on a description, stay as they were. A slug not in ``names`` is left out (an attribute
-    naming one is dropped): ``references`` should have stopped the item, and this fails closed.
+    naming one is dropped): ``references`` should have stopped the item, and this fails closed,
+    with one warning per slug naming ``source`` (the item's file), if given.
     """
     if not _URL_REFERENCE.search(html.unescape(rendered)):  # everything the parser below could read
         return rendered
-    return _Linker(root, names).rewrite(rendered)
+    return _Linker(root, names, source).rewrite(rendered)
 
 
 def _in_attribute(name: str) -> re.Pattern[str]:
@@ -134,9 +143,10 @@ def _in_attribute(name: str) -> re.Pattern[str]:
 class _Linker(HTMLParser):
     """Rewrites only the tokens that hold a reference; the rest is kept byte for byte."""
 
-    def __init__(self, root: str, names: Mapping[str, str]) -> None:
+    def __init__(self, root: str, names: Mapping[str, str], source: str = "") -> None:
         super().__init__(convert_charrefs=True)
-        self.root, self.names = root, names
+        self.root, self.names, self.source = root, names, source
+        self.left_out: set[str] = set()  # slugs already warned about
         # (offset, source -> new text, or None for the source with references as plain names); a
         # token runs to the next one. The parser reports every token but "</>", which joins the one before.
         self.tokens: list[tuple[int, Callable[[str], str] | None]] = [(0, None)]
@@ -162,7 +172,10 @@ class _Linker(HTMLParser):
     def known(self, slug: str) -> bool:
         if slug in self.names:
             return True
-        log.warning("vouch: a reference to %s was left out: that partner is not published", slug)
+        if slug not in self.left_out:
+            self.left_out.add(slug)
+            where = f"{printable(self.source)}: " if self.source else ""  # one line, whatever the name holds
+            log.warning("vouch: %sa reference to %s was left out: that partner is not published", where, slug)
         return False
 
     def url(self, slug: str) -> str:

@@ -30,6 +30,7 @@ from vouch.writer.outputs import Build, KeepOut, SiteFolders, discard
 from vouch.writer.run import BuildRun, Preview
 from vouch.writer.staged import StagedWriter
 from vouch_site.config import load_settings
+from vouch_site.dead_links import dead_links
 from vouch_site.mailout import prepare_newsletter, write_previews
 from vouch_site.pelican_items import PelicanItems
 from vouch_site.search import index_site, keep_search_index
@@ -256,6 +257,7 @@ def build(
         else:
             keep_search_index(folders.output, staging.output)
         files = sum(len(names) for _, _, names in os.walk(staging.output))
+        dead = dead_links(staging.output, report.content.shown, settings["SITEURL"])
         with timings.stage("swap"):
             folders.swap_in(staging)
     except BaseException:
@@ -263,7 +265,7 @@ def build(
         raise
     return BuildResult(
         folders.output, site, report, timings, files, newsletter, settings["VOUCH_SITEURL_SET"], root,
-        settings["VOUCH_PELICAN_OVERRIDES"], typed.site_root,
+        settings["VOUCH_PELICAN_OVERRIDES"], typed.site_root, dead, Path(settings["PATH"]),
     )  # fmt: skip
 
 

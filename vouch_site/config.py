@@ -87,6 +87,12 @@ FIXED: dict[str, Any] = {
 }
 
 _PATH_KEYS = ("PATH", "THEME", "CACHE_PATH")
+# reStructuredText inserts no file from disk (``include``, ``raw`` or ``csv-table`` with ``:file:``/``:url:``
+# would publish any file, private/ included), and no docutils.conf turns that back on. A warning (such as a
+# directive refused) stops the reader, so it is a problem line, never a "system message" in the page.
+# Inline ``raw`` HTML stays: it is Pelican content, checked after rendering like any HTML.
+DOCUTILS_FIXED: dict[str, Any] = {"file_insertion_enabled": False, "_disable_config": True}
+DOCUTILS_HALT_LEVEL = 2  # Pelican's default
 
 
 def load_settings(
@@ -111,6 +117,9 @@ def load_settings(
     merged["PLUGINS"] = _plugins(merged.get("PLUGINS") or [])
     for key in ("ARTICLE_EXCLUDES", "PAGE_EXCLUDES"):  # issues are Vouch's, whatever ARTICLE_PATHS says ([""])
         merged[key] = [*dict.fromkeys([*(merged.get(key) or []), NEWSLETTER_FOLDER])]
+    docutils = dict(merged.get("DOCUTILS_SETTINGS") or {})
+    halt = min(int(docutils.get("halt_level", DOCUTILS_HALT_LEVEL)), DOCUTILS_HALT_LEVEL)
+    merged["DOCUTILS_SETTINGS"] = {"raw_enabled": True, **docutils, **DOCUTILS_FIXED, "halt_level": halt}
     merged["JINJA_FILTERS"] = {**FILTERS, **(merged.get("JINJA_FILTERS") or {})}
     merged["IGNORE_FILES"] = [*merged.get("IGNORE_FILES", DEFAULT_CONFIG["IGNORE_FILES"]), *EDITOR_TEMPORARY]
     # Profile text is untrusted: every template escapes by default, whatever the site sets.
@@ -157,6 +166,7 @@ READER_SETTINGS = (
     "MARKDOWN", "TIMEZONE", "DEFAULT_LANG", "DEFAULT_DATE", "DEFAULT_CATEGORY", "USE_FOLDER_AS_CATEGORY",
     "FILENAME_METADATA", "PATH_METADATA", "EXTRA_PATH_METADATA", "READERS", "SLUGIFY_SOURCE",
     "SLUG_REGEX_SUBSTITUTIONS", "TYPOGRIFY", "TYPOGRIFY_IGNORE_TAGS", "FORMATTED_FIELDS", "SUMMARY_MAX_LENGTH",
+    "DOCUTILS_SETTINGS",
 )  # fmt: skip
 
 

@@ -36,14 +36,19 @@ _AS_IF_CATEGORY_PAGES = "category/{slug}.html"
 
 
 def same_lang(lang: str, default: str) -> bool:
-    """``en-GB``, ``en_gb`` and ``en-gb`` are one language (Pelican compares them as written, lower-cased)."""
-    return lang.replace("_", "-").lower() == default.replace("_", "-").lower()
+    """One language if the primary subtags agree: ``en``, ``en_gb`` and ``en-US`` are the site's ``en-GB`` (Pelican
+    compares them as written, lower-cased, and would drop each as a translation); ``fr`` is another language."""
+    return _primary(lang) == _primary(default)
+
+
+def _primary(lang: str) -> str:
+    return lang.replace("_", "-").split("-", 1)[0].strip().lower()
 
 
 def complete_metadata(metadata: dict[str, Any], source_path: str, settings: dict[str, Any], process: Any) -> None:
     """What Pelican's readers leave out under Vouch's settings: the category from the folder (or
-    DEFAULT_CATEGORY), and a ``Lang:`` naming DEFAULT_LANG in another spelling taken as DEFAULT_LANG
-    (Pelican would count ``Lang: en-GB`` a translation of a site in ``en-GB``, and drop it)."""
+    DEFAULT_CATEGORY), and a ``Lang:`` naming DEFAULT_LANG's language (``en`` on an ``en-GB`` site) taken as
+    DEFAULT_LANG (Pelican would count it a translation, and drop it)."""
     if "category" not in metadata:
         as_if = {**settings, "CATEGORY_SAVE_AS": _AS_IF_CATEGORY_PAGES}
         found = parse_path_metadata(source_path=source_path, settings=as_if, process=process)
@@ -85,8 +90,8 @@ class PelicanItems:
         reader = self.readers.readers[path.suffix[1:]]
         try:
             rendered, metadata = reader.read(str(path))
-        except SystemMessage as exc:  # docutils: a severe error in the reStructuredText
-            return {}, "", [Refusal("text", f"expected reStructuredText that docutils reads; got {exc}")]
+        except SystemMessage as exc:  # docutils: a warning or worse in the reStructuredText (DOCUTILS_HALT_LEVEL)
+            return {}, "", [rst_refusal(str(exc), text.splitlines())]
         except ValueError as exc:  # a date Pelican cannot read
             return {}, "", [Refusal("file", f"expected metadata Pelican reads; got {exc}")]
         if not metadata and not (rendered or "").strip() and text.strip():
@@ -149,6 +154,24 @@ class PelicanItems:
             lang=str(made.lang),
             translation=not same_lang(str(made.lang), self.settings["DEFAULT_LANG"]),
         )
+
+
+# docutils' warnings when a directive would insert a file (file_insertion_enabled is off: vouch_site.config).
+_INSERTION = re.compile(r'"(include|raw)" directive disabled|File and URL access deactivated')
+_SYSTEM_MESSAGE = re.compile(r"^.*?:(\d+): \((?:[A-Z]+)/\d\) (.*)$", re.S)
+_INSERTING = "include, and raw or csv-table with :file: or :url:, would publish a file from disk"
+
+
+def rst_refusal(message: str, lines: list[str]) -> Refusal:
+    """docutils' message as a problem line: its line, without the file's path; a file insertion said so."""
+    found = _SYSTEM_MESSAGE.match(message)
+    line, said = (int(found.group(1)), found.group(2)) if found else (None, message)
+    said = said.split("\n\n", 1)[0].strip()
+    if _INSERTION.search(said):
+        written = lines[line - 1].strip() if line and line <= len(lines) else said
+        fix = "paste the text in, or link the file with {static}"
+        return Refusal("text", f"expected no file inserted into the page ({_INSERTING}: {fix}); got {written!r}", line)
+    return Refusal("text", f"expected reStructuredText that docutils reads; got {said!r}", line)
 
 
 def _as_text(value: Any) -> str:

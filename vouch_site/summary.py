@@ -16,6 +16,7 @@ from vouch.render.qr import useless_for_print
 from vouch.report import not_read_name
 from vouch.settings import DEFAULTS
 from vouch.site import EditorReport, PublicSite
+from vouch_site.dead_links import dead_link_warning
 from vouch_site.mailout import Newsletter
 
 
@@ -45,6 +46,10 @@ class BuildResult:
     root: Path = Path()  # the project folder: paths in the summary are written from it
     overridden: tuple[str, ...] = ()  # Pelican settings the site sets that Vouch decides otherwise
     site_url: str = ""  # SITEURL as built: printed QR codes lead there
+    dead_links: dict[Path, list[tuple[int, str]]] = field(
+        default_factory=dict
+    )  # source -> (line, link) leading nowhere
+    content: Path = Path("content")
 
     def summary(self) -> str:
         kinds = Counter(item.kind for item in self.report.content.shown)
@@ -89,6 +94,8 @@ class BuildResult:
             )
         if self.report.files.unlinked:
             lines.append(_unlinked_warning(self.report.files.unlinked, self.root))
+        for source, links in self.dead_links.items():
+            lines.append(dead_link_warning(source, links, shown_path(source, self.root), self.content))
         if temporary := self.report.files.temporary:
             kind = "editor temporary file"
             lines.append(f"skipped: {counted(len(temporary), kind)} under content/ (backups, swap and lock files)")

@@ -8,6 +8,7 @@ is written.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 from pelican.contents import Article, Page
@@ -27,7 +28,8 @@ def resolve_partner_links(content: Any) -> None:
     site = run_of(content.settings).site
     if site is None or not getattr(content, "_content", None):
         return
-    content._content = link_partners(content._content, root_of(content.save_as), site.names)
+    source = f"{Path(content.settings['PATH']).name}/{content.get_relative_source_path()}"  # as problem lines
+    content._content = link_partners(content._content, root_of(content.save_as), site.names, source=source)
 
 
 class CommentFreeMarkdownReader(MarkdownReader):
