@@ -205,11 +205,14 @@ def init(
     force: bool = False,
 ) -> None:
     """Turn the demo into an empty network of one's own; refuses on anything but the demo without ``force``."""
-    from vouch_site.new_network import init_network, new_settings
+    from vouch_site.new_network import SettingsRefused, init_network, new_settings
 
     with refused("init: "):
         settings = new_settings(name, url, region, timezone, sender, introductions)
-        lines = init_network(root, settings, force)
+        try:
+            lines = init_network(root, settings, force)
+        except SettingsRefused as problem:  # a problem line of pelicanconf.py, like invoke check's
+            raise CommandFailed(str(problem), 1) from None
     with terminal_safe():
         for line in lines:
             print(line)
