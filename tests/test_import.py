@@ -63,6 +63,34 @@ def test_csv_reads_the_same_in_every_encoding_and_delimiter(tmp_path: Path, enco
     assert named in table.how and ("semicolon" if delimiter == ";" else "comma") in table.how
 
 
+def test_a_utf8_file_with_stray_windows_1252_bytes_is_read_as_utf8_naming_their_lines(project: Path) -> None:
+    data = ("Name,Town\nMixed Café,Totnes\n".encode() + "Other Café,Totnes\n".encode("cp1252")
+            + "Third Crème,Totnes\nFourth Naïve,Totnes\n".encode())  # fmt: skip
+    (project / "mixed.csv").write_bytes(data)
+    table = read_table(project / "mixed.csv")
+    assert [cells[0] for _, cells in table.rows] == ["Mixed Café", "Other Café", "Third Crème", "Fourth Naïve"]
+    assert table.how == "UTF-8, but 1 byte on line 3 read as Windows-1252, comma-separated"
+    assert table.warnings == (
+        "line 3: not UTF-8 like the rest of the file: byte 0xE9 read as Windows-1252, 'é' ('Other Café,Totnes'): "
+        "check the spelling",
+    )
+    result = invoke(project, "import", "mixed.csv", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "warnings (1):\n  line 3: not UTF-8 like the rest of the file" in result.stdout
+
+
+def test_a_windows_1252_file_that_also_holds_utf8_sequences_names_their_lines(tmp_path: Path) -> None:
+    data = "Name\nCafé\nNaïve\n".encode("cp1252") + "Crème\n".encode()  # two cp1252 bytes, one UTF-8 letter
+    (tmp_path / "mostly1252.csv").write_bytes(data)
+    table = read_table(tmp_path / "mostly1252.csv")
+    assert [cells[0] for _, cells in table.rows] == ["Café", "Naïve", "CrÃ¨me"]
+    assert table.how.startswith("Windows-1252,")
+    assert table.warnings == (
+        "line 4: read as Windows-1252 like the rest of the file, but 'Ã¨' is also UTF-8 for 'è' ('CrÃ¨me'): "
+        "check the spelling",
+    )
+
+
 def test_xlsx_written_by_openpyxl_imports_and_gets_back_a_dropped_leading_zero(project: Path) -> None:
     from openpyxl import Workbook
 

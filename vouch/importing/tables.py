@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+
+from vouch.importing.encodings import decode
 
 SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
 DELIMITERS = ",;\t|"
@@ -20,6 +21,7 @@ class Table:
     columns: tuple[str, ...]
     rows: tuple[tuple[int, tuple[str, ...]], ...]
     how: str  # how it was read, for the summary: "UTF-8, semicolon-separated"
+    warnings: tuple[str, ...] = ()  # about the file as a whole, for the summary: "line 3: ..."
 
 
 def read_table(path: Path) -> Table:
@@ -34,31 +36,16 @@ def read_table(path: Path) -> Table:
     return _read_csv(path.read_bytes())
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """Text and the encoding's name: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252 as Excel writes."""
-    if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace"), "UTF-8 with BOM"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), "UTF-16"
-    try:
-        return data.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "Windows-1252"
-    except UnicodeDecodeError:  # the five bytes Windows-1252 leaves undefined
-        return data.decode("latin-1"), "Latin-1"
-
-
 def _read_csv(data: bytes) -> Table:
-    text, encoding = decode(data)
+    decoded = decode(data)
+    text = decoded.text
     delimiter = _delimiter(text)
     reader = csv.reader(text.splitlines(keepends=True), delimiter=delimiter)
     try:
         lines = list(reader)
     except csv.Error as exc:  # a cell over the csv module's 128 KB, often a quote that is never closed
         raise ValueError(f"line {reader.line_num}: {exc} (a quote that is never closed?)") from None
-    return _table(lines, f"{encoding}, {_DELIMITER_NAMES[delimiter]}-separated")
+    return _table(lines, f"{decoded.how}, {_DELIMITER_NAMES[delimiter]}-separated", decoded.warnings)
 
 
 def _delimiter(text: str) -> str:
@@ -105,7 +92,7 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _table(lines: list[list[str]], how: str) -> Table:
+def _table(lines: list[list[str]], how: str, warnings: tuple[str, ...] = ()) -> Table:
     """The first non-empty line is the header; blank lines below it keep their row numbers but are dropped."""
     numbered = [(n, tuple(cell.strip() for cell in line)) for n, line in enumerate(lines, start=1)]
     numbered = [(n, cells) for n, cells in numbered if any(cells)]
@@ -114,4 +101,4 @@ def _table(lines: list[list[str]], how: str) -> Table:
     (_, header), *rows = numbered
     width = len(header)
     padded = tuple((n, (cells + ("",) * width)[:width]) for n, cells in rows)
-    return Table(header, padded, how)
+    return Table(header, padded, how, warnings)
