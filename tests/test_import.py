@@ -91,6 +91,29 @@ def test_a_windows_1252_file_that_also_holds_utf8_sequences_names_their_lines(tm
     )
 
 
+def test_a_quote_that_is_never_closed_is_named_and_its_row_skipped_never_merged_in_silence(project: Path) -> None:
+    (project / "quote.csv").write_text('Name,Phone\n"Unclosed,01803 123456\nNext Co,01803 654321\n', encoding="utf-8")
+    result = invoke(project, "import", "quote.csv", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "would write 0 profiles" in result.stdout
+    assert "row 2: the name runs over 2 lines ('Unclosed,01803 123456\\nNext Co,01803 654321'): " \
+           "a quote that is never closed? Close it, then import again" in result.stdout  # fmt: skip
+    assert "  row 2 (lines 2-3): a cell runs over 2 lines and holds ',' ('Unclosed,01803 123456\\nNext Co,01803 " \
+           "654321\\n'): a quote that is never closed? The rows in it are not read as rows" in result.stdout  # fmt: skip
+
+
+def test_a_quoted_cell_over_two_lines_is_one_cell_and_a_line_separator_ends_no_row(tmp_path: Path) -> None:
+    text = 'Name;Address\nHarbour;"1 Quay\nSalcombe"\nQuay\u2028Cafe;2 Quay\r\nMoor;3 Moor\n'
+    (tmp_path / "cells.csv").write_text(text, encoding="utf-8", newline="")
+    table = read_table(tmp_path / "cells.csv")
+    assert table.rows == (
+        (2, ("Harbour", "1 Quay\nSalcombe")),
+        (3, ("Quay\u2028Cafe", "2 Quay")),
+        (4, ("Moor", "3 Moor")),
+    )
+    assert table.warnings == ()
+
+
 def test_xlsx_written_by_openpyxl_imports_and_gets_back_a_dropped_leading_zero(project: Path) -> None:
     from openpyxl import Workbook
 

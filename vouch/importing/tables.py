@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,7 @@ class Table:
     rows: tuple[tuple[int, tuple[str, ...]], ...]
     how: str  # how it was read, for the summary: "UTF-8, semicolon-separated"
     warnings: tuple[str, ...] = ()  # about the file as a whole, for the summary: "line 3: ..."
+    run_on: frozenset[int] = frozenset()  # rows over several lines that look like a quote never closed
 
 
 def read_table(path: Path) -> Table:
@@ -40,12 +42,38 @@ def _read_csv(data: bytes) -> Table:
     decoded = decode(data)
     text = decoded.text
     delimiter = _delimiter(text)
-    reader = csv.reader(text.splitlines(keepends=True), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)  # rows end at CR/LF only, not U+2028
+    lines: list[list[str]] = []
+    warnings: list[str] = []
+    run_on: set[int] = set()
+    last, width = 0, 0
     try:
-        lines = list(reader)
+        for record in reader:
+            first, last = last + 1, reader.line_num
+            lines.append(record)
+            if not width:  # the header
+                width = len(record) if any(cell.strip() for cell in record) else 0
+            elif first < last and (warning := _run_on(len(lines), first, last, record, delimiter, width)):
+                warnings.append(warning)
+                run_on.add(len(lines))
     except csv.Error as exc:  # a cell over the csv module's 128 KB, often a quote that is never closed
         raise ValueError(f"line {reader.line_num}: {exc} (a quote that is never closed?)") from None
-    return _table(lines, f"{decoded.how}, {_DELIMITER_NAMES[delimiter]}-separated", decoded.warnings)
+    how = f"{decoded.how}, {_DELIMITER_NAMES[delimiter]}-separated"
+    return _table(lines, how, (*decoded.warnings, *warnings), frozenset(run_on))
+
+
+def _run_on(row: int, first: int, last: int, record: list[str], delimiter: str, width: int) -> str:
+    """A row over several lines whose cell holds the delimiter too, or of the wrong width: likely a quote
+    that is never closed, so the rows below it were read as one cell (the row is named, never silent)."""
+    for cell in record:
+        if ("\n" in cell or "\r" in cell) and (delimiter in cell or len(record) != width):
+            shown = cell if len(cell) <= 60 else cell[:57] + "..."
+            odd = f"holds {delimiter!r}" if delimiter in cell else f"is in a row of {len(record)} cells, not {width}"
+            return (
+                f"row {row} (lines {first}-{last}): a cell runs over {last - first + 1} lines and {odd} "
+                f"({shown!r}): a quote that is never closed? The rows in it are not read as rows"
+            )
+    return ""
 
 
 def _delimiter(text: str) -> str:
@@ -92,7 +120,9 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _table(lines: list[list[str]], how: str, warnings: tuple[str, ...] = ()) -> Table:
+def _table(
+    lines: list[list[str]], how: str, warnings: tuple[str, ...] = (), run_on: frozenset[int] = frozenset()
+) -> Table:
     """The first non-empty line is the header; blank lines below it keep their row numbers but are dropped."""
     numbered = [(n, tuple(cell.strip() for cell in line)) for n, line in enumerate(lines, start=1)]
     numbered = [(n, cells) for n, cells in numbered if any(cells)]
@@ -101,4 +131,4 @@ def _table(lines: list[list[str]], how: str, warnings: tuple[str, ...] = ()) -> 
     (_, header), *rows = numbered
     width = len(header)
     padded = tuple((n, (cells + ("",) * width)[:width]) for n, cells in rows)
-    return Table(header, padded, how, warnings)
+    return Table(header, padded, how, warnings, run_on)
