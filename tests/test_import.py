@@ -132,6 +132,23 @@ def test_xlsx_written_by_openpyxl_imports_and_gets_back_a_dropped_leading_zero(p
     assert invoke(project, "check").returncode == 0
 
 
+def test_an_xlsx_formula_without_a_saved_value_is_named_never_dropped_in_silence(project: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Company", "Mobile", "Trade"])
+    sheet.append(["Harbour Plumbing", "0117 496 0100", "plumbing"])
+    sheet.append(["Formula Co", "=1+1", "plumbing"])  # openpyxl saves no value for a formula, as some tools do
+    book.save(project / "book.xlsx")
+    warning = ("row 3, column 'Mobile' (cell B3): a formula with no saved value ('=1+1'): open the file in Excel "
+               "and save it, then import again")  # fmt: skip
+    assert read_table(project / "book.xlsx").warnings == (warning,)
+    result = invoke(project, "import", "book.xlsx", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert f"warnings (1):\n  {warning}\n" in result.stdout and "would write 2 profiles" in result.stdout
+
+
 def test_openstreetmap_headers_are_recognised() -> None:
     columns = ("name", "shop", "craft", "addr:housenumber", "addr:street", "addr:city", "addr:postcode",
                "contact:phone", "contact:website", "contact:email", "contact:instagram", "opening_hours", "fixme")  # fmt: skip

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from vouch.importing.encodings import decode
 
@@ -92,21 +93,46 @@ def _delimiter(text: str) -> str:
 
 
 def _read_xlsx(path: Path) -> Table:
+    """Values as Excel last saved them; a formula without a saved value (a file written by a program that does
+    not calculate) is named in a warning, never dropped in silence."""
     import zipfile
 
     from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
 
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError) as exc:
-        raise ValueError(f"{path.name}: not an .xlsx workbook Vouch can read ({exc})") from None
+    def opened(data_only: bool) -> Any:
+        try:
+            return load_workbook(path, read_only=True, data_only=data_only)
+        except (zipfile.BadZipFile, OSError, KeyError) as exc:
+            raise ValueError(f"{path.name}: not an .xlsx workbook Vouch can read ({exc})") from None
+
+    book = opened(False)  # formulas as formulas: other cells read the same either way
     try:
         sheet = book.active or book.worksheets[0]
-        lines = [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+        cells = [[(cell.value, getattr(cell, "data_type", "") == "f") for cell in row] for row in sheet.iter_rows()]
         title = sheet.title
     finally:
         book.close()
-    return _table(lines, f"Excel workbook, sheet {title!r}")
+    formulas = {(r, c): value for r, row in enumerate(cells) for c, (value, is_formula) in enumerate(row) if is_formula}
+    saved: dict[tuple[int, int], object] = {}
+    if formulas:
+        book = opened(True)
+        try:
+            sheet = book.active or book.worksheets[0]
+            for r, row in enumerate(sheet.iter_rows(values_only=True)):
+                saved.update(((r, c), value) for c, value in enumerate(row) if (r, c) in formulas)
+        finally:
+            book.close()
+    lines = [[_cell_text(saved.get((r, c)) if f else value) for c, (value, f) in enumerate(row)]
+             for r, row in enumerate(cells)]  # fmt: skip
+    header = next((line for line in lines if any(line)), [])
+    warnings = tuple(
+        f"row {r + 1}, column {header[c] if c < len(header) else ''!r} (cell {get_column_letter(c + 1)}{r + 1}): "
+        f"a formula with no saved value ({formula!r}): open the file in Excel and save it, then import again"
+        for (r, c), formula in sorted(formulas.items())
+        if saved.get((r, c)) is None
+    )
+    return _table(lines, f"Excel workbook, sheet {title!r}", warnings)
 
 
 def _cell_text(value: object) -> str:
