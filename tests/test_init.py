@@ -115,12 +115,37 @@ def test_init_force_removes_only_the_demo_files_and_lists_what_it_kept(demo: Pat
         (("--name", "X", "--url", "https://x.example", "--region", "ZZ"), "--region: expected a two-letter region"),
         (("--name", "X", "--url", "https://x.example", "--timezone", "Mars/Base"), "--timezone: expected a time zone"),
         (("--name", "X", "--url", "https://x.example", "--from", "news at x"), "--from: expected an e-mail address"),
+        (
+            ("--name", "N\u2028x", "--url", "https://x.example"),
+            "--name: expected one line of text without control characters; got 'N\\u2028x' (U+2028 at character 2)",
+        ),
+        (
+            ("--name", "X", "--url", "https://x.example:99999"),
+            "--url: expected the site's https address, e.g. https://partners.example.org; got 'https://x.example:99999'",
+        ),
     ],
 )
 def test_init_checks_every_option_before_changing_anything(demo: Path, args: tuple[str, ...], message: str) -> None:
     before = tree(demo)
     result = invoke(demo, "init", *args)
     assert result.returncode == 2 and f"vouch: init: {message}" in result.stderr, result.stderr
+    assert tree(demo) == before
+
+
+def test_init_reports_every_bad_option_at_once(demo: Path) -> None:
+    before = tree(demo)
+    result = invoke(demo, "init", "--name", "X", "--url", "https://x.example:99999", "--timezone", "Mars/Base",
+                    "--region", "ZZ", "--from", "bad", "--introductions", "nobody")  # fmt: skip
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert [line.split(":")[2] for line in lines[:-1]] == [
+        " --url",
+        " --region",
+        " --timezone",
+        " --from",
+        " --introductions",
+    ], result.stderr
+    assert lines[-1] == "vouch: init: 5 options to fix; nothing was changed"
     assert tree(demo) == before
 
 

@@ -15,6 +15,8 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any, NoReturn
 
+from vouch.controls import CONTROL_RE, position
+from vouch.model import is_url
 from vouch.profiles import NORMAL_EXTRAS
 from vouch.settings import DEFAULTS, settings_problems
 from vouch_site.demo_files import DEMO_FILES, KEPT, file_hash
@@ -60,19 +62,33 @@ def survey(root: Path) -> Survey:
     return found
 
 
+class OptionsRefused(InitRefused):
+    """Every option that is wrong, one line each (``--url: expected ...``); nothing was changed."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
 def new_settings(name: str, url: str, region: str, timezone: str, sender: str, introductions: str) -> dict[str, str]:
-    """The settings ``init`` writes, checked as the build checks them; InitRefused names the option."""
+    """The settings ``init`` writes, checked as the build checks them; OptionsRefused names every wrong option."""
     chosen = {"SITENAME": name.strip(), "SITEURL": url.strip().rstrip("/"), "PHONE_REGION": region.strip().upper(),
               "TIMEZONE": timezone.strip(), "NEWSLETTER_FROM": sender.strip(),
               "INTRODUCTIONS_EMAIL": introductions.strip()}  # fmt: skip
+    found: dict[str, str] = {}  # setting -> problem
     if not chosen["SITENAME"]:
-        raise InitRefused("--name: expected the network's name, e.g. --name 'Totnes Trusted Traders'")
-    if not chosen["SITEURL"].startswith("https://"):
-        raise InitRefused(f"--url: expected the site's https address, e.g. https://partners.example.org; got {url!r}")
-    problems = settings_problems({**DEFAULTS, **chosen}, Path(os.devnull))
-    if problems:
-        first = problems[0]
-        raise InitRefused(f"{OPTION_OF.get(first.field, first.field)}: {first.message}")
+        found["SITENAME"] = "expected the network's name, e.g. --name 'Totnes Trusted Traders'"
+    elif control := CONTROL_RE.search(chosen["SITENAME"]):  # the about page's title, the pages' <title>
+        found["SITENAME"] = (f"expected one line of text without control characters; got {chosen['SITENAME']!r} "
+                             f"{position(control)}")  # fmt: skip
+    if not (chosen["SITEURL"].startswith("https://") and is_url(chosen["SITEURL"], ("https",))):
+        found["SITEURL"] = f"expected the site's https address, e.g. https://partners.example.org; got {url!r}"
+    for problem in settings_problems({**DEFAULTS, **chosen}, Path(os.devnull)):
+        found.setdefault(problem.field, problem.message)
+    if found:
+        order = list(OPTION_OF)
+        keys = sorted(found, key=lambda key: order.index(key) if key in order else len(order))
+        raise OptionsRefused([f"{OPTION_OF.get(key, key)}: {found[key]}" for key in keys])
     return {key: value for key, value in chosen.items() if value}
 
 
