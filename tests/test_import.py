@@ -196,6 +196,19 @@ def test_categories_match_by_case_separators_and_closest_key_else_become_new_key
     assert CategoryMatcher({"plumbing": "Plumbing"}, fixed="plumbing").category(["yes"], []) == ("plumbing", False)
 
 
+@pytest.mark.parametrize("cell", ["n/a", "N/A", "none", "-", "—", "n.a.", "unknown", "TBC"])
+def test_a_placeholder_in_a_contact_cell_is_no_value_not_a_phone(cell: str) -> None:
+    from vouch.importing import clean
+
+    notes = clean.Notes()
+    assert clean.phones([cell], "GB", notes) is None
+    assert clean.emails([cell], notes) is None
+    assert clean.website(cell, notes) is None
+    assert notes.warnings == [] and notes.private == {}
+    assert notes.changes == [f"{field}: {cell!r} read as no value" for field in
+                             ("contact.phone", "contact.email", "contact.website")]  # fmt: skip
+
+
 def test_name_key_folds_case_punctuation_and_and_legal_forms() -> None:
     assert name_key("Smith & Sons Ltd.") == name_key("SMITH AND SONS LIMITED") == name_key("smith and sons")
     assert name_key("Café Crème") == name_key("cafe creme")
@@ -315,6 +328,8 @@ def test_category_option_puts_every_row_in_one_and_must_be_a_key(project: Path) 
         (["quote.csv"], "vouch: line 2: field larger than field limit (131072) (a quote that is never closed?)"),
         (["fake.xlsx"], "vouch: fake.xlsx: not an .xlsx workbook Vouch can read (File is not a zip file)"),
         (["empty.csv"], "vouch: the file holds no rows (expected a header row, then one row per business)"),
+        (["folder.csv"], "vouch: folder.csv: a folder, not a file: expected a .csv or .xlsx file"),
+        (["folder"], "vouch: folder: a folder, not a file: expected a .csv or .xlsx file"),
     ],
 )
 def test_bad_input_is_one_line_and_writes_nothing(project: Path, args: list[str], message: str) -> None:
@@ -323,6 +338,8 @@ def test_bad_input_is_one_line_and_writes_nothing(project: Path, args: list[str]
     (project / "quote.csv").write_text('name\n"Harbour' + "x" * 140_000, encoding="utf-8")
     (project / "fake.xlsx").write_text("name\nHarbour\n", encoding="utf-8")
     (project / "empty.csv").write_bytes(b"")
+    (project / "folder.csv").mkdir()
+    (project / "folder").mkdir()
     result = invoke(project, "import", *args)
     assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
     assert sorted(p.name for p in (project / "partners").iterdir()) == ["_categories.yaml", "_checks.yaml"]

@@ -30,6 +30,8 @@ class Table:
 def read_table(path: Path) -> Table:
     """The file's first sheet; ValueError (one line, for the editor) when it cannot be read."""
     suffix = path.suffix.lower()
+    if path.is_dir():
+        raise ValueError(f"{path}: a folder, not a file: expected a .csv or .xlsx file, one business a row")
     if suffix not in SUFFIXES:
         raise ValueError(f"{path.name}: expected a .csv or .xlsx file; got {suffix or 'no extension'}")
     if not path.is_file():
