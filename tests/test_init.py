@@ -9,6 +9,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.sitekit import DEMO_EPOCH, REPO, run_invoke
 from vouch_site.demo_files import DEMO_FILES, KEPT, current_demo
@@ -212,6 +214,33 @@ def test_rewrite_settings_refuses_what_it_cannot_rewrite_naming_the_line(line: s
     with pytest.raises(InitRefused, match=f"^pelicanconf.py:{why}") as refused:
         rewrite_settings(text, {"SITENAME": "New", "SITEURL": "https://new.example"})
     assert "change it by hand" in str(refused.value) and "nothing was changed" in str(refused.value)
+
+
+MANAGED = ["SITENAME", "SITEURL", "PHONE_REGION", "TIMEZONE", "NEWSLETTER_FROM", "INTRODUCTIONS_EMAIL"]
+NAME = st.sampled_from([*MANAGED, "A", "B", "PLUGINS"])
+VALUE = st.sampled_from(["1", "'x'", "[1, 2]", "(\n    3\n)", "\\\n    'cont'"])
+STATEMENT = st.one_of(
+    st.builds(lambda n, v: f"{n} = {v}", NAME, VALUE),
+    st.builds(lambda ns: " = ".join(ns) + " = 'v'", st.lists(NAME, min_size=2, max_size=3, unique=True)),
+    st.builds(lambda n: f"{n}: str = 'ann'", NAME),
+    st.sampled_from(["pass", "# a comment", "", "if 'A' in dir():\n    B = 2", "A = 5  # mine"]),
+)
+LINE = st.one_of(STATEMENT, st.lists(st.builds(lambda n: f"{n} = 'v'", NAME), min_size=2, max_size=3).map("; ".join))
+
+
+@pytest.mark.slow
+@settings(max_examples=500, deadline=None)
+@given(st.lists(LINE, min_size=1, max_size=7), st.sets(st.sampled_from(MANAGED)), st.booleans())
+def test_rewrite_settings_keeps_every_other_setting_or_refuses(lines: list[str], keys: set[str], end: bool) -> None:
+    text = "\n".join(lines) + ("\n" if end else "")
+    chosen = {key: f"new {key}" for key in MANAGED if key in keys}
+    try:
+        new, _ = rewrite_settings(text, dict(chosen))
+    except InitRefused:
+        return
+    before, after = run_settings(text), run_settings(new)
+    assert {k: v for k, v in after.items() if k not in MANAGED} == {k: v for k, v in before.items() if k not in MANAGED}
+    assert {k: v for k, v in after.items() if k in MANAGED} == chosen
 
 
 def test_init_keeps_settings_that_share_a_line_and_reports_exactly_what_it_changed(demo: Path) -> None:

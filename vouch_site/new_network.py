@@ -110,6 +110,8 @@ def rewrite_settings(text: str, settings: dict[str, str]) -> tuple[str, list[str
         tree = ast.parse(text)
     except SyntaxError as exc:
         _refuse(exc.lineno, f"expected Python that parses ({exc.msg})")
+    if text and not text.endswith(("\n", "\r")):  # so a line can be added after the last one
+        text += "\n"
     source = text.encode("utf-8")  # ast's columns count UTF-8 bytes
     starts = [0]
     for line in source.splitlines(keepends=True):
@@ -165,11 +167,9 @@ def rewrite_settings(text: str, settings: dict[str, str]) -> tuple[str, list[str
             else:
                 changes.append(f"{key} removed (line {line}; was {was}{others}): its default applies until you set it")
     out = source
-    for first, last, new in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
+    for first, last, new in sorted(_merged(edits), key=lambda e: (e[0], e[1]), reverse=True):
         out = out[:first] + new.encode("utf-8") + out[last:]
     result = out.decode("utf-8")
-    if result and not result.endswith("\n"):
-        result += "\n"
     assigned = {name for node in body for name in _names(node)}
     for key, value in settings.items():
         if key not in assigned:
@@ -230,6 +230,19 @@ def _removal(node: ast.stmt, body: list[ast.stmt], i: int, at: Any, span: Any) -
     if i > 0 and body[i - 1].end_lineno == node.lineno:
         return span(body[i - 1])[1], last, ""
     return at(node.lineno, 0), at((node.end_lineno or node.lineno) + 1, 0), ""
+
+
+def _merged(edits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The edits with overlapping deletions joined (two removed statements on one line share their ``;``)."""
+    out: list[tuple[int, int, str]] = []
+    for first, last, new in sorted(edits, key=lambda e: (e[0], e[1])):
+        if out and not new and not out[-1][2] and first < out[-1][1]:
+            out[-1] = (out[-1][0], max(last, out[-1][1]), "")
+        elif out and first < out[-1][1]:  # not expected: refused below rather than written wrong
+            return []
+        else:
+            out.append((first, last, new))
+    return out
 
 
 def _same_apart_from_the_settings(tree: ast.Module, result: str, settings: dict[str, str]) -> None:
