@@ -308,7 +308,7 @@ def init_network(root: Path, settings: dict[str, str], force: bool) -> list[str]
         )
     conf = root / "pelicanconf.py"
     try:
-        old = conf.read_text(encoding="utf-8") if conf.exists() else ""
+        old = conf.read_text(encoding="utf-8-sig") if conf.exists() else ""  # a byte-order mark is no Python
     except UnicodeDecodeError as exc:
         raise SettingsRefused(f"pelicanconf.py: expected UTF-8 text ({exc.reason}); nothing was changed") from None
     text, changes = rewrite_settings(old, dict(settings))
