@@ -63,6 +63,57 @@ def test_csv_reads_the_same_in_every_encoding_and_delimiter(tmp_path: Path, enco
     assert named in table.how and ("semicolon" if delimiter == ";" else "comma") in table.how
 
 
+def test_a_utf8_file_with_stray_windows_1252_bytes_is_read_as_utf8_naming_their_lines(project: Path) -> None:
+    data = ("Name,Town\nMixed Café,Totnes\n".encode() + "Other Café,Totnes\n".encode("cp1252")
+            + "Third Crème,Totnes\nFourth Naïve,Totnes\n".encode())  # fmt: skip
+    (project / "mixed.csv").write_bytes(data)
+    table = read_table(project / "mixed.csv")
+    assert [cells[0] for _, cells in table.rows] == ["Mixed Café", "Other Café", "Third Crème", "Fourth Naïve"]
+    assert table.how == "UTF-8, but 1 byte on line 3 read as Windows-1252, comma-separated"
+    assert table.warnings == (
+        "line 3: not UTF-8 like the rest of the file: byte 0xE9 read as Windows-1252, 'é' ('Other Café,Totnes'): "
+        "check the spelling",
+    )
+    result = invoke(project, "import", "mixed.csv", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "warnings (1):\n  line 3: not UTF-8 like the rest of the file" in result.stdout
+
+
+def test_a_windows_1252_file_that_also_holds_utf8_sequences_names_their_lines(tmp_path: Path) -> None:
+    data = "Name\nCafé\nNaïve\n".encode("cp1252") + "Crème\n".encode()  # two cp1252 bytes, one UTF-8 letter
+    (tmp_path / "mostly1252.csv").write_bytes(data)
+    table = read_table(tmp_path / "mostly1252.csv")
+    assert [cells[0] for _, cells in table.rows] == ["Café", "Naïve", "CrÃ¨me"]
+    assert table.how.startswith("Windows-1252,")
+    assert table.warnings == (
+        "line 4: read as Windows-1252 like the rest of the file, but 'Ã¨' is also UTF-8 for 'è' ('CrÃ¨me'): "
+        "check the spelling",
+    )
+
+
+def test_a_quote_that_is_never_closed_is_named_and_its_row_skipped_never_merged_in_silence(project: Path) -> None:
+    (project / "quote.csv").write_text('Name,Phone\n"Unclosed,01803 123456\nNext Co,01803 654321\n', encoding="utf-8")
+    result = invoke(project, "import", "quote.csv", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "would write 0 profiles" in result.stdout
+    assert "row 2: the name runs over 2 lines ('Unclosed,01803 123456\\nNext Co,01803 654321'): " \
+           "a quote that is never closed? Close it, then import again" in result.stdout  # fmt: skip
+    assert "  row 2 (lines 2-3): a cell runs over 2 lines and holds ',' ('Unclosed,01803 123456\\nNext Co,01803 " \
+           "654321\\n'): a quote that is never closed? The rows in it are not read as rows" in result.stdout  # fmt: skip
+
+
+def test_a_quoted_cell_over_two_lines_is_one_cell_and_a_line_separator_ends_no_row(tmp_path: Path) -> None:
+    text = 'Name;Address\nHarbour;"1 Quay\nSalcombe"\nQuay\u2028Cafe;2 Quay\r\nMoor;3 Moor\n'
+    (tmp_path / "cells.csv").write_text(text, encoding="utf-8", newline="")
+    table = read_table(tmp_path / "cells.csv")
+    assert table.rows == (
+        (2, ("Harbour", "1 Quay\nSalcombe")),
+        (3, ("Quay\u2028Cafe", "2 Quay")),
+        (4, ("Moor", "3 Moor")),
+    )
+    assert table.warnings == ()
+
+
 def test_xlsx_written_by_openpyxl_imports_and_gets_back_a_dropped_leading_zero(project: Path) -> None:
     from openpyxl import Workbook
 
@@ -79,6 +130,23 @@ def test_xlsx_written_by_openpyxl_imports_and_gets_back_a_dropped_leading_zero(p
     assert profile(project, "harbour-plumbing")["contact"] == {"phone": "01174960100", "email": "fred@harbour.example"}
     assert profile(project, "estuary-electrical")["contact"]["email"] == "info@estuary.example"
     assert invoke(project, "check").returncode == 0
+
+
+def test_an_xlsx_formula_without_a_saved_value_is_named_never_dropped_in_silence(project: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Company", "Mobile", "Trade"])
+    sheet.append(["Harbour Plumbing", "0117 496 0100", "plumbing"])
+    sheet.append(["Formula Co", "=1+1", "plumbing"])  # openpyxl saves no value for a formula, as some tools do
+    book.save(project / "book.xlsx")
+    warning = ("row 3, column 'Mobile' (cell B3): a formula with no saved value ('=1+1'): open the file in Excel "
+               "and save it, then import again")  # fmt: skip
+    assert read_table(project / "book.xlsx").warnings == (warning,)
+    result = invoke(project, "import", "book.xlsx", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert f"warnings (1):\n  {warning}\n" in result.stdout and "would write 2 profiles" in result.stdout
 
 
 def test_openstreetmap_headers_are_recognised() -> None:
@@ -126,6 +194,19 @@ def test_categories_match_by_case_separators_and_closest_key_else_become_new_key
     assert "category: 'water_sports' -> water-sports (same key)" in changes
     assert "category: 'beauty; hairdresser' -> beauty (new key) (also given: hairdresser)" in changes
     assert CategoryMatcher({"plumbing": "Plumbing"}, fixed="plumbing").category(["yes"], []) == ("plumbing", False)
+
+
+@pytest.mark.parametrize("cell", ["n/a", "N/A", "none", "-", "—", "n.a.", "unknown", "TBC"])
+def test_a_placeholder_in_a_contact_cell_is_no_value_not_a_phone(cell: str) -> None:
+    from vouch.importing import clean
+
+    notes = clean.Notes()
+    assert clean.phones([cell], "GB", notes) is None
+    assert clean.emails([cell], notes) is None
+    assert clean.website(cell, notes) is None
+    assert notes.warnings == [] and notes.private == {}
+    assert notes.changes == [f"{field}: {cell!r} read as no value" for field in
+                             ("contact.phone", "contact.email", "contact.website")]  # fmt: skip
 
 
 def test_name_key_folds_case_punctuation_and_and_legal_forms() -> None:
@@ -247,6 +328,8 @@ def test_category_option_puts_every_row_in_one_and_must_be_a_key(project: Path) 
         (["quote.csv"], "vouch: line 2: field larger than field limit (131072) (a quote that is never closed?)"),
         (["fake.xlsx"], "vouch: fake.xlsx: not an .xlsx workbook Vouch can read (File is not a zip file)"),
         (["empty.csv"], "vouch: the file holds no rows (expected a header row, then one row per business)"),
+        (["folder.csv"], "vouch: folder.csv: a folder, not a file: expected a .csv or .xlsx file"),
+        (["folder"], "vouch: folder: a folder, not a file: expected a .csv or .xlsx file"),
     ],
 )
 def test_bad_input_is_one_line_and_writes_nothing(project: Path, args: list[str], message: str) -> None:
@@ -255,6 +338,8 @@ def test_bad_input_is_one_line_and_writes_nothing(project: Path, args: list[str]
     (project / "quote.csv").write_text('name\n"Harbour' + "x" * 140_000, encoding="utf-8")
     (project / "fake.xlsx").write_text("name\nHarbour\n", encoding="utf-8")
     (project / "empty.csv").write_bytes(b"")
+    (project / "folder.csv").mkdir()
+    (project / "folder").mkdir()
     result = invoke(project, "import", *args)
     assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
     assert sorted(p.name for p in (project / "partners").iterdir()) == ["_categories.yaml", "_checks.yaml"]

@@ -51,8 +51,12 @@ def is_url(value: object, schemes: tuple[str, ...]) -> bool:
     """An absolute URL with one of ``schemes``, a host and no white space (profiles and settings alike)."""
     if not isinstance(value, str):
         return False
-    parts = urlsplit(value)
-    return parts.scheme in schemes and bool(parts.netloc) and not any(c.isspace() for c in value)
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 (raises ValueError for a port out of range or not a number)
+    except ValueError:  # also "[::1" and other hosts urlsplit cannot read
+        return False
+    return parts.scheme in schemes and bool(parts.hostname) and not any(c.isspace() for c in value)
 
 
 def email_problem(value: str) -> str | None:

@@ -205,11 +205,22 @@ def init(
     force: bool = False,
 ) -> None:
     """Turn the demo into an empty network of one's own; refuses on anything but the demo without ``force``."""
-    from vouch_site.new_network import init_network, new_settings
+    from vouch_site.new_network import OptionsRefused, SettingsRefused, init_network, new_settings
 
     with refused("init: "):
-        settings = new_settings(name, url, region, timezone, sender, introductions)
-        lines = init_network(root, settings, force)
+        try:
+            settings = new_settings(name, url, region, timezone, sender, introductions)
+        except OptionsRefused as wrong:
+            if len(wrong.problems) == 1:
+                raise
+            with terminal_safe():
+                for problem in wrong.problems:
+                    print(f"vouch: init: {problem}", file=sys.stderr)
+            raise CommandFailed(f"vouch: init: {len(wrong.problems)} options to fix; nothing was changed", 2) from None
+        try:
+            lines = init_network(root, settings, force)
+        except SettingsRefused as problem:  # a problem line of pelicanconf.py, like invoke check's
+            raise CommandFailed(str(problem), 1) from None
     with terminal_safe():
         for line in lines:
             print(line)

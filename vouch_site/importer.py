@@ -17,7 +17,7 @@ from vouch.duplicates import Keys, keys_of
 from vouch.importing.categories import UNCATEGORISED, UNCATEGORISED_ENTRY, CategoryMatcher
 from vouch.importing.headers import map_columns
 from vouch.importing.rows import ImportOptions, Plan, plan_import
-from vouch.importing.tables import read_table
+from vouch.importing.tables import Table, read_table
 from vouch.problems import did_you_mean
 from vouch.profiles import MAX_FILE_BYTES
 from vouch.render.humanize import counted
@@ -69,7 +69,7 @@ def run_import(
         if plan.categories_added and (root / SCHEMA_PATH).exists():  # so editors offer the new keys
             (root / SCHEMA_PATH).write_text(site_schema(root), encoding="utf-8")
     elapsed = time.perf_counter() - started
-    return plan, list(_summary(plan, table.how, mapping.fields, table.columns, mapping.unused, dry_run, elapsed))
+    return plan, list(_summary(plan, table, mapping.fields, mapping.unused, dry_run, elapsed))
 
 
 def _category_titles(path: Path) -> dict[str, str]:
@@ -121,14 +121,14 @@ def _write(partners: Path, plan: Plan, source: str) -> None:
 
 def _summary(
     plan: Plan,
-    how: str,
+    table: Table,
     fields: dict[str, tuple[int, ...]],
-    columns: tuple[str, ...],
     unused: tuple[str, ...],
     dry_run: bool,
     elapsed: float,
 ) -> Iterator[str]:
-    yield f"read {counted(plan.rows_read, 'row')} ({how})"
+    yield f"read {counted(plan.rows_read, 'row')} ({table.how})"
+    columns = table.columns
     used = ", ".join(f"{' + '.join(repr(columns[i]) for i in indices)} -> {field}" for field, indices in fields.items())
     yield f"columns: {used}"
     if unused:
@@ -153,10 +153,10 @@ def _summary(
         yield f"{UNCATEGORISED} (no trade given: choose a category): " + ", ".join(
             f"partners/{p.slug}.yaml" for p in review
         )
-    warned = [(p, w) for p in plan.profiles for w in p.warnings]
-    if warned:
-        yield f"warnings ({len(warned)}):"
-        for p, warning in warned:
-            yield f"  row {p.row} (partners/{p.slug}.yaml): {warning}"
+    warned = [f"row {p.row} (partners/{p.slug}.yaml): {w}" for p in plan.profiles for w in p.warnings]
+    if table.warnings or warned:  # the file's own first: they may explain a row's
+        yield f"warnings ({len(table.warnings) + len(warned)}):"
+        for warning in (*table.warnings, *warned):
+            yield f"  {warning}"
     tail = "--dry-run: nothing was written" if dry_run else "next: vet each partner, then set status: vetted"
     yield f"done in {elapsed:.2f} s; {tail}"

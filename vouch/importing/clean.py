@@ -23,6 +23,8 @@ _LIST_SEPARATORS = re.compile(r"\s*[;|\n]\s*")
 _PHONE_SEPARATORS = re.compile(r"\s*(?:[;,/\n|]|\bor\b|\band\b)\s*", re.IGNORECASE)
 _DOMAIN = re.compile(r"^(?:www\.)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:[/?#]\S*)?$", re.I)
 _HOURS = re.compile(OPENING_HOURS_RE)
+PLACEHOLDERS = {"n/a", "na", "n.a.", "n/k", "none", "nil", "null", "-", "--", "—", "–", "?", "unknown", "not known",
+                "tbc", "tba", "no"}  # fmt: skip
 COUNTRY_NAMES = {"uk": "GB", "united kingdom": "GB", "great britain": "GB", "england": "GB", "scotland": "GB",
                  "wales": "GB", "northern ireland": "GB", "ireland": "IE", "france": "FR", "germany": "DE",
                  "deutschland": "DE", "spain": "ES", "united states": "US", "usa": "US"}  # fmt: skip
@@ -52,6 +54,14 @@ def text(value: str, notes: Notes, label: str) -> str:
     return _SPACES.sub(" ", CONTROL_RE.sub(" ", plain)).strip()
 
 
+def no_value(value: str, label: str, notes: Notes) -> bool:
+    """``n/a``, ``none``, ``-`` and the like: what a spreadsheet writes for nothing (noted as a change)."""
+    if value.strip().lower() not in PLACEHOLDERS:
+        return False
+    notes.changes.append(f"{label}: {value.strip()!r} read as no value")
+    return True
+
+
 def split_list(value: str) -> list[str]:
     """``beauty;hairdresser;`` and ``a | b`` are lists; empty items dropped."""
     return [item for item in _LIST_SEPARATORS.split(value) if item]
@@ -60,6 +70,8 @@ def split_list(value: str) -> list[str]:
 def website(value: str, notes: Notes) -> str | None:
     """An http(s) URL; a bare domain gets ``https://``. Anything else goes to private notes, with a warning."""
     url = value.strip()
+    if no_value(url, "contact.website", notes):
+        return None
     if is_url(url, ("http", "https")):
         return url
     if _DOMAIN.match(url):
@@ -77,7 +89,8 @@ def website(value: str, notes: Notes) -> str | None:
 def phones(values: list[str], region: str, notes: Notes) -> str | None:
     """The first number the library can place is the phone; the others, and any it cannot place, go to notes."""
     found: str | None = None
-    for raw in (part for value in values for part in _PHONE_SEPARATORS.split(value) if part.strip()):
+    cells = [value for value in values if not no_value(value, "contact.phone", notes)]
+    for raw in (part for value in cells for part in _PHONE_SEPARATORS.split(value) if part.strip()):
         number = _placed(raw, region)
         if number is None:
             notes.keep("phones_to_confirm", raw)
@@ -112,7 +125,8 @@ def _placed(raw: str, region: str) -> str | None:
 def emails(values: list[str], notes: Notes) -> str | None:
     """The first valid address; other addresses and anything else go to private notes."""
     found: str | None = None
-    for raw in (part for value in values for part in _addresses(value)):
+    cells = [value for value in values if not no_value(value, "contact.email", notes)]
+    for raw in (part for value in cells for part in _addresses(value)):
         address = raw.removeprefix("mailto:")
         if email_problem(address):
             notes.keep("emails_to_confirm", raw)

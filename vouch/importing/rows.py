@@ -79,6 +79,13 @@ def plan_import(
         if not name:
             plan.skipped.append((number, "no name"))
             continue
+        names = (cells[i] for i in mapping.fields["name"] if number in table.run_on)  # a cell of a line may: not a name
+        if broken := next((name for name in names if "\n" in name or "\r" in name), ""):
+            shown = broken if len(broken) <= 60 else broken[:57] + "..."
+            lines = broken.count("\n") + broken.count("\r") - broken.count("\r\n") + 1
+            plan.skipped.append((number, f"the name runs over {lines} lines ({shown!r}): a quote that is never "
+                                         "closed? Close it, then import again"))  # fmt: skip
+            continue
         contact = data.get("contact", {})
         keys = keys_of(name, contact.get("phone", ""), contact.get("email", ""), contact.get("website", ""),
                        options.region)  # fmt: skip

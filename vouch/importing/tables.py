@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime as dt
+import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from vouch.importing.encodings import decode
 
 SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
 DELIMITERS = ",;\t|"
@@ -20,11 +23,15 @@ class Table:
     columns: tuple[str, ...]
     rows: tuple[tuple[int, tuple[str, ...]], ...]
     how: str  # how it was read, for the summary: "UTF-8, semicolon-separated"
+    warnings: tuple[str, ...] = ()  # about the file as a whole, for the summary: "line 3: ..."
+    run_on: frozenset[int] = frozenset()  # rows over several lines that look like a quote never closed
 
 
 def read_table(path: Path) -> Table:
     """The file's first sheet; ValueError (one line, for the editor) when it cannot be read."""
     suffix = path.suffix.lower()
+    if path.is_dir():
+        raise ValueError(f"{path}: a folder, not a file: expected a .csv or .xlsx file, one business a row")
     if suffix not in SUFFIXES:
         raise ValueError(f"{path.name}: expected a .csv or .xlsx file; got {suffix or 'no extension'}")
     if not path.is_file():
@@ -34,31 +41,42 @@ def read_table(path: Path) -> Table:
     return _read_csv(path.read_bytes())
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """Text and the encoding's name: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252 as Excel writes."""
-    if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace"), "UTF-8 with BOM"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), "UTF-16"
-    try:
-        return data.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "Windows-1252"
-    except UnicodeDecodeError:  # the five bytes Windows-1252 leaves undefined
-        return data.decode("latin-1"), "Latin-1"
-
-
 def _read_csv(data: bytes) -> Table:
-    text, encoding = decode(data)
+    decoded = decode(data)
+    text = decoded.text
     delimiter = _delimiter(text)
-    reader = csv.reader(text.splitlines(keepends=True), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)  # rows end at CR/LF only, not U+2028
+    lines: list[list[str]] = []
+    warnings: list[str] = []
+    run_on: set[int] = set()
+    last, width = 0, 0
     try:
-        lines = list(reader)
+        for record in reader:
+            first, last = last + 1, reader.line_num
+            lines.append(record)
+            if not width:  # the header
+                width = len(record) if any(cell.strip() for cell in record) else 0
+            elif first < last and (warning := _run_on(len(lines), first, last, record, delimiter, width)):
+                warnings.append(warning)
+                run_on.add(len(lines))
     except csv.Error as exc:  # a cell over the csv module's 128 KB, often a quote that is never closed
         raise ValueError(f"line {reader.line_num}: {exc} (a quote that is never closed?)") from None
-    return _table(lines, f"{encoding}, {_DELIMITER_NAMES[delimiter]}-separated")
+    how = f"{decoded.how}, {_DELIMITER_NAMES[delimiter]}-separated"
+    return _table(lines, how, (*decoded.warnings, *warnings), frozenset(run_on))
+
+
+def _run_on(row: int, first: int, last: int, record: list[str], delimiter: str, width: int) -> str:
+    """A row over several lines whose cell holds the delimiter too, or of the wrong width: likely a quote
+    that is never closed, so the rows below it were read as one cell (the row is named, never silent)."""
+    for cell in record:
+        if ("\n" in cell or "\r" in cell) and (delimiter in cell or len(record) != width):
+            shown = cell if len(cell) <= 60 else cell[:57] + "..."
+            odd = f"holds {delimiter!r}" if delimiter in cell else f"is in a row of {len(record)} cells, not {width}"
+            return (
+                f"row {row} (lines {first}-{last}): a cell runs over {last - first + 1} lines and {odd} "
+                f"({shown!r}): a quote that is never closed? The rows in it are not read as rows"
+            )
+    return ""
 
 
 def _delimiter(text: str) -> str:
@@ -77,21 +95,46 @@ def _delimiter(text: str) -> str:
 
 
 def _read_xlsx(path: Path) -> Table:
+    """Values as Excel last saved them; a formula without a saved value (a file written by a program that does
+    not calculate) is named in a warning, never dropped in silence."""
     import zipfile
 
     from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
 
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError) as exc:
-        raise ValueError(f"{path.name}: not an .xlsx workbook Vouch can read ({exc})") from None
+    def opened(data_only: bool) -> Any:
+        try:
+            return load_workbook(path, read_only=True, data_only=data_only)
+        except (zipfile.BadZipFile, OSError, KeyError) as exc:
+            raise ValueError(f"{path.name}: not an .xlsx workbook Vouch can read ({exc})") from None
+
+    book = opened(False)  # formulas as formulas: other cells read the same either way
     try:
         sheet = book.active or book.worksheets[0]
-        lines = [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+        cells = [[(cell.value, getattr(cell, "data_type", "") == "f") for cell in row] for row in sheet.iter_rows()]
         title = sheet.title
     finally:
         book.close()
-    return _table(lines, f"Excel workbook, sheet {title!r}")
+    formulas = {(r, c): value for r, row in enumerate(cells) for c, (value, is_formula) in enumerate(row) if is_formula}
+    saved: dict[tuple[int, int], object] = {}
+    if formulas:
+        book = opened(True)
+        try:
+            sheet = book.active or book.worksheets[0]
+            for r, row in enumerate(sheet.iter_rows(values_only=True)):
+                saved.update(((r, c), value) for c, value in enumerate(row) if (r, c) in formulas)
+        finally:
+            book.close()
+    lines = [[_cell_text(saved.get((r, c)) if f else value) for c, (value, f) in enumerate(row)]
+             for r, row in enumerate(cells)]  # fmt: skip
+    header = next((line for line in lines if any(line)), [])
+    warnings = tuple(
+        f"row {r + 1}, column {header[c] if c < len(header) else ''!r} (cell {get_column_letter(c + 1)}{r + 1}): "
+        f"a formula with no saved value ({formula!r}): open the file in Excel and save it, then import again"
+        for (r, c), formula in sorted(formulas.items())
+        if saved.get((r, c)) is None
+    )
+    return _table(lines, f"Excel workbook, sheet {title!r}", warnings)
 
 
 def _cell_text(value: object) -> str:
@@ -105,7 +148,9 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _table(lines: list[list[str]], how: str) -> Table:
+def _table(
+    lines: list[list[str]], how: str, warnings: tuple[str, ...] = (), run_on: frozenset[int] = frozenset()
+) -> Table:
     """The first non-empty line is the header; blank lines below it keep their row numbers but are dropped."""
     numbered = [(n, tuple(cell.strip() for cell in line)) for n, line in enumerate(lines, start=1)]
     numbered = [(n, cells) for n, cells in numbered if any(cells)]
@@ -114,4 +159,4 @@ def _table(lines: list[list[str]], how: str) -> Table:
     (_, header), *rows = numbered
     width = len(header)
     padded = tuple((n, (cells + ("",) * width)[:width]) for n, cells in rows)
-    return Table(header, padded, how)
+    return Table(header, padded, how, warnings, run_on)

@@ -1,0 +1,108 @@
+"""A CSV file's bytes as text: the encodings Excel writes, decided per file, and never a silent guess.
+
+A file that is UTF-8 apart from a few bytes (a name pasted from an old Windows program) is
+read as UTF-8, those bytes as Windows-1252, each line holding one named; a Windows-1252 file
+that happens to hold UTF-8 sequences names the lines where a letter may be two.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+from vouch.render.humanize import counted
+
+_STRAY = re.compile("[\udc80-\udcff]+")  # bytes that are not UTF-8, as surrogateescape keeps them
+_UTF8_LETTER = re.compile("[^\x00-\x7f\udc80-\udcff]")  # a non-ASCII character that was valid UTF-8
+_LISTED = 20  # lines named one by one; the rest in one line
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    text: str
+    how: str  # for the summary: "UTF-8", "Windows-1252", ...
+    warnings: tuple[str, ...] = ()
+
+
+def decode(data: bytes) -> Decoded:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252 as Excel writes; mixed files say where."""
+    if data.startswith(codecs.BOM_UTF8):
+        return _utf8_with_strays(data[len(codecs.BOM_UTF8) :].decode("utf-8", "surrogateescape"), "UTF-8 with BOM")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return Decoded(data.decode("utf-16"), "UTF-16")
+    try:
+        return Decoded(data.decode("utf-8"), "UTF-8")
+    except UnicodeDecodeError:
+        pass
+    escaped = data.decode("utf-8", "surrogateescape")
+    strays = sum(len(found.group()) for found in _STRAY.finditer(escaped))
+    if len(_UTF8_LETTER.findall(escaped)) >= strays:  # mostly UTF-8: a few bytes from elsewhere
+        return _utf8_with_strays(escaped, "UTF-8")
+    return _windows_1252(data, escaped)
+
+
+def _byte_as_1252(byte: int) -> str:
+    try:
+        return bytes([byte]).decode("cp1252")
+    except UnicodeDecodeError:  # the five bytes Windows-1252 leaves undefined: Latin-1's control characters
+        return chr(byte)
+
+
+def _utf8_with_strays(escaped: str, name: str) -> Decoded:
+    lines = escaped.split("\n")
+    warnings: list[str] = []
+    bad_lines: list[int] = []
+    count = 0
+    for number, line in enumerate(lines, start=1):
+        found = _STRAY.findall(line)
+        if not found:
+            continue
+        raw = [ord(c) - 0xDC00 for c in "".join(found)]
+        count += len(raw)
+        lines[number - 1] = fixed = _STRAY.sub(
+            lambda m: "".join(_byte_as_1252(ord(c) - 0xDC00) for c in m.group()), line
+        )
+        bad_lines.append(number)
+        if len(bad_lines) <= _LISTED:
+            shown = " ".join(f"0x{b:02X}" for b in raw[:5]) + (" ..." if len(raw) > 5 else "")
+            letters = "".join(_byte_as_1252(b) for b in raw[:5])
+            noun = "byte" if len(raw) == 1 else "bytes"
+            warnings.append(f"line {number}: not UTF-8 like the rest of the file: {noun} {shown} read as Windows-1252, "
+                            f"{letters!r} ({_shown(fixed)!r}): check the spelling")  # fmt: skip
+    if not bad_lines:
+        return Decoded(escaped, name)
+    if len(bad_lines) > _LISTED:
+        more = bad_lines[_LISTED:]
+        warnings.append(f"{counted(len(more), 'more line')} with bytes that are not UTF-8, read as Windows-1252: "
+                        f"lines {', '.join(map(str, more))}")  # fmt: skip
+    where = f"line {bad_lines[0]}" if len(bad_lines) == 1 else counted(len(bad_lines), "line")
+    how = f"{name}, but {counted(count, 'byte')} on {where} read as Windows-1252"
+    return Decoded("\n".join(lines), how, tuple(warnings))
+
+
+def _windows_1252(data: bytes, escaped: str) -> Decoded:
+    try:
+        text, how = data.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError:  # the five bytes Windows-1252 leaves undefined
+        text, how = data.decode("latin-1"), "Latin-1"
+    warnings: list[str] = []
+    listed = 0
+    for number, (line, read) in enumerate(zip(escaped.split("\n"), text.split("\n"), strict=True), start=1):
+        letter = _UTF8_LETTER.search(line)
+        if letter is None:
+            continue
+        listed += 1
+        if listed > _LISTED:
+            continue
+        as_read = letter.group().encode("utf-8").decode("latin-1" if how == "Latin-1" else "cp1252", "replace")
+        warnings.append(f"line {number}: read as {how} like the rest of the file, but {as_read!r} is also UTF-8 for "
+                        f"{letter.group()!r} ({_shown(read)!r}): check the spelling")  # fmt: skip
+    if listed > _LISTED:
+        warnings.append(f"{counted(listed - _LISTED, 'more line')} that may hold UTF-8 letters read as {how}")
+    return Decoded(text, how, tuple(warnings))
+
+
+def _shown(line: str) -> str:
+    line = line.rstrip("\r")
+    return line if len(line) <= 60 else line[:57] + "..."
