@@ -310,6 +310,21 @@ def test_the_welcome_series_reaches_200_subscribers_once_each_in_order_and_catch
                 back, back + dt.timedelta(days=1), back + dt.timedelta(days=2)]  # fmt: skip
 
 
+def test_a_renamed_step_is_not_sent_again_and_a_step_added_below_goes_only_to_those_not_past_it() -> None:
+    """Steps are known by their number: renaming ``03-s`` keeps who had it; a ``00-hello`` added later never
+    reaches someone already further on (it would arrive out of order), only those who have not started."""
+    ann = Subscriber("ann@example.org", "Ann", START)
+    new = Subscriber("new@example.org", "New", START + dt.timedelta(days=30))
+    states = {(f"welcome/0{n}-s", ann.address): "sent" for n in (1, 2, 3)}
+    days = {(f"welcome/0{n}-s", ann.address): START + dt.timedelta(days=d) for n, d in ((1, 0), (2, 3), (3, 7))}
+    renamed = [*steps3()[:2], WelcomeStep(Path("3.md"), "03-refer", "Step 3", 7, None, "published", "", ())]
+    hello = WelcomeStep(Path("0.md"), "00-hello", "Hello", 0, None, "published", "", ())
+    day = START + dt.timedelta(days=30)
+    assert plan_steps(renamed, [ann], states, days, day) == []
+    plans = plan_steps([hello, *renamed], [ann, new], states, days, day)
+    assert [(p.step.name, [s.address for s in p.new]) for p in plans] == [("00-hello", ["new@example.org"])]
+
+
 # --- slow: a kill mid-send, and 30 simulated days end to end -------------------------------------------------
 
 

@@ -150,6 +150,11 @@ class StepPlan:
     resumed: list[Subscriber]  # queued by an interrupted run: sent now, no new date
 
 
+def step_number(name: str) -> str:
+    """``NN`` of ``NN-slug``: what a step is known by (two steps with one number are refused)."""
+    return name.split("-", 1)[0]
+
+
 def plan_steps(
     steps: Sequence[WelcomeStep],
     subscribers: Iterable[Subscriber],
@@ -160,21 +165,28 @@ def plan_steps(
     """Which subscriber gets which step today: the first step they have not had, if its day has come
     and they had no step today; one still queued from an interrupted run is resumed first.
 
-    ``states`` and ``days`` are the ledger's (``Ledger.states``, ``Ledger.welcome_days``).
+    Steps are known by their number (``NN``), so renaming ``03-refer-a-friend.md`` sends it to nobody
+    again; a step numbered below one a subscriber has had is skipped for them (it would arrive out of
+    order). ``states`` and ``days`` are the ledger's (``Ledger.states``, ``Ledger.welcome_days``).
     """
     plans = {s.key: StepPlan(s, [], []) for s in steps}
+    had: dict[str, dict[str, tuple[str, dt.date | None]]] = {}  # address -> number -> (state, day)
+    for (step_key, address), state in states.items():
+        number = step_number(step_key.removeprefix(PREFIX))
+        had.setdefault(address, {})[number] = (state, days.get((step_key, address)))
     for subscriber in subscribers:
         if subscriber.subscribed is None:
             continue  # an existing subscriber: no series
         key = subscriber.address.lower()
-        last_day: dt.date | None = None
+        done = had.get(key, {})
+        furthest = max(done, default="")
+        last_day = max((day for _, day in done.values() if day is not None), default=None)
         for step in steps:
-            state = states.get((step.key, key))
-            if state == "queued":
+            number = step_number(step.name)
+            if states.get((step.key, key)) == "queued":
                 plans[step.key].resumed.append(subscriber)
                 break
-            if state is not None:  # sent, failed, unknown or sending: done with, whatever came of it
-                last_day = days.get((step.key, key), last_day)
+            if number in done or number < furthest:  # had it (by any name), or it was added below
                 continue
             due = subscriber.subscribed + dt.timedelta(days=step.delay)
             if today >= due and (last_day is None or last_day < today):
