@@ -221,6 +221,21 @@ def test_bad_welcome_steps_are_problem_lines(tmp_path: Path) -> None:
     assert "content/newsletter/welcome/03-meet.md:4: partner reference: expected the slug" in done.stderr
 
 
+def test_editor_backups_beside_welcome_steps_are_skipped_and_listed_not_problems(tmp_path: Path) -> None:
+    make(tmp_path, PARTNERS, {
+        "content/newsletter/welcome/01-hello.md": step("Welcome aboard, neighbour", 0),
+        "content/newsletter/welcome/01-hello.md~": step("An older welcome", 0),
+        "content/newsletter/welcome/.01-hello.md.swp": "binary swap",
+    })  # fmt: skip
+    env = {**os.environ, "SOURCE_DATE_EPOCH": epoch(START)}
+    check = run_invoke(tmp_path, "check", env=env)
+    assert check.returncode == 0, check.stderr
+    assert "skipped: content/newsletter/welcome/01-hello.md~ (an editor's temporary file)" in check.stdout
+    built = run_invoke(tmp_path, "build", env=env)
+    assert built.returncode == 0, built.stderr
+    assert [p.name for p in (tmp_path / "mail/welcome").iterdir()] == ["01-hello"]
+
+
 def test_a_test_copy_of_a_draft_with_todo_goes_out_with_warnings_the_real_send_refuses(tmp_path: Path, server):
     port, recorder = server
     make(tmp_path, PARTNERS, {

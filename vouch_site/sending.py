@@ -19,6 +19,7 @@ from typing import Any
 
 from vouch.mailing.sender import SendReport, send_issue
 from vouch.mailing.subscribers import Subscriber
+from vouch.newsletter.welcome import PREFIX as WELCOME_PREFIX
 from vouch.newsletter.welcome import plan_steps
 from vouch.render.email import RenderedIssue
 from vouch.render.email_checks import Finding, pre_send_findings
@@ -101,7 +102,9 @@ def due_jobs(newsletter: Newsletter, audience: Audience, today: dt.date, setting
             held.append(f"{view.slug}: due, but fails {counted(len(findings), 'pre-send check')}: not sent")
             continue
         jobs.append(Job(view.slug, rendered, people, left=len(left)))
-    plans = plan_steps(newsletter.steps, audience.subscribers, ledger.states("welcome/"), ledger.welcome_days(), today)
+    plans = plan_steps(
+        newsletter.steps, audience.subscribers, ledger.states(WELCOME_PREFIX), ledger.welcome_days(), today
+    )
     for plan in plans:
         key = plan.step.key
         if key in newsletter.welcome_withheld:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vouch.content import unknown_partner
+from vouch.editor_files import is_editor_temporary
 from vouch.item_header import control_problems, read_header
 from vouch.mailing.subscribers import Subscriber
 from vouch.newsletter.digest import Digest, Window
@@ -74,8 +75,12 @@ def load_steps(folder: Path, known: Iterable[str]) -> tuple[list[WelcomeStep], l
     steps: list[WelcomeStep] = []
     problems: list[Problem] = []
     for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or (path.is_dir() and not path.name.endswith(".md")):
-            continue
+        if (
+            path.name.startswith(".")
+            or is_editor_temporary(path.name)
+            or (path.is_dir() and not path.name.endswith(".md"))
+        ):
+            continue  # an editor's backup is listed as skipped by invoke check, like every other one
         if not STEP_NAME.match(path.name):
             expected = "a welcome step named NN-slug.md, such as 01-hello.md (two digits, then lower-case words)"
             problems.append(Problem(path, 1, "file", f"expected {expected}; got {path.name!r}"))
@@ -86,7 +91,7 @@ def load_steps(folder: Path, known: Iterable[str]) -> tuple[list[WelcomeStep], l
             steps.append(step)
     numbers: dict[str, Path] = {}
     for step in steps:
-        if (number := step.name[:2]) in numbers:
+        if (number := step_number(step.name)) in numbers:
             problems.append(Problem(step.path, 1, "file", f"expected one step numbered {number}; "
                                     f"{numbers[number].name} has it too"))  # fmt: skip
         numbers[number] = step.path
