@@ -51,7 +51,9 @@ def print_files(
     svgs = codes.codes([profile_url(site_url, p) for p in partners], map_all)
     for partner in partners:
         url = profile_url(site_url, partner)
-        files.append(OutputFile(f"partners/{partner.slug}/qr.svg", data=svgs[url], inputs=(url, codes.version)))
+        files.append(
+            OutputFile(f"partners/{partner.slug}/qr.svg", data=svgs[url], inputs=(url, codes.version), stored=True)
+        )
         context = {
             "partner": partner,
             "category_title": titles.get(partner.category, partner.category),
@@ -64,6 +66,7 @@ def print_files(
                 "certificate.html",
                 context,
                 inputs=(content_hash(partner), context["category_title"], url, warning),
+                stored=True,
             )
         )
     return files
@@ -92,6 +95,7 @@ def _sheets(
                 "qr_warning": warning,
             },
             inputs=(key, number, len(chunks), warning, tuple(map(content_hash, chunk))),
+            stored=True,
         )
         for number, chunk in enumerate(chunks, start=1)
     ]
