@@ -117,14 +117,18 @@ def _fresh_copy(network: Path, to: Path) -> Path:
 
 def print_cost(network: Path, work: Path, ours: Run) -> dict[str, Any]:
     """What the print pages (sheets, certificates, QR codes) add to a cold build: ``ours`` (with them, the QR cache
-    empty) and a build with the QR cache filled but no output/ and no other cache, each against a cold build
-    without print pages. Each build on a fresh copy, in a fresh process."""
+    empty) and a build with the print caches kept (QR codes and the file store) but no output/ and no other cache,
+    each against a cold build without print pages. Each build on a fresh copy, in a fresh process."""
     code = [sys.executable, "-m", "bench.child"]
     here = Path(__file__).resolve().parent.parent
     without = timed([*code, str(_fresh_copy(network, work / "no-print")), "--no-print"], here)
     filled = _fresh_copy(network, work / "qr-filled")
-    (filled / ".cache" / "vouch").mkdir(parents=True)
-    shutil.copy2(network / ".cache" / "vouch" / "qr.pickle", filled / ".cache" / "vouch" / "qr.pickle")
+    kept, cache = filled / ".cache" / "vouch", network / ".cache" / "vouch"
+    kept.mkdir(parents=True)
+    shutil.copy2(cache / "qr.pickle", kept / "qr.pickle")
+    # linked, not copied: the store's entries are the very files the network's build made, as when
+    # its own output/ is deleted (a copy is another file, which the store rightly refuses)
+    shutil.copytree(cache / "files", kept / "files", copy_function=os.link)
     warm = timed([*code, str(filled)], here)
     return {
         "without": asdict(without),
@@ -178,7 +182,8 @@ def table(results: list[dict[str, Any]]) -> str:
     rows = [
         ("partners", "articles", "plain s", "ours s", "ratio", "ours CPU s", "ours RSS MB", "plain RSS MB",
          "ours pages/s", "plain pages/s", "rebuild s", "of which search s", "rebuild/full*", "ms/page",
-         "largest HTML KB", "serve: edit shown s", "serve: search s", "print +s (QR cold)", "print +s (QR kept)"),
+         "largest HTML KB", "serve: edit shown s", "serve: search s", "print +s (QR cold)", "print +s (QR kept)",
+         "print +CPU s (cold)", "print +CPU s (kept)"),
     ]  # fmt: skip
     for r in results:
         ours, plain, rebuild = r["ours"], r["plain"], r["rebuild"]
@@ -203,6 +208,8 @@ def table(results: list[dict[str, Any]]) -> str:
                 f"{r['serve']['search_refreshed_s']:.1f}",
                 f"{r['print']['added_empty_qr_cache_s']:.1f}",
                 f"{r['print']['added_filled_qr_cache_s']:.1f}",
+                f"{r['print']['added_cpu_empty_qr_cache_s']:.1f}",
+                f"{r['print']['added_cpu_filled_qr_cache_s']:.1f}",
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
@@ -210,7 +217,8 @@ def table(results: list[dict[str, Any]]) -> str:
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines) + (
         "\n* rebuild after editing one profile, search re-index excluded, over our full build"
-        "\nprint +s: what card sheets, certificates and QR codes add to a cold build (QR cache empty, or kept)"
+        "\nprint +s: what card sheets, certificates and QR codes add to a cold build (QR cache empty, or the QR"
+        "\n  cache and file store kept with output/ deleted)"
     )
 
 
