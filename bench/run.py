@@ -115,24 +115,36 @@ def _fresh_copy(network: Path, to: Path) -> Path:
     return to
 
 
+PRINT_CACHES = ("qr.pickle", "files")  # under .cache/vouch/: the QR codes by URL and the file store of print files
+
+
 def print_cost(network: Path, work: Path, ours: Run) -> dict[str, Any]:
     """What the print pages (sheets, certificates, QR codes) add to a cold build: ``ours`` (with them, the QR cache
-    empty) and a build with the print caches kept (QR codes and the file store) but no output/ and no other cache,
-    each against a cold build without print pages. Each build on a fresh copy, in a fresh process."""
+    empty) and a build with the print caches kept (the QR codes and the file store) but no output/ and no other
+    cache, each against a cold build without print pages. Each timed build in a fresh process.
+
+    The kept-cache build runs where its caches were made, as when ``output/`` is deleted: a copy has other paths
+    in its settings, so other render keys (and a copied store entry is another file, which the store refuses)."""
     code = [sys.executable, "-m", "bench.child"]
     here = Path(__file__).resolve().parent.parent
     without = timed([*code, str(_fresh_copy(network, work / "no-print")), "--no-print"], here)
     filled = _fresh_copy(network, work / "qr-filled")
-    kept, cache = filled / ".cache" / "vouch", network / ".cache" / "vouch"
-    kept.mkdir(parents=True)
-    shutil.copy2(cache / "qr.pickle", kept / "qr.pickle")
-    # linked, not copied: the store's entries are the very files the network's build made, as when
-    # its own output/ is deleted (a copy is another file, which the store rightly refuses)
-    shutil.copytree(cache / "files", kept / "files", copy_function=os.link)
+    timed([*code, str(filled)], here)  # fills its caches
+    for made in ("output", "mail", ".output.builds"):
+        shutil.rmtree(filled / made)
+    cache = filled / ".cache"
+    for path in [*cache.iterdir(), *(cache / "vouch").iterdir()]:
+        if path.name not in (*PRINT_CACHES, "vouch"):
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
     warm = timed([*code, str(filled)], here)
+    stored = {entry.stat().st_ino for entry in (cache / "vouch" / "files").iterdir()}
+    printed = [*filled.glob("output/print/**/index.html"), *filled.glob("output/partners/*/qr.svg"),
+               *filled.glob("output/partners/*/certificate/index.html")]  # fmt: skip
     return {
         "without": asdict(without),
         "qr_filled": asdict(warm),
+        "print_files": len(printed),
+        "print_files_from_store": sum(path.stat().st_ino in stored for path in printed),  # linked, not written
         "added_empty_qr_cache_s": ours.wall - without.wall,
         "added_filled_qr_cache_s": warm.wall - without.wall,
         "added_cpu_empty_qr_cache_s": ours.cpu - without.cpu,
