@@ -3,7 +3,9 @@ and the QR code (``partners/<slug>/qr.svg``) both of them show.
 
 Made from the same published partners as every other page, and listed nowhere a search engine
 or feed reader looks: no sitemap entry, no search index, no feed, ``noindex``. A sheet holds at
-most ``SHEET_CARDS`` cards (``page/2/`` on), so no page file nears the 300 KB page limit.
+most ``SHEET_CARDS`` cards (``page/2/`` on), so no page file nears the 300 KB page limit. Every
+print file is ``stored``: kept in the file store, so a build after ``output/`` is deleted links
+the thousands of them instead of writing them (``vouch/writer/file_store.py``).
 """
 
 from __future__ import annotations
