@@ -169,7 +169,7 @@ def test_a_card_with_a_long_name_keeps_its_trade_phone_areas_and_voucher_on_the_
     page.wait_for_load_state("networkidle")
     cards = page.eval_on_selector_all(
         ".print-card",
-        """cards => cards.map(card => {
+        r"""cards => cards.map(card => {
             const box = card.getBoundingClientRect();
             const lines = [...card.querySelectorAll("p, h2")].map(line => {
                 const r = line.getBoundingClientRect();
