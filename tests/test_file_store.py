@@ -86,10 +86,11 @@ def test_the_store_keeps_the_last_builds_files_alone_and_drops_what_a_killed_bui
         build(root)
         store = root / ".cache/vouch/files"
         (store / ".0123abcd.999").write_bytes(b"half")  # a part a killed build left
+        (store / "a-folder").mkdir()  # not the store's: it holds files alone
         make_site(root, {"harbour": vetted("Harbour Plumbing & Gas")})
         out = build(root).output
     assert set(store_inodes(root)) == set(printed(out).values())
-    assert not (store / ".0123abcd.999").exists()
+    assert not (store / ".0123abcd.999").exists() and not (store / "a-folder").exists()
     _, index = pickle.loads((store / INDEX).read_bytes())
     assert sorted(index) == sorted(p.name for p in store.iterdir() if p.name != INDEX)
     assert all(index[name] == file_id(store / name) for name in index)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -69,6 +70,8 @@ class FileStore:
             for entry in entries:
                 if entry.name in used:
                     present.add(entry.name)
+                elif entry.is_dir(follow_symlinks=False):  # not one of ours: the store holds files alone
+                    shutil.rmtree(entry.path)
                 elif entry.name != INDEX:
                     os.unlink(entry.path)
         index = {key: written for key, written in used.items() if key in present}
