@@ -474,3 +474,17 @@ def test_the_fast_message_parses_to_what_the_email_package_makes(demo_site: Path
             for kind in ("plain", "html"):
                 assert a.get_body((kind,)).get_content() == b.get_body((kind,)).get_content()
             assert max(len(line) for line in fast.split(b"\r\n")) <= 998 and b"\n" not in fast.replace(b"\r\n", b"")
+
+
+def test_check_lists_a_withheld_welcome_step_as_the_build_does(tmp_path: Path) -> None:
+    make(tmp_path, PARTNERS, {
+        "content/newsletter/welcome/01-hello.md": step("Welcome aboard, neighbour", 0),
+        "content/newsletter/welcome/02-meet.md": step("Meet a partner", 3, "Try {partner}hidden today."),
+    })  # fmt: skip
+    check = run_invoke(tmp_path, "check", env={**os.environ, "SOURCE_DATE_EPOCH": epoch(START)})
+    assert check.returncode == 0, check.stderr
+    assert (
+        "withheld: content/newsletter/welcome/02-meet.md (names unpublished hidden: the welcome series waits there)"
+        in check.stdout
+    )
+    assert "01-hello" not in check.stdout
