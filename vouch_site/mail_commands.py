@@ -229,6 +229,7 @@ def send_due(root: Path, dry_run: bool = False, yes: bool = False) -> None:
     """Every published issue dated in the last NEWSLETTER_DUE_DAYS with subscribers left, and every due welcome
     step: for the daily cron line. Exit 0 and "nothing due" when nothing is."""
     from vouch.mailing.sender import Policy
+    from vouch.render.humanize import counted
     from vouch_site.mailout import Paths
     from vouch_site.sending import confirm, due_jobs, one_send_at_a_time, run_jobs, warn_future_joiners
 
@@ -247,11 +248,12 @@ def send_due(root: Path, dry_run: bool = False, yes: bool = False) -> None:
         for d in lost:
             print(f"unknown: {d.address} ({d.issue}): the server's answer was lost; check its log before "
                   f"invoke send {d.issue} --retry-unknown")  # fmt: skip
-        jobs, problems = due_jobs(newsletter, audience, on, settings, held)
+        jobs, problems, blocked = due_jobs(newsletter, audience, on, settings, held)
         for line in problems:
             print(line, file=sys.stderr)
+        not_sent = f"{counted(blocked, 'due item')} could not go (listed above)"
         if not jobs:
-            print(f"nothing due on {on}")
+            print(f"nothing sent on {on}: {not_sent}" if blocked else f"nothing due on {on}")
             if lost or problems:
                 raise CommandFailed("", 3 if lost else 1)
             return
@@ -262,6 +264,8 @@ def send_due(root: Path, dry_run: bool = False, yes: bool = False) -> None:
             return
         confirm(yes)
         code = max(run_jobs(jobs, audience, newsletter, settings, smtp, policy, on), 3 if lost else 0)
+        if blocked:
+            print(not_sent)
     if code or problems:
         raise CommandFailed("", code or 1)
 
