@@ -175,6 +175,7 @@ def send(
         confirm,
         findings_for,
         joined_by,
+        not_built,
         one_send_at_a_time,
         run_jobs,
         warn,
@@ -205,6 +206,8 @@ def send(
         for finding in findings:
             print(f"{slug}: {finding}", file=sys.stderr)
         raise CommandFailed(f"vouch: {slug} fails {len(findings)} pre-send check(s); nothing was sent")
+    if not audience.test and (unbuilt := not_built(root / "output", slug)):  # a test copy of a draft may go
+        raise CommandFailed(f"vouch: {unbuilt}; nothing was sent")
     for problem in audience.skipped:
         print(relative_to(problem, root), file=sys.stderr)
     smtp = smtp_settings()
@@ -248,7 +251,7 @@ def send_due(root: Path, dry_run: bool = False, yes: bool = False) -> None:
         for d in lost:
             print(f"unknown: {d.address} ({d.issue}): the server's answer was lost; check its log before "
                   f"invoke send {d.issue} --retry-unknown")  # fmt: skip
-        jobs, problems, blocked = due_jobs(newsletter, audience, on, settings, held)
+        jobs, problems, blocked = due_jobs(newsletter, audience, on, settings, held, root / "output")
         for line in problems:
             print(line, file=sys.stderr)
         not_sent = f"{counted(blocked, 'due item')} could not go (listed above)"

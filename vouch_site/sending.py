@@ -52,6 +52,15 @@ def findings_for(newsletter: Newsletter, key: str, rendered: RenderedIssue, peop
     return pre_send_findings(rendered, newsletter.near.largest_html(sorted({s.area for s in people if s.area})))
 
 
+def not_built(output: Path, slug: str) -> str | None:
+    """Why issue ``slug`` may not go yet: its "Web version" link would lead nowhere, since the last build
+    (into ``output``) did not make its page (it was a draft then, or is new). None when the page is there."""
+    url = f"newsletter/{slug}/"  # IssueView.url
+    if (output / url / "index.html").is_file():
+        return None
+    return f"{slug}: its web version ({url}) is not in {output.name}/: run invoke build first (and deploy it)"
+
+
 @dataclass(slots=True)
 class Job:
     """One issue or welcome step to send in this run."""
@@ -80,10 +89,10 @@ def one_send_at_a_time(ledger_path: Path) -> Iterator[None]:
 
 
 def due_jobs(newsletter: Newsletter, audience: Audience, today: dt.date, settings: VouchSettings,
-             withheld: dict[str, str]) -> tuple[list[Job], list[str], int]:  # fmt: skip
+             withheld: dict[str, str], output: Path) -> tuple[list[Job], list[str], int]:  # fmt: skip
     """Every published issue dated in the last NEWSLETTER_DUE_DAYS with recipients left, then every due welcome
-    step; plus a line for each that is due but cannot go (withheld, failing a check), and how many those are:
-    nothing silent."""
+    step; plus a line for each that is due but cannot go (withheld, failing a check, not yet built into
+    ``output``), and how many those are: nothing silent."""
     jobs: list[Job] = []
     held: list[str] = []
     blocked = len(withheld)
@@ -102,6 +111,10 @@ def due_jobs(newsletter: Newsletter, audience: Audience, today: dt.date, setting
         if findings := findings_for(newsletter, view.slug, rendered, left):
             held += [f"{view.slug}: {finding}" for finding in findings]
             held.append(f"{view.slug}: due, but fails {counted(len(findings), 'pre-send check')}: not sent")
+            blocked += 1
+            continue
+        if unbuilt := not_built(output, view.slug):
+            held.append(f"{unbuilt}: not sent")
             blocked += 1
             continue
         jobs.append(Job(view.slug, rendered, people, left=len(left)))
