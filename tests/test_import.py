@@ -325,6 +325,10 @@ def test_category_option_puts_every_row_in_one_and_must_be_a_key(project: Path) 
         (["missing.csv"], "vouch: missing.csv: no such file"),
         (["shops.txt.pdf"], "expected a .csv or .xlsx file; got .pdf"),
         (["shops.csv", "--map", "nonsense"], "--map nonsense: expected FIELD=COLUMN"),
+        (
+            ["shops.csv", "--map", "name=Firma", "--map", " name = Tel"],
+            "vouch: --map name=Tel: expected one column per field; got --map name=Firma too",
+        ),
         (["quote.csv"], "vouch: line 2: field larger than field limit (131072) (a quote that is never closed?)"),
         (["fake.xlsx"], "vouch: fake.xlsx: not an .xlsx workbook Vouch can read (File is not a zip file)"),
         (["empty.csv"], "vouch: the file holds no rows (expected a header row, then one row per business)"),
