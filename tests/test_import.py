@@ -53,13 +53,16 @@ def profile(project: Path, slug: str) -> dict:
 
 
 @pytest.mark.parametrize("delimiter", [",", ";"])
-@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "utf-16", "utf-16-le", "utf-16-be"])
 def test_csv_reads_the_same_in_every_encoding_and_delimiter(tmp_path: Path, encoding: str, delimiter: str) -> None:
+    """utf-16-le and -be: UTF-16 without a byte-order mark, as some exports write it."""
     table = read_table(write_rows(tmp_path / "shops.csv", ROWS, encoding, delimiter))
     assert table.columns == tuple(HEADER)
     assert [cells[0] for _, cells in table.rows] == [row[0] for row in ROWS]  # é, curly apostrophe intact
     assert [n for n, _ in table.rows] == [2, 3, 4, 5, 6]
-    named = {"utf-8": "UTF-8,", "utf-8-sig": "UTF-8 with BOM", "cp1252": "Windows-1252"}[encoding]
+    named = {"utf-8": "UTF-8,", "utf-8-sig": "UTF-8 with BOM", "cp1252": "Windows-1252", "utf-16": "UTF-16,",
+             "utf-16-le": "UTF-16 little-endian without a byte-order mark",
+             "utf-16-be": "UTF-16 big-endian without a byte-order mark"}[encoding]  # fmt: skip
     assert named in table.how and ("semicolon" if delimiter == ";" else "comma") in table.how
 
 
@@ -331,6 +334,8 @@ def test_category_option_puts_every_row_in_one_and_must_be_a_key(project: Path) 
         ),
         (["quote.csv"], "vouch: line 2: field larger than field limit (131072) (a quote that is never closed?)"),
         (["fake.xlsx"], "vouch: fake.xlsx: not an .xlsx workbook Vouch can read (File is not a zip file)"),
+        (["nul.csv"], "vouch: nul.csv: expected text; got NUL bytes that are not UTF-16 (save the file as CSV UTF-8)"),
+        (["odd16.csv"], "vouch: odd16.csv: looks like UTF-16 without a byte-order mark, but does not decode as it"),
         (["empty.csv"], "vouch: the file holds no rows (expected a header row, then one row per business)"),
         (["folder.csv"], "vouch: folder.csv: a folder, not a file: expected a .csv or .xlsx file"),
         (["folder"], "vouch: folder: a folder, not a file: expected a .csv or .xlsx file"),
@@ -341,6 +346,8 @@ def test_bad_input_is_one_line_and_writes_nothing(project: Path, args: list[str]
     (project / "shops.txt.pdf").write_bytes(b"%PDF")
     (project / "quote.csv").write_text('name\n"Harbour' + "x" * 140_000, encoding="utf-8")
     (project / "fake.xlsx").write_text("name\nHarbour\n", encoding="utf-8")
+    (project / "nul.csv").write_bytes(b"name\nHarbour\x00\x00\x00\x00 Ltd\n")  # a binary file renamed
+    (project / "odd16.csv").write_bytes("name\nHarbour\n".encode("utf-16-le") + b"\x00\xd8" + b"x")  # cut short
     (project / "empty.csv").write_bytes(b"")
     (project / "folder.csv").mkdir()
     (project / "folder").mkdir()
