@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -210,6 +211,19 @@ def test_a_placeholder_in_a_contact_cell_is_no_value_not_a_phone(cell: str) -> N
     assert notes.warnings == [] and notes.private == {}
     assert notes.changes == [f"{field}: {cell!r} read as no value" for field in
                              ("contact.phone", "contact.email", "contact.website")]  # fmt: skip
+
+
+@pytest.mark.parametrize("cell", ["24/7", " 24/7 ", "24/7;"])
+def test_openstreetmap_24_7_is_every_day_all_day_in_the_profile_form(cell: str) -> None:
+    """OSM's valid ``24/7`` (SPEC §2 spells hours Mo-Fr 08:00-17:30): open every day, 00:00-24:00."""
+    from vouch.importing import clean
+    from vouch.model import OPENING_HOURS_RE
+
+    notes = clean.Notes()
+    assert clean.opening_hours(cell, notes) == ["Mo-Su 00:00-24:00"]
+    assert re.match(OPENING_HOURS_RE, "Mo-Su 00:00-24:00")
+    assert notes.private == {} and notes.warnings == []
+    assert notes.changes == ["opening_hours: '24/7' written as 'Mo-Su 00:00-24:00'"]
 
 
 def test_name_key_folds_case_punctuation_and_and_legal_forms() -> None:
