@@ -195,10 +195,10 @@ def send(
     rendered = (newsletter.rendered | newsletter.welcome)[slug]
     paths = Paths.from_env(root)
     audience = test_copy or _subscribers(paths)
+    view = next((v for v in newsletter.views if v.slug == slug), None)  # None: a welcome step (a test copy)
     if test_copy is None:
         warn_future_joiners(audience.subscribers, today_of(root))
-        date = next(v.date for v in newsletter.views if v.slug == slug)
-        audience = Audience(joined_by(audience.subscribers, date), audience.ledger, audience.skipped)
+        audience = Audience(joined_by(audience.subscribers, view.date), audience.ledger, audience.skipped)
     findings = findings_for(newsletter, slug, rendered, audience.subscribers)
     if test_copy:
         warn(findings, slug)  # checking the draft is the point of a test copy
@@ -206,7 +206,7 @@ def send(
         for finding in findings:
             print(f"{slug}: {finding}", file=sys.stderr)
         raise CommandFailed(f"vouch: {slug} fails {len(findings)} pre-send check(s); nothing was sent")
-    if not audience.test and (unbuilt := not_built(root / "output", slug)):  # a test copy of a draft may go
+    if view and not audience.test and (unbuilt := not_built(root / "output", view)):  # a test copy of a draft may go
         raise CommandFailed(f"vouch: {unbuilt}; nothing was sent")
     for problem in audience.skipped:
         print(relative_to(problem, root), file=sys.stderr)

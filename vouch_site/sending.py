@@ -19,6 +19,7 @@ from typing import Any
 
 from vouch.mailing.sender import SendReport, send_issue
 from vouch.mailing.subscribers import Subscriber
+from vouch.newsletter.issue import IssueView
 from vouch.newsletter.welcome import PREFIX as WELCOME_PREFIX
 from vouch.newsletter.welcome import plan_steps
 from vouch.render.email import RenderedIssue
@@ -52,13 +53,12 @@ def findings_for(newsletter: Newsletter, key: str, rendered: RenderedIssue, peop
     return pre_send_findings(rendered, newsletter.near.largest_html(sorted({s.area for s in people if s.area})))
 
 
-def not_built(output: Path, slug: str) -> str | None:
-    """Why issue ``slug`` may not go yet: its "Web version" link would lead nowhere, since the last build
-    (into ``output``) did not make its page (it was a draft then, or is new). None when the page is there."""
-    url = f"newsletter/{slug}/"  # IssueView.url
-    if (output / url / "index.html").is_file():
+def not_built(output: Path, view: IssueView) -> str | None:
+    """Why an issue may not go yet: its "Web version" link would lead nowhere, since the last build (into
+    ``output``) did not make its page (it was a draft then, or is new). None when the page is there."""
+    if (output / view.url / "index.html").is_file():
         return None
-    return f"{slug}: its web version ({url}) is not in {output.name}/: run invoke build first (and deploy it)"
+    return f"{view.slug}: its web version ({view.url}) is not in {output.name}/: run invoke build first (and deploy it)"
 
 
 @dataclass(slots=True)
@@ -113,7 +113,7 @@ def due_jobs(newsletter: Newsletter, audience: Audience, today: dt.date, setting
             held.append(f"{view.slug}: due, but fails {counted(len(findings), 'pre-send check')}: not sent")
             blocked += 1
             continue
-        if unbuilt := not_built(output, view.slug):
+        if unbuilt := not_built(output, view):
             held.append(f"{unbuilt}: not sent")
             blocked += 1
             continue
