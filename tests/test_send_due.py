@@ -522,6 +522,8 @@ def test_an_issue_not_on_the_built_site_is_refused_and_the_others_still_go(tmp_p
     assert refusal in by_name.stderr and "nothing was sent" in by_name.stderr
     test_copy = run_invoke(tmp_path, "send", "2026-12-03", "--to", "editor@example.org", env=env)
     assert test_copy.returncode == 0, test_copy.stderr  # a test copy is how a draft is checked: not refused
+    dry = run_invoke(tmp_path, "send", "--due", "--dry-run", env=env)
+    assert dry.stdout.splitlines()[-1] == "dry run: nothing sent; 1 due item could not go (listed above)"
     due = run_invoke(tmp_path, "send", "--due", env=env)
     assert due.returncode == 1, due.stdout + due.stderr
     assert f"{refusal}: not sent" in due.stderr

@@ -263,7 +263,7 @@ def send_due(root: Path, dry_run: bool = False, yes: bool = False) -> None:
         for job in jobs:
             print(job.label)
         if dry_run:
-            print("dry run: nothing sent")
+            print(f"dry run: nothing sent; {not_sent}" if blocked else "dry run: nothing sent")
             return
         confirm(yes)
         code = max(run_jobs(jobs, audience, newsletter, settings, smtp, policy, on), 3 if lost else 0)
