@@ -62,6 +62,12 @@ PARTNERS = {
 }
 
 
+def built(root: Path, day: dt.date) -> None:
+    """``invoke build`` as of ``day``: an issue goes out only once its web version is on the built site."""
+    done = run_invoke(root, "build", env={**os.environ, "SOURCE_DATE_EPOCH": epoch(day)})
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
 @pytest.fixture
 def server():
     recorder = Recorder()
@@ -97,6 +103,7 @@ def test_an_issue_comes_due_goes_to_those_who_had_joined_and_an_old_one_never_go
 
     before = due(dt.date(2026, 12, 2))
     assert before.returncode == 0 and "nothing due on 2026-12-02" in before.stdout and not recorder.accepted
+    built(tmp_path, dt.date(2026, 12, 3))  # the cron line's build, before the send
     on_day = due(dt.date(2026, 12, 3))
     assert on_day.returncode == 0, on_day.stdout + on_day.stderr
     assert "2026-12-03: sent 2, already sent before 0, failed 0" in on_day.stdout
@@ -120,6 +127,7 @@ def test_a_due_issue_sent_by_name_first_is_not_sent_again_by_due(tmp_path: Path,
         "content/newsletter/2026-12-03.md": issue("December news for all", "2026-12-03"),
         "private/subscribers.csv": "email,name\na@example.org,A\nb@example.org,B\n",
     })  # fmt: skip
+    built(tmp_path, dt.date(2026, 12, 3))
     first = run_invoke(tmp_path, "send", "2026-12-03", env=env_for(tmp_path, port, dt.date(2026, 12, 3)))
     assert first.returncode == 0, first.stderr
     (tmp_path / "private/subscribers.csv").write_text("email,name\na@example.org,A\nb@example.org,B\nc@example.org,C\n")
@@ -146,7 +154,8 @@ def test_due_reports_what_it_cannot_send_and_the_unknown_exit_code(tmp_path: Pat
     assert done.returncode == 1 and not recorder.accepted
     assert "2026-12-03: placeholders: unfinished text: TODO" in done.stderr
     assert "held: due, but it names unpublished hidden: not sent" in done.stderr
-    assert "nothing due on 2026-12-03" in done.stdout
+    assert done.stdout.splitlines()[-1] == "nothing sent on 2026-12-03: 2 due items could not go (listed above)"
+    assert "nothing due" not in done.stdout
 
 
 def test_area_blocks_are_right_for_each_recipient(tmp_path: Path, server) -> None:
@@ -156,6 +165,7 @@ def test_area_blocks_are_right_for_each_recipient(tmp_path: Path, server) -> Non
         "private/subscribers.csv": "email,name,area\ntot@example.org,T,TOTNES\nst@example.org,S,saint etienne\n"
         "dart@example.org,D, Dartmouth \nnone@example.org,N,Atlantis\nblank@example.org,B,\n",
     })  # fmt: skip
+    built(tmp_path, dt.date(2026, 12, 3))
     done = run_invoke(tmp_path, "send", "--due", env=env_for(tmp_path, port, dt.date(2026, 12, 3)))
     assert done.returncode == 0, done.stdout + done.stderr
     blocks = {}
@@ -349,6 +359,7 @@ def test_a_due_send_killed_halfway_is_resumed_by_the_next_due_run(tmp_path: Path
         "content/newsletter/2026-12-03.md": issue("December news for all", "2026-12-03"),
         "private/subscribers.csv": "email,name\n" + "".join(f"reader{i}@example.org,Reader {i}\n" for i in range(400)),
     })  # fmt: skip
+    built(tmp_path, dt.date(2026, 12, 3))
     recorder = Recorder(Faults(delay=0.01))
     controller = start(recorder)
     command = [sys.executable, "-m", "invoke", "send", "--due"]
@@ -394,6 +405,7 @@ def test_thirty_days_of_due_runs_with_a_missed_week(tmp_path: Path, capsys: pyte
     existing = [f"old{i}@example.org,Old {i},,Totnes\n" for i in range(100)]
     joining = [(START + dt.timedelta(days=i % 20), f"new{i}@example.org") for i in range(200)]
     areas = ("Totnes", "Dartmouth", "Atlantis", "")
+    built(tmp_path, START + dt.timedelta(days=29))  # every issue's web version on the site: this is about the days
     recorder = Recorder()
     controller = start(recorder)
     table: list[tuple[str, str, int]] = []
@@ -474,3 +486,47 @@ def test_the_fast_message_parses_to_what_the_email_package_makes(demo_site: Path
             for kind in ("plain", "html"):
                 assert a.get_body((kind,)).get_content() == b.get_body((kind,)).get_content()
             assert max(len(line) for line in fast.split(b"\r\n")) <= 998 and b"\n" not in fast.replace(b"\r\n", b"")
+
+
+def test_check_lists_a_withheld_welcome_step_as_the_build_does(tmp_path: Path) -> None:
+    make(tmp_path, PARTNERS, {
+        "content/newsletter/welcome/01-hello.md": step("Welcome aboard, neighbour", 0),
+        "content/newsletter/welcome/02-meet.md": step("Meet a partner", 3, "Try {partner}hidden today."),
+    })  # fmt: skip
+    check = run_invoke(tmp_path, "check", env={**os.environ, "SOURCE_DATE_EPOCH": epoch(START)})
+    assert check.returncode == 0, check.stderr
+    assert (
+        "withheld: content/newsletter/welcome/02-meet.md (names unpublished hidden: the welcome series waits there)"
+        in check.stdout
+    )
+    assert "01-hello" not in check.stdout
+
+
+def test_an_issue_not_on_the_built_site_is_refused_and_the_others_still_go(tmp_path: Path, server) -> None:
+    """Its "Web version" link would lead nowhere: built while a draft (or not at all), it waits for invoke build."""
+    port, recorder = server
+    make(tmp_path, PARTNERS, {
+        "content/newsletter/2026-12-02.md": issue("Built and on the site", "2026-12-02"),
+        "content/newsletter/2026-12-03.md": issue("Still a draft when built", "2026-12-03", status="draft"),
+        "private/subscribers.csv": "email,name\na@example.org,A\n",
+    })  # fmt: skip
+    env = env_for(tmp_path, port, dt.date(2026, 12, 3))
+    assert run_invoke(tmp_path, "build", env=env).returncode == 0
+    draft = tmp_path / "content/newsletter/2026-12-03.md"
+    draft.write_text(draft.read_text().replace("Status: draft", "Status: published"))  # and no build since
+    by_name = run_invoke(tmp_path, "send", "2026-12-03", env=env)
+    assert by_name.returncode == 1 and not recorder.accepted
+    refusal = (
+        "2026-12-03: its web version (newsletter/2026-12-03/) is not in output/: run invoke build first (and deploy it)"
+    )
+    assert refusal in by_name.stderr and "nothing was sent" in by_name.stderr
+    test_copy = run_invoke(tmp_path, "send", "2026-12-03", "--to", "editor@example.org", env=env)
+    assert test_copy.returncode == 0, test_copy.stderr  # a test copy is how a draft is checked: not refused
+    dry = run_invoke(tmp_path, "send", "--due", "--dry-run", env=env)
+    assert dry.stdout.splitlines()[-1] == "dry run: nothing sent; 1 due item could not go (listed above)"
+    due = run_invoke(tmp_path, "send", "--due", env=env)
+    assert due.returncode == 1, due.stdout + due.stderr
+    assert f"{refusal}: not sent" in due.stderr
+    assert by_subject(recorder) == {"[Test] Still a draft when built": ["editor@example.org"],
+                                    "Built and on the site": ["a@example.org"]}  # fmt: skip
+    assert due.stdout.splitlines()[-1] == "1 due item could not go (listed above)"

@@ -123,3 +123,27 @@ def test_a_send_to_a_wrong_server_fails_at_once_with_the_same_message(demo_site:
         server.stop()
     assert time.monotonic() - started < 3
     assert done.returncode == 3 and "does not offer STARTTLS" in done.stderr and "SMTP_SECURITY=none" in done.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("smtp-check",),
+        ("send", "november-2026", "--to", "editor@example.org"),
+        ("send", "--due"),
+        ("introduce", "harbour-plumbing", "--to", "Ann Lee <ann@example.org>"),
+    ],
+)
+@pytest.mark.parametrize("host", ["", "  "])
+def test_an_empty_smtp_host_is_a_setting_error_before_any_connection(
+    demo_site: Path, tmp_path: Path, command: tuple[str, ...], host: str
+) -> None:
+    (tmp_path / "subscribers.csv").write_text("email,name\na@example.org,A\n")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": DEMO_EPOCH, "SMTP_HOST": host, "SMTP_PORT": "8025",
+           "SMTP_SECURITY": "none", "NEWSLETTER_SUBSCRIBERS": str(tmp_path / "subscribers.csv"),
+           "NEWSLETTER_LEDGER": str(tmp_path / "ledger.sqlite"),
+           "REFERRALS_LEDGER": str(tmp_path / "referrals.sqlite")}  # fmt: skip
+    done = run_invoke(demo_site, *command, env=env)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stderr.strip().splitlines()[-1].startswith("vouch: SMTP_HOST: expected the relay's host name")
+    assert "connected" not in done.stdout and "connect() first" not in done.stderr

@@ -18,7 +18,7 @@ from vouch.collisions import output_collisions, save_as_of
 from vouch.content import item_templates, load_items, select
 from vouch.content_files import content_files, scan, static_svg_problems
 from vouch.content_folders import Folders
-from vouch.newsletter.welcome import load_steps
+from vouch.newsletter.welcome import load_steps, withheld
 from vouch.paths import shown_from
 from vouch.problems import Problem, ValidationFailed, sort_problems
 from vouch.publication import epoch_problem, today
@@ -162,8 +162,17 @@ def _check_content(root: Path, settings: dict[str, Any], site: PublicSite, repor
     for folder in dict.fromkeys([theme, *map(Path, settings["THEME_TEMPLATES_OVERRIDES"])]):
         problems += scan(folder).problems
     problems += static_svg_problems([theme / path for path in settings["THEME_STATIC_PATHS"]], theme.parent)
-    problems += load_steps(content / NEWSLETTER_FOLDER / WELCOME_FOLDER, report.known_slugs)[1]
-    return replace(report, problems=sort_problems(report.problems + problems), content=selection, files=files)
+    steps, step_problems = load_steps(content / NEWSLETTER_FOLDER / WELCOME_FOLDER, report.known_slugs)
+    problems += step_problems
+    held = withheld(steps, {p.slug for p in site.partners})  # the series waits there: invoke check lists it
+    held_steps = {step.path: held[step.key] for step in steps if step.key in held}
+    return replace(
+        report,
+        problems=sort_problems(report.problems + problems),
+        content=selection,
+        files=files,
+        withheld_steps=held_steps,
+    )
 
 
 def _pelican_slugify(settings: dict[str, Any]) -> Callable[[str], str]:

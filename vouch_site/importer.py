@@ -34,13 +34,18 @@ class ImportRefused(ValueError):
 
 
 def parse_maps(maps: list[str]) -> dict[str, str]:
-    """``--map contact.phone=Tel`` given any number of times -> {field: column}."""
-    out = {}
+    """``--map contact.phone=Tel`` given any number of times -> {field: column}; two columns for one field
+    are refused (neither is a guess worth making)."""
+    out: dict[str, str] = {}
     for item in maps:
-        field, sep, column = item.partition("=")
-        if not sep or not field.strip() or not column.strip():
+        field, sep, column = (part.strip() for part in item.partition("="))
+        if not sep or not field or not column:
             raise ImportRefused(f"--map {item}: expected FIELD=COLUMN, e.g. --map contact.phone=Telephone")
-        out[field.strip()] = column.strip()
+        if out.get(field, column) != column:
+            raise ImportRefused(
+                f"--map {field}={column}: expected one column per field; got --map {field}={out[field]} too"
+            )
+        out[field] = column
     return out
 
 

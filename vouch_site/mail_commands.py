@@ -175,6 +175,7 @@ def send(
         confirm,
         findings_for,
         joined_by,
+        not_built,
         one_send_at_a_time,
         run_jobs,
         warn,
@@ -194,10 +195,10 @@ def send(
     rendered = (newsletter.rendered | newsletter.welcome)[slug]
     paths = Paths.from_env(root)
     audience = test_copy or _subscribers(paths)
+    view = next((v for v in newsletter.views if v.slug == slug), None)  # None: a welcome step (a test copy)
     if test_copy is None:
         warn_future_joiners(audience.subscribers, today_of(root))
-        date = next(v.date for v in newsletter.views if v.slug == slug)
-        audience = Audience(joined_by(audience.subscribers, date), audience.ledger, audience.skipped)
+        audience = Audience(joined_by(audience.subscribers, view.date), audience.ledger, audience.skipped)
     findings = findings_for(newsletter, slug, rendered, audience.subscribers)
     if test_copy:
         warn(findings, slug)  # checking the draft is the point of a test copy
@@ -205,6 +206,8 @@ def send(
         for finding in findings:
             print(f"{slug}: {finding}", file=sys.stderr)
         raise CommandFailed(f"vouch: {slug} fails {len(findings)} pre-send check(s); nothing was sent")
+    if view and not audience.test and (unbuilt := not_built(root / "output", view)):  # a test copy of a draft may go
+        raise CommandFailed(f"vouch: {unbuilt}; nothing was sent")
     for problem in audience.skipped:
         print(relative_to(problem, root), file=sys.stderr)
     smtp = smtp_settings()
@@ -229,6 +232,7 @@ def send_due(root: Path, dry_run: bool = False, yes: bool = False) -> None:
     """Every published issue dated in the last NEWSLETTER_DUE_DAYS with subscribers left, and every due welcome
     step: for the daily cron line. Exit 0 and "nothing due" when nothing is."""
     from vouch.mailing.sender import Policy
+    from vouch.render.humanize import counted
     from vouch_site.mailout import Paths
     from vouch_site.sending import confirm, due_jobs, one_send_at_a_time, run_jobs, warn_future_joiners
 
@@ -247,21 +251,24 @@ def send_due(root: Path, dry_run: bool = False, yes: bool = False) -> None:
         for d in lost:
             print(f"unknown: {d.address} ({d.issue}): the server's answer was lost; check its log before "
                   f"invoke send {d.issue} --retry-unknown")  # fmt: skip
-        jobs, problems = due_jobs(newsletter, audience, on, settings, held)
+        jobs, problems, blocked = due_jobs(newsletter, audience, on, settings, held, root / "output")
         for line in problems:
             print(line, file=sys.stderr)
+        not_sent = f"{counted(blocked, 'due item')} could not go (listed above)"
         if not jobs:
-            print(f"nothing due on {on}")
+            print(f"nothing sent on {on}: {not_sent}" if blocked else f"nothing due on {on}")
             if lost or problems:
                 raise CommandFailed("", 3 if lost else 1)
             return
         for job in jobs:
             print(job.label)
         if dry_run:
-            print("dry run: nothing sent")
+            print(f"dry run: nothing sent; {not_sent}" if blocked else "dry run: nothing sent")
             return
         confirm(yes)
         code = max(run_jobs(jobs, audience, newsletter, settings, smtp, policy, on), 3 if lost else 0)
+        if blocked:
+            print(not_sent)
     if code or problems:
         raise CommandFailed("", code or 1)
 

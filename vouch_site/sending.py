@@ -19,6 +19,7 @@ from typing import Any
 
 from vouch.mailing.sender import SendReport, send_issue
 from vouch.mailing.subscribers import Subscriber
+from vouch.newsletter.issue import IssueView
 from vouch.newsletter.welcome import PREFIX as WELCOME_PREFIX
 from vouch.newsletter.welcome import plan_steps
 from vouch.render.email import RenderedIssue
@@ -52,6 +53,14 @@ def findings_for(newsletter: Newsletter, key: str, rendered: RenderedIssue, peop
     return pre_send_findings(rendered, newsletter.near.largest_html(sorted({s.area for s in people if s.area})))
 
 
+def not_built(output: Path, view: IssueView) -> str | None:
+    """Why an issue may not go yet: its "Web version" link would lead nowhere, since the last build (into
+    ``output``) did not make its page (it was a draft then, or is new). None when the page is there."""
+    if (output / view.url / "index.html").is_file():
+        return None
+    return f"{view.slug}: its web version ({view.url}) is not in {output.name}/: run invoke build first (and deploy it)"
+
+
 @dataclass(slots=True)
 class Job:
     """One issue or welcome step to send in this run."""
@@ -80,11 +89,13 @@ def one_send_at_a_time(ledger_path: Path) -> Iterator[None]:
 
 
 def due_jobs(newsletter: Newsletter, audience: Audience, today: dt.date, settings: VouchSettings,
-             withheld: dict[str, str]) -> tuple[list[Job], list[str]]:  # fmt: skip
+             withheld: dict[str, str], output: Path) -> tuple[list[Job], list[str], int]:  # fmt: skip
     """Every published issue dated in the last NEWSLETTER_DUE_DAYS with recipients left, then every due welcome
-    step; plus a line for each that is due but cannot go (withheld, failing a check): nothing silent."""
+    step; plus a line for each that is due but cannot go (withheld, failing a check, not yet built into
+    ``output``), and how many those are: nothing silent."""
     jobs: list[Job] = []
     held: list[str] = []
+    blocked = len(withheld)
     ledger = audience.ledger
     for slug, why in withheld.items():
         held.append(f"{slug}: due, but {why}: not sent")
@@ -100,6 +111,11 @@ def due_jobs(newsletter: Newsletter, audience: Audience, today: dt.date, setting
         if findings := findings_for(newsletter, view.slug, rendered, left):
             held += [f"{view.slug}: {finding}" for finding in findings]
             held.append(f"{view.slug}: due, but fails {counted(len(findings), 'pre-send check')}: not sent")
+            blocked += 1
+            continue
+        if unbuilt := not_built(output, view):
+            held.append(f"{unbuilt}: not sent")
+            blocked += 1
             continue
         jobs.append(Job(view.slug, rendered, people, left=len(left)))
     plans = plan_steps(
@@ -110,15 +126,17 @@ def due_jobs(newsletter: Newsletter, audience: Audience, today: dt.date, setting
         if key in newsletter.welcome_withheld:
             names = ", ".join(newsletter.welcome_withheld[key])
             held.append(f"{key}: names unpublished {names}: withheld; the series waits at this step")
+            blocked += 1
             continue
         rendered = newsletter.welcome[key]
         people = plan.new + plan.resumed
         if findings := findings_for(newsletter, key, rendered, people):
             held += [f"{key}: {finding}" for finding in findings]
             held.append(f"{key}: fails {counted(len(findings), 'pre-send check')}; the series waits at this step")
+            blocked += 1
             continue
         jobs.append(Job(key, rendered, people, plan.new, left=len(people)))
-    return jobs, held
+    return jobs, held, blocked
 
 
 def run_jobs(jobs: Sequence[Job], audience: Audience, newsletter: Newsletter, settings: VouchSettings,

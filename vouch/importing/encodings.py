@@ -26,11 +26,14 @@ class Decoded:
 
 
 def decode(data: bytes) -> Decoded:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252 as Excel writes; mixed files say where."""
+    """UTF-8 (with or without BOM), UTF-16 with BOM or without (told by where its NUL bytes are), else
+    Windows-1252 as Excel writes; mixed files say where. ValueError for NUL bytes that are not UTF-16's."""
     if data.startswith(codecs.BOM_UTF8):
         return _utf8_with_strays(data[len(codecs.BOM_UTF8) :].decode("utf-8", "surrogateescape"), "UTF-8 with BOM")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return Decoded(data.decode("utf-16"), "UTF-16")
+    if b"\x00" in data:  # never in text of any 8-bit encoding: the high byte of UTF-16's ASCII letters
+        return _utf16_without_bom(data)
     try:
         return Decoded(data.decode("utf-8"), "UTF-8")
     except UnicodeDecodeError:
@@ -40,6 +43,23 @@ def decode(data: bytes) -> Decoded:
     if len(_UTF8_LETTER.findall(escaped)) >= strays:  # mostly UTF-8: a few bytes from elsewhere
         return _utf8_with_strays(escaped, "UTF-8")
     return _windows_1252(data, escaped)
+
+
+def _utf16_without_bom(data: bytes) -> Decoded:
+    """UTF-16 whose byte-order mark was left out: a CSV is mostly ASCII, so NUL is every other byte, on one side."""
+    high_first, high_second = data[0::2].count(0), data[1::2].count(0)
+    nuls, pairs = high_first + high_second, len(data) // 2
+    if max(high_first, high_second) < 0.9 * nuls or max(high_first, high_second) < 0.3 * pairs:
+        raise ValueError("expected text; got NUL bytes that are not UTF-16 (save the file as CSV UTF-8)")
+    codec, order = ("utf-16-le", "little-endian") if high_second > high_first else ("utf-16-be", "big-endian")
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise ValueError(
+            f"looks like UTF-16 without a byte-order mark, but does not decode as it ({exc.reason} at byte "
+            f"{exc.start}): save the file as CSV UTF-8"
+        ) from None
+    return Decoded(text, f"UTF-16 {order} without a byte-order mark")
 
 
 def _byte_as_1252(byte: int) -> str:

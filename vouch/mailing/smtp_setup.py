@@ -58,8 +58,14 @@ class SmtpSettings:
             timeout = 0.0
         if not timeout > 0:
             raise ValueError(f"SMTP_TIMEOUT: expected a number of seconds such as 10; got {raw_timeout!r}")
+        host = environ.get("SMTP_HOST", "localhost").strip()
+        if not host:  # set but empty (a blank line in private/smtp.env): never "connected to :587"
+            raise ValueError(
+                "SMTP_HOST: expected the relay's host name, such as smtp.example.org (unset, it is localhost); "
+                f"got {environ['SMTP_HOST']!r}"
+            )
         return cls(
-            environ.get("SMTP_HOST", "localhost"),
+            host,
             int(raw_port),
             environ.get("SMTP_USER", ""),
             environ.get("SMTP_PASSWORD", ""),
