@@ -530,3 +530,33 @@ def test_an_issue_not_on_the_built_site_is_refused_and_the_others_still_go(tmp_p
     assert by_subject(recorder) == {"[Test] Still a draft when built": ["editor@example.org"],
                                     "Built and on the site": ["a@example.org"]}  # fmt: skip
     assert due.stdout.splitlines()[-1] == "1 due item could not go (listed above)"
+
+
+def test_an_issue_renamed_after_it_went_out_is_not_sent_again_unless_asked(tmp_path: Path, server) -> None:
+    """Review 3, finding 4: the ledger knows issues by slug; a sent issue's Date and Title under a slug that no
+    longer exists is the same issue renamed: refused (by name and by --due), said how to go on, --again sends."""
+    port, recorder = server
+    make(tmp_path, PARTNERS, {
+        "content/newsletter/december-2026.md": issue("Year-end tax", "2026-12-02"),
+        "private/subscribers.csv": "email,name\na@example.org,A\nb@example.org,B\n",
+    })  # fmt: skip
+    env = env_for(tmp_path, port, dt.date(2026, 12, 2))
+    assert run_invoke(tmp_path, "build", env=env).returncode == 0
+    assert run_invoke(tmp_path, "send", "--due", env=env).returncode == 0
+    assert by_subject(recorder) == {"Year-end tax": ["a@example.org", "b@example.org"]}
+    source = tmp_path / "content/newsletter/december-2026.md"
+    source.rename(source.with_name("year-end-2026.md"))
+    assert run_invoke(tmp_path, "build", env=env).returncode == 0
+    refusal = (
+        "year-end-2026: an issue of the same date and title already went out as december-2026 (renamed?): "
+        "rename it back to december-2026, or send it to everyone again with invoke send year-end-2026 --again"
+    )
+    due = run_invoke(tmp_path, "send", "--due", env=env)
+    assert due.returncode == 1 and f"{refusal}: not sent" in due.stderr, due.stdout + due.stderr
+    by_name = run_invoke(tmp_path, "send", "year-end-2026", env=env)
+    assert by_name.returncode == 1 and f"vouch: {refusal}; nothing was sent" in by_name.stderr, by_name.stderr
+    assert len(recorder.accepted) == 2
+    again = run_invoke(tmp_path, "send", "year-end-2026", "--again", env=env)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert by_subject(recorder) == {"Year-end tax": ["a@example.org", "b@example.org"] * 2}
+    assert run_invoke(tmp_path, "send", "--due", env=env).stdout.splitlines()[-1] == "nothing due on 2026-12-02"

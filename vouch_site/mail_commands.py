@@ -166,8 +166,10 @@ def send(
     yes: bool = False,
     retry_unknown: bool = False,
     due: bool = False,
+    again: bool = False,
 ) -> None:
-    """Send an issue to every subscriber who had joined by its date, exactly once each, through SMTP_* settings."""
+    """Send an issue to every subscriber who had joined by its date, exactly once each, through SMTP_* settings;
+    ``again``: even though an issue of its Date and Title went out under another (gone) slug."""
     from vouch.mailing.sender import Policy
     from vouch_site.mailout import Audience, Paths
     from vouch_site.sending import (
@@ -177,14 +179,16 @@ def send(
         joined_by,
         not_built,
         one_send_at_a_time,
+        renamed,
         run_jobs,
         warn,
         warn_future_joiners,
     )  # fmt: skip
 
     if due:
-        if slug or to or retry_unknown:
-            raise CommandFailed("vouch: --due sends whatever is due: give it no issue, --to or --retry-unknown", 2)
+        if slug or to or retry_unknown or again:
+            given = "give it no issue, --to, --retry-unknown or --again"
+            raise CommandFailed(f"vouch: --due sends whatever is due: {given}", 2)
         send_due(root, dry_run, yes)
         return
     if not slug:
@@ -208,6 +212,8 @@ def send(
         raise CommandFailed(f"vouch: {slug} fails {len(findings)} pre-send check(s); nothing was sent")
     if view and not audience.test and (unbuilt := not_built(root / "output", view)):  # a test copy of a draft may go
         raise CommandFailed(f"vouch: {unbuilt}; nothing was sent")
+    if view and not audience.test and not again and (twice := renamed(audience.ledger, view, newsletter)):
+        raise CommandFailed(f"vouch: {twice}; nothing was sent")
     for problem in audience.skipped:
         print(relative_to(problem, root), file=sys.stderr)
     smtp = smtp_settings()
@@ -221,9 +227,9 @@ def send(
         print(f"re-queued {audience.ledger.retry_unknown(slug)} recipients whose answer was lost")
     confirm(yes)
     with one_send_at_a_time(paths.ledger) if not audience.test else _nothing():
-        again = "send the test copy again" if audience.test else "run the same command again to resume"
-        job = Job(slug, rendered, audience.subscribers)
-        code = run_jobs([job], audience, newsletter, settings, smtp, policy, today_of(root), again)
+        resume = "send the test copy again" if audience.test else "run the same command again to resume"
+        job = Job(slug, rendered, audience.subscribers, view=None if audience.test else view)
+        code = run_jobs([job], audience, newsletter, settings, smtp, policy, today_of(root), resume)
     if code:
         raise CommandFailed("", code)
 

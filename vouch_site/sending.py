@@ -61,6 +61,18 @@ def not_built(output: Path, view: IssueView) -> str | None:
     return f"{view.slug}: its web version ({view.url}) is not in {output.name}/: run invoke build first (and deploy it)"
 
 
+def renamed(ledger: Any, view: IssueView, newsletter: Newsletter) -> str | None:
+    """Why an issue may not go: one of its Date and Title already went out under a slug no issue has now (the
+    file was renamed), so everyone would get it twice. None when no such issue was sent."""
+    current = {v.slug for v in newsletter.views}
+    earlier = [slug for slug in ledger.sent_as(view.date, view.subject) if slug not in current]
+    if not earlier:
+        return None
+    was = earlier[0]
+    return (f"{view.slug}: an issue of the same date and title already went out as {was} (renamed?): rename it back "
+            f"to {was}, or send it to everyone again with invoke send {view.slug} --again")  # fmt: skip
+
+
 @dataclass(slots=True)
 class Job:
     """One issue or welcome step to send in this run."""
@@ -69,6 +81,7 @@ class Job:
     rendered: RenderedIssue
     people: list[Subscriber]
     new_step: list[Subscriber] = field(default_factory=list)  # welcome: queued today (the day is recorded)
+    view: IssueView | None = None  # an issue: its Date and Title are recorded as it goes out
     left: int = 0  # recipients not yet reached
 
     @property
@@ -113,11 +126,11 @@ def due_jobs(newsletter: Newsletter, audience: Audience, today: dt.date, setting
             held.append(f"{view.slug}: due, but fails {counted(len(findings), 'pre-send check')}: not sent")
             blocked += 1
             continue
-        if unbuilt := not_built(output, view):
-            held.append(f"{unbuilt}: not sent")
+        if why := not_built(output, view) or renamed(ledger, view, newsletter):
+            held.append(f"{why}: not sent")
             blocked += 1
             continue
-        jobs.append(Job(view.slug, rendered, people, left=len(left)))
+        jobs.append(Job(view.slug, rendered, people, left=len(left), view=view))
     plans = plan_steps(
         newsletter.steps, audience.subscribers, ledger.states(WELCOME_PREFIX), ledger.welcome_days(), today
     )
@@ -149,6 +162,8 @@ def run_jobs(jobs: Sequence[Job], audience: Audience, newsletter: Newsletter, se
     for job in jobs:
         if job.new_step:
             audience.ledger.enqueue_step(job.key, job.new_step, today)
+        if job.view:
+            audience.ledger.remember_issue(job.key, job.view.date, job.view.subject)
         try:
             report = _send(job, audience, newsletter, settings, smtp, policy)
         except SendAborted as aborted:
