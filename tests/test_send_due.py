@@ -560,3 +560,28 @@ def test_an_issue_renamed_after_it_went_out_is_not_sent_again_unless_asked(tmp_p
     assert again.returncode == 0, again.stdout + again.stderr
     assert by_subject(recorder) == {"Year-end tax": ["a@example.org", "b@example.org"] * 2}
     assert run_invoke(tmp_path, "send", "--due", env=env).stdout.splitlines()[-1] == "nothing due on 2026-12-02"
+
+
+def test_an_issue_edited_since_the_build_is_not_sent_until_built_again(tmp_path: Path, server) -> None:
+    """Review 3, finding 6: its web version would be the old text; a test copy still goes (that is how an edit is
+    checked), the real send and --due wait for invoke build."""
+    port, recorder = server
+    make(tmp_path, PARTNERS, {
+        "content/newsletter/december-2026.md": issue("Year-end tax", "2026-12-02"),
+        "private/subscribers.csv": "email,name\na@example.org,A\n",
+    })  # fmt: skip
+    env = env_for(tmp_path, port, dt.date(2026, 12, 2))
+    assert run_invoke(tmp_path, "build", env=env).returncode == 0
+    source = tmp_path / "content/newsletter/december-2026.md"
+    source.write_text(issue("CORRECTED after the build", "2026-12-02", "CORRECTION: the event moved to Friday."))
+    refusal = "december-2026: changed since the last build (its web version is the old text): run invoke build first"
+    by_name = run_invoke(tmp_path, "send", "december-2026", "--yes", env=env)
+    assert by_name.returncode == 1 and f"vouch: {refusal}; nothing was sent" in by_name.stderr, by_name.stderr
+    due = run_invoke(tmp_path, "send", "--due", env=env)
+    assert due.returncode == 1 and f"{refusal}: not sent" in due.stderr, due.stdout + due.stderr
+    test_copy = run_invoke(tmp_path, "send", "december-2026", "--to", "editor@example.org", env=env)
+    assert test_copy.returncode == 0, test_copy.stderr
+    assert by_subject(recorder) == {"[Test] CORRECTED after the build": ["editor@example.org"]}
+    assert run_invoke(tmp_path, "build", env=env).returncode == 0
+    assert run_invoke(tmp_path, "send", "--due", env=env).returncode == 0
+    assert by_subject(recorder)["CORRECTED after the build"] == ["a@example.org"]

@@ -177,7 +177,7 @@ def send(
         confirm,
         findings_for,
         joined_by,
-        not_built,
+        not_current,
         one_send_at_a_time,
         renamed,
         run_jobs,
@@ -210,7 +210,8 @@ def send(
         for finding in findings:
             print(f"{slug}: {finding}", file=sys.stderr)
         raise CommandFailed(f"vouch: {slug} fails {len(findings)} pre-send check(s); nothing was sent")
-    if view and not audience.test and (unbuilt := not_built(root / "output", view)):  # a test copy of a draft may go
+    output = root / "output"
+    if view and not audience.test and (unbuilt := not_current(output, view, newsletter, settings)):  # not a test copy
         raise CommandFailed(f"vouch: {unbuilt}; nothing was sent")
     if view and not audience.test and not again and (twice := renamed(audience.ledger, view, newsletter)):
         raise CommandFailed(f"vouch: {twice}; nothing was sent")

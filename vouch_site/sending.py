@@ -27,7 +27,7 @@ from vouch.render.email_checks import Finding, pre_send_findings
 from vouch.render.humanize import counted
 from vouch.settings import VouchSettings
 from vouch_site.commands import CommandFailed
-from vouch_site.mailout import Audience, Newsletter, envelope_sender, personal_message, send_summary
+from vouch_site.mailout import Audience, Newsletter, envelope_sender, personal_message, previews, send_summary
 from vouch_site.progress import progress_bar
 
 
@@ -59,6 +59,18 @@ def not_built(output: Path, view: IssueView) -> str | None:
     if (output / view.url / "index.html").is_file():
         return None
     return f"{view.slug}: its web version ({view.url}) is not in {output.name}/: run invoke build first (and deploy it)"
+
+
+def not_current(output: Path, view: IssueView, newsletter: Newsletter, settings: VouchSettings) -> str | None:
+    """``not_built``, or why the built issue is not the one about to go: edited since the last build, its web
+    version (and ``mail/<slug>/``, which the build wrote beside ``output``) is the old text."""
+    if unbuilt := not_built(output, view):
+        return unbuilt
+    built = output.with_name("mail") / view.slug
+    expected = previews(newsletter.rendered[view.slug], settings, newsletter.near.example())
+    if all((built / name).is_file() and (built / name).read_bytes() == data for name, data in expected.items()):
+        return None
+    return f"{view.slug}: changed since the last build (its web version is the old text): run invoke build first"
 
 
 def renamed(ledger: Any, view: IssueView, newsletter: Newsletter) -> str | None:
@@ -126,7 +138,7 @@ def due_jobs(newsletter: Newsletter, audience: Audience, today: dt.date, setting
             held.append(f"{view.slug}: due, but fails {counted(len(findings), 'pre-send check')}: not sent")
             blocked += 1
             continue
-        if why := not_built(output, view) or renamed(ledger, view, newsletter):
+        if why := not_current(output, view, newsletter, settings) or renamed(ledger, view, newsletter):
             held.append(f"{why}: not sent")
             blocked += 1
             continue
