@@ -76,6 +76,15 @@ def server():
     controller.stop()
 
 
+def closed_port() -> int:
+    """A local port nothing listens on: the SMTP server is down."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def by_subject(recorder: Recorder) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for address, message in recorder.accepted:
@@ -156,6 +165,11 @@ def test_due_reports_what_it_cannot_send_and_the_unknown_exit_code(tmp_path: Pat
     assert "held: due, but it names unpublished hidden: not sent" in done.stderr
     assert done.stdout.splitlines()[-1] == "nothing sent on 2026-12-03: 2 due items could not go (listed above)"
     assert "nothing due" not in done.stdout
+    dry = run_invoke(tmp_path, "send", "--due", "--dry-run", env=env_for(tmp_path, port, dt.date(2026, 12, 3)))
+    assert (
+        dry.returncode == 1
+        and dry.stdout.splitlines()[-1] == "dry run: nothing sent; 2 due items could not go (listed above)"
+    )
 
 
 def test_area_blocks_are_right_for_each_recipient(tmp_path: Path, server) -> None:
@@ -524,6 +538,10 @@ def test_an_issue_not_on_the_built_site_is_refused_and_the_others_still_go(tmp_p
     assert test_copy.returncode == 0, test_copy.stderr  # a test copy is how a draft is checked: not refused
     dry = run_invoke(tmp_path, "send", "--due", "--dry-run", env=env)
     assert dry.stdout.splitlines()[-1] == "dry run: nothing sent; 1 due item could not go (listed above)"
+    assert dry.returncode == 1  # as the real run: something due could not go
+    down = run_invoke(tmp_path, "send", "--due", env={**env, "SMTP_PORT": str(closed_port())})
+    assert down.returncode == 3 and "vouch: " in down.stderr and len(recorder.accepted) == 1  # the test copy
+    assert down.stdout.splitlines()[-1] == "1 due item could not go (listed above)"  # the server down too
     due = run_invoke(tmp_path, "send", "--due", env=env)
     assert due.returncode == 1, due.stdout + due.stderr
     assert f"{refusal}: not sent" in due.stderr

@@ -262,18 +262,28 @@ def send_due(root: Path, dry_run: bool = False, yes: bool = False) -> None:
         for line in problems:
             print(line, file=sys.stderr)
         not_sent = f"{counted(blocked, 'due item')} could not go (listed above)"
-        if not jobs:
-            print(f"nothing sent on {on}: {not_sent}" if blocked else f"nothing due on {on}")
-            if lost or problems:
-                raise CommandFailed("", 3 if lost else 1)
+        failed = 3 if lost else 1 if problems else 0  # a dry run ends as the real run would
+        if not jobs or dry_run:
+            for job in jobs:
+                print(job.label)
+            if dry_run:
+                print(f"dry run: nothing sent; {not_sent}" if blocked else "dry run: nothing sent")
+            else:
+                print(f"nothing sent on {on}: {not_sent}" if blocked else f"nothing due on {on}")
+            if failed:
+                raise CommandFailed("", failed)
             return
         for job in jobs:
             print(job.label)
-        if dry_run:
-            print(f"dry run: nothing sent; {not_sent}" if blocked else "dry run: nothing sent")
-            return
         confirm(yes)
-        code = max(run_jobs(jobs, audience, newsletter, settings, smtp, policy, on), 3 if lost else 0)
+        try:
+            code = max(run_jobs(jobs, audience, newsletter, settings, smtp, policy, on), 3 if lost else 0)
+        except CommandFailed as aborted:  # the server down: said, and what could not go is still the last line
+            if not blocked:
+                raise
+            print(aborted.message, file=sys.stderr)
+            print(not_sent)
+            raise CommandFailed("", aborted.code) from None
         if blocked:
             print(not_sent)
     if code or problems:
