@@ -522,7 +522,7 @@ def test_an_issue_not_on_the_built_site_is_refused_and_the_others_still_go(tmp_p
     make(tmp_path, PARTNERS, {
         "content/newsletter/2026-12-02.md": issue("Built and on the site", "2026-12-02"),
         "content/newsletter/2026-12-03.md": issue("Still a draft when built", "2026-12-03", status="draft"),
-        "private/subscribers.csv": "email,name\na@example.org,A\n",
+        "private/subscribers.csv": "email,name\na@example.org,A\nnot-an-address,B\n",
     })  # fmt: skip
     env = env_for(tmp_path, port, dt.date(2026, 12, 3))
     assert run_invoke(tmp_path, "build", env=env).returncode == 0
@@ -534,6 +534,10 @@ def test_an_issue_not_on_the_built_site_is_refused_and_the_others_still_go(tmp_p
         "2026-12-03: its web version (newsletter/2026-12-03/) is not in output/: run invoke build first (and deploy it)"
     )
     assert refusal in by_name.stderr and "nothing was sent" in by_name.stderr
+    dry_by_name = run_invoke(tmp_path, "send", "2026-12-03", "--dry-run", env=env)  # what would go, then why not
+    assert dry_by_name.returncode == 1 and "'Still a draft when built' to 1 recipient" in dry_by_name.stdout
+    assert "subscribers.csv:3: email: " in dry_by_name.stderr
+    assert dry_by_name.stderr.splitlines()[-1] == f"vouch: {refusal}; nothing was sent"
     test_copy = run_invoke(tmp_path, "send", "2026-12-03", "--to", "editor@example.org", env=env)
     assert test_copy.returncode == 0, test_copy.stderr  # a test copy is how a draft is checked: not refused
     dry = run_invoke(tmp_path, "send", "--due", "--dry-run", env=env)

@@ -210,17 +210,20 @@ def send(
         for finding in findings:
             print(f"{slug}: {finding}", file=sys.stderr)
         raise CommandFailed(f"vouch: {slug} fails {len(findings)} pre-send check(s); nothing was sent")
-    output = root / "output"
-    if view and not audience.test and (unbuilt := not_current(output, view, newsletter, settings)):  # not a test copy
-        raise CommandFailed(f"vouch: {unbuilt}; nothing was sent")
-    if view and not audience.test and not again and (twice := renamed(audience.ledger, view, newsletter)):
-        raise CommandFailed(f"vouch: {twice}; nothing was sent")
+    refusal = None
+    if view and not audience.test:  # a test copy of a draft or an edit is how it is checked: never refused
+        refusal = not_current(root / "output", view, newsletter, settings)
+        refusal = refusal or (None if again else renamed(audience.ledger, view, newsletter))
+    if refusal and not dry_run:
+        raise CommandFailed(f"vouch: {refusal}; nothing was sent")
     for problem in audience.skipped:
         print(relative_to(problem, root), file=sys.stderr)
     smtp = smtp_settings()
     with refused():
         policy = Policy.from_env()
     print(audience.plan(slug, rendered.subject))
+    if refusal:  # a dry run shows what would go, then why it may not yet
+        raise CommandFailed(f"vouch: {refusal}; nothing was sent")
     if dry_run:
         print("dry run: nothing sent")
         return
