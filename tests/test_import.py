@@ -482,3 +482,16 @@ def test_utf32_big_endian_is_read_too() -> None:
     from vouch.importing.encodings import decode
 
     assert decode("name\nA\n".encode("utf-32-be").join([b"\x00\x00\xfe\xff", b""])).how == "UTF-32"
+
+
+def test_map_compares_columns_as_it_matches_them_and_one_column_feeds_one_field() -> None:
+    """Review 3, finding 12: 'Business Name' and 'business name' are one column (no conflict); one column given
+    to two fields (every profile named after its phone number) is refused in one line."""
+    from vouch_site.importer import ImportRefused, parse_maps
+
+    assert parse_maps(["name=Business Name", "name=business  name"]) == {"name": "Business Name"}
+    with pytest.raises(ImportRefused) as refused:
+        parse_maps(["contact.phone=Telephone", "name=telephone"])
+    assert str(refused.value) == (
+        "--map name=telephone: expected one field per column; got --map contact.phone=Telephone too"
+    )
