@@ -506,12 +506,17 @@ def test_check_lists_a_withheld_welcome_step_as_the_build_does(tmp_path: Path) -
     make(tmp_path, PARTNERS, {
         "content/newsletter/welcome/01-hello.md": step("Welcome aboard, neighbour", 0),
         "content/newsletter/welcome/02-meet.md": step("Meet a partner", 3, "Try {partner}hidden today."),
+        "content/newsletter/welcome/03-vet.md": "Title: How we vet\nDelay: 5\nStatus: draft\n\nCarefully.\n",
     })  # fmt: skip
     check = run_invoke(tmp_path, "check", env={**os.environ, "SOURCE_DATE_EPOCH": epoch(START)})
     assert check.returncode == 0, check.stderr
     assert (
         "withheld: content/newsletter/welcome/02-meet.md (names unpublished hidden: the welcome series waits there)"
         in check.stdout
+    )
+    assert (  # review 3, finding 13: a draft step holds the series too
+        "draft: content/newsletter/welcome/03-vet.md (the welcome series waits there: set 'Status: published' to "
+        "send it)" in check.stdout
     )
     assert "01-hello" not in check.stdout
 
