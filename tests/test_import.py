@@ -348,7 +348,7 @@ def test_category_option_puts_every_row_in_one_and_must_be_a_key(project: Path) 
         ),
         (["quote.csv"], "vouch: line 2: field larger than field limit (131072) (a quote that is never closed?)"),
         (["fake.xlsx"], "vouch: fake.xlsx: not an .xlsx workbook Vouch can read (File is not a zip file)"),
-        (["nul.csv"], "vouch: nul.csv: expected text; got NUL bytes that are not UTF-16 (save the file as CSV UTF-8)"),
+        (["nul.csv"], "vouch: nul.csv: expected UTF-8 or UTF-16 text; got a NUL byte at byte 12 (line 2): save the"),
         (["odd16.csv"], "vouch: odd16.csv: looks like UTF-16 without a byte-order mark, but does not decode as it"),
         (["empty.csv"], "vouch: the file holds no rows (expected a header row, then one row per business)"),
         (["folder.csv"], "vouch: folder.csv: a folder, not a file: expected a .csv or .xlsx file"),
@@ -450,3 +450,48 @@ def test_every_profile_an_import_plans_passes_the_profile_checks(tmp_path: Path,
         assert not isinstance(loaded, list), (planned.text, [str(p) for p in loaded])
         assert loaded.file.status == "pending"
     assert len(plan.profiles) + len(plan.skipped) == len(rows)
+
+
+GREEK = [["όνομα", "πόλη"]] + [["Ηλεκτρολόγος Παπαδόπουλος Αθηνά", "Κινγκσμπριτζ"]] * 5
+
+
+@pytest.mark.parametrize(("codec", "how"), [("utf-16-le", "little-endian"), ("utf-16-be", "big-endian")])
+def test_greek_only_utf16_without_a_bom_is_read(codec: str, how: str) -> None:
+    """Review 3, finding 11: Greek letters have no NUL byte, so only the commas and line ends hold NULs."""
+    from vouch.importing.encodings import decode
+
+    text = "\r\n".join(",".join(row) for row in GREEK) + "\r\n"
+    decoded = decode(text.encode(codec))
+    assert decoded.text == text and decoded.how == f"UTF-16 {how} without a byte-order mark"
+
+
+def test_utf32_is_read_and_named_and_a_stray_nul_is_placed() -> None:
+    from vouch.importing.encodings import decode
+
+    assert decode("name,phone\r\nA,1\r\n".encode("utf-32")) == decode(b"name,phone\r\nA,1\r\n").__class__(
+        "name,phone\r\nA,1\r\n", "UTF-32"
+    )
+    with pytest.raises(ValueError) as stray:
+        decode(b"name\nHarbour\n\x00")
+    assert str(stray.value) == (
+        "expected UTF-8 or UTF-16 text; got a NUL byte at byte 13 (line 3): save the file as CSV UTF-8"
+    )
+
+
+def test_utf32_big_endian_is_read_too() -> None:
+    from vouch.importing.encodings import decode
+
+    assert decode("name\nA\n".encode("utf-32-be").join([b"\x00\x00\xfe\xff", b""])).how == "UTF-32"
+
+
+def test_map_compares_columns_as_it_matches_them_and_one_column_feeds_one_field() -> None:
+    """Review 3, finding 12: 'Business Name' and 'business name' are one column (no conflict); one column given
+    to two fields (every profile named after its phone number) is refused in one line."""
+    from vouch_site.importer import ImportRefused, parse_maps
+
+    assert parse_maps(["name=Business Name", "name=business  name"]) == {"name": "Business Name"}
+    with pytest.raises(ImportRefused) as refused:
+        parse_maps(["contact.phone=Telephone", "name=telephone"])
+    assert str(refused.value) == (
+        "--map name=telephone: expected one field per column; got --map contact.phone=Telephone too"
+    )

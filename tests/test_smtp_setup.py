@@ -147,3 +147,28 @@ def test_an_empty_smtp_host_is_a_setting_error_before_any_connection(
     assert done.returncode == 2, done.stdout + done.stderr
     assert done.stderr.strip().splitlines()[-1].startswith("vouch: SMTP_HOST: expected the relay's host name")
     assert "connected" not in done.stdout and "connect() first" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("host", "why"),
+    [
+        ("smtp.example.org:587", "put 587 in SMTP_PORT"),
+        ("http://smtp.example.org", "no scheme or path"),
+        ("smtp.example.org 8025", "put 8025 in SMTP_PORT"),
+    ],
+)
+def test_a_host_with_a_port_or_a_scheme_is_a_setting_error_naming_smtp_port(host: str, why: str) -> None:
+    """Review 3, finding 10: copied from a provider's page, it is named as a setting, not a DNS failure."""
+    from vouch.mailing.smtp_setup import SmtpSettings
+
+    with pytest.raises(ValueError) as refused:
+        SmtpSettings.from_env({"SMTP_HOST": host, "SMTP_PORT": "8025"})
+    assert str(refused.value).startswith("SMTP_HOST: expected a host name without a port or scheme (")
+    assert why in str(refused.value) and str(refused.value).endswith(f"got {host!r}")
+
+
+def test_smtp_check_with_a_port_in_smtp_host_exits_2_before_any_connection(demo_site: Path) -> None:
+    env = {**os.environ, "SMTP_HOST": "127.0.0.1:587", "SMTP_PORT": "8025", "SMTP_SECURITY": "none"}
+    done = run_invoke(demo_site, "smtp-check", env=env)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "put 587 in SMTP_PORT" in done.stderr.strip().splitlines()[-1]

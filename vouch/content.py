@@ -21,15 +21,7 @@ from zoneinfo import ZoneInfo
 
 from vouch.content_folders import DEFAULT_FOLDERS, Folders, is_item_source, site_owned
 from vouch.item_header import Header, control_problems, read_header, without_comments
-from vouch.item_reading import (
-    MARKDOWN_SUFFIXES,
-    ItemReader,
-    Located,
-    Refusal,
-    default_url,
-    markdown_file_links,
-    page_link_refusals,
-)
+from vouch.item_reading import MARKDOWN_SUFFIXES, ItemReader, Located, Refusal, default_url, page_link_refusals
 from vouch.problems import Problem, did_you_mean
 from vouch.references import Reference, references
 from vouch.settings import NEWSLETTER_FOLDER, WELCOME_FOLDER
@@ -55,8 +47,8 @@ SITE_TEMPLATES = frozenset(
     {"404", "areas", "articles", "base", "directory", "home", "listing", "newsletter_index", "newsletter_issue",
      "partner", "search", "vetting"}
 )  # fmt: skip
-# Pelican's intrasite links ({filename}, {static}, {attach}, or |static|), found in the source; in Markdown
-# with code samples, only those the rendered HTML holds in an attribute are kept (``markdown_file_links``).
+# Pelican's intrasite links ({filename}, {static}, {attach}, or |static|), found in the source rather than
+# in the rendered HTML: found in a code sample too, which errs on the safe side (a file published, not a leak).
 _LINK = re.compile(r"[{|](filename|static|attach|index)[|}]([^\s\"'<>()\[\]]*)")
 FILE_LINKS = ("filename", "static", "attach")
 
@@ -69,6 +61,7 @@ class Link:
     written: str  # as in the file
     target: Path  # content/ joined with it, normalised (real paths are compared where it matters)
     line: int
+    cut: bool = False  # the path goes on after a space or '(' (which end it here): a file name to rename
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,10 +251,6 @@ def _read_item(path: Path, kind: str, reading: _Reading) -> tuple[Item | None, l
         return None, problems
     summary = "\n".join(v for _, v in header.get("summary", ())).strip() or None
     links = tuple(link for link in _links(visible, path.parent, reading.content_dir) if link.kind in FILE_LINKS)
-    if links and not rendered and (kind == "newsletter" or path.suffix[1:] in MARKDOWN_SUFFIXES or not reading.reader):
-        in_attributes = markdown_file_links(visible)  # Markdown: a link in a code sample is text, as for Pelican
-        if in_attributes is not None:
-            links = tuple(link for link in links if (link.kind, html.unescape(link.written)) in in_attributes)
     problems += [Problem(path, line, "text", message) for line, message in page_link_refusals(text, visible, rendered)]
     if problems:
         return None, problems
@@ -358,7 +347,9 @@ def _links(text: str, folder: Path, content_dir: Path) -> Iterable[Link]:
     for match in _LINK.finditer(text):
         path = unquote(html.unescape(urlparse(match.group(2)).path))
         target = Path(os.path.normpath(content_dir / path.lstrip("/") if path.startswith("/") else folder / path))
-        yield Link(match.group(1), match.group(2), target, text.count("\n", 0, match.start()) + 1)
+        after = text[match.end() : match.end() + 2]
+        cut = after[:1] == "(" or (after[:1] == " " and after[1:] not in ('"', "'", "(", ""))  # not a link title
+        yield Link(match.group(1), match.group(2), target, text.count("\n", 0, match.start()) + 1, cut)
 
 
 def unknown_partner(slug: str, known: Iterable[str]) -> str:

@@ -26,21 +26,6 @@ _PAGE_LINK = re.compile(
     r"""<[^>]+(?:href|src|poster|data|cite|formaction|action|content)\s*=\s*(["'])[{|](category|tag|author)[|}](.*?)\1"""
 )
 _MAY_LINK_A_PAGE = re.compile(r"[{|](?:category|tag|author)[|}]")
-# The same attributes holding a link to a file or an item: in a Markdown code sample such a link is text.
-_FILE_LINK = re.compile(
-    r"""(?:href|src|poster|data|cite|formaction|action|content)\s*=\s*(["'])[{|](filename|static|attach)[|}](.*?)\1"""
-)
-_MAY_HOLD_CODE = re.compile(r"`|~~~|^(?: {4}|\t)", re.MULTILINE)  # a code span, a fence or an indented block
-
-
-def markdown_file_links(visible: str) -> set[tuple[str, str]] | None:
-    """(kind, as written) of each ``{filename}``/``{static}``/``{attach}`` link Pelican would rewrite in Markdown
-    ``visible``: those in an attribute of the rendered HTML, not in code. None when ``visible`` holds no code
-    (every link found in the source is one then; rendering is skipped, which keeps a large site's check fast)."""
-    if not _MAY_HOLD_CODE.search(visible):
-        return None
-    html_of = markdown.markdown(visible, extensions=["markdown.extensions.extra"])
-    return {(match.group(2), html.unescape(match.group(3))) for match in _FILE_LINK.finditer(html_of)}
 
 
 def page_link_refusals(text: str, visible: str, rendered: str) -> list[tuple[int, str]]:
@@ -48,7 +33,10 @@ def page_link_refusals(text: str, visible: str, rendered: str) -> list[tuple[int
     HTML's attributes (``rendered``, or ``visible`` rendered as Markdown), so code and text are not links."""
     if not _MAY_LINK_A_PAGE.search(visible):  # the common case, fast
         return []
-    html_of = rendered or markdown.markdown(visible, extensions=["markdown.extensions.extra"])
+    try:
+        html_of = rendered or markdown.markdown(visible, extensions=["markdown.extensions.extra"])
+    except RecursionError:  # hostile nesting (hundreds of levels): a problem line, never a traceback
+        return [(1, "expected Markdown nested less deeply; got nesting too deep to read (flatten the lists or quotes)")]
     why = "a Vouch site has no category, tag or author pages: link an article, a page or /directory/"
     found = []
     for match in _PAGE_LINK.finditer(html_of):

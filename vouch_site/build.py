@@ -166,12 +166,14 @@ def _check_content(root: Path, settings: dict[str, Any], site: PublicSite, repor
     problems += step_problems
     held = withheld(steps, {p.slug for p in site.partners})  # the series waits there: invoke check lists it
     held_steps = {step.path: held[step.key] for step in steps if step.key in held}
+    drafts = tuple(step.path for step in steps if step.status == "draft" and step.key not in held)
     return replace(
         report,
         problems=sort_problems(report.problems + problems),
         content=selection,
         files=files,
         withheld_steps=held_steps,
+        draft_steps=drafts,
     )
 
 

@@ -27,7 +27,7 @@ from vouch.render.email_checks import Finding, pre_send_findings
 from vouch.render.humanize import counted
 from vouch.settings import VouchSettings
 from vouch_site.commands import CommandFailed
-from vouch_site.mailout import Audience, Newsletter, envelope_sender, personal_message, send_summary
+from vouch_site.mailout import Audience, Newsletter, envelope_sender, personal_message, previews, send_summary
 from vouch_site.progress import progress_bar
 
 
@@ -61,6 +61,30 @@ def not_built(output: Path, view: IssueView) -> str | None:
     return f"{view.slug}: its web version ({view.url}) is not in {output.name}/: run invoke build first (and deploy it)"
 
 
+def not_current(output: Path, view: IssueView, newsletter: Newsletter, settings: VouchSettings) -> str | None:
+    """``not_built``, or why the built issue is not the one about to go: edited since the last build, its web
+    version (and ``mail/<slug>/``, which the build wrote beside ``output``) is the old text."""
+    if unbuilt := not_built(output, view):
+        return unbuilt
+    built = output.with_name("mail") / view.slug
+    expected = previews(newsletter.rendered[view.slug], settings, newsletter.near.example())
+    if all((built / name).is_file() and (built / name).read_bytes() == data for name, data in expected.items()):
+        return None
+    return f"{view.slug}: changed since the last build (its web version is the old text): run invoke build first"
+
+
+def renamed(ledger: Any, view: IssueView, newsletter: Newsletter) -> str | None:
+    """Why an issue may not go: one of its Date and Title already went out under a slug no issue has now (the
+    file was renamed), so everyone would get it twice. None when no such issue was sent."""
+    current = {v.slug for v in newsletter.views}
+    earlier = [slug for slug in ledger.sent_as(view.date, view.subject) if slug not in current]
+    if not earlier:
+        return None
+    was = earlier[0]
+    return (f"{view.slug}: an issue of the same date and title already went out as {was} (renamed?): rename it back "
+            f"to {was}, or send it to everyone again with invoke send {view.slug} --again")  # fmt: skip
+
+
 @dataclass(slots=True)
 class Job:
     """One issue or welcome step to send in this run."""
@@ -69,6 +93,7 @@ class Job:
     rendered: RenderedIssue
     people: list[Subscriber]
     new_step: list[Subscriber] = field(default_factory=list)  # welcome: queued today (the day is recorded)
+    view: IssueView | None = None  # an issue: its Date and Title are recorded as it goes out
     left: int = 0  # recipients not yet reached
 
     @property
@@ -113,11 +138,11 @@ def due_jobs(newsletter: Newsletter, audience: Audience, today: dt.date, setting
             held.append(f"{view.slug}: due, but fails {counted(len(findings), 'pre-send check')}: not sent")
             blocked += 1
             continue
-        if unbuilt := not_built(output, view):
-            held.append(f"{unbuilt}: not sent")
+        if why := not_current(output, view, newsletter, settings) or renamed(ledger, view, newsletter):
+            held.append(f"{why}: not sent")
             blocked += 1
             continue
-        jobs.append(Job(view.slug, rendered, people, left=len(left)))
+        jobs.append(Job(view.slug, rendered, people, left=len(left), view=view))
     plans = plan_steps(
         newsletter.steps, audience.subscribers, ledger.states(WELCOME_PREFIX), ledger.welcome_days(), today
     )
@@ -149,6 +174,8 @@ def run_jobs(jobs: Sequence[Job], audience: Audience, newsletter: Newsletter, se
     for job in jobs:
         if job.new_step:
             audience.ledger.enqueue_step(job.key, job.new_step, today)
+        if job.view:
+            audience.ledger.remember_issue(job.key, job.view.date, job.view.subject)
         try:
             report = _send(job, audience, newsletter, settings, smtp, policy)
         except SendAborted as aborted:

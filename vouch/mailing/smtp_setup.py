@@ -9,7 +9,9 @@ the setting to change: a wrong setting should cost seconds and say why, not
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import os
+import re
 import smtplib
 import socket
 import ssl
@@ -64,6 +66,8 @@ class SmtpSettings:
                 "SMTP_HOST: expected the relay's host name, such as smtp.example.org (unset, it is localhost); "
                 f"got {environ['SMTP_HOST']!r}"
             )
+        if why := _not_a_host(host):  # copied from a provider's page: said as a setting, not a DNS failure
+            raise ValueError(f"SMTP_HOST: expected a host name without a port or scheme ({why}); got {host!r}")
         return cls(
             host,
             int(raw_port),
@@ -166,6 +170,18 @@ def explain(exc: BaseException, step: str, smtp: SmtpSettings) -> SmtpSetupError
             settings_wrong=True,
         )
     return _network(exc, step, smtp)
+
+
+def _not_a_host(host: str) -> str | None:
+    """Why ``host`` is not a host name or address (it holds a port, a scheme or a path), or None."""
+    with contextlib.suppress(ValueError):
+        ipaddress.ip_address(host.strip("[]"))  # an IPv6 address has colons of its own
+        return None
+    if port := re.fullmatch(r"[^:\s/]+(?::|\s+)(\d+)", host):
+        return f"put {port.group(1)} in SMTP_PORT"
+    if re.search(r"[:/\s]", host):
+        return "no scheme or path, such as smtp.example.org"
+    return None
 
 
 def _network(exc: BaseException, step: str, smtp: SmtpSettings) -> SmtpSetupError:
