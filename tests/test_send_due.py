@@ -237,12 +237,19 @@ def test_bad_welcome_steps_are_problem_lines(tmp_path: Path) -> None:
         "content/newsletter/welcome/01-hello.md": "Title: Welcome aboard, neighbour\nDelay: soon\n\nHi.\n",
         "content/newsletter/welcome/2-oops.md": step("Badly named step file", 1),
         "content/newsletter/welcome/03-meet.md": step("Meet a partner today", 2, "{partner}nobody"),
+        "content/newsletter/welcome/later/06-more.md": step("A step put in a folder", 6),
+        "content/newsletter/welcome/empty/.keep": "",
     })  # fmt: skip
     done = run_invoke(tmp_path, "check", env={**os.environ, "SOURCE_DATE_EPOCH": epoch(START)})
     assert done.returncode != 0 and "Traceback" not in done.stderr
     assert "content/newsletter/welcome/01-hello.md:2: Delay: expected a whole number of days" in done.stderr
     assert "content/newsletter/welcome/2-oops.md:1: file: expected a welcome step named NN-slug.md" in done.stderr
     assert "content/newsletter/welcome/03-meet.md:4: partner reference: expected the slug" in done.stderr
+    assert (
+        "content/newsletter/welcome/later:1: file: expected welcome steps directly in welcome/; got a folder "
+        "later/ holding Markdown, which is not read"
+    ) in done.stderr
+    assert "welcome/empty" not in done.stderr
 
 
 def test_editor_backups_beside_welcome_steps_are_skipped_and_listed_not_problems(tmp_path: Path) -> None:
