@@ -50,12 +50,10 @@ def print_files(
         files += _sheets(f"{CARDS_BASE}{trade.slug}/", trade, trade.partners, {}, key, warning, content_hash)
     titles = {g.slug: g.title for g in categories}
     # Encoded here, not when written: a new code must come back to this process to be kept.
-    svgs = codes.codes([profile_url(site_url, p) for p in partners], map_all)
+    packed = codes.packed([profile_url(site_url, p) for p in partners], map_all)  # held compressed until written
     for partner in partners:
         url = profile_url(site_url, partner)
-        # Held compressed until written (a fifth of the size): 27 MB of codes at 10,000 partners would stay
-        # in the build and in each forked writer, all counted in the build's memory.
-        code = partial(zlib.decompress, zlib.compress(svgs[url], 1))
+        code = partial(zlib.decompress, packed[url])
         files.append(OutputFile(f"partners/{partner.slug}/qr.svg", make=code, inputs=(url, codes.version)))
         context = {
             "partner": partner,
