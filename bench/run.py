@@ -29,6 +29,7 @@ from bench.plain import plain_site
 EPOCH = "1795608000"  # the synthetic network's "today": 2026-11-25
 
 
+BUDGET_SIZE = 10_000  # partners the budgets are set at: a curve (--sizes) gives it the articles asked for, scaled
 TREE_SAMPLE_S = 0.02  # how often the process tree's memory is read while a build runs
 
 
@@ -295,7 +296,7 @@ def main(sizes: list[int], articles: int, issues: int, json_path: Path | None, k
     for size in sizes:
         work = Path(tempfile.mkdtemp(prefix=f"vouch-bench-{size}-", dir=work_folder(size)))
         try:
-            scaled_articles = max(1, articles * size // max(sizes)) if len(sizes) > 1 else articles
+            scaled_articles = max(1, articles * size // BUDGET_SIZE) if len(sizes) > 1 else articles
             print(f"bench: {size} partners, {scaled_articles} articles, {issues} issues ...", flush=True)
             results.append(bench_size(size, scaled_articles, issues, work))
         finally:
