@@ -8,7 +8,7 @@ The shape, chosen to be close to a county-wide network (``describe`` measures it
 
 - areas: 400 distinct places (a county such as Devon has about 30 towns and 400 civil
   parishes), drawn with Zipf weights (s = 1): a few big towns are served by many partners,
-  most villages by a few, as town sizes are (the largest is among the areas of ~40 % of partners);
+  most villages by a few dozen, as town sizes are (the largest is among the areas of a third of partners);
   1-6 areas per partner, 2.4 on average (a trade serves its town and the villages around);
 - trades: 20 (the trade categories of a BNI-like chapter list); services are real phrases of
   the partner's trade (10 per trade, 200 distinct), 2-8 per partner, 4.2 on average;
