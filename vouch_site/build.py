@@ -60,6 +60,15 @@ def validate(root: Path, settings: dict[str, Any], keep_going: bool = False) -> 
     return site, replace(report, left_out=left_out)
 
 
+def _validate_apart(root: Path, settings: dict[str, Any], keep_going: bool) -> tuple[PublicSite, EditorReport]:
+    """``validate`` in a child process on a big network (``parallel.isolated``): only the public site and
+    the report come back, not the garbage of checking every profile, which every page writer would copy."""
+    partners = root / "partners"
+    if partners.is_dir() and len(os.listdir(partners)) >= parallel.PARALLEL_FROM:
+        return parallel.isolated(partial(validate, root, settings, keep_going))
+    return validate(root, settings, keep_going)
+
+
 def _files_to_leave_out(problems: list[Problem], partners: Path, content: Path) -> frozenset[str] | None:
     """The files under content/ that ``problems`` name, as Pelican names them (``articles/x.md``).
 
@@ -238,7 +247,7 @@ def build(
         refuse_wrong_settings(settings)  # they say where the sources are
         folders = SiteFolders.claim(output or root / "output", keep_out(root, settings))  # before any write
         folders.repair()  # a folder a killed swap moved aside is put back even if this build fails
-        site, report = validate(root, settings, keep_going)
+        site, report = _validate_apart(root, settings, keep_going)
         typed = VouchSettings.of(settings)
     staging = folders.begin()
     try:
