@@ -10,7 +10,7 @@ const list = document.getElementById("search-results");
 const PAGE = 20;
 
 let pagefind;
-async function engine() {
+export async function engine() { // exported: the search-equivalence test asks the same engine
   if (!pagefind) {
     pagefind = await import(new URL("pagefind/pagefind.js", root).href);
     await pagefind.options({ baseUrl: root.pathname });
