@@ -14,6 +14,7 @@ from playwright.sync_api import sync_playwright
 
 from tests.searchkit import ARGS, CHROMIUM, FIXTURE, NETWORK, ask, build_network, served
 from tests.sitekit import require_tool
+from vouch_site import search
 
 pytestmark = pytest.mark.slow  # a real browser over a 400-partner network
 
@@ -24,7 +25,10 @@ RECORDED: list[dict[str, Any]] = json.loads(FIXTURE.read_text())["queries"]
 def found(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[list[str]]]:
     require_tool(Path(CHROMIUM).exists(), f"Debian chromium missing at {CHROMIUM}")
     assert json.loads(FIXTURE.read_text())["network"] == NETWORK, "the recording is of another network"
-    output = build_network(tmp_path_factory.mktemp("searched"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "SPLIT_FROM", 0)  # profiles in letter parts, as on a large network
+        output = build_network(tmp_path_factory.mktemp("searched"))
+    assert len(json.loads((output / "pagefind" / search.PARTS_FILE).read_text())) > 4
     with served(output) as search_page, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield ask(browser, search_page, RECORDED)
@@ -48,3 +52,8 @@ def test_every_page_found_before_is_still_found(found: list[list[str]], number: 
 def test_an_exact_partner_name_lists_that_partner_first(found: list[list[str]], number: int) -> None:
     recorded = RECORDED[number]
     assert found[number][:1] == [recorded["name_of"]], recorded["query"]
+
+
+@pytest.mark.parametrize("number", [n for n, q in enumerate(RECORDED) if q.get("sort")])
+def test_filters_alone_list_the_same_partners_a_to_z(found: list[list[str]], number: int) -> None:
+    assert found[number] == RECORDED[number]["urls"]

@@ -1,15 +1,42 @@
-"""The static search index: Pagefind over the finished site, run once, last."""
+"""The static search index: Pagefind over the finished site's searchable pages, in parts merged at query time.
+
+One Pagefind run over a whole 10,000-partner site took most of an edit's rebuild (issue 20). The searchable pages
+(marked ``data-pagefind-body``) are split into parts: every page that is not a partner profile in the main index
+(``pagefind/``), and the profiles by the first letter of the partner's name in fixed letter groups
+(``pagefind/part-<letters>/``), which the search page merges (Pagefind's ``mergeIndex``; the list is
+``pagefind/vouch-parts.json``). Each part is indexed once per content: its index is kept in
+``.cache/vouch/search/<hash of its pages' paths and bytes>/`` and hard-linked into the next site while its pages
+are unchanged, so one edit re-indexes one part. Pagefind itself reads the same pages as before: what a visitor
+finds, its excerpts, filters and sorting are unchanged (tests/test_search_equivalence.py).
+"""
 
 from __future__ import annotations
 
+import hashlib
+import html
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache, partial
+from importlib.metadata import version
 from pathlib import Path
 
 from vouch.writer.parallel import end_with_parent
+
+MAIN = ""  # the part served at pagefind/ itself: pages, articles, newsletter issues, the vetting page
+LETTER_GROUPS = ("ab", "cd", "efg", "hij", "klm", "nop", "qrs", "tuvwxyz")  # fixed: a partner's part never moves
+SPLIT_FROM = 1000  # fewer profiles than this: one part for them all (each part costs a visitor a few requests)
+PARTS_FILE = "vouch-parts.json"
+BODY = b"data-pagefind-body"
+PROFILE = re.compile(r"partners/[^/]+/index\.html")
+NAME = re.compile(rb'data-pagefind-sort="name">([^<]*)<')
+WORKERS = 2  # two Pagefind runs at a time: the machine's cores, and a small memory peak each
 
 
 class SearchIndexFailed(Exception):
@@ -26,10 +53,10 @@ def _pagefind_command() -> tuple[str, ...]:
     return (str(binary),) if binary else (sys.executable, "-m", "pagefind")  # the module then says what is missing
 
 
-def _pagefind(site: Path, *output: str) -> None:
-    """Index the pages of ``site`` marked ``data-pagefind-body``, writing where ``output`` says."""
+def _pagefind(site: Path, output: Path) -> None:
+    """Index the pages of ``site`` marked ``data-pagefind-body`` into ``output``."""
     result = subprocess.run(
-        [*_pagefind_command(), "--site", str(site), *output, "--silent"],
+        [*_pagefind_command(), "--site", str(site), "--output-path", str(output), "--silent"],
         capture_output=True,
         text=True,
         check=False,
@@ -41,32 +68,115 @@ def _pagefind(site: Path, *output: str) -> None:
         )
 
 
-def index_site(site: Path) -> None:
+def _searchable(site: Path) -> Iterator[tuple[str, bytes]]:
+    """Every page Pagefind would index, as (path in the site, bytes), in a fixed order."""
+    for path in sorted(site.rglob("*.html")):
+        data = path.read_bytes()
+        if BODY in data:
+            yield path.relative_to(site).as_posix(), data
+
+
+def _letters(page: bytes) -> str:
+    """The letter group of a profile's partner, by the first letter of the name it is sorted by."""
+    found = NAME.search(page)
+    name = html.unescape(found.group(1).decode()) if found else ""
+    first = next((c for c in name.casefold() if c.isalnum()), "a")
+    return next((g for g in LETTER_GROUPS if first in g), LETTER_GROUPS[0])  # digits and other scripts: the first
+
+
+def parts_of(site: Path) -> dict[str, list[tuple[str, bytes]]]:
+    """The searchable pages of ``site`` by part name (``MAIN`` for pagefind/, else ``part-<letters>``)."""
+    pages = list(_searchable(site))
+    profiles = [p for p in pages if PROFILE.fullmatch(p[0])]
+    parts: dict[str, list[tuple[str, bytes]]] = {MAIN: [p for p in pages if not PROFILE.fullmatch(p[0])]}
+    for page in profiles:
+        name = f"part-{_letters(page[1])}" if len(profiles) >= SPLIT_FROM else "part-partners"
+        parts.setdefault(name, []).append(page)
+    return {name: found for name, found in parts.items() if found}
+
+
+def _key(name: str, pages: list[tuple[str, bytes]]) -> str:
+    """A part's cache key: its pages' paths and bytes and Pagefind's version, so a stale index is never used."""
+    digest = hashlib.sha256(f"{version('pagefind')}\0{_pagefind_command()}\0{name}\0".encode())
+    for rel, data in pages:
+        digest.update(f"{rel}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()[:32]
+
+
+def _cached_index(name: str, pages: list[tuple[str, bytes]], cache_folder: Path) -> Path:
+    """The part's index in the cache, made now by Pagefind over a folder of just its pages if not there."""
+    done = cache_folder / _key(name, pages)
+    if done.is_dir():
+        return done
+    cache_folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=cache_folder, prefix=".making-") as scratch:
+        site, index = Path(scratch) / "site", Path(scratch) / "index"
+        for rel, data in pages:
+            target = site / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        _pagefind(site, index)
+        try:
+            index.rename(done)  # whole or not at all
+        except OSError:
+            if not done.is_dir():
+                raise
+    return done
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    for path in sorted(source.rglob("*")):
+        placed = target / path.relative_to(source)
+        if path.is_dir():
+            placed.mkdir(parents=True, exist_ok=True)
+        else:
+            placed.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(path, placed)
+            except OSError:  # the cache on another file system than the site
+                shutil.copyfile(path, placed)
+
+
+def write_index(site: Path, output: Path, cache_folder: Path) -> None:
+    """Index ``site``'s searchable pages into ``output`` (a new folder): the main part, the parts, their list."""
+    parts = parts_of(site)
+    with ThreadPoolExecutor(WORKERS) as pool:
+        made = dict(zip(parts, pool.map(lambda n: _cached_index(n, parts[n], cache_folder), parts), strict=True))
+    output.mkdir(parents=True)
+    for name, index in made.items():
+        _link_tree(index, output / name)
+    listed = sorted(n for n in made if n != MAIN)  # A to Z: merged in this order, filters alone list A to Z
+    (output / PARTS_FILE).write_text(json.dumps(listed) + "\n")
+    _prune(cache_folder, {p.name for p in made.values()})
+
+
+def _prune(cache_folder: Path, kept: set[str]) -> None:
+    """Drop the cached parts this site no longer uses: the cache holds one site's worth."""
+    for entry in cache_folder.iterdir():
+        if entry.name not in kept:  # and what a killed build was making: builds and reindexing hold the lock
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def index_site(site: Path, cache_folder: Path) -> None:
     """Write ``site/pagefind/``."""
-    _pagefind(site, "--output-subdir", "pagefind")
+    write_index(site, site / "pagefind", cache_folder)
 
 
 def keep_search_index(live: Path, staging: Path) -> None:
     """Link the live site's index into a staging site built without one (``invoke serve``)."""
     index = live / "pagefind"
-    if not index.is_dir():
-        return
-    for path in index.rglob("*"):
-        target = staging / path.relative_to(live)
-        if path.is_dir():
-            target.mkdir(parents=True, exist_ok=True)
-        else:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.link(path, target)
+    if index.is_dir():
+        _link_tree(index, staging / "pagefind")
 
 
-def reindex(site: Path) -> None:
+def reindex(site: Path, cache_folder: Path) -> None:
     """Rebuild ``site/pagefind`` beside the live site, then swap it in with two renames."""
     fresh = site.parent / f".{site.name}.pagefind-new"
     if fresh.exists():
         shutil.rmtree(fresh)
     try:
-        _pagefind(site, "--output-path", str(fresh))
+        write_index(site, fresh, cache_folder)
     except SearchIndexFailed:
         shutil.rmtree(fresh, ignore_errors=True)
         raise

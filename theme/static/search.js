@@ -9,13 +9,33 @@ const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
 const PAGE = 20;
 
-let pagefind;
-export async function engine() { // exported: the search-equivalence test asks the same engine
-  if (!pagefind) {
-    pagefind = await import(new URL("pagefind/pagefind.js", root).href);
-    await pagefind.options({ baseUrl: root.pathname });
+// Partners' profiles are indexed in parts (an edit re-indexes one), listed A to Z in vouch-parts.json; each
+// part is its own Pagefind module, asked together: a word ranks by score across them, filters alone list
+// each part's partners A to Z, part after part (Pagefind's own mergeIndex orders every result by score).
+let parts;
+async function engines() {
+  if (!parts) {
+    const listed = await (await fetch(new URL("pagefind/vouch-parts.json", root))).json();
+    parts = await Promise.all(["", ...listed.map((part) => `${part}/`)].map(async (part) => {
+      const pagefind = await import(new URL(`pagefind/${part}pagefind.js`, root).href);
+      await pagefind.options({ baseUrl: root.pathname });
+      return pagefind;
+    }));
   }
-  return pagefind;
+  return parts;
+}
+
+// Exported: the search-equivalence test asks the very engine this page asks.
+export async function engine() {
+  const all = await engines();
+  return {
+    async search(term, options) {
+      const found = await Promise.all(all.map((pagefind) => pagefind.search(term, options)));
+      const results = found.flatMap((search) => search.results);
+      if (!options.sort) results.sort((a, b) => b.score - a.score); // stable: ties keep the parts' order
+      return { results };
+    },
+  };
 }
 
 function filters() {
