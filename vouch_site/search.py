@@ -69,11 +69,17 @@ def _pagefind(site: Path, output: Path) -> None:
 
 
 def _searchable(site: Path) -> Iterator[tuple[str, bytes]]:
-    """Every page Pagefind would index, as (path in the site, bytes), in a fixed order."""
-    for path in sorted(site.rglob("*.html")):
-        data = path.read_bytes()
+    """Every page Pagefind would index, as (path in the site, bytes), in a fixed order (os.walk and strings:
+    pathlib took most of an unchanged index's time on 18,000 pages)."""
+    found = []
+    for folder, _, names in os.walk(site):
+        rel = os.path.relpath(folder, site)
+        found += [name if rel == "." else f"{rel}/{name}" for name in names if name.endswith(".html")]
+    for rel in sorted(found):
+        with open(os.path.join(site, rel), "rb") as file:
+            data = file.read()
         if BODY in data:
-            yield path.relative_to(site).as_posix(), data
+            yield rel, data
 
 
 def _letters(page: bytes) -> str:
@@ -126,16 +132,14 @@ def _cached_index(name: str, pages: list[tuple[str, bytes]], cache_folder: Path)
 
 
 def _link_tree(source: Path, target: Path) -> None:
-    for path in sorted(source.rglob("*")):
-        placed = target / path.relative_to(source)
-        if path.is_dir():
-            placed.mkdir(parents=True, exist_ok=True)
-        else:
-            placed.parent.mkdir(parents=True, exist_ok=True)
+    for folder, _, names in os.walk(source):
+        placed = os.path.join(target, os.path.relpath(folder, source))
+        os.makedirs(placed, exist_ok=True)
+        for name in names:
             try:
-                os.link(path, placed)
+                os.link(os.path.join(folder, name), os.path.join(placed, name))
             except OSError:  # the cache on another file system than the site
-                shutil.copyfile(path, placed)
+                shutil.copyfile(os.path.join(folder, name), os.path.join(placed, name))
 
 
 def write_index(site: Path, output: Path, cache_folder: Path) -> None:
