@@ -31,7 +31,13 @@ export async function engine() {
   return {
     async search(term, options) {
       const found = await Promise.all(all.map((pagefind) => pagefind.search(term, options)));
-      const results = found.flatMap((search) => search.results);
+      // One index ignores a word no page has and requires every other: so must the parts together (a part
+      // that lacks a word found elsewhere finds nothing; searches of cached chunks, no extra requests).
+      const words = (term || "").split(/\s+/).filter(Boolean);
+      const has = words.length < 2 ? [] : await Promise.all(words.map((word) =>
+        Promise.all(all.map(async (pagefind) => (await pagefind.search(word)).results.length > 0))));
+      const kept = found.filter((_, i) => has.every((parts) => parts[i] || !parts.some(Boolean)));
+      const results = kept.flatMap((search) => search.results);
       if (!options.sort) results.sort((a, b) => b.score - a.score); // stable: ties keep the parts' order
       return { results };
     },
