@@ -110,8 +110,9 @@ def _key(name: str, pages: list[tuple[str, bytes]]) -> str:
     return digest.hexdigest()[:32]
 
 
-def _cached_index(name: str, pages: list[tuple[str, bytes]], cache_folder: Path) -> Path:
-    """The part's index in the cache, made now by Pagefind over a folder of just its pages if not there."""
+def _cached_index(name: str, pages: list[tuple[str, bytes]], source: Path, cache_folder: Path) -> Path:
+    """The part's index in the cache, made now by Pagefind over a folder of just its pages (from ``source``)
+    if not there."""
     done = cache_folder / _key(name, pages)
     if done.is_dir():
         return done
@@ -121,7 +122,10 @@ def _cached_index(name: str, pages: list[tuple[str, bytes]], cache_folder: Path)
         for rel, data in pages:
             target = site / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            try:
+                os.link(source / rel, target)  # a link costs a tenth of writing the page again
+            except OSError:
+                target.write_bytes(data)
         _pagefind(site, index)
         try:
             index.rename(done)  # whole or not at all
@@ -146,7 +150,7 @@ def write_index(site: Path, output: Path, cache_folder: Path) -> None:
     """Index ``site``'s searchable pages into ``output`` (a new folder): the main part, the parts, their list."""
     parts = parts_of(site)
     with ThreadPoolExecutor(WORKERS) as pool:
-        made = dict(zip(parts, pool.map(lambda n: _cached_index(n, parts[n], cache_folder), parts), strict=True))
+        made = dict(zip(parts, pool.map(lambda n: _cached_index(n, parts[n], site, cache_folder), parts), strict=True))
     output.mkdir(parents=True)
     for name, index in made.items():
         _link_tree(index, output / name)
