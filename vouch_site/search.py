@@ -23,9 +23,11 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from functools import cache, partial
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 from vouch.writer.parallel import end_with_parent
 
@@ -90,42 +92,51 @@ def _letters(page: bytes) -> str:
     return next((g for g in LETTER_GROUPS if first in g), LETTER_GROUPS[0])  # digits and other scripts: the first
 
 
-def parts_of(site: Path) -> dict[str, list[tuple[str, bytes]]]:
-    """The searchable pages of ``site`` by part name (``MAIN`` for pagefind/, else ``part-<letters>``)."""
-    pages = list(_searchable(site))
-    profiles = [p for p in pages if PROFILE.fullmatch(p[0])]
-    parts: dict[str, list[tuple[str, bytes]]] = {MAIN: [p for p in pages if not PROFILE.fullmatch(p[0])]}
-    for page in profiles:
-        name = f"part-{_letters(page[1])}" if len(profiles) >= SPLIT_FROM else "part-partners"
-        parts.setdefault(name, []).append(page)
-    return {name: found for name, found in parts.items() if found}
+@dataclass
+class Part:
+    """A part's pages (paths in the site) and its cache key: the pages' paths and bytes, hashed as they are
+    read (not kept: 80 MB of pages at 10,000 partners), with Pagefind's version, so a stale index is never used."""
+
+    pages: list[str] = field(default_factory=list)
+    digest: Any = field(default_factory=lambda: hashlib.sha256(f"{version('pagefind')} {_pagefind_command()}".encode()))
+
+    def add(self, rel: str, data: bytes) -> None:
+        self.pages.append(rel)
+        self.digest.update(f"\0{rel}\0{len(data)}\0".encode())
+        self.digest.update(data)
 
 
-def _key(name: str, pages: list[tuple[str, bytes]]) -> str:
-    """A part's cache key: its pages' paths and bytes and Pagefind's version, so a stale index is never used."""
-    digest = hashlib.sha256(f"{version('pagefind')}\0{_pagefind_command()}\0{name}\0".encode())
+def parts_of(site: Path) -> dict[str, Part]:
+    """The searchable pages of ``site`` by part name (``MAIN`` for pagefind/, else ``part-<letters>``); profiles
+    are split by letter from ``SPLIT_FROM`` of them on (counted first: a cheap pass over the paths)."""
+    pages = _searchable(site)
+    split = sum(1 for folder in (site / "partners").glob("*/index.html")) >= SPLIT_FROM
+    parts: dict[str, Part] = {MAIN: Part()}
     for rel, data in pages:
-        digest.update(f"{rel}\0{len(data)}\0".encode())
-        digest.update(data)
-    return digest.hexdigest()[:32]
+        if not PROFILE.fullmatch(rel):
+            parts[MAIN].add(rel, data)
+            continue
+        name = f"part-{_letters(data)}" if split else "part-partners"
+        parts.setdefault(name, Part()).add(rel, data)
+    return {name: part for name, part in parts.items() if part.pages}
 
 
-def _cached_index(name: str, pages: list[tuple[str, bytes]], source: Path, cache_folder: Path) -> Path:
+def _cached_index(name: str, part: Part, source: Path, cache_folder: Path) -> Path:
     """The part's index in the cache, made now by Pagefind over a folder of just its pages (from ``source``)
     if not there."""
-    done = cache_folder / _key(name, pages)
+    done = cache_folder / part.digest.copy().hexdigest()[:32]
     if done.is_dir():
         return done
     cache_folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=cache_folder, prefix=".making-") as scratch:
         site, index = Path(scratch) / "site", Path(scratch) / "index"
-        for rel, data in pages:
+        for rel in part.pages:
             target = site / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             try:
                 os.link(source / rel, target)  # a link costs a tenth of writing the page again
             except OSError:
-                target.write_bytes(data)
+                shutil.copyfile(source / rel, target)
         _pagefind(site, index)
         try:
             index.rename(done)  # whole or not at all
