@@ -3,11 +3,12 @@
 One Pagefind run over a whole 10,000-partner site took most of an edit's rebuild (issue 20). The searchable pages
 (marked ``data-pagefind-body``) are split into parts: every page that is not a partner profile in the main index
 (``pagefind/``), and the profiles by the first letter of the partner's name in fixed letter groups
-(``pagefind/part-<letters>/``), which the search page merges (Pagefind's ``mergeIndex``; the list is
-``pagefind/vouch-parts.json``). Each part is indexed once per content: its index is kept in
-``.cache/vouch/search/<hash of its pages' paths and bytes>/`` and hard-linked into the next site while its pages
-are unchanged, so one edit re-indexes one part. Pagefind itself reads the same pages as before: what a visitor
-finds, its excerpts, filters and sorting are unchanged (tests/test_search_equivalence.py).
+(``pagefind/part-<letters>/``), listed in ``pagefind/vouch-parts.json``; the search page asks every part's own
+``pagefind.js`` and merges the answers (theme/static/search.js says how). Each part is indexed once per content:
+its index is kept in ``.cache/vouch/search/<hash of its pages' paths and bytes>/`` and hard-linked into the next
+site while its pages are unchanged, so one edit re-indexes one part. Pagefind reads the same pages as before, so
+titles, excerpts, filters and card data are unchanged, and every page found before is found
+(tests/test_search_equivalence.py).
 """
 
 from __future__ import annotations
