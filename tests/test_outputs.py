@@ -179,7 +179,10 @@ def test_a_killed_build_takes_its_search_indexer_with_it(tmp_path: Path) -> None
     def index_with_fake() -> None:
         os.environ["PAGEFIND_BINARY_PATH"] = str(fake)  # where Pagefind's own lookup looks first
         _pagefind_command.cache_clear()
-        index_site(tmp_path)
+        site = tmp_path / "site"
+        site.mkdir()
+        (site / "index.html").write_text("<html><body><main data-pagefind-body>Hello</main></body></html>")
+        index_site(site, tmp_path / "cache")
 
     child = multiprocessing.get_context("fork").Process(target=index_with_fake)
     child.start()

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -352,7 +353,7 @@ def check_network(generated: tuple[list[dict], list[int], list[Mention], list[st
             if m.kind != "partners":  # withheld, or shown in full, whatever the spelling
                 assert (f"zqm{n}bodyq".encode() in blob) == (m.target in shown), f"m{n} ({m})"
 
-        fragments = b"".join(v for k, v in tree.items() if k.startswith("pagefind/fragment/"))
+        fragments = b"".join(v for k, v in tree.items() if re.match(r"pagefind/(part-[^/]+/)?fragment/", k))
         for i in range(len(profiles)):
             assert (f"zq{i}nameq".encode() in fragments) == (i in shown)  # the search index, decompressed
 

@@ -273,7 +273,7 @@ def build(
             _run_pelican(settings, run, staging)
         if search:
             with timings.stage("search index"):
-                index_site(staging.output)
+                index_site(staging.output, root / ".cache" / "vouch" / "search")
         else:
             keep_search_index(folders.output, staging.output)
         files = sum(len(names) for _, _, names in os.walk(staging.output))
