@@ -33,17 +33,17 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background
 # Exact partner names are added from the built network (every NAME_STEP-th published partner).
 WORDS = [
     "plumbing", "electrical", "locksmiths", "pest control", "accountancy", "roofing",
-    "boiler", "gutter", "damp survey", "probate", "payroll", "hedge",
-    "Kingsbridge", "Newton Abbot", "Saint-Étienne", "Bovey Tracey",
-    "warranty", "deposit", "Advice 12", "newsletter", "about", "join",
+    "boiler servicing", "decking", "kitchen fitting", "sash window repair", "payroll", "PAT testing",
+    "Exeter", "Newton Abbot", "Totnes", "Dawlish", "Ivybridge",
+    "boiler", "gutter", "warranty", "deposit", "hedge", "coosdel", "Advice 12", "newsletter", "about", "join",
     "roof repair", "trusted plumber", "repairs", "Granite Solar",
 ]  # fmt: skip
 FILTERED = [
     (None, {"category": "Plumbing"}),
-    (None, {"area": "Kingsbridge"}),
-    (None, {"category": "Accountancy", "area": "Totnes"}),
+    (None, {"area": "Exeter"}),
+    (None, {"category": "Accountancy", "area": "Torquay"}),
     ("boiler", {"category": "Heating"}),
-    ("repair", {"area": "Dartmouth"}),
+    ("repair", {"area": "Paignton"}),
 ]
 NAME_STEP = 40
 NAME_SORT = {"name": "asc"}  # as the search page lists filters alone: A to Z
