@@ -144,11 +144,12 @@ class _SendTask(Task):
         "to": "send one test copy to this address only (recorded nowhere; drafts and TODOs allowed, with warnings)",
         "yes": "do not ask for confirmation",
         "retry_unknown": "send again to recipients whose earlier answer was lost",
+        "again": "send an issue renamed after it went out to everyone again",
     },
 )
-def send(c, slug, dry_run=False, to="", yes=False, retry_unknown=False, due=False):
+def send(c, slug, dry_run=False, to="", yes=False, retry_unknown=False, due=False, again=False):
     """Send an issue to every subscriber, exactly once each, through SMTP_* settings; --due: whatever is due."""
-    _run("send", slug=slug, due=due, dry_run=dry_run, to=to, yes=yes, retry_unknown=retry_unknown)
+    _run("send", slug=slug, due=due, dry_run=dry_run, to=to, yes=yes, retry_unknown=retry_unknown, again=again)
 
 
 @task(help={"email": "the address to suppress"})

@@ -40,8 +40,8 @@ def plain_site(network: Path, root: Path) -> int:
         count += 1
     for path in sorted((network / "content/articles").glob("*.md")):
         head, _, body = path.read_text(encoding="utf-8").partition("\n\n")
-        lines = [line for line in head.splitlines() if not line.startswith(("Partners:", "Category:"))]
-        text = "\n".join([*lines, f"Category: {path.stem}"]) + "\n\n" + body.replace("{partner}", "")
+        lines = [line for line in head.splitlines() if not line.startswith("Partners:")]  # keeps its own Category
+        text = "\n".join(lines) + "\n\n" + body.replace("{partner}", "")
         (root / "content/articles" / path.name).write_text(text, encoding="utf-8")
         count += 1
     for path in sorted((network / "content/pages").glob("*.md")):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -105,16 +106,13 @@ REFERENCE_SPELLINGS = (
 )
 
 
-PAGEFIND_UNSTABLE = ("pagefind/filter/", "pagefind/pagefind-entry.json")  # Pagefind 1.5 renames these per run
+PAGEFIND_UNSTABLE = re.compile(r"pagefind/(part-[^/]+/)?(filter/|pagefind-entry\.json$|.*\.pf_meta$)")
 
 
 def stable_tree(folder: Path) -> dict[str, bytes]:
-    """The tree minus the Pagefind files whose names and order change on every run (SPEC section 7)."""
-    return {
-        rel: data
-        for rel, data in read_tree(folder).items()
-        if not rel.startswith(PAGEFIND_UNSTABLE) and not rel.endswith(".pf_meta")
-    }
+    """The tree minus the Pagefind files whose names and order change on every run (SPEC section 7), in the
+    main index and in each part of it."""
+    return {rel: data for rel, data in read_tree(folder).items() if not PAGEFIND_UNSTABLE.match(rel)}
 
 
 def readable_tree(folder: Path) -> dict[str, bytes]:

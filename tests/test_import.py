@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -53,13 +54,16 @@ def profile(project: Path, slug: str) -> dict:
 
 
 @pytest.mark.parametrize("delimiter", [",", ";"])
-@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "utf-16", "utf-16-le", "utf-16-be"])
 def test_csv_reads_the_same_in_every_encoding_and_delimiter(tmp_path: Path, encoding: str, delimiter: str) -> None:
+    """utf-16-le and -be: UTF-16 without a byte-order mark, as some exports write it."""
     table = read_table(write_rows(tmp_path / "shops.csv", ROWS, encoding, delimiter))
     assert table.columns == tuple(HEADER)
     assert [cells[0] for _, cells in table.rows] == [row[0] for row in ROWS]  # é, curly apostrophe intact
     assert [n for n, _ in table.rows] == [2, 3, 4, 5, 6]
-    named = {"utf-8": "UTF-8,", "utf-8-sig": "UTF-8 with BOM", "cp1252": "Windows-1252"}[encoding]
+    named = {"utf-8": "UTF-8,", "utf-8-sig": "UTF-8 with BOM", "cp1252": "Windows-1252", "utf-16": "UTF-16,",
+             "utf-16-le": "UTF-16 little-endian without a byte-order mark",
+             "utf-16-be": "UTF-16 big-endian without a byte-order mark"}[encoding]  # fmt: skip
     assert named in table.how and ("semicolon" if delimiter == ";" else "comma") in table.how
 
 
@@ -209,6 +213,19 @@ def test_a_placeholder_in_a_contact_cell_is_no_value_not_a_phone(cell: str) -> N
                              ("contact.phone", "contact.email", "contact.website")]  # fmt: skip
 
 
+@pytest.mark.parametrize("cell", ["24/7", " 24/7 ", "24/7;"])
+def test_openstreetmap_24_7_is_every_day_all_day_in_the_profile_form(cell: str) -> None:
+    """OSM's valid ``24/7`` (SPEC §2 spells hours Mo-Fr 08:00-17:30): open every day, 00:00-24:00."""
+    from vouch.importing import clean
+    from vouch.model import OPENING_HOURS_RE
+
+    notes = clean.Notes()
+    assert clean.opening_hours(cell, notes) == ["Mo-Su 00:00-24:00"]
+    assert re.match(OPENING_HOURS_RE, "Mo-Su 00:00-24:00")
+    assert notes.private == {} and notes.warnings == []
+    assert notes.changes == ["opening_hours: '24/7' written as 'Mo-Su 00:00-24:00'"]
+
+
 def test_name_key_folds_case_punctuation_and_and_legal_forms() -> None:
     assert name_key("Smith & Sons Ltd.") == name_key("SMITH AND SONS LIMITED") == name_key("smith and sons")
     assert name_key("Café Crème") == name_key("cafe creme")
@@ -325,8 +342,14 @@ def test_category_option_puts_every_row_in_one_and_must_be_a_key(project: Path) 
         (["missing.csv"], "vouch: missing.csv: no such file"),
         (["shops.txt.pdf"], "expected a .csv or .xlsx file; got .pdf"),
         (["shops.csv", "--map", "nonsense"], "--map nonsense: expected FIELD=COLUMN"),
+        (
+            ["shops.csv", "--map", "name=Firma", "--map", " name = Tel"],
+            "vouch: --map name=Tel: expected one column per field; got --map name=Firma too",
+        ),
         (["quote.csv"], "vouch: line 2: field larger than field limit (131072) (a quote that is never closed?)"),
         (["fake.xlsx"], "vouch: fake.xlsx: not an .xlsx workbook Vouch can read (File is not a zip file)"),
+        (["nul.csv"], "vouch: nul.csv: expected UTF-8 or UTF-16 text; got a NUL byte at byte 12 (line 2): save the"),
+        (["odd16.csv"], "vouch: odd16.csv: looks like UTF-16 without a byte-order mark, but does not decode as it"),
         (["empty.csv"], "vouch: the file holds no rows (expected a header row, then one row per business)"),
         (["folder.csv"], "vouch: folder.csv: a folder, not a file: expected a .csv or .xlsx file"),
         (["folder"], "vouch: folder: a folder, not a file: expected a .csv or .xlsx file"),
@@ -337,6 +360,8 @@ def test_bad_input_is_one_line_and_writes_nothing(project: Path, args: list[str]
     (project / "shops.txt.pdf").write_bytes(b"%PDF")
     (project / "quote.csv").write_text('name\n"Harbour' + "x" * 140_000, encoding="utf-8")
     (project / "fake.xlsx").write_text("name\nHarbour\n", encoding="utf-8")
+    (project / "nul.csv").write_bytes(b"name\nHarbour\x00\x00\x00\x00 Ltd\n")  # a binary file renamed
+    (project / "odd16.csv").write_bytes("name\nHarbour\n".encode("utf-16-le") + b"\x00\xd8" + b"x")  # cut short
     (project / "empty.csv").write_bytes(b"")
     (project / "folder.csv").mkdir()
     (project / "folder").mkdir()
@@ -425,3 +450,48 @@ def test_every_profile_an_import_plans_passes_the_profile_checks(tmp_path: Path,
         assert not isinstance(loaded, list), (planned.text, [str(p) for p in loaded])
         assert loaded.file.status == "pending"
     assert len(plan.profiles) + len(plan.skipped) == len(rows)
+
+
+GREEK = [["όνομα", "πόλη"]] + [["Ηλεκτρολόγος Παπαδόπουλος Αθηνά", "Κινγκσμπριτζ"]] * 5
+
+
+@pytest.mark.parametrize(("codec", "how"), [("utf-16-le", "little-endian"), ("utf-16-be", "big-endian")])
+def test_greek_only_utf16_without_a_bom_is_read(codec: str, how: str) -> None:
+    """Review 3, finding 11: Greek letters have no NUL byte, so only the commas and line ends hold NULs."""
+    from vouch.importing.encodings import decode
+
+    text = "\r\n".join(",".join(row) for row in GREEK) + "\r\n"
+    decoded = decode(text.encode(codec))
+    assert decoded.text == text and decoded.how == f"UTF-16 {how} without a byte-order mark"
+
+
+def test_utf32_is_read_and_named_and_a_stray_nul_is_placed() -> None:
+    from vouch.importing.encodings import decode
+
+    assert decode("name,phone\r\nA,1\r\n".encode("utf-32")) == decode(b"name,phone\r\nA,1\r\n").__class__(
+        "name,phone\r\nA,1\r\n", "UTF-32"
+    )
+    with pytest.raises(ValueError) as stray:
+        decode(b"name\nHarbour\n\x00")
+    assert str(stray.value) == (
+        "expected UTF-8 or UTF-16 text; got a NUL byte at byte 13 (line 3): save the file as CSV UTF-8"
+    )
+
+
+def test_utf32_big_endian_is_read_too() -> None:
+    from vouch.importing.encodings import decode
+
+    assert decode("name\nA\n".encode("utf-32-be").join([b"\x00\x00\xfe\xff", b""])).how == "UTF-32"
+
+
+def test_map_compares_columns_as_it_matches_them_and_one_column_feeds_one_field() -> None:
+    """Review 3, finding 12: 'Business Name' and 'business name' are one column (no conflict); one column given
+    to two fields (every profile named after its phone number) is refused in one line."""
+    from vouch_site.importer import ImportRefused, parse_maps
+
+    assert parse_maps(["name=Business Name", "name=business  name"]) == {"name": "Business Name"}
+    with pytest.raises(ImportRefused) as refused:
+        parse_maps(["contact.phone=Telephone", "name=telephone"])
+    assert str(refused.value) == (
+        "--map name=telephone: expected one field per column; got --map contact.phone=Telephone too"
+    )

@@ -315,3 +315,20 @@ def test_an_unreadable_suppression_refuses_the_send_in_one_line(tmp_path: Path) 
         f"{tmp_path / 'suppressions.csv'}:3: email: expected UTF-8 text; got other bytes (save the file as CSV UTF-8)"
         " (nothing is sent until every suppression can be read)"
     )
+
+
+def test_a_second_row_for_one_address_in_another_case_is_named_with_both_lines(tmp_path: Path) -> None:
+    """Sent once (SPEC §4), but not silently: the second row's name, date and area would vanish."""
+    subscribers = tmp_path / "subscribers.csv"
+    subscribers.write_text(
+        "email,name,subscribed,area\nann@example.org,Ann Lee,2026-11-28,Kingsbridge\nbob@example.org,Bob,,\n"
+        "ANN@Example.org,Ann Dup,2026-11-29,Salcombe\nbob@example.org,Bob,,\n"
+    )
+    found, problems = recipients(subscribers, tmp_path / "suppressions.csv")
+    assert [(s.address, s.area) for s in found] == [("ann@example.org", "Kingsbridge"), ("bob@example.org", "")]
+    assert [str(p) for p in problems] == [
+        f"{subscribers}:4: email: expected each address once; got 'ANN@Example.org' again (line 2 has it): "
+        "this row is skipped, and its name, subscribed and area differ from line 2's (keep one row)",
+        f"{subscribers}:5: email: expected each address once; got 'bob@example.org' again (line 3 has it): "
+        "this row is skipped",
+    ]

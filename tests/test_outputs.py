@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import pickle
@@ -11,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -22,6 +24,7 @@ from tests.sitekit import (
     build_folders_left,
     cold_states,
     left_by_a_kill,
+    make_site,
     pausing,
     pinned,
     read_tree,
@@ -32,10 +35,11 @@ from tests.sitekit import (
     swap_steps,
     symlink_layout,
     toggled_site,
+    vetted,
     wait_for,
 )
-from vouch.problems import ValidationFailed
-from vouch.writer import outputs
+from vouch.problems import Problem, ValidationFailed
+from vouch.writer import outputs, parallel
 from vouch.writer.lock import Refused
 from vouch.writer.parallel import run_split
 from vouch_site.build import build
@@ -175,7 +179,10 @@ def test_a_killed_build_takes_its_search_indexer_with_it(tmp_path: Path) -> None
     def index_with_fake() -> None:
         os.environ["PAGEFIND_BINARY_PATH"] = str(fake)  # where Pagefind's own lookup looks first
         _pagefind_command.cache_clear()
-        index_site(tmp_path)
+        site = tmp_path / "site"
+        site.mkdir()
+        (site / "index.html").write_text("<html><body><main data-pagefind-body>Hello</main></body></html>")
+        index_site(site, tmp_path / "cache")
 
     child = multiprocessing.get_context("fork").Process(target=index_with_fake)
     child.start()
@@ -513,3 +520,44 @@ def test_build_output_into_the_live_site_refuses_in_one_line(two_sites: Path, tm
         "builds; nothing was built, output/ is unchanged"
     ]
     assert _everything(tmp_path) == before
+
+
+def _logs_then(value: object) -> object:
+    logging.getLogger("vouch").warning("checked %s in the child", "everything")
+    if isinstance(value, Exception):
+        raise value
+    return value
+
+
+def test_isolated_work_hands_back_its_result_its_log_records_and_its_exception(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level("WARNING", logger="vouch"):
+        assert parallel.isolated(partial(_logs_then, {"site": [1, 2]})) == {"site": [1, 2]}
+    assert [r.getMessage() for r in caplog.records] == ["checked everything in the child"]
+    problem = Problem(Path("partners/x.yaml"), 3, "status", "expected one of vetted")
+    with pytest.raises(ValidationFailed) as failed:
+        parallel.isolated(partial(_logs_then, ValidationFailed([problem])))
+    assert failed.value.problems == [problem]
+
+
+def test_a_big_network_is_validated_apart_and_says_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 2)  # this small site counts as big
+    apart = []
+    isolated = parallel.isolated
+    monkeypatch.setattr(parallel, "isolated", lambda work: apart.append(work) or isolated(work))
+    make_site(
+        tmp_path,
+        {"harbour": vetted("Harbour Plumbing"), "quay": vetted("Quay Drains") | {"status": "suspended"}},
+        {"content/articles/boilers.md": "Title: Boilers\nDate: 2026-10-02\n\nAsk {partner}quay.\n"},
+    )
+    with caplog.at_level("INFO", logger="vouch"):
+        result = build(tmp_path)
+    assert len(apart) == 1 and [p.slug for p in result.site.partners] == ["harbour"]
+    assert any("withheld content/articles/boilers.md" in r.getMessage() for r in caplog.records)
+    (tmp_path / "partners" / "quay.yaml").write_text("status: yes\n")
+    with pytest.raises(ValidationFailed) as failed:
+        build(tmp_path)
+    assert [p.field for p in failed.value.problems] == ["category", "name", "status"] and len(apart) == 2

@@ -298,3 +298,35 @@ def test_a_lang_of_the_default_languages_primary_subtag_is_no_translation(
         assert [item.slug for item in report.content.shown] == ["a"]
     else:
         assert [p for p in report.problems if problem in str(p)]
+
+
+@pytest.mark.parametrize(
+    "link",
+    ["[a]({filename}/articles/real.md)", pytest.param("[all]({category}boilers)", marks=pytest.mark.slow)],
+)  # slow: Python-Markdown takes 2 s to reach the RecursionError
+def test_markdown_nested_500_deep_is_read_or_one_problem_line_never_a_traceback(tmp_path: Path, link: str) -> None:
+    """Review 3, finding 5: hostile nesting that Python-Markdown cannot render (RecursionError)."""
+    deep = "Title: Deep\nDate: 2026-11-21\nSummary: x\n\n" + "".join("  " * i + "- `x`\n" for i in range(500))
+    make_site(tmp_path, {"harbour": vetted("Harbour")}, {
+        "content/articles/deep.md": f"{deep}\n{link}\n",
+        "content/articles/real.md": "Title: Real\nDate: 2018-10-01\n\nx\n",
+    })  # fmt: skip
+    problems = [str(p) for p in validate_only(tmp_path).problems]
+    assert problems in ([], [f"{tmp_path}/content/articles/deep.md:1: text: expected Markdown nested less deeply; "
+                             "got nesting too deep to read (flatten the lists or quotes)"])  # fmt: skip
+
+
+def test_a_path_with_a_space_or_parenthesis_is_refused_saying_why_not_only_not_found(tmp_path: Path) -> None:
+    """Review 3, finding 2: the file exists; the link is read up to the '(' or space, so say so."""
+    make_site(tmp_path, {"harbour": vetted("Harbour")}, {
+        "content/articles/linking.md": "Title: L\nDate: 2026-11-21\n\n[a]({filename}/articles/q_(survey).md) "
+                                       "[b](<{filename}/articles/q survey.md>) [c]({filename}/gone.md \"t\")\n",
+        "content/articles/q_(survey).md": "Title: Q\nDate: 2026-11-20\n\nx\n",
+        "content/articles/q survey.md": "Title: Q2\nDate: 2026-11-20\n\nx\n",
+    })  # fmt: skip
+    cut = "; a link's path ends at a space or '(': rename the file without them"
+    assert sorted(p.message for p in validate_only(tmp_path).problems) == [
+        f"expected a file under content/; got '/articles/q' (not found{cut})",
+        f"expected a file under content/; got '/articles/q_' (not found{cut})",
+        "expected a file under content/; got '/gone.md' (not found)",
+    ]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +26,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.sitekit import REFERENCE_SPELLINGS, make_site, read_tree, readable_tree
+from tests.sitekit import REFERENCE_SPELLINGS, make_site, read_tree, readable_tree, vetted
 from vouch.problems import ValidationFailed
 from vouch.render.qr import qr_svg
 from vouch_site.build import build
@@ -352,7 +353,7 @@ def check_network(generated: tuple[list[dict], list[int], list[Mention], list[st
             if m.kind != "partners":  # withheld, or shown in full, whatever the spelling
                 assert (f"zqm{n}bodyq".encode() in blob) == (m.target in shown), f"m{n} ({m})"
 
-        fragments = b"".join(v for k, v in tree.items() if k.startswith("pagefind/fragment/"))
+        fragments = b"".join(v for k, v in tree.items() if re.match(r"pagefind/(part-[^/]+/)?fragment/", k))
         for i in range(len(profiles)):
             assert (f"zq{i}nameq".encode() in fragments) == (i in shown)  # the search index, decompressed
 
@@ -373,3 +374,73 @@ def check_network(generated: tuple[list[dict], list[int], list[Mention], list[st
 
         data = json.loads(tree["partners.json"])
         assert sorted(e["slug"] for e in data["partners"]) == sorted(f"firm{i}" for i in shown)
+
+
+# Review 3, findings 1-3 and 7: a link to a withheld item counts wherever the source holds it (in code too, erring
+# on the safe side), however the renderer of the page, feed or e-mail would read it.
+LINKS_TO_WITHHELD = {
+    "tilde": "How to write a link:\n\n~~~\n[the survey]({filename}/articles/zqt1.md)\n~~~\n",
+    "blankfence": "```\nintro\n\n[the survey]({filename}/articles/zqt1.md)\n```\n",
+    "indent": '- a list\n    - nested item\n\n<a HREF="{filename}/articles/zqt1.md">the survey</a>\n',
+    "htmlinline": 'Inline: `<img src="{static}/images/zqt4.png">` and [the survey]({filename}/articles/zqt1.md).\n',
+    "inline": "Write `{filename}/articles/zqt1.md ` like this.\n",
+}
+# Links the source pattern cannot read whole: refused with a problem line (nothing built), never published.
+LINKS_REFUSED = {
+    "inlinetick": "Write `{filename}/articles/zqt1.md` like this.\n",
+    "paren": "See the `survey`: [the survey]({filename}/articles/zqt2_(survey).md).\n",
+    "space": "See the `survey`: [the survey](<{filename}/articles/zqt3 survey.md>).\n",
+    "indentparen": "- a list\n    - nested item\n\n[the survey]({filename}/articles/zqt2_(survey).md)\n",
+}
+NO_FENCED_CODE = (
+    'MARKDOWN = {"extension_configs": {"markdown.extensions.codehilite": {"css_class": "highlight"}, '
+    '"markdown.extensions.meta": {}}, "output_format": "html5"}\n'
+)
+
+
+@pytest.mark.parametrize(
+    "conf",
+    ["", pytest.param(NO_FENCED_CODE, marks=pytest.mark.slow)],  # slow: a second build of the same site
+    ids=["default-markdown", "markdown-without-fenced-code"],
+)
+def test_a_link_to_a_withheld_item_in_code_withholds_the_linking_article_and_issue(tmp_path: Path, conf: str) -> None:
+    """Fences (``~~~``, with blank lines), inline code, indented lines, an upper-case HREF, a site MARKDOWN without
+    fenced code: the linking article and issue are withheld, and the withheld target's path, slug and text are in
+    no byte of output/ or mail/. A path with ( ) or a space is refused in one line per file, and nothing is built."""
+    target = "Title: Our survey zqtitleq\nDate: 2026-11-20\nSummary: Why.\n\nWe are vetting {partner}quay.\n"
+    files: dict[str, str | bytes] = {
+        "content/articles/zqt1.md": target,
+        "content/articles/zqt2_(survey).md": target,
+        "content/articles/zqt3 survey.md": target,
+        "content/articles/plain.md": "Title: Plain zqplainq\nDate: 2026-11-01\nSummary: x\n\nNothing hidden.\n",
+        "content/newsletter/plain.md": "Title: Plain issue zqplainq\nDate: 2026-11-01\n\nNews.\n",
+        "private/subscribers.csv": "email,name\nann@example.org,Ann\n",
+    }
+    for name, body in (LINKS_TO_WITHHELD | LINKS_REFUSED).items():
+        files[f"content/articles/l{name}.md"] = f"Title: Linking zql{name}q\nDate: 2026-11-21\nSummary: L.\n\n{body}"
+        files[f"content/newsletter/n{name}.md"] = f"Title: Issue zqn{name}q\nDate: 2026-11-22\n\n{body}"
+    quay = vetted("Quay Drains") | {"status": "suspended"}
+    make_site(tmp_path, {"harbour": vetted("Harbour"), "quay": quay}, files)
+    with (tmp_path / "pelicanconf.py").open("a") as pelicanconf:
+        pelicanconf.write(conf)
+    with pytest.raises(ValidationFailed) as refused:
+        build(tmp_path)
+    named = {(p.path.parent.name, p.path.stem) for p in refused.value.problems}
+    assert named == {(folder, f"{letter}{name}") for name in LINKS_REFUSED
+                     for folder, letter in (("articles", "l"), ("newsletter", "n"))}  # fmt: skip
+    assert not (tmp_path / "output").exists() and not (tmp_path / "mail").exists()
+    for name in LINKS_REFUSED:
+        (tmp_path / f"content/articles/l{name}.md").unlink()
+        (tmp_path / f"content/newsletter/n{name}.md").unlink()
+    build(tmp_path)
+    tree = readable_tree(tmp_path / "output") | {f"mail/{k}": v for k, v in read_tree(tmp_path / "mail").items()}
+    blob = b"\n".join(tree.values()) + b"\n" + "\n".join(tree).encode()
+    assert b"zqplainq" in blob  # the build did publish what links nothing withheld
+    assert "mail/plain/message.eml" in tree
+    for canary in ("zqt1", "zqt2", "zqt3", "zqt4", "zqtitleq", "quay"):
+        assert canary.encode() not in blob, (
+            f"{canary} leaked: {[rel for rel, v in tree.items() if canary.encode() in v]}"
+        )
+    for name in LINKS_TO_WITHHELD:  # withheld: the linking article and the issue, in no page, feed or e-mail
+        assert f"zql{name}q".encode() not in blob and f"zqn{name}q".encode() not in blob, name
+        assert f"mail/n{name}/message.eml" not in tree

@@ -62,12 +62,27 @@ PARTNERS = {
 }
 
 
+def built(root: Path, day: dt.date) -> None:
+    """``invoke build`` as of ``day``: an issue goes out only once its web version is on the built site."""
+    done = run_invoke(root, "build", env={**os.environ, "SOURCE_DATE_EPOCH": epoch(day)})
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
 @pytest.fixture
 def server():
     recorder = Recorder()
     controller = start(recorder)
     yield controller.port, recorder
     controller.stop()
+
+
+def closed_port() -> int:
+    """A local port nothing listens on: the SMTP server is down."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def by_subject(recorder: Recorder) -> dict[str, list[str]]:
@@ -97,6 +112,7 @@ def test_an_issue_comes_due_goes_to_those_who_had_joined_and_an_old_one_never_go
 
     before = due(dt.date(2026, 12, 2))
     assert before.returncode == 0 and "nothing due on 2026-12-02" in before.stdout and not recorder.accepted
+    built(tmp_path, dt.date(2026, 12, 3))  # the cron line's build, before the send
     on_day = due(dt.date(2026, 12, 3))
     assert on_day.returncode == 0, on_day.stdout + on_day.stderr
     assert "2026-12-03: sent 2, already sent before 0, failed 0" in on_day.stdout
@@ -120,6 +136,7 @@ def test_a_due_issue_sent_by_name_first_is_not_sent_again_by_due(tmp_path: Path,
         "content/newsletter/2026-12-03.md": issue("December news for all", "2026-12-03"),
         "private/subscribers.csv": "email,name\na@example.org,A\nb@example.org,B\n",
     })  # fmt: skip
+    built(tmp_path, dt.date(2026, 12, 3))
     first = run_invoke(tmp_path, "send", "2026-12-03", env=env_for(tmp_path, port, dt.date(2026, 12, 3)))
     assert first.returncode == 0, first.stderr
     (tmp_path / "private/subscribers.csv").write_text("email,name\na@example.org,A\nb@example.org,B\nc@example.org,C\n")
@@ -146,7 +163,13 @@ def test_due_reports_what_it_cannot_send_and_the_unknown_exit_code(tmp_path: Pat
     assert done.returncode == 1 and not recorder.accepted
     assert "2026-12-03: placeholders: unfinished text: TODO" in done.stderr
     assert "held: due, but it names unpublished hidden: not sent" in done.stderr
-    assert "nothing due on 2026-12-03" in done.stdout
+    assert done.stdout.splitlines()[-1] == "nothing sent on 2026-12-03: 2 due items could not go (listed above)"
+    assert "nothing due" not in done.stdout
+    dry = run_invoke(tmp_path, "send", "--due", "--dry-run", env=env_for(tmp_path, port, dt.date(2026, 12, 3)))
+    assert (
+        dry.returncode == 1
+        and dry.stdout.splitlines()[-1] == "dry run: nothing sent; 2 due items could not go (listed above)"
+    )
 
 
 def test_area_blocks_are_right_for_each_recipient(tmp_path: Path, server) -> None:
@@ -156,6 +179,7 @@ def test_area_blocks_are_right_for_each_recipient(tmp_path: Path, server) -> Non
         "private/subscribers.csv": "email,name,area\ntot@example.org,T,TOTNES\nst@example.org,S,saint etienne\n"
         "dart@example.org,D, Dartmouth \nnone@example.org,N,Atlantis\nblank@example.org,B,\n",
     })  # fmt: skip
+    built(tmp_path, dt.date(2026, 12, 3))
     done = run_invoke(tmp_path, "send", "--due", env=env_for(tmp_path, port, dt.date(2026, 12, 3)))
     assert done.returncode == 0, done.stdout + done.stderr
     blocks = {}
@@ -213,12 +237,19 @@ def test_bad_welcome_steps_are_problem_lines(tmp_path: Path) -> None:
         "content/newsletter/welcome/01-hello.md": "Title: Welcome aboard, neighbour\nDelay: soon\n\nHi.\n",
         "content/newsletter/welcome/2-oops.md": step("Badly named step file", 1),
         "content/newsletter/welcome/03-meet.md": step("Meet a partner today", 2, "{partner}nobody"),
+        "content/newsletter/welcome/later/06-more.md": step("A step put in a folder", 6),
+        "content/newsletter/welcome/empty/.keep": "",
     })  # fmt: skip
     done = run_invoke(tmp_path, "check", env={**os.environ, "SOURCE_DATE_EPOCH": epoch(START)})
     assert done.returncode != 0 and "Traceback" not in done.stderr
     assert "content/newsletter/welcome/01-hello.md:2: Delay: expected a whole number of days" in done.stderr
     assert "content/newsletter/welcome/2-oops.md:1: file: expected a welcome step named NN-slug.md" in done.stderr
     assert "content/newsletter/welcome/03-meet.md:4: partner reference: expected the slug" in done.stderr
+    assert (
+        "content/newsletter/welcome/later:1: file: expected welcome steps directly in welcome/; got a folder "
+        "later/ holding Markdown, which is not read"
+    ) in done.stderr
+    assert "welcome/empty" not in done.stderr
 
 
 def test_editor_backups_beside_welcome_steps_are_skipped_and_listed_not_problems(tmp_path: Path) -> None:
@@ -349,6 +380,7 @@ def test_a_due_send_killed_halfway_is_resumed_by_the_next_due_run(tmp_path: Path
         "content/newsletter/2026-12-03.md": issue("December news for all", "2026-12-03"),
         "private/subscribers.csv": "email,name\n" + "".join(f"reader{i}@example.org,Reader {i}\n" for i in range(400)),
     })  # fmt: skip
+    built(tmp_path, dt.date(2026, 12, 3))
     recorder = Recorder(Faults(delay=0.01))
     controller = start(recorder)
     command = [sys.executable, "-m", "invoke", "send", "--due"]
@@ -394,6 +426,7 @@ def test_thirty_days_of_due_runs_with_a_missed_week(tmp_path: Path, capsys: pyte
     existing = [f"old{i}@example.org,Old {i},,Totnes\n" for i in range(100)]
     joining = [(START + dt.timedelta(days=i % 20), f"new{i}@example.org") for i in range(200)]
     areas = ("Totnes", "Dartmouth", "Atlantis", "")
+    built(tmp_path, START + dt.timedelta(days=29))  # every issue's web version on the site: this is about the days
     recorder = Recorder()
     controller = start(recorder)
     table: list[tuple[str, str, int]] = []
@@ -474,3 +507,115 @@ def test_the_fast_message_parses_to_what_the_email_package_makes(demo_site: Path
             for kind in ("plain", "html"):
                 assert a.get_body((kind,)).get_content() == b.get_body((kind,)).get_content()
             assert max(len(line) for line in fast.split(b"\r\n")) <= 998 and b"\n" not in fast.replace(b"\r\n", b"")
+
+
+def test_check_lists_a_withheld_welcome_step_as_the_build_does(tmp_path: Path) -> None:
+    make(tmp_path, PARTNERS, {
+        "content/newsletter/welcome/01-hello.md": step("Welcome aboard, neighbour", 0),
+        "content/newsletter/welcome/02-meet.md": step("Meet a partner", 3, "Try {partner}hidden today."),
+        "content/newsletter/welcome/03-vet.md": "Title: How we vet\nDelay: 5\nStatus: draft\n\nCarefully.\n",
+    })  # fmt: skip
+    check = run_invoke(tmp_path, "check", env={**os.environ, "SOURCE_DATE_EPOCH": epoch(START)})
+    assert check.returncode == 0, check.stderr
+    assert (
+        "withheld: content/newsletter/welcome/02-meet.md (names unpublished hidden: the welcome series waits there)"
+        in check.stdout
+    )
+    assert (  # review 3, finding 13: a draft step holds the series too
+        "draft: content/newsletter/welcome/03-vet.md (the welcome series waits there: set 'Status: published' to "
+        "send it)" in check.stdout
+    )
+    assert "01-hello" not in check.stdout
+
+
+def test_an_issue_not_on_the_built_site_is_refused_and_the_others_still_go(tmp_path: Path, server) -> None:
+    """Its "Web version" link would lead nowhere: built while a draft (or not at all), it waits for invoke build."""
+    port, recorder = server
+    make(tmp_path, PARTNERS, {
+        "content/newsletter/2026-12-02.md": issue("Built and on the site", "2026-12-02"),
+        "content/newsletter/2026-12-03.md": issue("Still a draft when built", "2026-12-03", status="draft"),
+        "private/subscribers.csv": "email,name\na@example.org,A\nnot-an-address,B\n",
+    })  # fmt: skip
+    env = env_for(tmp_path, port, dt.date(2026, 12, 3))
+    assert run_invoke(tmp_path, "build", env=env).returncode == 0
+    draft = tmp_path / "content/newsletter/2026-12-03.md"
+    draft.write_text(draft.read_text().replace("Status: draft", "Status: published"))  # and no build since
+    by_name = run_invoke(tmp_path, "send", "2026-12-03", env=env)
+    assert by_name.returncode == 1 and not recorder.accepted
+    refusal = (
+        "2026-12-03: its web version (newsletter/2026-12-03/) is not in output/: run invoke build first (and deploy it)"
+    )
+    assert refusal in by_name.stderr and "nothing was sent" in by_name.stderr
+    dry_by_name = run_invoke(tmp_path, "send", "2026-12-03", "--dry-run", env=env)  # what would go, then why not
+    assert dry_by_name.returncode == 1 and "'Still a draft when built' to 1 recipient" in dry_by_name.stdout
+    assert "subscribers.csv:3: email: " in dry_by_name.stderr
+    assert dry_by_name.stderr.splitlines()[-1] == f"vouch: {refusal}; nothing was sent"
+    test_copy = run_invoke(tmp_path, "send", "2026-12-03", "--to", "editor@example.org", env=env)
+    assert test_copy.returncode == 0, test_copy.stderr  # a test copy is how a draft is checked: not refused
+    dry = run_invoke(tmp_path, "send", "--due", "--dry-run", env=env)
+    assert dry.stdout.splitlines()[-1] == "dry run: nothing sent; 1 due item could not go (listed above)"
+    assert dry.returncode == 1  # as the real run: something due could not go
+    down = run_invoke(tmp_path, "send", "--due", env={**env, "SMTP_PORT": str(closed_port())})
+    assert down.returncode == 3 and "vouch: " in down.stderr and len(recorder.accepted) == 1  # the test copy
+    assert down.stdout.splitlines()[-1] == "1 due item could not go (listed above)"  # the server down too
+    due = run_invoke(tmp_path, "send", "--due", env=env)
+    assert due.returncode == 1, due.stdout + due.stderr
+    assert f"{refusal}: not sent" in due.stderr
+    assert by_subject(recorder) == {"[Test] Still a draft when built": ["editor@example.org"],
+                                    "Built and on the site": ["a@example.org"]}  # fmt: skip
+    assert due.stdout.splitlines()[-1] == "1 due item could not go (listed above)"
+
+
+def test_an_issue_renamed_after_it_went_out_is_not_sent_again_unless_asked(tmp_path: Path, server) -> None:
+    """Review 3, finding 4: the ledger knows issues by slug; a sent issue's Date and Title under a slug that no
+    longer exists is the same issue renamed: refused (by name and by --due), said how to go on, --again sends."""
+    port, recorder = server
+    make(tmp_path, PARTNERS, {
+        "content/newsletter/december-2026.md": issue("Year-end tax", "2026-12-02"),
+        "private/subscribers.csv": "email,name\na@example.org,A\nb@example.org,B\n",
+    })  # fmt: skip
+    env = env_for(tmp_path, port, dt.date(2026, 12, 2))
+    assert run_invoke(tmp_path, "build", env=env).returncode == 0
+    assert run_invoke(tmp_path, "send", "--due", env=env).returncode == 0
+    assert by_subject(recorder) == {"Year-end tax": ["a@example.org", "b@example.org"]}
+    source = tmp_path / "content/newsletter/december-2026.md"
+    source.rename(source.with_name("year-end-2026.md"))
+    assert run_invoke(tmp_path, "build", env=env).returncode == 0
+    refusal = (
+        "year-end-2026: an issue of the same date and title already went out as december-2026 (renamed?): "
+        "rename it back to december-2026, or send it to everyone again with invoke send year-end-2026 --again"
+    )
+    due = run_invoke(tmp_path, "send", "--due", env=env)
+    assert due.returncode == 1 and f"{refusal}: not sent" in due.stderr, due.stdout + due.stderr
+    by_name = run_invoke(tmp_path, "send", "year-end-2026", env=env)
+    assert by_name.returncode == 1 and f"vouch: {refusal}; nothing was sent" in by_name.stderr, by_name.stderr
+    assert len(recorder.accepted) == 2
+    again = run_invoke(tmp_path, "send", "year-end-2026", "--again", env=env)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert by_subject(recorder) == {"Year-end tax": ["a@example.org", "b@example.org"] * 2}
+    assert run_invoke(tmp_path, "send", "--due", env=env).stdout.splitlines()[-1] == "nothing due on 2026-12-02"
+
+
+def test_an_issue_edited_since_the_build_is_not_sent_until_built_again(tmp_path: Path, server) -> None:
+    """Review 3, finding 6: its web version would be the old text; a test copy still goes (that is how an edit is
+    checked), the real send and --due wait for invoke build."""
+    port, recorder = server
+    make(tmp_path, PARTNERS, {
+        "content/newsletter/december-2026.md": issue("Year-end tax", "2026-12-02"),
+        "private/subscribers.csv": "email,name\na@example.org,A\n",
+    })  # fmt: skip
+    env = env_for(tmp_path, port, dt.date(2026, 12, 2))
+    assert run_invoke(tmp_path, "build", env=env).returncode == 0
+    source = tmp_path / "content/newsletter/december-2026.md"
+    source.write_text(issue("CORRECTED after the build", "2026-12-02", "CORRECTION: the event moved to Friday."))
+    refusal = "december-2026: changed since the last build (its web version is the old text): run invoke build first"
+    by_name = run_invoke(tmp_path, "send", "december-2026", "--yes", env=env)
+    assert by_name.returncode == 1 and f"vouch: {refusal}; nothing was sent" in by_name.stderr, by_name.stderr
+    due = run_invoke(tmp_path, "send", "--due", env=env)
+    assert due.returncode == 1 and f"{refusal}: not sent" in due.stderr, due.stdout + due.stderr
+    test_copy = run_invoke(tmp_path, "send", "december-2026", "--to", "editor@example.org", env=env)
+    assert test_copy.returncode == 0, test_copy.stderr
+    assert by_subject(recorder) == {"[Test] CORRECTED after the build": ["editor@example.org"]}
+    assert run_invoke(tmp_path, "build", env=env).returncode == 0
+    assert run_invoke(tmp_path, "send", "--due", env=env).returncode == 0
+    assert by_subject(recorder)["CORRECTED after the build"] == ["a@example.org"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 import queue
 import shutil
@@ -88,6 +89,8 @@ def test_edits_are_served_errors_keep_the_last_good_site_and_fixes_recover(serve
     seconds = running.wait_until(page, "Heat pumps too.")
     print(f"edit visible after {seconds:.2f} s")  # measured by invoke bench, not asserted here
     running.wait_for("serve: search refreshed")
+    fragments = (project / ".serve/output/pagefind").glob("**/fragment/*.pf_fragment")
+    assert any(b"Heat pumps too." in gzip.decompress(f.read_bytes()) for f in fragments)  # search says it too
 
     profile.write_text(good.replace("status: vetted", "status: yes"))
     error = running.wait_for("status: expected one of")

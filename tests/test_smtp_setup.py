@@ -123,3 +123,52 @@ def test_a_send_to_a_wrong_server_fails_at_once_with_the_same_message(demo_site:
         server.stop()
     assert time.monotonic() - started < 3
     assert done.returncode == 3 and "does not offer STARTTLS" in done.stderr and "SMTP_SECURITY=none" in done.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("smtp-check",),
+        ("send", "november-2026", "--to", "editor@example.org"),
+        ("send", "--due"),
+        ("introduce", "harbour-plumbing", "--to", "Ann Lee <ann@example.org>"),
+    ],
+)
+@pytest.mark.parametrize("host", ["", "  "])
+def test_an_empty_smtp_host_is_a_setting_error_before_any_connection(
+    demo_site: Path, tmp_path: Path, command: tuple[str, ...], host: str
+) -> None:
+    (tmp_path / "subscribers.csv").write_text("email,name\na@example.org,A\n")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": DEMO_EPOCH, "SMTP_HOST": host, "SMTP_PORT": "8025",
+           "SMTP_SECURITY": "none", "NEWSLETTER_SUBSCRIBERS": str(tmp_path / "subscribers.csv"),
+           "NEWSLETTER_LEDGER": str(tmp_path / "ledger.sqlite"),
+           "REFERRALS_LEDGER": str(tmp_path / "referrals.sqlite")}  # fmt: skip
+    done = run_invoke(demo_site, *command, env=env)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stderr.strip().splitlines()[-1].startswith("vouch: SMTP_HOST: expected the relay's host name")
+    assert "connected" not in done.stdout and "connect() first" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("host", "why"),
+    [
+        ("smtp.example.org:587", "put 587 in SMTP_PORT"),
+        ("http://smtp.example.org", "no scheme or path"),
+        ("smtp.example.org 8025", "put 8025 in SMTP_PORT"),
+    ],
+)
+def test_a_host_with_a_port_or_a_scheme_is_a_setting_error_naming_smtp_port(host: str, why: str) -> None:
+    """Review 3, finding 10: copied from a provider's page, it is named as a setting, not a DNS failure."""
+    from vouch.mailing.smtp_setup import SmtpSettings
+
+    with pytest.raises(ValueError) as refused:
+        SmtpSettings.from_env({"SMTP_HOST": host, "SMTP_PORT": "8025"})
+    assert str(refused.value).startswith("SMTP_HOST: expected a host name without a port or scheme (")
+    assert why in str(refused.value) and str(refused.value).endswith(f"got {host!r}")
+
+
+def test_smtp_check_with_a_port_in_smtp_host_exits_2_before_any_connection(demo_site: Path) -> None:
+    env = {**os.environ, "SMTP_HOST": "127.0.0.1:587", "SMTP_PORT": "8025", "SMTP_SECURITY": "none"}
+    done = run_invoke(demo_site, "smtp-check", env=env)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "put 587 in SMTP_PORT" in done.stderr.strip().splitlines()[-1]

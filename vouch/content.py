@@ -61,6 +61,7 @@ class Link:
     written: str  # as in the file
     target: Path  # content/ joined with it, normalised (real paths are compared where it matters)
     line: int
+    cut: bool = False  # the path goes on after a space or '(' (which end it here): a file name to rename
 
 
 @dataclass(frozen=True, slots=True)
@@ -346,7 +347,9 @@ def _links(text: str, folder: Path, content_dir: Path) -> Iterable[Link]:
     for match in _LINK.finditer(text):
         path = unquote(html.unescape(urlparse(match.group(2)).path))
         target = Path(os.path.normpath(content_dir / path.lstrip("/") if path.startswith("/") else folder / path))
-        yield Link(match.group(1), match.group(2), target, text.count("\n", 0, match.start()) + 1)
+        after = text[match.end() : match.end() + 2]
+        cut = after[:1] == "(" or (after[:1] == " " and after[1:] not in ('"', "'", "(", ""))  # not a link title
+        yield Link(match.group(1), match.group(2), target, text.count("\n", 0, match.start()) + 1, cut)
 
 
 def unknown_partner(slug: str, known: Iterable[str]) -> str:

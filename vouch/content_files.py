@@ -152,6 +152,8 @@ def content_files(
                 continue  # the symlink on the way is the problem, reported once
             elif link.kind in FILE_LINKS or real not in sources:
                 why = _why_not(real, os.path.realpath(content_dir), sources)
+                if link.cut and why == "not found":
+                    why += "; a link's path ends at a space or '(': rename the file without them"
                 message = f"expected a file under content/; got {link.written!r} ({why})"
                 problems.append(Problem(item.path, link.line, f"{{{link.kind}}}", message))
     linked = {os.path.realpath(link.target) for item in items for link in item.links}

@@ -33,7 +33,10 @@ def page_link_refusals(text: str, visible: str, rendered: str) -> list[tuple[int
     HTML's attributes (``rendered``, or ``visible`` rendered as Markdown), so code and text are not links."""
     if not _MAY_LINK_A_PAGE.search(visible):  # the common case, fast
         return []
-    html_of = rendered or markdown.markdown(visible, extensions=["markdown.extensions.extra"])
+    try:
+        html_of = rendered or markdown.markdown(visible, extensions=["markdown.extensions.extra"])
+    except RecursionError:  # hostile nesting (hundreds of levels): a problem line, never a traceback
+        return [(1, "expected Markdown nested less deeply; got nesting too deep to read (flatten the lists or quotes)")]
     why = "a Vouch site has no category, tag or author pages: link an article, a page or /directory/"
     found = []
     for match in _PAGE_LINK.finditer(html_of):

@@ -52,3 +52,6 @@ class ValidationFailed(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sort_problems(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    def __reduce__(self) -> tuple[type[ValidationFailed], tuple[list[Problem]]]:  # from a forked validation
+        return (type(self), (self.problems,))

@@ -80,6 +80,10 @@ def editor_notes(report: EditorReport, root: Path) -> Iterator[str]:
     for path, targets in sorted(selection.linking.items()):
         links = ", ".join(name(target) for target in targets)
         yield f"withheld: {name(path)} (links {links}, not published)"
+    for path, slugs in sorted(report.withheld_steps.items()):
+        yield f"withheld: {name(path)} (names unpublished {', '.join(slugs)}: the welcome series waits there)"
+    for path in report.draft_steps:
+        yield f"draft: {name(path)} (the welcome series waits there: set 'Status: published' to send it)"
     for item in selection.scheduled:
         yield f"scheduled: {name(item.path)} (published on {item.date})"
     for path in report.files.unlinked:

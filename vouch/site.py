@@ -54,6 +54,8 @@ class EditorReport:
     content: Selection = field(default_factory=Selection)  # which Markdown items are shown, and why not
     files: ContentFiles = field(default_factory=ContentFiles)  # which files under content/ go out, and strays
     withheld_partners: dict[str, list[str]] = field(default_factory=dict)  # slug -> unpublished slugs it names
+    withheld_steps: dict[Path, list[str]] = field(default_factory=dict)  # welcome step file -> unpublished slugs
+    draft_steps: tuple[Path, ...] = ()  # welcome step files with Status: draft: the series waits there too
     known_slugs: frozenset[str] = frozenset()  # every profile file's slug, valid or not: what a reference may name
     editor_files: tuple[Path, ...] = ()  # editor temporary files skipped in partners/
     not_read: tuple[Path, ...] = ()  # what else partners/ holds (a subfolder, a note): named in a warning

@@ -18,7 +18,7 @@ from vouch.collisions import output_collisions, save_as_of
 from vouch.content import item_templates, load_items, select
 from vouch.content_files import content_files, scan, static_svg_problems
 from vouch.content_folders import Folders
-from vouch.newsletter.welcome import load_steps
+from vouch.newsletter.welcome import load_steps, withheld
 from vouch.paths import shown_from
 from vouch.problems import Problem, ValidationFailed, sort_problems
 from vouch.publication import epoch_problem, today
@@ -58,6 +58,15 @@ def validate(root: Path, settings: dict[str, Any], keep_going: bool = False) -> 
     if not keep_going or left_out is None:
         raise ValidationFailed(report.problems)
     return site, replace(report, left_out=left_out)
+
+
+def _validate_apart(root: Path, settings: dict[str, Any], keep_going: bool) -> tuple[PublicSite, EditorReport]:
+    """``validate`` in a child process on a big network (``parallel.isolated``): only the public site and
+    the report come back, not the garbage of checking every profile, which every page writer would copy."""
+    partners = root / "partners"
+    if partners.is_dir() and len(os.listdir(partners)) >= parallel.PARALLEL_FROM:
+        return parallel.isolated(partial(validate, root, settings, keep_going))
+    return validate(root, settings, keep_going)
 
 
 def _files_to_leave_out(problems: list[Problem], partners: Path, content: Path) -> frozenset[str] | None:
@@ -162,8 +171,19 @@ def _check_content(root: Path, settings: dict[str, Any], site: PublicSite, repor
     for folder in dict.fromkeys([theme, *map(Path, settings["THEME_TEMPLATES_OVERRIDES"])]):
         problems += scan(folder).problems
     problems += static_svg_problems([theme / path for path in settings["THEME_STATIC_PATHS"]], theme.parent)
-    problems += load_steps(content / NEWSLETTER_FOLDER / WELCOME_FOLDER, report.known_slugs)[1]
-    return replace(report, problems=sort_problems(report.problems + problems), content=selection, files=files)
+    steps, step_problems = load_steps(content / NEWSLETTER_FOLDER / WELCOME_FOLDER, report.known_slugs)
+    problems += step_problems
+    held = withheld(steps, {p.slug for p in site.partners})  # the series waits there: invoke check lists it
+    held_steps = {step.path: held[step.key] for step in steps if step.key in held}
+    drafts = tuple(step.path for step in steps if step.status == "draft" and step.key not in held)
+    return replace(
+        report,
+        problems=sort_problems(report.problems + problems),
+        content=selection,
+        files=files,
+        withheld_steps=held_steps,
+        draft_steps=drafts,
+    )
 
 
 def _pelican_slugify(settings: dict[str, Any]) -> Callable[[str], str]:
@@ -227,7 +247,7 @@ def build(
         refuse_wrong_settings(settings)  # they say where the sources are
         folders = SiteFolders.claim(output or root / "output", keep_out(root, settings))  # before any write
         folders.repair()  # a folder a killed swap moved aside is put back even if this build fails
-        site, report = validate(root, settings, keep_going)
+        site, report = _validate_apart(root, settings, keep_going)
         typed = VouchSettings.of(settings)
     staging = folders.begin()
     try:
@@ -254,7 +274,7 @@ def build(
             _run_pelican(settings, run, staging)
         if search:
             with timings.stage("search index"):
-                index_site(staging.output)
+                index_site(staging.output, root / ".cache" / "vouch" / "search")
         else:
             keep_search_index(folders.output, staging.output)
         files = sum(len(names) for _, _, names in os.walk(staging.output))

@@ -81,6 +81,7 @@ def build(root: Path, output: str = "", verbose: bool = False, keep_going: bool 
     from vouch.writer.lock import Refused
     from vouch_site.build import build as run_build
     from vouch_site.progress import build_progress
+    from vouch_site.search import SearchIndexFailed
 
     try:
         with build_progress() as progress:
@@ -92,6 +93,8 @@ def build(root: Path, output: str = "", verbose: bool = False, keep_going: bool 
         fail_with(failed.problems, "; nothing was written, output/ is unchanged", root)
     except Refused as refusal:
         raise CommandFailed(f"vouch: {refusal}; nothing was built, output/ is unchanged") from None
+    except SearchIndexFailed as failed:  # Pagefind's own words, not a traceback
+        raise CommandFailed(f"vouch: the search index: {failed}; nothing was built, output/ is unchanged") from None
     with terminal_safe():
         print(result.summary())
     if result.report.problems:  # only with --keep-going: the files named were left out

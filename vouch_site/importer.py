@@ -15,7 +15,7 @@ import yaml
 
 from vouch.duplicates import Keys, keys_of
 from vouch.importing.categories import UNCATEGORISED, UNCATEGORISED_ENTRY, CategoryMatcher
-from vouch.importing.headers import map_columns
+from vouch.importing.headers import map_columns, normal_header
 from vouch.importing.rows import ImportOptions, Plan, plan_import
 from vouch.importing.tables import Table, read_table
 from vouch.problems import did_you_mean
@@ -34,13 +34,23 @@ class ImportRefused(ValueError):
 
 
 def parse_maps(maps: list[str]) -> dict[str, str]:
-    """``--map contact.phone=Tel`` given any number of times -> {field: column}."""
-    out = {}
+    """``--map contact.phone=Tel`` given any number of times -> {field: column}; two columns for one field, or
+    one column for two fields, are refused (neither is a guess worth making). Columns compare as they match."""
+    out: dict[str, str] = {}
     for item in maps:
-        field, sep, column = item.partition("=")
-        if not sep or not field.strip() or not column.strip():
+        field, sep, column = (part.strip() for part in item.partition("="))
+        if not sep or not field or not column:
             raise ImportRefused(f"--map {item}: expected FIELD=COLUMN, e.g. --map contact.phone=Telephone")
-        out[field.strip()] = column.strip()
+        if field in out and normal_header(out[field]) != normal_header(column):
+            raise ImportRefused(
+                f"--map {field}={column}: expected one column per field; got --map {field}={out[field]} too"
+            )
+        other = next((f for f, c in out.items() if f != field and normal_header(c) == normal_header(column)), None)
+        if other:
+            raise ImportRefused(
+                f"--map {field}={column}: expected one field per column; got --map {other}={out[other]} too"
+            )
+        out.setdefault(field, column)
     return out
 
 

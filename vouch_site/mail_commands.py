@@ -166,8 +166,10 @@ def send(
     yes: bool = False,
     retry_unknown: bool = False,
     due: bool = False,
+    again: bool = False,
 ) -> None:
-    """Send an issue to every subscriber who had joined by its date, exactly once each, through SMTP_* settings."""
+    """Send an issue to every subscriber who had joined by its date, exactly once each, through SMTP_* settings;
+    ``again``: even though an issue of its Date and Title went out under another (gone) slug."""
     from vouch.mailing.sender import Policy
     from vouch_site.mailout import Audience, Paths
     from vouch_site.sending import (
@@ -175,15 +177,18 @@ def send(
         confirm,
         findings_for,
         joined_by,
+        not_current,
         one_send_at_a_time,
+        renamed,
         run_jobs,
         warn,
         warn_future_joiners,
     )  # fmt: skip
 
     if due:
-        if slug or to or retry_unknown:
-            raise CommandFailed("vouch: --due sends whatever is due: give it no issue, --to or --retry-unknown", 2)
+        if slug or to or retry_unknown or again:
+            given = "give it no issue, --to, --retry-unknown or --again"
+            raise CommandFailed(f"vouch: --due sends whatever is due: {given}", 2)
         send_due(root, dry_run, yes)
         return
     if not slug:
@@ -194,10 +199,10 @@ def send(
     rendered = (newsletter.rendered | newsletter.welcome)[slug]
     paths = Paths.from_env(root)
     audience = test_copy or _subscribers(paths)
+    view = next((v for v in newsletter.views if v.slug == slug), None)  # None: a welcome step (a test copy)
     if test_copy is None:
         warn_future_joiners(audience.subscribers, today_of(root))
-        date = next(v.date for v in newsletter.views if v.slug == slug)
-        audience = Audience(joined_by(audience.subscribers, date), audience.ledger, audience.skipped)
+        audience = Audience(joined_by(audience.subscribers, view.date), audience.ledger, audience.skipped)
     findings = findings_for(newsletter, slug, rendered, audience.subscribers)
     if test_copy:
         warn(findings, slug)  # checking the draft is the point of a test copy
@@ -205,12 +210,20 @@ def send(
         for finding in findings:
             print(f"{slug}: {finding}", file=sys.stderr)
         raise CommandFailed(f"vouch: {slug} fails {len(findings)} pre-send check(s); nothing was sent")
+    refusal = None
+    if view and not audience.test:  # a test copy of a draft or an edit is how it is checked: never refused
+        refusal = not_current(root / "output", view, newsletter, settings)
+        refusal = refusal or (None if again else renamed(audience.ledger, view, newsletter))
+    if refusal and not dry_run:
+        raise CommandFailed(f"vouch: {refusal}; nothing was sent")
     for problem in audience.skipped:
         print(relative_to(problem, root), file=sys.stderr)
     smtp = smtp_settings()
     with refused():
         policy = Policy.from_env()
     print(audience.plan(slug, rendered.subject))
+    if refusal:  # a dry run shows what would go, then why it may not yet
+        raise CommandFailed(f"vouch: {refusal}; nothing was sent")
     if dry_run:
         print("dry run: nothing sent")
         return
@@ -218,9 +231,9 @@ def send(
         print(f"re-queued {audience.ledger.retry_unknown(slug)} recipients whose answer was lost")
     confirm(yes)
     with one_send_at_a_time(paths.ledger) if not audience.test else _nothing():
-        again = "send the test copy again" if audience.test else "run the same command again to resume"
-        job = Job(slug, rendered, audience.subscribers)
-        code = run_jobs([job], audience, newsletter, settings, smtp, policy, today_of(root), again)
+        resume = "send the test copy again" if audience.test else "run the same command again to resume"
+        job = Job(slug, rendered, audience.subscribers, view=None if audience.test else view)
+        code = run_jobs([job], audience, newsletter, settings, smtp, policy, today_of(root), resume)
     if code:
         raise CommandFailed("", code)
 
@@ -229,6 +242,7 @@ def send_due(root: Path, dry_run: bool = False, yes: bool = False) -> None:
     """Every published issue dated in the last NEWSLETTER_DUE_DAYS with subscribers left, and every due welcome
     step: for the daily cron line. Exit 0 and "nothing due" when nothing is."""
     from vouch.mailing.sender import Policy
+    from vouch.render.humanize import counted
     from vouch_site.mailout import Paths
     from vouch_site.sending import confirm, due_jobs, one_send_at_a_time, run_jobs, warn_future_joiners
 
@@ -247,21 +261,34 @@ def send_due(root: Path, dry_run: bool = False, yes: bool = False) -> None:
         for d in lost:
             print(f"unknown: {d.address} ({d.issue}): the server's answer was lost; check its log before "
                   f"invoke send {d.issue} --retry-unknown")  # fmt: skip
-        jobs, problems = due_jobs(newsletter, audience, on, settings, held)
+        jobs, problems, blocked = due_jobs(newsletter, audience, on, settings, held, root / "output")
         for line in problems:
             print(line, file=sys.stderr)
-        if not jobs:
-            print(f"nothing due on {on}")
-            if lost or problems:
-                raise CommandFailed("", 3 if lost else 1)
+        not_sent = f"{counted(blocked, 'due item')} could not go (listed above)"
+        failed = 3 if lost else 1 if problems else 0  # a dry run ends as the real run would
+        if not jobs or dry_run:
+            for job in jobs:
+                print(job.label)
+            if dry_run:
+                print(f"dry run: nothing sent; {not_sent}" if blocked else "dry run: nothing sent")
+            else:
+                print(f"nothing sent on {on}: {not_sent}" if blocked else f"nothing due on {on}")
+            if failed:
+                raise CommandFailed("", failed)
             return
         for job in jobs:
             print(job.label)
-        if dry_run:
-            print("dry run: nothing sent")
-            return
         confirm(yes)
-        code = max(run_jobs(jobs, audience, newsletter, settings, smtp, policy, on), 3 if lost else 0)
+        try:
+            code = max(run_jobs(jobs, audience, newsletter, settings, smtp, policy, on), 3 if lost else 0)
+        except CommandFailed as aborted:  # the server down: said, and what could not go is still the last line
+            if not blocked:
+                raise
+            print(aborted.message, file=sys.stderr)
+            print(not_sent)
+            raise CommandFailed("", aborted.code) from None
+        if blocked:
+            print(not_sent)
     if code or problems:
         raise CommandFailed("", code or 1)
 

@@ -18,6 +18,7 @@ from vouch.newsletter.issue import IssueView, plan_issues
 from vouch.newsletter.welcome import WelcomeStep, load_steps, withheld
 from vouch.problems import Problem
 from vouch.render.email import (
+    NearBlock,
     RenderedIssue,
     build_message,
     display_to,
@@ -77,10 +78,15 @@ def write_previews(newsletter: Newsletter, settings: VouchSettings, writer: Stag
     nobody, with the "Trusted near" block of the area most partners serve."""
     example = newsletter.near.example()
     for slug, rendered in (newsletter.rendered | newsletter.welcome).items():
-        personal = personalize(rendered, settings, "", "", example)
-        writer.put(f"{slug}/message.html", personal.html.encode())
-        writer.put(f"{slug}/message.txt", personal.text.encode())
-        writer.put(f"{slug}/message.eml", bytes(build_message(rendered, personal, settings)))
+        for name, data in previews(rendered, settings, example).items():
+            writer.put(f"{slug}/{name}", data)
+
+
+def previews(rendered: RenderedIssue, settings: VouchSettings, example: NearBlock | None) -> dict[str, bytes]:
+    """An issue's ``mail/<slug>/`` files, as the build writes them: ``send`` compares them with the issue now."""
+    personal = personalize(rendered, settings, "", "", example)
+    message = bytes(build_message(rendered, personal, settings))
+    return {"message.html": personal.html.encode(), "message.txt": personal.text.encode(), "message.eml": message}
 
 
 @dataclass(frozen=True, slots=True)

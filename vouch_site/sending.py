@@ -19,6 +19,7 @@ from typing import Any
 
 from vouch.mailing.sender import SendReport, send_issue
 from vouch.mailing.subscribers import Subscriber
+from vouch.newsletter.issue import IssueView
 from vouch.newsletter.welcome import PREFIX as WELCOME_PREFIX
 from vouch.newsletter.welcome import plan_steps
 from vouch.render.email import RenderedIssue
@@ -26,7 +27,7 @@ from vouch.render.email_checks import Finding, pre_send_findings
 from vouch.render.humanize import counted
 from vouch.settings import VouchSettings
 from vouch_site.commands import CommandFailed
-from vouch_site.mailout import Audience, Newsletter, envelope_sender, personal_message, send_summary
+from vouch_site.mailout import Audience, Newsletter, envelope_sender, personal_message, previews, send_summary
 from vouch_site.progress import progress_bar
 
 
@@ -52,6 +53,38 @@ def findings_for(newsletter: Newsletter, key: str, rendered: RenderedIssue, peop
     return pre_send_findings(rendered, newsletter.near.largest_html(sorted({s.area for s in people if s.area})))
 
 
+def not_built(output: Path, view: IssueView) -> str | None:
+    """Why an issue may not go yet: its "Web version" link would lead nowhere, since the last build (into
+    ``output``) did not make its page (it was a draft then, or is new). None when the page is there."""
+    if (output / view.url / "index.html").is_file():
+        return None
+    return f"{view.slug}: its web version ({view.url}) is not in {output.name}/: run invoke build first (and deploy it)"
+
+
+def not_current(output: Path, view: IssueView, newsletter: Newsletter, settings: VouchSettings) -> str | None:
+    """``not_built``, or why the built issue is not the one about to go: edited since the last build, its web
+    version (and ``mail/<slug>/``, which the build wrote beside ``output``) is the old text."""
+    if unbuilt := not_built(output, view):
+        return unbuilt
+    built = output.with_name("mail") / view.slug
+    expected = previews(newsletter.rendered[view.slug], settings, newsletter.near.example())
+    if all((built / name).is_file() and (built / name).read_bytes() == data for name, data in expected.items()):
+        return None
+    return f"{view.slug}: changed since the last build (its web version is the old text): run invoke build first"
+
+
+def renamed(ledger: Any, view: IssueView, newsletter: Newsletter) -> str | None:
+    """Why an issue may not go: one of its Date and Title already went out under a slug no issue has now (the
+    file was renamed), so everyone would get it twice. None when no such issue was sent."""
+    current = {v.slug for v in newsletter.views}
+    earlier = [slug for slug in ledger.sent_as(view.date, view.subject) if slug not in current]
+    if not earlier:
+        return None
+    was = earlier[0]
+    return (f"{view.slug}: an issue of the same date and title already went out as {was} (renamed?): rename it back "
+            f"to {was}, or send it to everyone again with invoke send {view.slug} --again")  # fmt: skip
+
+
 @dataclass(slots=True)
 class Job:
     """One issue or welcome step to send in this run."""
@@ -60,6 +93,7 @@ class Job:
     rendered: RenderedIssue
     people: list[Subscriber]
     new_step: list[Subscriber] = field(default_factory=list)  # welcome: queued today (the day is recorded)
+    view: IssueView | None = None  # an issue: its Date and Title are recorded as it goes out
     left: int = 0  # recipients not yet reached
 
     @property
@@ -80,11 +114,13 @@ def one_send_at_a_time(ledger_path: Path) -> Iterator[None]:
 
 
 def due_jobs(newsletter: Newsletter, audience: Audience, today: dt.date, settings: VouchSettings,
-             withheld: dict[str, str]) -> tuple[list[Job], list[str]]:  # fmt: skip
+             withheld: dict[str, str], output: Path) -> tuple[list[Job], list[str], int]:  # fmt: skip
     """Every published issue dated in the last NEWSLETTER_DUE_DAYS with recipients left, then every due welcome
-    step; plus a line for each that is due but cannot go (withheld, failing a check): nothing silent."""
+    step; plus a line for each that is due but cannot go (withheld, failing a check, not yet built into
+    ``output``), and how many those are: nothing silent."""
     jobs: list[Job] = []
     held: list[str] = []
+    blocked = len(withheld)
     ledger = audience.ledger
     for slug, why in withheld.items():
         held.append(f"{slug}: due, but {why}: not sent")
@@ -100,8 +136,13 @@ def due_jobs(newsletter: Newsletter, audience: Audience, today: dt.date, setting
         if findings := findings_for(newsletter, view.slug, rendered, left):
             held += [f"{view.slug}: {finding}" for finding in findings]
             held.append(f"{view.slug}: due, but fails {counted(len(findings), 'pre-send check')}: not sent")
+            blocked += 1
             continue
-        jobs.append(Job(view.slug, rendered, people, left=len(left)))
+        if why := not_current(output, view, newsletter, settings) or renamed(ledger, view, newsletter):
+            held.append(f"{why}: not sent")
+            blocked += 1
+            continue
+        jobs.append(Job(view.slug, rendered, people, left=len(left), view=view))
     plans = plan_steps(
         newsletter.steps, audience.subscribers, ledger.states(WELCOME_PREFIX), ledger.welcome_days(), today
     )
@@ -110,15 +151,17 @@ def due_jobs(newsletter: Newsletter, audience: Audience, today: dt.date, setting
         if key in newsletter.welcome_withheld:
             names = ", ".join(newsletter.welcome_withheld[key])
             held.append(f"{key}: names unpublished {names}: withheld; the series waits at this step")
+            blocked += 1
             continue
         rendered = newsletter.welcome[key]
         people = plan.new + plan.resumed
         if findings := findings_for(newsletter, key, rendered, people):
             held += [f"{key}: {finding}" for finding in findings]
             held.append(f"{key}: fails {counted(len(findings), 'pre-send check')}; the series waits at this step")
+            blocked += 1
             continue
         jobs.append(Job(key, rendered, people, plan.new, left=len(people)))
-    return jobs, held
+    return jobs, held, blocked
 
 
 def run_jobs(jobs: Sequence[Job], audience: Audience, newsletter: Newsletter, settings: VouchSettings,
@@ -131,6 +174,8 @@ def run_jobs(jobs: Sequence[Job], audience: Audience, newsletter: Newsletter, se
     for job in jobs:
         if job.new_step:
             audience.ledger.enqueue_step(job.key, job.new_step, today)
+        if job.view:
+            audience.ledger.remember_issue(job.key, job.view.date, job.view.subject)
         try:
             report = _send(job, audience, newsletter, settings, smtp, policy)
         except SendAborted as aborted:

@@ -138,7 +138,7 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
                 if rebuild(root, site, state, search=False, preview=preview):
                     started = time.perf_counter()
                     with project_lock(root):
-                        reindex(site)
+                        reindex(site, root / ".cache" / "vouch" / "search")
                     print(f"serve: search refreshed in {time.perf_counter() - started:.1f} s", flush=True)
             except Refused as refused:
                 print(f"serve: {refused}; still serving the last good build", flush=True)

@@ -23,6 +23,7 @@ _LIST_SEPARATORS = re.compile(r"\s*[;|\n]\s*")
 _PHONE_SEPARATORS = re.compile(r"\s*(?:[;,/\n|]|\bor\b|\band\b)\s*", re.IGNORECASE)
 _DOMAIN = re.compile(r"^(?:www\.)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:[/?#]\S*)?$", re.I)
 _HOURS = re.compile(OPENING_HOURS_RE)
+ALL_WEEK = "Mo-Su 00:00-24:00"  # OpenStreetMap's 24/7, in the form SPEC §2 gives opening hours
 PLACEHOLDERS = {"n/a", "na", "n.a.", "n/k", "none", "nil", "null", "-", "--", "—", "–", "?", "unknown", "not known",
                 "tbc", "tba", "no"}  # fmt: skip
 COUNTRY_NAMES = {"uk": "GB", "united kingdom": "GB", "great britain": "GB", "england": "GB", "scotland": "GB",
@@ -180,8 +181,12 @@ def country(value: str, notes: Notes) -> str | None:
 
 
 def opening_hours(value: str, notes: Notes) -> list[str]:
-    """``Mo-Fr 08:00-17:30; Sa 09:00-12:00`` (OpenStreetMap's form) split into entries; others to notes."""
+    """``Mo-Fr 08:00-17:30; Sa 09:00-12:00`` (OpenStreetMap's form) split into entries; OSM's ``24/7`` is
+    every day all day in the profile's form; others to notes."""
     entries = [entry for entry in split_list(value.replace(",  ", "; ")) if entry]
+    if [entry.strip() for entry in entries] == ["24/7"]:
+        notes.changes.append(f"opening_hours: '24/7' written as {ALL_WEEK!r}")
+        return [ALL_WEEK]
     good = [entry for entry in entries if _HOURS.match(entry)]
     if len(good) < len(entries):
         notes.keep("opening_hours_as_imported", value)

@@ -15,6 +15,7 @@ from vouch.render.humanize import counted
 
 _STRAY = re.compile("[\udc80-\udcff]+")  # bytes that are not UTF-8, as surrogateescape keeps them
 _UTF8_LETTER = re.compile("[^\x00-\x7f\udc80-\udcff]")  # a non-ASCII character that was valid UTF-8
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # never in a table's text; in bytes misread as UTF-16
 _LISTED = 20  # lines named one by one; the rest in one line
 
 
@@ -26,11 +27,14 @@ class Decoded:
 
 
 def decode(data: bytes) -> Decoded:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252 as Excel writes; mixed files say where."""
+    """UTF-8 (with or without BOM), UTF-32 with BOM, UTF-16 with BOM or without (told by where its NUL bytes are), else
+    Windows-1252 as Excel writes; mixed files say where. ValueError for NUL bytes that are not UTF-16's."""
     if data.startswith(codecs.BOM_UTF8):
         return _utf8_with_strays(data[len(codecs.BOM_UTF8) :].decode("utf-8", "surrogateescape"), "UTF-8 with BOM")
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return Decoded(data.decode("utf-16"), "UTF-16")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)):
+        return _with_wide_bom(data)
+    if b"\x00" in data:  # never in text of any 8-bit encoding: the high byte of UTF-16's ASCII letters
+        return _utf16_without_bom(data)
     try:
         return Decoded(data.decode("utf-8"), "UTF-8")
     except UnicodeDecodeError:
@@ -40,6 +44,47 @@ def decode(data: bytes) -> Decoded:
     if len(_UTF8_LETTER.findall(escaped)) >= strays:  # mostly UTF-8: a few bytes from elsewhere
         return _utf8_with_strays(escaped, "UTF-8")
     return _windows_1252(data, escaped)
+
+
+def _with_wide_bom(data: bytes) -> Decoded:
+    """UTF-16, or UTF-32, whose byte-order mark FF FE 00 00 starts like UTF-16's."""
+    if not data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return Decoded(data.decode("utf-16"), "UTF-16")
+    try:
+        return Decoded(data.decode("utf-32"), "UTF-32")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"expected UTF-32 (it starts with UTF-32's byte-order mark); got {exc.reason} at byte "
+                         f"{exc.start}: save the file as CSV UTF-8") from None  # fmt: skip
+
+
+def _utf16_without_bom(data: bytes) -> Decoded:
+    """UTF-16 whose byte-order mark was left out: a CSV is mostly ASCII, so NUL is every other byte, on one side."""
+    high_first, high_second = data[0::2].count(0), data[1::2].count(0)
+    nuls = high_first + high_second
+    first = data.index(0)
+    line = data.count(b"\n", 0, first) + 1
+    stray = ValueError(f"expected UTF-8 or UTF-16 text; got a NUL byte at byte {first} (line {line}): "
+                       "save the file as CSV UTF-8")  # fmt: skip
+    if max(high_first, high_second) < 0.9 * nuls:
+        raise stray
+    codec, order = ("utf-16-le", "little-endian") if high_second > high_first else ("utf-16-be", "big-endian")
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise ValueError(
+            f"looks like UTF-16 without a byte-order mark, but does not decode as it ({exc.reason} at byte "
+            f"{exc.start}): save the file as CSV UTF-8"
+        ) from None
+    if max(high_first, high_second) < 0.3 * (len(data) // 2) and not _few_nuls_yet_utf16(text):
+        raise stray
+    return Decoded(text, f"UTF-16 {order} without a byte-order mark")
+
+
+def _few_nuls_yet_utf16(text: str) -> bool:
+    """Greek or Cyrillic UTF-16 has NULs only in its commas and line ends; bytes misread as UTF-16 (a stray NUL
+    in UTF-8) give control characters or letters made of two ASCII bytes instead."""
+    ascii_pairs = (c for c in text if 0x20 <= ord(c) >> 8 <= 0x7E and 0x20 <= ord(c) & 0xFF <= 0x7E)
+    return "\n" in text and not _CONTROL.search(text) and next(ascii_pairs, None) is None
 
 
 def _byte_as_1252(byte: int) -> str:

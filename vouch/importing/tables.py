@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from vouch.importing.encodings import decode
+from vouch.importing.encodings import Decoded, decode
 
 SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
 DELIMITERS = ",;\t|"
@@ -38,11 +38,15 @@ def read_table(path: Path) -> Table:
         raise ValueError(f"{path}: no such file")
     if suffix == ".xlsx":
         return _read_xlsx(path)
-    return _read_csv(path.read_bytes())
+    data = path.read_bytes()
+    try:
+        decoded = decode(data)
+    except ValueError as exc:  # NUL bytes: not text in an encoding Vouch can tell
+        raise ValueError(f"{path.name}: {exc}") from None
+    return _read_csv(decoded)
 
 
-def _read_csv(data: bytes) -> Table:
-    decoded = decode(data)
+def _read_csv(decoded: Decoded) -> Table:
     text = decoded.text
     delimiter = _delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)  # rows end at CR/LF only, not U+2028

@@ -33,6 +33,11 @@ CREATE TABLE IF NOT EXISTS deliveries (
     message_id TEXT,             -- as sent, angle brackets and all: bounces quote it
     PRIMARY KEY (issue, key)
 );
+CREATE TABLE IF NOT EXISTS issues (
+    issue TEXT PRIMARY KEY,      -- the slug it was sent under, as in deliveries.issue
+    date TEXT NOT NULL,          -- its Date and Title then: the same issue renamed is known by them
+    title TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS welcome_days (
     step TEXT NOT NULL,          -- welcome/NN-slug, as in deliveries.issue
     key TEXT NOT NULL,
@@ -195,6 +200,21 @@ class Ledger:
             [(step, s.address.lower(), s.address, s.name, _now()) for s in chosen],
         )
         self.db.execute("COMMIT")
+
+    def remember_issue(self, issue: str, date: dt.date, title: str) -> None:
+        """The Date and Title ``issue`` goes out with: renamed later, it is still known (``sent_as``)."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO issues (issue, date, title) VALUES (?, ?, ?)", (issue, date.isoformat(), title)
+        )
+
+    def sent_as(self, date: dt.date, title: str) -> list[str]:
+        """The slugs an issue of this Date and Title was sent (or tried) under, in the order first sent."""
+        rows = self.db.execute(
+            "SELECT issue FROM issues WHERE date = ? AND title = ? AND EXISTS (SELECT 1 FROM deliveries"
+            " WHERE deliveries.issue = issues.issue AND state != 'queued') ORDER BY rowid",
+            (date.isoformat(), title),
+        )
+        return [issue for (issue,) in rows]
 
     def by_message_id(self, message_id: str) -> Delivery | None:
         """The delivery that went out with ``message_id`` (``<...>``), if this ledger sent it."""

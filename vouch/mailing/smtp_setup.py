@@ -9,7 +9,9 @@ the setting to change: a wrong setting should cost seconds and say why, not
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import os
+import re
 import smtplib
 import socket
 import ssl
@@ -58,8 +60,16 @@ class SmtpSettings:
             timeout = 0.0
         if not timeout > 0:
             raise ValueError(f"SMTP_TIMEOUT: expected a number of seconds such as 10; got {raw_timeout!r}")
+        host = environ.get("SMTP_HOST", "localhost").strip()
+        if not host:  # set but empty (a blank line in private/smtp.env): never "connected to :587"
+            raise ValueError(
+                "SMTP_HOST: expected the relay's host name, such as smtp.example.org (unset, it is localhost); "
+                f"got {environ['SMTP_HOST']!r}"
+            )
+        if why := _not_a_host(host):  # copied from a provider's page: said as a setting, not a DNS failure
+            raise ValueError(f"SMTP_HOST: expected a host name without a port or scheme ({why}); got {host!r}")
         return cls(
-            environ.get("SMTP_HOST", "localhost"),
+            host,
             int(raw_port),
             environ.get("SMTP_USER", ""),
             environ.get("SMTP_PASSWORD", ""),
@@ -160,6 +170,18 @@ def explain(exc: BaseException, step: str, smtp: SmtpSettings) -> SmtpSetupError
             settings_wrong=True,
         )
     return _network(exc, step, smtp)
+
+
+def _not_a_host(host: str) -> str | None:
+    """Why ``host`` is not a host name or address (it holds a port, a scheme or a path), or None."""
+    with contextlib.suppress(ValueError):
+        ipaddress.ip_address(host.strip("[]"))  # an IPv6 address has colons of its own
+        return None
+    if port := re.fullmatch(r"[^:\s/]+(?::|\s+)(\d+)", host):
+        return f"put {port.group(1)} in SMTP_PORT"
+    if re.search(r"[:/\s]", host):
+        return "no scheme or path, such as smtp.example.org"
+    return None
 
 
 def _network(exc: BaseException, step: str, smtp: SmtpSettings) -> SmtpSetupError:

@@ -158,7 +158,7 @@ def recipients(subscribers_csv: Path, suppressions_csv: Path) -> tuple[list[Subs
     """Valid, de-duplicated (case-insensitively), not suppressed; plus a problem for each row skipped."""
     blocked = suppressed(suppressions_csv)
     rows, problems = _rows(subscribers_csv, "email")
-    seen: set[str] = set()
+    seen: dict[str, tuple[int, tuple[str, ...]]] = {}  # address, lower-cased -> its first line and values
     out: list[Subscriber] = []
     for line, row in rows:
         address, name = (row.get("email") or "").strip(), (row.get("name") or "").strip()
@@ -170,11 +170,26 @@ def recipients(subscribers_csv: Path, suppressions_csv: Path) -> tuple[list[Subs
             problems.append(Problem(subscribers_csv, line, *found[0]))
             continue
         key = address.lower()
-        if key in seen or key in blocked:
+        if key in seen:  # sent once, but said: the row's own name, date and area would vanish unseen
+            problems.append(
+                Problem(subscribers_csv, line, "email", _duplicate(address, (name, joined, area), *seen[key]))
+            )
             continue
-        seen.add(key)
+        seen[key] = (line, (name, joined, area))
+        if key in blocked:
+            continue
         out.append(Subscriber(address, name, dt.date.fromisoformat(joined) if joined else None, area))
     return out, sorted(problems, key=lambda p: p.line or 0)
+
+
+def _duplicate(address: str, values: tuple[str, ...], first: int, first_values: tuple[str, ...]) -> str:
+    """The problem of a second row for an address (in any case): skipped, and which of its values differ."""
+    message = f"expected each address once; got {address!r} again (line {first} has it): this row is skipped"
+    differ = [field for field, a, b in zip(("name", "subscribed", "area"), values, first_values, strict=True) if a != b]
+    if differ:
+        fields = ", ".join(differ[:-1]) + " and " + differ[-1] if len(differ) > 1 else differ[0]
+        message += f", and its {fields} {'differ' if len(differ) > 1 else 'differs'} from line {first}'s (keep one row)"
+    return message
 
 
 def add_suppression(path: Path, address: str) -> bool:

@@ -75,12 +75,13 @@ def load_steps(folder: Path, known: Iterable[str]) -> tuple[list[WelcomeStep], l
     steps: list[WelcomeStep] = []
     problems: list[Problem] = []
     for path in sorted(folder.iterdir()):
-        if (
-            path.name.startswith(".")
-            or is_editor_temporary(path.name)
-            or (path.is_dir() and not path.name.endswith(".md"))
-        ):
+        if path.name.startswith(".") or is_editor_temporary(path.name):
             continue  # an editor's backup is listed as skipped by invoke check, like every other one
+        if path.is_dir() and not path.name.endswith(".md"):
+            if any(path.rglob("*.md")):  # a step put in a folder would otherwise never go, without a word
+                why = f"expected welcome steps directly in {folder.name}/; got a folder {path.name}/ holding Markdown"
+                problems.append(Problem(path, 1, "file", f"{why}, which is not read"))
+            continue
         if not STEP_NAME.match(path.name):
             expected = "a welcome step named NN-slug.md, such as 01-hello.md (two digits, then lower-case words)"
             problems.append(Problem(path, 1, "file", f"expected {expected}; got {path.name!r}"))

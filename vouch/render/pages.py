@@ -286,13 +286,11 @@ def _description(partner: Partner, names: dict[str, str]) -> str:
 def _data_files(out: PagePlan) -> list[OutputFile]:
     site, site_url = out.sources.site, out.site_url
     files = [OutputFile("robots.txt", data=robots(site_url)), OutputFile("404.html", "404.html")]
-    records = []
     for partner in site.partners:
         url = f"{site_url}/partners/{partner.slug}/"
         vcf = partial(_vcard_bytes, partner, url)
         files.append(OutputFile(f"partners/{partner.slug}.vcf", make=vcf, inputs=(out.content_hash(partner), url)))
-        records.append(structured.partner_record(partner, url))
-    files.append(OutputFile("partners.json", make=partial(_partners_json, records, site.today)))
+    files.append(OutputFile("partners.json", make=partial(_partners_json, site.partners, site_url, site.today)))
     site_feeds = cache(partial(_feeds, out))  # one render of all six files, whichever is asked for first
     names = ("articles", "partners", "newsletter")
     files += [OutputFile(p, make=partial(_one, site_feeds, p)) for n in names for p in _feed_paths(n)]
@@ -328,7 +326,9 @@ def _feeds(out: PagePlan) -> dict[str, bytes]:
     ).render()
 
 
-def _partners_json(records: list[dict[str, Any]], today: dt.date) -> bytes:
+def _partners_json(partners: Sequence[Partner], site_url: str, today: dt.date) -> bytes:
+    """Made when written, so its records are not held by the whole build."""
+    records = [structured.partner_record(p, f"{site_url}/partners/{p.slug}/") for p in partners]
     return structured.partners_json(records, today).encode()
 
 

@@ -10,7 +10,9 @@ the thousands of them instead of writing them (``vouch/writer/file_store.py``).
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 from vouch import directory
@@ -50,12 +52,11 @@ def print_files(
         files += _sheets(f"{CARDS_BASE}{trade.slug}/", trade, trade.partners, {}, key, warning, content_hash)
     titles = {g.slug: g.title for g in categories}
     # Encoded here, not when written: a new code must come back to this process to be kept.
-    svgs = codes.codes([profile_url(site_url, p) for p in partners], map_all)
+    packed = codes.packed([profile_url(site_url, p) for p in partners], map_all)  # held compressed until written
     for partner in partners:
         url = profile_url(site_url, partner)
-        files.append(
-            OutputFile(f"partners/{partner.slug}/qr.svg", data=svgs[url], inputs=(url, codes.version), stored=True)
-        )
+        code = partial(zlib.decompress, packed[url])
+        files.append(OutputFile(f"partners/{partner.slug}/qr.svg", make=code, inputs=(url, codes.version), stored=True))
         context = {
             "partner": partner,
             "category_title": titles.get(partner.category, partner.category),
