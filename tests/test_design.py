@@ -143,7 +143,10 @@ def test_screenshots_cover_every_page_type_of_the_demo(demo_output: Path) -> Non
 
     shots = {s.name: s.path for s in page_types(demo_output, "boiler")}
     assert set(shots) == {"404", "area", "areas", "article", "articles", "directory", "home", "issue", "newsletter",
-                          "profile", "search", "search-results", "trade", "vetting"}  # fmt: skip
+                          "profile", "search", "search-results", "trade", "vetting", "print-cards",
+                          "certificate"}  # fmt: skip
+    assert {s.name for s in page_types(demo_output) if s.printed} == {"print-cards", "certificate"}
+    assert shots["print-cards"] == "print/cards/accountancy/" and shots["certificate"].endswith("/certificate/")
     assert shots["trade"] == "directory/accountancy/" and shots["profile"].startswith("partners/")
     assert shots["search-results"] == "search/?q=boiler"
 
@@ -154,7 +157,12 @@ def test_screenshots_are_phone_and_desktop_light_and_dark_pngs(demo_output: Path
     from vouch_site.screenshots import CHROMIUM, Shot, take
 
     require_tool(Path(CHROMIUM).exists(), f"Debian chromium missing at {CHROMIUM}")
-    made = take(demo_output, tmp_path / "shots", [Shot("profile", "partners/harbour-plumbing/")])
+    shots = [Shot("profile", "partners/harbour-plumbing/"),
+             Shot("certificate", "partners/harbour-plumbing/certificate/", printed=True)]  # fmt: skip
+    made = take(demo_output, tmp_path / "shots", shots)
     widths = {p.name: struct.unpack(">I", p.read_bytes()[16:20])[0] for p in made}
     assert widths == {"profile-phone-light.png": 390, "profile-phone-dark.png": 390,
-                      "profile-desktop-light.png": 1280, "profile-desktop-dark.png": 1280}  # fmt: skip
+                      "profile-desktop-light.png": 1280, "profile-desktop-dark.png": 1280,
+                      "certificate-phone-light.png": 390, "certificate-phone-dark.png": 390,
+                      "certificate-desktop-light.png": 1280, "certificate-desktop-dark.png": 1280,
+                      "certificate-a4-print.png": 794}  # fmt: skip

@@ -24,6 +24,11 @@ pytestmark = pytest.mark.slow  # a real browser, poppler and zbar
 
 CARDS = 25  # three A4 sheets (10 + 10 + 5), four US Letter ones (8 a sheet)
 SITE = "https://test.example"
+LONG_NAME = (  # 150 characters (review 2, findings 8 and 9)
+    "The Extraordinarily Long-Named Kingsbridge, Salcombe and Dartmouth Emergency Plumbing, "
+    "Heating, Drainage and Renewable Energy Cooperative Ltd"
+)
+AREAS = ["Kingsbridge", "Salcombe", "Dartmouth", *(f"Village Number {n}" for n in range(17))]
 
 
 def profiles() -> dict[str, dict]:
@@ -34,6 +39,9 @@ def profiles() -> dict[str, dict]:
         for n in range(CARDS)
     }
     found["roof"] = vetted("Spark Electrical", category="electrical")
+    found["long-name"] = vetted(
+        LONG_NAME, category="electrical", areas=AREAS, contact={"person": "Jo Long", "phone": "+44 117 496 0777"}
+    )
     found["gone"] = vetted("Gone Plumbing Ltd", contact={"phone": "+44 117 496 0999"}) | {"status": "suspended"}
     return found
 
@@ -120,8 +128,10 @@ def test_every_code_on_the_printed_directory_opens_a_published_profile(
     browser: Browser, site_url: str, tmp_path: Path
 ) -> None:
     pdf = printed(browser, f"{site_url}print/cards/", "A4", tmp_path)
-    assert sheets(pdf) == math.ceil((CARDS + 1) / 10)
-    expected = sorted([profile(n) for n in range(CARDS)] + [f"{SITE}/partners/roof/"])
+    assert sheets(pdf) == math.ceil((CARDS + 2) / 10)
+    expected = sorted(
+        [profile(n) for n in range(CARDS)] + [f"{SITE}/partners/{slug}/" for slug in ("roof", "long-name")]
+    )
     assert sorted(codes_in(pdf, tmp_path)) == expected  # each once, and none for the suspended partner
 
 
@@ -146,3 +156,49 @@ def test_a_certificate_fills_one_sheet_and_its_code_opens_the_profile(
     assert "Firm 03 Plumbing is vouched for by Test Network" in text
     assert "Scan to check this is still current" in text and "Jim Carter" in text
     assert codes_in(pdf, tmp_path) == [profile(3)]
+
+
+def test_a_card_with_a_long_name_keeps_its_trade_phone_areas_and_voucher_on_the_printed_card(
+    browser: Browser, site_url: str, tmp_path: Path
+) -> None:
+    """Laid out for print by the browser: every line of each card lies inside the card (none cut off at 55 mm)."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.emulate_media(media="print")
+    page.goto(f"{site_url}print/cards/electrical/")
+    page.wait_for_load_state("networkidle")
+    cards = page.eval_on_selector_all(
+        ".print-card",
+        r"""cards => cards.map(card => {
+            const box = card.getBoundingClientRect();
+            const lines = [...card.querySelectorAll("p, h2")].map(line => {
+                const r = line.getBoundingClientRect();
+                return {text: line.textContent.replace(/\s+/g, " ").trim(), inside: r.top >= box.top && r.bottom <= box.bottom + 0.5 && r.height > 0};
+            });
+            const name = card.querySelector(".print-card-name");
+            return {height: box.height, lines, clamped: name.scrollHeight > name.clientHeight + 1};
+        })""",
+    )
+    context.close()
+    long_card = next(card for card in cards if card["lines"][0]["text"].startswith("The Extraordinarily"))
+    assert [line["text"] for line in long_card["lines"][1:]] == [
+        "Electrical", "0117 496 0777", "Serving Kingsbridge, Salcombe, Dartmouth and 17 more",
+        "✓ Vouched for by Test Network",
+    ]  # fmt: skip
+    assert long_card["clamped"]  # the name is cut short (with an ellipsis), not the lines under it
+    for card in cards:
+        assert all(line["inside"] for line in card["lines"]), card
+        assert abs(card["height"] - 55 * 96 / 25.4) < 1  # 55 mm: the card did not grow
+    pdf = printed(browser, f"{site_url}print/cards/electrical/", "A4", tmp_path)
+    assert sheets(pdf) == 1 and "Vouched for by Test Network" in text_of(pdf, 1)
+
+
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_a_certificate_with_a_long_name_still_fills_one_sheet(
+    browser: Browser, site_url: str, tmp_path: Path, paper: str
+) -> None:
+    pdf = printed(browser, f"{site_url}partners/long-name/certificate/", paper, tmp_path)
+    assert sheets(pdf) == 1
+    text = " ".join(text_of(pdf, 1).split()).replace("- ", "-")  # a line may break after "Long-"
+    assert f"{LONG_NAME} is vouched for by Test Network" in text and "Scan to check this is still current" in text
+    assert codes_in(pdf, tmp_path) == [f"{SITE}/partners/long-name/"]

@@ -266,6 +266,7 @@ def build(
                 render_cache=folders.live_keys(),  # any keys are safe: reuse checks each file's identity
                 render_cache_next=staging.render_keys,
                 qr_cache=root / ".cache" / "vouch" / "qr.pickle",
+                file_store=root / ".cache" / "vouch" / "files",
                 progress=partial(progress, "pages") if progress else None,
                 preview=preview,
             )

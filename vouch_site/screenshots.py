@@ -1,7 +1,8 @@
 """Phone and desktop, light and dark screenshots of each page type of a built site, for reviewers.
 
 A change to the theme is judged by looking at it: this serves the built ``output/`` on a free local
-port and photographs one page of every type with Debian's chromium (Playwright), full length.
+port and photographs one page of every type with Debian's chromium (Playwright), full length; the
+print pages (a card sheet, a certificate) are also photographed as printed: print media on an A4 page.
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ("--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage")  # fmt: skip
 DEVICES = {"phone": (390, 844), "desktop": (1280, 900)}
 SCHEMES = ("light", "dark")
+A4 = (794, 1123)  # 210 x 297 mm at the 96 px an inch CSS prints at
 EAGER = """Promise.all([...document.images].map((img) => {
   img.loading = "eager";
   return img.complete ? null : new Promise((done) => { img.onload = img.onerror = done; });
@@ -29,6 +32,7 @@ EAGER = """Promise.all([...document.images].map((img) => {
 class Shot:
     name: str  # the page type, e.g. "profile"
     path: str  # URL path under the site root
+    printed: bool = False  # also photographed as printed (print media, A4)
 
 
 def page_types(output: Path, query: str = "") -> list[Shot]:
@@ -57,6 +61,10 @@ def page_types(output: Path, query: str = "") -> list[Shot]:
             found = [p for p in found if len(p.parent.name) > 1] or found
         if found:
             shots.append(Shot(name, found[0].parent.relative_to(output).as_posix() + "/"))
+    printed = {"print-cards": "print/cards/*/index.html", "certificate": "partners/*/certificate/index.html"}
+    for name, pattern in printed.items():  # the first trade's sheet, the first partner's certificate
+        if found := sorted(output.glob(pattern)):
+            shots.append(Shot(name, found[0].parent.relative_to(output).as_posix() + "/", printed=True))
     if query:
         shots.append(Shot("search-results", f"search/?q={query}"))
     return sorted(shots, key=lambda s: s.name)
@@ -82,7 +90,8 @@ def served(folder: Path) -> Iterator[str]:
 
 
 def take(output: Path, folder: Path, shots: list[Shot]) -> list[Path]:
-    """Every shot on every device in both colour schemes, as ``<type>-<device>-<scheme>.png`` in ``folder``."""
+    """Every shot on every device in both colour schemes, as ``<type>-<device>-<scheme>.png`` in ``folder``;
+    the print pages also as printed on A4, ``<type>-a4-print.png``."""
     from playwright.sync_api import sync_playwright
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -95,14 +104,23 @@ def take(output: Path, folder: Path, shots: list[Shot]) -> list[Path]:
                     context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
                     page = context.new_page()
                     for shot in shots:
-                        page.goto(base + shot.path, wait_until="networkidle")
-                        page.evaluate(EAGER)  # a full-length shot shows the logos below the fold too
-                        if "?q=" in shot.path:
-                            page.wait_for_selector("#search-results li", timeout=10_000)
-                        target = folder / f"{shot.name}-{device}-{scheme}.png"
-                        page.screenshot(path=str(target), full_page=True)
-                        made.append(target)
+                        made.append(_shoot(page, base, shot, folder / f"{shot.name}-{device}-{scheme}.png"))
                     context.close()
+            context = browser.new_context(viewport={"width": A4[0], "height": A4[1]}, color_scheme="light")
+            page = context.new_page()
+            page.emulate_media(media="print")
+            for shot in (s for s in shots if s.printed):
+                made.append(_shoot(page, base, shot, folder / f"{shot.name}-a4-print.png"))
+            context.close()
         finally:
             browser.close()
     return made
+
+
+def _shoot(page: Any, base: str, shot: Shot, target: Path) -> Path:
+    page.goto(base + shot.path, wait_until="networkidle")
+    page.evaluate(EAGER)  # a full-length shot shows the logos below the fold too
+    if "?q=" in shot.path:
+        page.wait_for_selector("#search-results li", timeout=10_000)
+    page.screenshot(path=str(target), full_page=True)
+    return target

@@ -18,6 +18,7 @@ import vouch_site
 from vouch.render import pages
 from vouch.render.files import OutputFile
 from vouch.writer import parallel, render_cache
+from vouch.writer.file_store import FileStore
 from vouch.writer.run import BuildRun
 from vouch.writer.staged import StagedWriter
 from vouch_site.guard import REFUSAL
@@ -64,12 +65,15 @@ class VouchPagesGenerator(Generator):
         out = StagedWriter(Path(self.output_path), self.run.live_output)
         previous = render_cache.load(self.run.render_cache)
         base = dict(self.context)
+        store = FileStore(self.run.file_store)
         record, rendered, reused = render_cache.write_all(
             self.plan.files, lambda file: self._render(file, base), out, self._shared_fingerprint(), previous,
-            self.run.progress,
+            self.run.progress, store,
         )  # fmt: skip
         out.put("sitemap.xml", self.plan.sitemap())
         render_cache.save(self.run.render_cache_next, record)
+        stored = {file.relpath for file in self.plan.files if file.stored}
+        store.save({key: written for relpath, (key, written) in record.items() if relpath in stored})
         log.info("vouch: %d files rendered, %d current files reused", rendered, reused)
 
     def _render(self, file: OutputFile, base: dict[str, Any]) -> bytes:

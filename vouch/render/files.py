@@ -23,6 +23,7 @@ class OutputFile:
     lastmod: dt.date | None = None  # for the sitemap; HTML pages only
     make: Callable[[], dict[str, Any] | bytes] | None = None
     inputs: Any = None  # what the file is made of, besides the shared fingerprint; None: always render
+    stored: bool = False  # kept in the file store (``.cache/vouch/files/``), which outlives output/
 
 
 def root_of(relpath: str) -> str:

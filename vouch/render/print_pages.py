@@ -3,7 +3,9 @@ and the QR code (``partners/<slug>/qr.svg``) both of them show.
 
 Made from the same published partners as every other page, and listed nowhere a search engine
 or feed reader looks: no sitemap entry, no search index, no feed, ``noindex``. A sheet holds at
-most ``SHEET_CARDS`` cards (``page/2/`` on), so no page file nears the 300 KB page limit.
+most ``SHEET_CARDS`` cards (``page/2/`` on), so no page file nears the 300 KB page limit. Every
+print file is ``stored``: kept in the file store, so a build after ``output/`` is deleted links
+the thousands of them instead of writing them (``vouch/writer/file_store.py``).
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ def print_files(
     for partner in partners:
         url = profile_url(site_url, partner)
         code = partial(zlib.decompress, packed[url])
-        files.append(OutputFile(f"partners/{partner.slug}/qr.svg", make=code, inputs=(url, codes.version)))
+        files.append(OutputFile(f"partners/{partner.slug}/qr.svg", make=code, inputs=(url, codes.version), stored=True))
         context = {
             "partner": partner,
             "category_title": titles.get(partner.category, partner.category),
@@ -67,6 +69,7 @@ def print_files(
                 "certificate.html",
                 context,
                 inputs=(content_hash(partner), context["category_title"], url, warning),
+                stored=True,
             )
         )
     return files
@@ -95,6 +98,7 @@ def _sheets(
                 "qr_warning": warning,
             },
             inputs=(key, number, len(chunks), warning, tuple(map(content_hash, chunk))),
+            stored=True,
         )
         for number, chunk in enumerate(chunks, start=1)
     ]

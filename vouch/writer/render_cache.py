@@ -23,6 +23,7 @@ from typing import Any
 
 from vouch.render.files import OutputFile
 from vouch.writer import parallel
+from vouch.writer.file_store import FileStore
 from vouch.writer.staged import FileId, StagedWriter
 
 VERSION = 2
@@ -163,15 +164,20 @@ def write_all(
     shared: str,
     previous: Record,
     progress: Callable[[int, int], None] | None = None,
+    store: FileStore | None = None,
 ) -> tuple[Record, int, int]:
     """Render (or reuse) every file on the machine's cores; the record of this build, and the counts.
 
     A file without ``inputs`` is always rendered; one whose key is the one recorded is linked
-    from the live build if it is still the very file written then (``StagedWriter.reuse``).
+    from the live build if it is still the very file written then (``StagedWriter.reuse``); a
+    ``stored`` file is otherwise linked from ``store`` when it holds its key, and kept there.
     """
+    store = store or FileStore(None)
+    if any(file.stored for file in files):
+        store.prepare()
     workers = parallel.workers(len(files))
     report = _Progress(progress, len(files), workers)
-    parts = parallel.run_split(files, partial(_write_part, render, out, shared, previous, report), workers)
+    parts = parallel.run_split(files, partial(_write_part, render, out, shared, previous, store, report), workers)
     record = {relpath: entry for part in parts for relpath, entry in part[0].items()}
     return record, sum(p[1] for p in parts), sum(p[2] for p in parts)
 
@@ -181,6 +187,7 @@ def _write_part(
     out: StagedWriter,
     shared: str,
     previous: Record,
+    store: FileStore,
     progress: _Progress,
     files: list[OutputFile],
 ) -> tuple[Record, int, int]:
@@ -195,12 +202,17 @@ def _write_part(
         file_key = key(shared, file.relpath, file.template, file.inputs)
         last_key, written = previous.get(file.relpath, (None, None))
         if last_key == file_key and out.reuse(file.relpath, written):
-            record[file.relpath] = (file_key, written)
             reused += 1
-            continue
-        out.put(file.relpath, render(file))
-        record[file.relpath] = (file_key, out.identity(file.relpath))
-        rendered += 1
+        elif file.stored and store.take(file_key, file.relpath, out):
+            written = store.index[file_key]
+            reused += 1
+        else:
+            out.put(file.relpath, render(file))
+            written = out.identity(file.relpath)
+            rendered += 1
+        record[file.relpath] = (file_key, written)
+        if file.stored:  # linked from the live site or just written: the store's entry unless it is already
+            store.keep(file_key, out.staging / file.relpath, written)
     return record, rendered, reused
 
 

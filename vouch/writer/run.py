@@ -50,6 +50,7 @@ class BuildRun:
     render_cache: Path | None = None
     render_cache_next: Path | None = None
     qr_cache: Path | None = None  # QR codes by URL, kept between builds (``.cache/vouch/qr.pickle``)
+    file_store: Path | None = None  # print files by render key, kept between builds (``.cache/vouch/files/``)
     progress: Callable[[int, int], None] | None = None
     preview: Preview | None = None  # invoke serve's: the plugin leaves its page plan there
 

@@ -1,6 +1,8 @@
-"""Writing one build's files into its staging folder, hard-linking what the live build already has.
+"""Writing one build's files into its staging folder, hard-linking what the live build (or the file store)
+already has.
 
-Since every staging file is new, nothing ever writes into a linked file.
+Every file is written as a new file, never into one already there: a staged file may be a link
+to the live site's file and to the file store's entry, which must never change.
 """
 
 from __future__ import annotations
@@ -30,7 +32,13 @@ class StagedWriter:
         if self.live is not None and self._same_as_live(relpath, data):
             os.link(self.live / relpath, target)
             return
-        target.write_bytes(data)
+        try:
+            file = target.open("xb")
+        except FileExistsError:  # put twice: the first may be a link, so it is replaced, not written into
+            target.unlink()
+            file = target.open("xb")
+        with file:
+            file.write(data)
 
     def reuse(self, relpath: str, written: FileId) -> bool:
         """Link the live copy of ``relpath`` into staging if it is the very file ``written`` identifies.
@@ -40,10 +48,14 @@ class StagedWriter:
         """
         if self.live is None:
             return False
+        return self.adopt(relpath, self.live / relpath, written)
+
+    def adopt(self, relpath: str, source: Path, written: FileId) -> bool:
+        """Link ``source`` into staging as ``relpath`` if it is the very file ``written`` identifies."""
         target = self._target(relpath)
         try:
-            os.link(self.live / relpath, target)
-        except FileNotFoundError:
+            os.link(source, target)
+        except OSError:  # gone, or on another file system
             return False
         if file_id(target) != written:  # the link is checked, not the path: nothing can swap in between
             target.unlink()
