@@ -46,16 +46,21 @@ class ProfileMarkdown:
         self._md = markdown.Markdown(extensions=PROFILE_EXTENSIONS, output_format="html")
 
     def render(self, text: str) -> str:
-        html = plain_paragraphs(text)
-        if html is None:
-            html = self._md.reset().convert(text)
-        return nh3.clean(
-            html,
-            tags=PROFILE_TAGS,
-            attributes=PROFILE_ATTRIBUTES,
-            url_schemes=URL_SCHEMES,
-            link_rel="nofollow noopener",
-        )
+        plain = plain_paragraphs(text)
+        if plain is not None:
+            return plain  # no tag, entity or URL: the sanitiser returns it unchanged (tests/test_markup.py)
+        return sanitise(self._md.reset().convert(text))
+
+
+def sanitise(html: str) -> str:
+    """Only the tags, attributes and URL schemes a profile may use; links marked nofollow."""
+    return nh3.clean(
+        html,
+        tags=PROFILE_TAGS,
+        attributes=PROFILE_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="nofollow noopener",
+    )
 
 
 # Prose that Markdown cannot read as anything but paragraphs: letters, digits and punctuation with no
