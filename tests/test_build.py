@@ -103,6 +103,20 @@ def test_pages_link_relatively_so_output_works_from_any_folder(demo_output: Path
             assert target.exists(), f"{rel} links to missing {url}"
 
 
+def test_a_card_rendered_once_is_the_same_card_on_every_listing(demo_output: Path) -> None:
+    """Cards are rendered once per partner and look (``vouch_card``), links still relative to each page."""
+    az = (demo_output / "directory/index.html").read_text()
+    area = next((demo_output / "areas").glob("*/index.html")).read_text()
+    for html, depth in ((az, ".."), (area, "../..")):
+        cards = re.findall(r'<li class="card">.*?</li>', html)
+        assert cards and html.count('</li>\n<li class="card">') == len(cards) - html.count('<ul class="cards">')
+        assert all(f'href="{depth}/partners/' in card for card in cards)
+    for card in re.findall(r'<li class="card">.*?</li>', area):
+        slug = re.search(r"partners/([^/]+)/", card)[1]  # type: ignore[index]
+        same_look = card.replace("../../", "../").replace("<h2 ", "<h3 ").replace("</h2>", "</h3>")
+        assert same_look in az, slug  # the A-Z page shows it one heading level down
+
+
 def test_jsonld_cannot_close_its_script_element(tmp_path: Path) -> None:
     evil = "</script><script>alert(1)</script>"
     make_site(tmp_path, {"evil": vetted(f"Evil {evil}", summary=evil)})

@@ -55,10 +55,10 @@ def digest_on(
     return digest(window, articles, partners, settings.newsletter_digest_max)
 
 
-def intrasite_urls(item: Item, shown: Sequence[Item], content: Path | None) -> tuple[tuple[str, str, str], ...]:
+def intrasite_urls(item: Item, urls: dict[str, str], content: Path | None) -> tuple[tuple[str, str, str], ...]:
     """Each ``{filename}``, ``{static}`` or ``{attach}`` link of an issue, and the URL (from the site root) of
-    what it names, as Pelican links it in an article: a shown item's URL, a file's path under content/."""
-    urls = {os.path.realpath(i.path): i.link for i in shown}
+    what it names, as Pelican links it in an article: a shown item's URL (``urls``: ``shown_urls``), a file's
+    path under content/."""
     found = []
     for link in item.links:
         real = os.path.realpath(link.target)
@@ -67,6 +67,11 @@ def intrasite_urls(item: Item, shown: Sequence[Item], content: Path | None) -> t
         elif content is not None and link.target.is_relative_to(content):
             found.append((link.kind, link.written, link.target.relative_to(content).as_posix()))
     return tuple(found)
+
+
+def shown_urls(shown: Sequence[Item]) -> dict[str, str]:
+    """Each shown item's URL by its real path (made once for all issues: a realpath per item is not free)."""
+    return {os.path.realpath(i.path): i.link for i in shown}
 
 
 def plan_issues(
@@ -81,7 +86,7 @@ def plan_issues(
     ]
     published = published_issue_dates(selection)
     articles = digest_articles(selection.shown)
-    views = []
+    views, urls = [], shown_urls(selection.shown)
     for item in sorted(issues, key=lambda i: (i.date, i.slug)):
         views.append(
             IssueView(
@@ -92,7 +97,7 @@ def plan_issues(
                 status=item.status,
                 body_markdown=item.body,
                 digest=digest_on(item.date, published, articles, partners, settings),
-                links=intrasite_urls(item, selection.shown, content),
+                links=intrasite_urls(item, urls, content),
             )
         )
     return views
