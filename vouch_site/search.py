@@ -1,29 +1,24 @@
-"""The static search index: Pagefind over the finished site's searchable pages, in parts merged at query time.
+"""The static search index: Pagefind over the finished site's searchable pages, once per content.
 
-One Pagefind run over a whole 10,000-partner site took most of an edit's rebuild (issue 20). The searchable pages
-(marked ``data-pagefind-body``) are split into parts: every page that is not a partner profile in the main index
-(``pagefind/``), and the profiles by the first letter of the partner's name in fixed letter groups
-(``pagefind/part-<letters>/``), listed in ``pagefind/vouch-parts.json``; the search page asks every part's own
-``pagefind.js`` and merges the answers (theme/static/search.js says how). Each part is indexed once per content:
-its index is kept in ``.cache/vouch/search/<hash of its pages' paths and bytes>/`` and hard-linked into the next
-site while its pages are unchanged, so one edit re-indexes one part. Pagefind reads the same pages as before, so
-titles, excerpts, filters and card data are unchanged, and every page found before is found
-(tests/test_search_equivalence.py).
+The searchable pages (marked ``data-pagefind-body``; print pages and the index itself are not even read) are
+hashed as they are read; the index Pagefind makes of them is kept in ``.cache/vouch/search/<hash>/`` and
+hard-linked into the next site while those pages are unchanged, so a build that changes nothing a visitor
+searches runs no Pagefind. One index, not parts merged at query time: parts ranked a name below junk from the
+other parts (Pagefind backs off to a prefix of a word a part lacks, and each part scores on its own scale; review 4
+of issue 20). A cached index is used only if every file in it is still the very file Pagefind wrote.
 """
 
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import os
-import re
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache, partial
 from importlib.metadata import version
@@ -32,14 +27,8 @@ from typing import Any
 
 from vouch.writer.parallel import end_with_parent
 
-MAIN = ""  # the part served at pagefind/ itself: pages, articles, newsletter issues, the vetting page
-LETTER_GROUPS = ("ab", "cd", "efg", "hij", "klm", "nop", "qrs", "tuvwxyz")  # fixed: a partner's part never moves
-SPLIT_FROM = 1000  # fewer profiles than this: one part for them all (each part costs a visitor a few requests)
-PARTS_FILE = "vouch-parts.json"
 BODY = b"data-pagefind-body"
-PROFILE = re.compile(r"partners/[^/]+/index\.html")
-NAME = re.compile(rb'data-pagefind-sort="name">([^<]*)<')
-WORKERS = 2  # two Pagefind runs at a time: the machine's cores, and a small memory peak each
+MANIFEST = ".vouch-manifest.json"  # in a cached index, never published: each file's size, mtime and inode
 
 
 class SearchIndexFailed(Exception):
@@ -60,6 +49,7 @@ def _pagefind(site: Path, output: Path) -> None:
     """Index the pages of ``site`` marked ``data-pagefind-body`` into ``output``."""
     result = subprocess.run(
         [*_pagefind_command(), "--site", str(site), "--output-path", str(output), "--silent"],
+        cwd=site.parent,  # a scratch folder: a pagefind.yml in the project would change the index behind the cache
         capture_output=True,
         text=True,
         check=False,
@@ -78,7 +68,8 @@ def _searchable(site: Path) -> Iterator[tuple[str, bytes]]:
     for folder, folders, names in os.walk(site):
         rel = os.path.relpath(folder, site)
         # never read: print pages (8,000 certificates at 10,000 partners) carry no search body; nor the index
-        unread = ("print", "pagefind") if rel == "." else ("certificate",) if rel.startswith("partners/") else ()
+        partner = ("certificate",) if rel.startswith("partners/") else ()
+        unread = {".": ("pagefind",), "print": ("cards",)}.get(rel, partner)
         folders[:] = [f for f in folders if f not in unread]
         found += [name if rel == "." else f"{rel}/{name}" for name in names if name.endswith(".html")]
     for rel in sorted(found):
@@ -88,61 +79,72 @@ def _searchable(site: Path) -> Iterator[tuple[str, bytes]]:
             yield rel, data
 
 
-def _letters(page: bytes) -> str:
-    """The letter group of a profile's partner, by the first letter of the name it is sorted by."""
-    found = NAME.search(page)
-    name = html.unescape(found.group(1).decode()) if found else ""
-    first = next((c for c in name.casefold() if c.isalnum()), "a")
-    return next((g for g in LETTER_GROUPS if first in g), LETTER_GROUPS[0])  # digits and other scripts: the first
-
-
 @cache
 def _pagefind_identity() -> bytes:
-    """Pagefind's version and binary, in every part's cache key."""
+    """Pagefind's version and binary, in the cache key."""
     return f"{version('pagefind')} {_pagefind_command()}".encode()
 
 
 @dataclass
-class Part:
-    """A part's pages (paths in the site) and its cache key: the pages' paths and bytes, hashed as they are
-    read (not kept: 80 MB of pages at 10,000 partners), with Pagefind's version, so a stale index is never used."""
+class Pages:
+    """The searchable pages (paths in the site) and their cache key: paths and bytes, hashed as they are read
+    (not kept: 80 MB of pages at 10,000 partners), with Pagefind's version, so a stale index is never used."""
 
-    pages: list[str] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)
     digest: Any = field(default_factory=lambda: hashlib.sha256(_pagefind_identity()))
 
     def add(self, rel: str, data: bytes) -> None:
-        self.pages.append(rel)
+        self.paths.append(rel)
         self.digest.update(f"\0{rel}\0{len(data)}\0".encode())
         self.digest.update(data)
 
 
-def parts_of(site: Path) -> dict[str, Part]:
-    """The searchable pages of ``site`` by part name (``MAIN`` for pagefind/, else ``part-<letters>``); profiles
-    are split by letter from ``SPLIT_FROM`` of them on (counted first: a cheap pass over the paths)."""
-    pages = _searchable(site)
-    split = sum(1 for folder in (site / "partners").glob("*/index.html")) >= SPLIT_FROM
-    parts: dict[str, Part] = {MAIN: Part()}
-    for rel, data in pages:
-        if not PROFILE.fullmatch(rel):
-            parts[MAIN].add(rel, data)
-            continue
-        name = f"part-{_letters(data)}" if split else "part-partners"
-        if name not in parts:  # not setdefault: a Part made for nothing costs a metadata lookup (7 s for 8,000)
-            parts[name] = Part()
-        parts[name].add(rel, data)
-    return {name: part for name, part in parts.items() if part.pages}
+def searchable_pages(site: Path) -> Pages:
+    pages = Pages()
+    for rel, data in _searchable(site):
+        pages.add(rel, data)
+    return pages
 
 
-def _cached_index(name: str, part: Part, source: Path, cache_folder: Path) -> Path:
-    """The part's index in the cache, made now by Pagefind over a folder of just its pages (from ``source``)
-    if not there."""
-    done = cache_folder / part.digest.copy().hexdigest()[:32]
-    if done.is_dir():
+def _stamp(path: str) -> list[int] | None:
+    """What identifies the file Pagefind wrote: None for anything but a regular file (a symlink publishes
+    whatever it points at)."""
+    found = os.lstat(path)
+    return [found.st_size, found.st_mtime_ns, found.st_ino] if stat.S_ISREG(found.st_mode) else None
+
+
+def _files(index: Path) -> dict[str, list[int] | None]:
+    found: dict[str, list[int] | None] = {}
+    for folder, folders, names in os.walk(index):
+        rel = os.path.relpath(folder, index)
+        for name in folders + names:
+            path = os.path.join(folder, name)
+            if os.path.islink(path) or name in names:
+                found[name if rel == "." else f"{rel}/{name}"] = _stamp(path)
+    found.pop(MANIFEST, None)
+    return found
+
+
+def _intact(index: Path) -> bool:
+    """The cached index is still exactly what Pagefind wrote: no file changed, added, removed or replaced by a
+    link (its files are hard-linked into output/, where an editor could change them)."""
+    try:
+        recorded = json.loads((index / MANIFEST).read_text())
+        return recorded == _files(index) and None not in recorded.values()
+    except (OSError, ValueError):
+        return False
+
+
+def _cached_index(pages: Pages, source: Path, cache_folder: Path) -> Path:
+    """The pages' index in the cache, made now by Pagefind over a folder of just those pages (from ``source``)
+    if it is not there whole and untouched."""
+    done = cache_folder / pages.digest.copy().hexdigest()[:32]
+    if done.is_dir() and not done.is_symlink() and _intact(done):
         return done
-    cache_folder.mkdir(parents=True, exist_ok=True)
+    _remove(done)
     with tempfile.TemporaryDirectory(dir=cache_folder, prefix=".making-") as scratch:
         site, index = Path(scratch) / "site", Path(scratch) / "index"
-        for rel in part.pages:
+        for rel in pages.paths:
             target = site / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             try:
@@ -150,12 +152,24 @@ def _cached_index(name: str, part: Part, source: Path, cache_folder: Path) -> Pa
             except OSError:
                 shutil.copyfile(source / rel, target)
         _pagefind(site, index)
-        try:
-            index.rename(done)  # whole or not at all
-        except OSError:
-            if not done.is_dir():
-                raise
+        (index / MANIFEST).write_text(json.dumps(_files(index)))
+        index.rename(done)  # whole or not at all (builds and reindexing hold the project lock)
     return done
+
+
+def _remove(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.exists():
+        shutil.rmtree(path)
+
+
+def _cache(cache_folder: Path) -> Path:
+    """The cache folder, made a real folder if something else is in its place (a file, a link)."""
+    if cache_folder.is_symlink() or (cache_folder.exists() and not cache_folder.is_dir()):
+        cache_folder.unlink()
+    cache_folder.mkdir(parents=True, exist_ok=True)
+    return cache_folder
 
 
 def _link_tree(source: Path, target: Path) -> None:
@@ -163,6 +177,8 @@ def _link_tree(source: Path, target: Path) -> None:
         placed = os.path.join(target, os.path.relpath(folder, source))
         os.makedirs(placed, exist_ok=True)
         for name in names:
+            if name == MANIFEST:
+                continue
             try:
                 os.link(os.path.join(folder, name), os.path.join(placed, name))
             except OSError:  # the cache on another file system than the site
@@ -170,23 +186,18 @@ def _link_tree(source: Path, target: Path) -> None:
 
 
 def write_index(site: Path, output: Path, cache_folder: Path) -> None:
-    """Index ``site``'s searchable pages into ``output`` (a new folder): the main part, the parts, their list."""
-    parts = parts_of(site)
-    with ThreadPoolExecutor(WORKERS) as pool:
-        made = dict(zip(parts, pool.map(lambda n: _cached_index(n, parts[n], site, cache_folder), parts), strict=True))
-    output.mkdir(parents=True)
-    for name, index in made.items():
-        _link_tree(index, output / name)
-    listed = sorted(n for n in made if n != MAIN)  # A to Z: merged in this order, filters alone list A to Z
-    (output / PARTS_FILE).write_text(json.dumps(listed) + "\n")
-    _prune(cache_folder, {p.name for p in made.values()})
+    """Index ``site``'s searchable pages into ``output`` (a new folder)."""
+    pages = searchable_pages(site)
+    index = _cached_index(pages, site, _cache(cache_folder))
+    _link_tree(index, output)
+    _prune(cache_folder, {index.name})
 
 
 def _prune(cache_folder: Path, kept: set[str]) -> None:
     """Drop the cached parts this site no longer uses: the cache holds one site's worth."""
     for entry in cache_folder.iterdir():
         if entry.name not in kept:  # and what a killed build was making: builds and reindexing hold the lock
-            shutil.rmtree(entry, ignore_errors=True)
+            _remove(entry)
 
 
 def index_site(site: Path, cache_folder: Path) -> None:

@@ -9,39 +9,13 @@ const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
 const PAGE = 20;
 
-// Partners' profiles are indexed in parts (an edit re-indexes one), listed A to Z in vouch-parts.json; each
-// part is its own Pagefind module, asked together: a word ranks by score across them, filters alone list
-// each part's partners A to Z, part after part (Pagefind's own mergeIndex orders every result by score).
-let parts;
-async function engines() {
-  if (!parts) {
-    const listed = await (await fetch(new URL("pagefind/vouch-parts.json", root))).json();
-    parts = await Promise.all(["", ...listed.map((part) => `${part}/`)].map(async (part) => {
-      const pagefind = await import(new URL(`pagefind/${part}pagefind.js`, root).href);
-      await pagefind.options({ baseUrl: root.pathname });
-      return pagefind;
-    }));
+let pagefind;
+export async function engine() { // exported: the search-equivalence test asks the same engine
+  if (!pagefind) {
+    pagefind = await import(new URL("pagefind/pagefind.js", root).href);
+    await pagefind.options({ baseUrl: root.pathname });
   }
-  return parts;
-}
-
-// Exported: the search-equivalence test asks the very engine this page asks.
-export async function engine() {
-  const all = await engines();
-  return {
-    async search(term, options) {
-      const found = await Promise.all(all.map((pagefind) => pagefind.search(term, options)));
-      // One index ignores a word no page has and requires every other: so must the parts together (a part
-      // that lacks a word found elsewhere finds nothing; searches of cached chunks, no extra requests).
-      const words = (term || "").split(/\s+/).filter(Boolean);
-      const has = words.length < 2 ? [] : await Promise.all(words.map((word) =>
-        Promise.all(all.map(async (pagefind) => (await pagefind.search(word)).results.length > 0))));
-      const kept = found.filter((_, i) => has.every((parts) => parts[i] || !parts.some(Boolean)));
-      const results = kept.flatMap((search) => search.results);
-      if (!options.sort) results.sort((a, b) => b.score - a.score); // stable: ties keep the parts' order
-      return { results };
-    },
-  };
+  return pagefind;
 }
 
 function filters() {
@@ -136,8 +110,14 @@ async function run() {
   }
   // Filters alone list partners A to Z; a search word ranks by relevance.
   const options = query ? { filters: chosen } : { filters: chosen, sort: { name: "asc" } };
-  const search = await (await engine()).search(query || null, options);
-  const data = await Promise.all(search.results.slice(0, PAGE).map((r) => r.data()));
+  let search, data;
+  try {
+    search = await (await engine()).search(query || null, options);
+    data = await Promise.all(search.results.slice(0, PAGE).map((r) => r.data()));
+  } catch {
+    if (ticket === latest) status.textContent = "Search could not load its index. Reload the page, or browse the directory.";
+    return;
+  }
   if (ticket !== latest) return; // a newer search has started
   const count = search.results.length;
   const shown = count > PAGE ? `, showing the first ${PAGE}` : "";

@@ -1,0 +1,130 @@
+"""The search index is made once per content (vouch_site/search.py): a build that changes no searchable page
+runs no Pagefind, a changed page makes a new index, a cached index that is no longer exactly what Pagefind
+wrote is never published, a warm build equals a cold one, and a failed Pagefind run changes nothing."""
+
+from __future__ import annotations
+
+import gzip
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.sitekit import make_site, stable_tree, vetted
+from vouch_site import commands, search
+from vouch_site.build import build
+from vouch_site.commands import CommandFailed
+
+NAMES = ["Anchor Roofing", "Beacon Plumbing", "Harbour Drains"]
+
+
+def network(root: Path, edited: bool = False) -> Path:
+    profiles = {name.split()[1].lower(): vetted(name) for name in NAMES}
+    if edited:
+        profiles["drains"] = vetted("Harbour Drains", description="Now also clears zqgutterq gutters.")
+    return make_site(root, profiles)
+
+
+def cache_of(root: Path) -> Path:
+    return root / ".cache/vouch/search"
+
+
+def cached(root: Path) -> set[str]:
+    return {p.name for p in cache_of(root).iterdir()}
+
+
+def words(out: Path) -> bytes:
+    return b"".join(gzip.decompress(p.read_bytes()) for p in out.glob("pagefind/fragment/*"))
+
+
+@pytest.fixture
+def runs(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    made: list[Path] = []
+    real = search._pagefind
+    monkeypatch.setattr(search, "_pagefind", lambda site, output: (made.append(output), real(site, output)))
+    return made
+
+
+def test_one_index_made_once_per_content_and_the_warm_build_equals_a_cold_one(tmp_path: Path, runs: list) -> None:
+    root = network(tmp_path / "warm")
+    out = build(root).output
+    assert (out / "pagefind/pagefind.js").is_file() and not list(out.glob("pagefind/part-*"))
+    assert not (out / "pagefind" / search.MANIFEST).exists()
+    (root / "partners/roofing.yaml").rename(root / "partners/roofing.yaml.keep")
+    (root / "partners/roofing.yaml.keep").rename(root / "partners/roofing.yaml")
+    build(root)
+    assert len(runs) == 1  # nothing searchable changed: no Pagefind run
+    network(root, edited=True)
+    out = build(root).output
+    assert len(runs) == 2 and len(cached(root)) == 1 and b"zqgutterq" in words(out)
+    cold = network(tmp_path / "cold", edited=True)
+    build(cold)
+    assert stable_tree(root / "output") == stable_tree(cold / "output")
+
+
+@pytest.mark.parametrize("damage", ["append", "delete", "add", "symlink", "file-for-folder"])
+def test_a_cached_index_changed_in_any_way_is_made_again_never_published(tmp_path: Path, runs: list,
+                                                                         damage: str) -> None:  # fmt: skip
+    root = network(tmp_path)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("vetting notes zqsecretq")
+    out = build(root).output
+    entry = next(cache_of(root).iterdir())
+    fragment = next((entry / "fragment").iterdir())
+    if damage == "append":  # through output/, where the same file is linked
+        with open(out / "pagefind/fragment" / fragment.name, "ab") as published:
+            published.write(b"junk")
+    elif damage == "delete":
+        fragment.unlink()
+    elif damage == "add":
+        (entry / "fragment/extra.pf_fragment").write_bytes(gzip.compress(b"zqsecretq"))
+    elif damage == "symlink":
+        fragment.unlink()
+        fragment.symlink_to(secret)
+    else:
+        import shutil
+
+        shutil.rmtree(cache_of(root))
+        cache_of(root).write_text("not a folder")
+    again = build(root).output
+    assert len(runs) == 2, damage
+    assert b"zqsecretq" not in words(again) and not any(p.is_symlink() for p in again.rglob("*"))
+    assert stable_tree(again) == stable_tree(build(network(tmp_path / "cold")).output)
+
+
+def test_a_pagefind_config_in_the_project_changes_nothing(tmp_path: Path) -> None:
+    root = network(tmp_path / "site")
+    (root / "pagefind.yml").write_text("exclude_selectors: ['main']\nforce_language: fr\n")
+    out = build(root).output
+    assert b"Beacon" in words(out) and not list(out.glob("pagefind/wasm.fr*"))
+
+
+@pytest.fixture
+def failing_pagefind(tmp_path: Path) -> Iterator[None]:
+    fake = tmp_path / "failing-pagefind"
+    fake.write_text("#!/bin/sh\necho 'Error: the index could not be written' >&2\nexit 3\n")
+    fake.chmod(0o755)
+    os.environ["PAGEFIND_BINARY_PATH"] = str(fake)
+    search._pagefind_command.cache_clear()
+    search._pagefind_identity.cache_clear()
+    yield
+    del os.environ["PAGEFIND_BINARY_PATH"]
+    search._pagefind_command.cache_clear()
+    search._pagefind_identity.cache_clear()
+
+
+def test_a_failed_pagefind_run_changes_nothing(tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    root = network(tmp_path / "site")
+    build(root)
+    before, kept = stable_tree(root / "output"), cached(root)
+    network(root, edited=True)
+    request.getfixturevalue("failing_pagefind")
+    with pytest.raises(CommandFailed) as failed:
+        commands.build(root)
+    assert failed.value.message == (
+        "vouch: the search index: pagefind failed (3): Error: the index could not be written; "
+        "nothing was built, output/ is unchanged"
+    )
+    assert stable_tree(root / "output") == before
+    assert cached(root) == kept  # nothing half-made left in the cache either
