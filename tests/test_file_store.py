@@ -122,3 +122,17 @@ def test_a_store_that_cannot_link_keeps_nothing_and_the_build_goes_on(tmp_path: 
     made.write_bytes(b"x")
     store.keep("key", made, file_id(made))
     assert not store.usable and not os.path.exists(tmp_path / "files")
+
+
+def test_a_store_that_is_a_link_deletes_nothing_where_it_points(tmp_path: Path) -> None:
+    """Review 4: pruning through a linked store folder deleted everything in the folder it pointed at."""
+    root = make_site(tmp_path / "site", PROFILES)
+    elsewhere = tmp_path / "precious"
+    elsewhere.mkdir()
+    (elsewhere / "notes.txt").write_text("keep me")
+    (root / ".cache/vouch").mkdir(parents=True)
+    (root / ".cache/vouch/files").symlink_to(elsewhere)
+    with demo_clock():
+        out = build(root).output
+    assert (elsewhere / "notes.txt").read_text() == "keep me" and os.listdir(elsewhere) == ["notes.txt"]
+    assert not (root / ".cache/vouch/files").is_symlink() and set(store_inodes(root)) == set(printed(out).values())

@@ -561,3 +561,17 @@ def test_a_big_network_is_validated_apart_and_says_the_same(
     with pytest.raises(ValidationFailed) as failed:
         build(tmp_path)
     assert [p.field for p in failed.value.problems] == ["category", "name", "status"] and len(apart) == 2
+
+
+def test_a_build_into_another_file_system_works_twice(tmp_path: Path) -> None:
+    """``--output /srv/www`` on its own partition (review 4): Pelican's cache comes back across file systems."""
+    import tempfile
+
+    project = toggled_site(tmp_path / "site", True)
+    other = "/dev/shm" if os.stat(tmp_path).st_dev != os.stat("/dev/shm").st_dev else "/var/tmp"
+    with tempfile.TemporaryDirectory(dir=other) as elsewhere:
+        site = Path(elsewhere) / "www"
+        assert os.stat(elsewhere).st_dev != os.stat(project).st_dev, "two file systems are needed"
+        first = build(project, site)
+        second = build(project, site)
+        assert (second.output / "index.html").is_file() and first.files == second.files

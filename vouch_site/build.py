@@ -351,7 +351,12 @@ def _run_pelican(settings: dict[str, Any], run: BuildRun, staging: Build) -> Non
         console.quiet = quiet
     cache.mkdir(parents=True, exist_ok=True)
     for saved in scratch.glob("*"):
-        saved.replace(cache / saved.name)  # each file whole, old or new
+        try:
+            saved.replace(cache / saved.name)  # each file whole, old or new
+        except OSError:  # the build's folder on another file system (--output /srv/www): copy beside, then rename
+            beside = cache / f".{saved.name}.{os.getpid()}"
+            shutil.copyfile(saved, beside)
+            beside.replace(cache / saved.name)
     shutil.rmtree(scratch, ignore_errors=True)
 
 

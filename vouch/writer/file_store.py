@@ -63,8 +63,8 @@ class FileStore:
 
     def save(self, used: Mapping[str, FileId]) -> None:
         """Delete every entry but ``used`` (this build's), then record them: the store never outgrows a build."""
-        if self.folder is None or not self.folder.is_dir():
-            return
+        if self.folder is None or self.folder.is_symlink() or not self.folder.is_dir():
+            return  # never prune through a link: it would delete whatever the link points at
         present = set()
         with os.scandir(self.folder) as entries:
             for entry in entries:
@@ -82,6 +82,8 @@ class FileStore:
     def prepare(self) -> None:
         """The store's folder, made before the build's workers fork."""
         if self.folder is not None:
+            if self.folder.is_symlink() or (self.folder.exists() and not self.folder.is_dir()):
+                self.folder.unlink()  # the store is a folder of its own, never a link to one elsewhere
             self.folder.mkdir(parents=True, exist_ok=True)
 
 
