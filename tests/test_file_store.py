@@ -136,3 +136,18 @@ def test_a_store_that_is_a_link_deletes_nothing_where_it_points(tmp_path: Path) 
         out = build(root).output
     assert (elsewhere / "notes.txt").read_text() == "keep me" and os.listdir(elsewhere) == ["notes.txt"]
     assert not (root / ".cache/vouch/files").is_symlink() and set(store_inodes(root)) == set(printed(out).values())
+
+
+@pytest.mark.parametrize("cache", [".cache/vouch/files/index.pickle", ".cache/vouch/qr.pickle"])
+@pytest.mark.parametrize(
+    "damage", [b"cnosuchmodule\nX\n.", b"\x80\x05\x95\xff\xff\xff\xff\xff\xff\xff\x7f", b"cos\nnope\n."]
+)
+def test_a_damaged_cache_pickle_is_no_cache_never_a_traceback(tmp_path: Path, cache: str, damage: bytes) -> None:
+    """Review 4: a pickle naming a missing module, an absurd size or a missing attribute ended the build."""
+    root = make_site(tmp_path / "site", PROFILES)
+    with demo_clock():
+        cold = build(root).output
+        first = stable_tree(cold)
+        (root / cache).write_bytes(damage)
+        forget_output(root)
+        assert stable_tree(build(root).output) == first

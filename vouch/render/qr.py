@@ -94,7 +94,7 @@ class QrCache:
             return {}
         try:
             version, codes = pickle.loads(self.path.read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+        except Exception:  # any damage (unpickling runs code: a module, an attribute, a size may fail)
             return {}  # none yet, or unreadable: encoded again, never trusted
         return codes if version == self.version and isinstance(codes, dict) else {}
 

@@ -90,6 +90,6 @@ class FileStore:
 def _load(path: Path) -> dict[str, FileId]:
     try:
         version, index = pickle.loads(path.read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+    except Exception:  # any damage (unpickling runs code: a module, an attribute, a size may fail)
         return {}  # none yet, or unreadable: every file is rendered again, never trusted
     return index if version == VERSION and isinstance(index, dict) else {}
