@@ -39,4 +39,4 @@ def test_the_process_tree_memory_counts_every_process_under_the_build(tmp_path: 
     # a parent and a child each holding ~60 MB at the same time: the tree holds both
     code = "import os, time; b = bytearray(60 << 20); pid = os.fork(); time.sleep(0.5); pid and os.wait()"
     run = timed([sys.executable, "-c", code], tmp_path)
-    assert run.max_rss_mb < 100 and run.tree_rss_mb > 110
+    assert run.max_rss_mb > 60 and run.tree_rss_mb > run.max_rss_mb + 45  # both at once, not the largest alone
