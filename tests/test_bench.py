@@ -39,4 +39,6 @@ def test_the_process_tree_memory_counts_every_process_under_the_build(tmp_path: 
     # a parent and a child each holding ~60 MB at the same time: the tree holds both
     code = "import os, time; b = bytearray(60 << 20); pid = os.fork(); time.sleep(0.5); pid and os.wait()"
     run = timed([sys.executable, "-c", code], tmp_path)
-    assert run.max_rss_mb > 60 and run.tree_rss_mb > run.max_rss_mb + 45  # both at once, not the largest alone
+    # both at once (2 x 60 MB and two interpreters), not the largest alone; wait4's largest process is not
+    # compared: Linux keeps the high-water mark across exec, so it starts at the launching process's (pytest's)
+    assert run.tree_rss_mb > 2 * 60 + 10
