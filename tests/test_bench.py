@@ -41,4 +41,4 @@ def test_the_process_tree_memory_counts_every_process_under_the_build(tmp_path: 
     run = timed([sys.executable, "-c", code], tmp_path)
     # both at once (2 x 60 MB and two interpreters), not the largest alone; wait4's largest process is not
     # compared: Linux keeps the high-water mark across exec, so it starts at the launching process's (pytest's)
-    assert run.tree_rss_mb > 2 * 60 + 10
+    assert run.tree_rss_mb > 2 * 60
