@@ -8,6 +8,8 @@ import pickle
 from pathlib import Path
 from typing import Any
 
+from vouch.cache_files import read_stamped
+
 Entry = tuple[str, Any]  # (content hash, Profile or problems)
 
 
@@ -21,12 +23,7 @@ def read_cache(cache_dir: Path | None, fingerprint: str) -> dict[str, Entry]:
     if cache_dir is None or not cache_dir.is_dir():
         return entries
     for shard in sorted(cache_dir.glob("*.pickle")):
-        try:
-            stored_fingerprint, part = pickle.loads(shard.read_bytes())
-        except Exception:  # any damage (unpickling runs code: a module, an attribute, a size may fail)
-            continue  # a damaged shard only costs its files a revalidation
-        if stored_fingerprint == fingerprint:
-            entries.update(part)
+        entries.update(read_stamped(shard, fingerprint))  # a damaged shard only costs its files a revalidation
     return entries
 
 

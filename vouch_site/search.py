@@ -25,6 +25,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from vouch.paths import own_folder
 from vouch.writer.parallel import end_with_parent
 
 BODY = b"data-pagefind-body"
@@ -164,14 +165,6 @@ def _remove(path: Path) -> None:
         shutil.rmtree(path)
 
 
-def _cache(cache_folder: Path) -> Path:
-    """The cache folder, made a real folder if something else is in its place (a file, a link)."""
-    if cache_folder.is_symlink() or (cache_folder.exists() and not cache_folder.is_dir()):
-        cache_folder.unlink()
-    cache_folder.mkdir(parents=True, exist_ok=True)
-    return cache_folder
-
-
 def _link_tree(source: Path, target: Path) -> None:
     for folder, _, names in os.walk(source):
         placed = os.path.join(target, os.path.relpath(folder, source))
@@ -188,7 +181,7 @@ def _link_tree(source: Path, target: Path) -> None:
 def write_index(site: Path, output: Path, cache_folder: Path) -> None:
     """Index ``site``'s searchable pages into ``output`` (a new folder)."""
     pages = searchable_pages(site)
-    index = _cached_index(pages, site, _cache(cache_folder))
+    index = _cached_index(pages, site, own_folder(cache_folder))
     _link_tree(index, output)
     _prune(cache_folder, {index.name})
 

@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 
 import zxingcpp
 
+from vouch.cache_files import read_stamped
+
 ERROR_CORRECTION = "M"  # recovers ~15% of a scuffed or dirty code; Q/H would make the card's code denser
 FORMAT = 2  # bump when the SVG written below (or how it is kept: zlib since 2) changes: the cache key includes it
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0"})
@@ -90,13 +92,7 @@ class QrCache:
         return codes
 
     def _load(self) -> dict[str, bytes]:
-        if self.path is None:
-            return {}
-        try:
-            version, codes = pickle.loads(self.path.read_bytes())
-        except Exception:  # any damage (unpickling runs code: a module, an attribute, a size may fail)
-            return {}  # none yet, or unreadable: encoded again, never trusted
-        return codes if version == self.version and isinstance(codes, dict) else {}
+        return read_stamped(self.path, self.version)  # none yet, or unreadable: encoded again, never trusted
 
     def _save(self, codes: dict[str, bytes]) -> None:
         if self.path is None:

@@ -26,6 +26,8 @@ import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
+from vouch.cache_files import read_stamped
+from vouch.paths import own_folder
 from vouch.writer.staged import FileId, StagedWriter
 
 VERSION = 1
@@ -82,14 +84,8 @@ class FileStore:
     def prepare(self) -> None:
         """The store's folder, made before the build's workers fork."""
         if self.folder is not None:
-            if self.folder.is_symlink() or (self.folder.exists() and not self.folder.is_dir()):
-                self.folder.unlink()  # the store is a folder of its own, never a link to one elsewhere
-            self.folder.mkdir(parents=True, exist_ok=True)
+            own_folder(self.folder)
 
 
 def _load(path: Path) -> dict[str, FileId]:
-    try:
-        version, index = pickle.loads(path.read_bytes())
-    except Exception:  # any damage (unpickling runs code: a module, an attribute, a size may fail)
-        return {}  # none yet, or unreadable: every file is rendered again, never trusted
-    return index if version == VERSION and isinstance(index, dict) else {}
+    return read_stamped(path, VERSION)  # none yet, or unreadable: every file is rendered again, never trusted

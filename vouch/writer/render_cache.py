@@ -21,6 +21,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from vouch.cache_files import read_stamped
 from vouch.render.files import OutputFile
 from vouch.writer import parallel
 from vouch.writer.file_store import FileStore
@@ -139,13 +140,7 @@ Record = dict[str, tuple[str, FileId]]  # relpath -> (render key, the file writt
 
 
 def load(path: Path | None) -> Record:
-    if path is None or not path.exists():
-        return {}
-    try:
-        version, record = pickle.loads(path.read_bytes())
-    except Exception:  # any damage (unpickling runs code: a module, an attribute, a size may fail)
-        return {}
-    return record if version == VERSION else {}
+    return read_stamped(path, VERSION)
 
 
 def save(path: Path | None, record: Record) -> None:
