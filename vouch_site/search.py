@@ -187,7 +187,7 @@ def write_index(site: Path, output: Path, cache_folder: Path) -> None:
 
 
 def _prune(cache_folder: Path, kept: set[str]) -> None:
-    """Drop the cached parts this site no longer uses: the cache holds one site's worth."""
+    """Drop the cached indexes this site no longer uses: the cache holds the last build's alone."""
     for entry in cache_folder.iterdir():
         if entry.name not in kept:  # and what a killed build was making: builds and reindexing hold the lock
             _remove(entry)
