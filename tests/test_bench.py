@@ -29,7 +29,8 @@ def test_bench_harness_runs_and_reports_every_figure(tmp_path: Path, capsys) -> 
     assert result["plain"]["html_pages"] > 300
     assert 0 < result["serve"]["edit_visible_s"] <= result["serve"]["search_refreshed_s"]
     assert result["print"]["without"]["wall"] > 0 and result["print"]["qr_filled"]["wall"] > 0
-    assert "print +s (QR cold)" in printed and "print +CPU s (kept)" in printed
+    assert "print +s (QR cold)" in printed and "print +CPU s (kept)" in printed and "print stage s (QR kept)" in printed
+    assert 0 < result["print"]["stage_filled_qr_cache_s"] < result["print"]["qr_filled"]["wall"]
     assert result["print"]["print_files_from_store"] == result["print"]["print_files"] > 2 * 200  # nothing rendered
 
 

@@ -23,6 +23,7 @@ from vouch.settings import VouchSettings
 from vouch.site import PublicSite
 from vouch.writer import render_cache
 from vouch_site.build import build
+from vouch_site.summary import Timings
 
 URL = "https://test.example/partners/harbour/"
 
@@ -207,7 +208,9 @@ def test_print_pages_false_leaves_out_every_print_page_and_link(tmp_path: Path) 
     root = make_site(tmp_path, {"harbour": vetted("Harbour Plumbing")})
     with (root / "pelicanconf.py").open("a") as settings:
         settings.write("PRINT_PAGES = False\n")
-    out = build(root).output
+    result = build(root)
+    out = result.output
+    assert "print pages" not in dict(result.timings.stages)
     assert not (out / "print").exists() and not list(out.glob("partners/*/qr.svg"))
     assert not (out / "partners/harbour/certificate").exists() and not (root / ".cache/vouch/qr.pickle").exists()
     assert "certificate/" not in (out / "partners/harbour/index.html").read_text()
@@ -250,3 +253,21 @@ def test_one_edit_changes_the_render_keys_of_that_partners_print_files_alone() -
         "partners/firm-0150/certificate/index.html", "print/cards/page/2/index.html",
         "print/cards/plumbing/page/2/index.html",
     ]  # fmt: skip
+
+
+def test_the_summary_times_the_print_pages_as_a_stage_of_their_own(tmp_path: Path) -> None:
+    """What cards, certificates and codes cost is measured, not guessed from two whole builds (issue 18)."""
+    root = make_site(tmp_path, {"harbour": vetted("Harbour Plumbing")})
+    for _ in range(2):  # the QR cache empty, then filled with output/ deleted
+        result = build(root)
+        stages = [name for name, _ in result.timings.stages]
+        assert stages[stages.index("pages") + 1] == "print pages" and "print pages: " in result.summary()
+        assert dict(result.timings.stages)["print pages"] > 0
+        shutil.rmtree(root / "output")
+
+
+def test_a_part_timed_inside_a_stage_is_taken_out_of_it() -> None:
+    timings = Timings()
+    timings.stages = [("validate", 1.0), ("pages", 5.0)]
+    timings.split("print pages", 1.5)
+    assert timings.stages == [("validate", 1.0), ("pages", 3.5), ("print pages", 1.5)]

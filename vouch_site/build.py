@@ -272,6 +272,8 @@ def build(
             )
         with timings.stage("pages"):
             _run_pelican(settings, run, staging)
+        if "print pages" in run.measured:  # cards, certificates and QR codes: what they add, on a line of its own
+            timings.split("print pages", run.measured["print pages"])
         if search:
             with timings.stage("search index"):
                 index_site(staging.output, root / ".cache" / "vouch" / "search")

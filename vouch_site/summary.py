@@ -33,6 +33,11 @@ class Timings:
         yield
         self.stages.append((name, time.perf_counter() - start))
 
+    def split(self, part: str, seconds: float) -> None:
+        """Report ``part`` (timed inside the last stage) as a stage of its own, taken out of the last one."""
+        name, total = self.stages.pop()
+        self.stages += [(name, max(0.0, total - seconds)), (part, seconds)]
+
 
 @dataclass(slots=True)
 class BuildResult:

@@ -8,6 +8,7 @@ planned file, unless the render cache still holds it, into the staged build.
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 from typing import Any
 
@@ -66,15 +67,35 @@ class VouchPagesGenerator(Generator):
         previous = render_cache.load(self.run.render_cache)
         base = dict(self.context)
         store = FileStore(self.run.file_store)
-        record, rendered, reused = render_cache.write_all(
-            self.plan.files, lambda file: self._render(file, base), out, self._shared_fingerprint(), previous,
-            self.run.progress, store,
-        )  # fmt: skip
+        shared = self._shared_fingerprint()
+
+        pages, total = [*self.plan.html, *self.plan.data], len(self.plan.files)
+
+        def write(files: list[OutputFile], before: int) -> tuple[render_cache.Record, int, int]:
+            report = self.run.progress  # one bar over both calls
+            progress = (lambda done, _: report(before + done, total)) if report else None
+            return render_cache.write_all(
+                files, lambda file: self._render(file, base), out, shared, previous, progress, store
+            )
+
+        record, rendered, reused = write(pages, 0)
         out.put("sitemap.xml", self.plan.sitemap())
-        render_cache.save(self.run.render_cache_next, record)
-        stored = {file.relpath for file in self.plan.files if file.stored}
-        store.save({key: written for relpath, (key, written) in record.items() if relpath in stored})
-        log.info("vouch: %d files rendered, %d current files reused", rendered, reused)
+        printed: render_cache.Record = {}
+        printed_rendered = printed_reused = 0
+        if self.plan.printed:  # written apart, so the build can say what cards, certificates and codes cost
+            start = time.perf_counter()
+            printed, printed_rendered, printed_reused = write(self.plan.printed, len(pages))
+            stored = {file.relpath for file in self.plan.printed if file.stored}
+            store.save({key: written for relpath, (key, written) in printed.items() if relpath in stored})
+            self.run.measured["print pages"] = self.plan.print_seconds + time.perf_counter() - start
+        else:
+            store.save({})  # print pages turned off: the store lets its files go
+        render_cache.save(self.run.render_cache_next, record | printed)
+        log.info(
+            "vouch: %d files rendered, %d current files reused",
+            rendered + printed_rendered,
+            reused + printed_reused,
+        )
 
     def _render(self, file: OutputFile, base: dict[str, Any]) -> bytes:
         return self.plan.render(file, base)

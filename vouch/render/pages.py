@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -86,6 +87,7 @@ class PagePlan:
     category_titles: dict[str, str] = field(default_factory=dict)
     mentions: dict[str, list[Mention]] = field(default_factory=dict)
     hashes: dict[str, str] = field(default_factory=dict)  # slug -> the partner's content hash (render-cache keys)
+    print_seconds: float = 0.0  # planning the print files (QR codes read or made): the build reports it
 
     @property
     def files(self) -> list[OutputFile]:
@@ -168,10 +170,12 @@ def plan(sources: Sources, template: Templates) -> PagePlan:
     out.html = _html_pages(out, categories, directory.by_area(az), directory.by_letter(az))
     out.data = _data_files(out)
     if settings.print_pages:
+        start = time.perf_counter()
         codes = QrCache.at(sources.qr_cache)
         out.printed = print_files(
             az, categories, out.site_url, codes, out.content_hash, settings.directory_page_size, sources.map_all
         )
+        out.print_seconds = time.perf_counter() - start
     return out
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +53,7 @@ class BuildRun:
     file_store: Path | None = None  # print files by render key, kept between builds (``.cache/vouch/files/``)
     progress: Callable[[int, int], None] | None = None
     preview: Preview | None = None  # invoke serve's: the plugin leaves its page plan there
+    measured: dict[str, float] = field(default_factory=dict)  # parts of the pages stage timed on their own
 
     def __reduce__(self) -> tuple[type[BuildRun], tuple[()]]:
         return (BuildRun, ())
