@@ -106,7 +106,7 @@ REFERENCE_SPELLINGS = (
 )
 
 
-PAGEFIND_UNSTABLE = re.compile(r"pagefind/(filter/|pagefind-entry\.json$|.*\.pf_meta$)")
+PAGEFIND_UNSTABLE = re.compile(r"pagefind/(\d+/)?(filter/|pagefind-entry\.json$|.*\.pf_meta$)")
 
 
 def stable_tree(folder: Path) -> dict[str, bytes]:

@@ -27,6 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.sitekit import REFERENCE_SPELLINGS, make_site, read_tree, readable_tree, vetted
+from vouch import search_parts
 from vouch.problems import ValidationFailed
 from vouch.render.qr import qr_svg
 from vouch_site.build import build
@@ -266,7 +267,9 @@ def check_network(generated: tuple[list[dict], list[int], list[Mention], list[st
     """Build the generated network; no unpublished name, slug or field and no private value in any byte."""
     profiles, featured, mentions, spellings, insertion = generated
     shown = shown_partners(profiles, mentions)
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, pytest.MonkeyPatch.context() as patch:
+        if len(profiles) % 2:  # the search index in parts of 2 pages, each with the site's vocabulary page
+            patch.setattr(search_parts, "PART_PAGES", 2)
         root = Path(tmp).resolve()
         content = root / "content"
         files: dict[str, str | bytes] = {}
@@ -353,7 +356,11 @@ def check_network(generated: tuple[list[dict], list[int], list[Mention], list[st
             if m.kind != "partners":  # withheld, or shown in full, whatever the spelling
                 assert (f"zqm{n}bodyq".encode() in blob) == (m.target in shown), f"m{n} ({m})"
 
-        fragments = b"".join(v for k, v in tree.items() if re.match(r"pagefind/fragment/", k))
+        in_parts = json.loads(tree["pagefind/vouch-parts.json"])["parts"]
+        vocabularies = len(in_parts) if len(in_parts) > 1 else 0  # one a part
+        indexed = len([k for k in tree if re.match(r"pagefind/(\d+/)?fragment/", k)]) - vocabularies
+        assert (len(in_parts) > 1) == bool(len(profiles) % 2 and indexed > 2), in_parts  # both layouts checked
+        fragments = b"".join(v for k, v in tree.items() if re.match(r"pagefind/(\d+/)?fragment/", k))
         for i in range(len(profiles)):
             assert (f"zq{i}nameq".encode() in fragments) == (i in shown)  # the search index, decompressed
 

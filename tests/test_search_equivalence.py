@@ -1,6 +1,7 @@
 """A visitor finds what they found before the search index was reworked (issue 20): for each recorded query
 (``tests/fixtures/search_queries.json``, see ``tests/searchkit.py``), every page found then is found now, and
-a query that is exactly a partner's name lists that partner's profile first."""
+a query that is exactly a partner's name lists that partner's profile first; with one index (a small site) and
+with the index in parts (a big one: here parts of 60 pages, as 10,000 partners get parts of 1,000)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from playwright.sync_api import sync_playwright
 
 from tests.searchkit import ARGS, CHROMIUM, FIXTURE, NETWORK, ask, build_network, served
 from tests.sitekit import require_tool
+from vouch import search_parts
 from vouch_site import search
 
 pytestmark = pytest.mark.slow  # a real browser over a 400-partner network
@@ -21,12 +23,17 @@ pytestmark = pytest.mark.slow  # a real browser over a 400-partner network
 RECORDED: list[dict[str, Any]] = json.loads(FIXTURE.read_text())["queries"]
 
 
-@pytest.fixture(scope="module")
-def found(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[list[str]]]:
+@pytest.fixture(scope="module", params=["one index", "parts"])
+def found(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[list[str]]]:
     require_tool(Path(CHROMIUM).exists(), f"Debian chromium missing at {CHROMIUM}")
     assert json.loads(FIXTURE.read_text())["network"] == NETWORK, "the recording is of another network"
-    output = build_network(tmp_path_factory.mktemp("searched"))
-    assert (output / "pagefind" / "pagefind.js").is_file() and not (output / "pagefind" / search.MANIFEST).exists()
+    with pytest.MonkeyPatch.context() as patch:
+        if request.param == "parts":
+            patch.setattr(search_parts, "PART_PAGES", 60)
+        output = build_network(tmp_path_factory.mktemp("searched"))
+    parts = json.loads((output / "pagefind" / search.PARTS).read_text())["parts"]
+    assert len(parts) == 1 if request.param == "one index" else len(parts) >= 6, parts
+    assert not list(output.glob(f"pagefind/**/{search.MANIFEST}"))
     with served(output) as search_page, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield ask(browser, search_page, RECORDED)

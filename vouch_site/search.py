@@ -1,11 +1,12 @@
 """The static search index: Pagefind over the finished site's searchable pages, once per content.
 
 The searchable pages (marked ``data-pagefind-body``; print pages and the index itself are not even read) are
-hashed as they are read; the index Pagefind makes of them is kept in ``.cache/vouch/search/<hash>/`` and
-hard-linked into the next site while those pages are unchanged, so a build that changes nothing a visitor
-searches runs no Pagefind. One index, not parts merged at query time: parts ranked a name below junk from the
-other parts (Pagefind backs off to a prefix of a word a part lacks, and each part scores on its own scale; review 4
-of issue 20). A cached index is used only if every file in it is still the very file Pagefind wrote.
+hashed as they are read. Past ``PART_PAGES`` of them they are indexed in parts (``vouch/search_parts.py``: why,
+and how every part is made to know every word), two Pagefind runs at a time, and the search page merges the parts
+listed in ``pagefind/vouch-parts.json``. Each part's index is kept in ``.cache/vouch/search/<hash>/`` and
+hard-linked into the next site while its pages and the site's vocabulary are unchanged, so an edit re-indexes
+its own part, and a build that changes nothing a visitor searches runs no Pagefind. A cached index is used only
+if every file in it is still the very file Pagefind wrote.
 """
 
 from __future__ import annotations
@@ -13,23 +14,32 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import shutil
 import stat
 import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from functools import cache, partial
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from vouch import search_parts
+from vouch.cache_files import read_stamped
 from vouch.paths import own_folder
+from vouch.search_parts import VOCABULARY, Page
+from vouch.writer import parallel
 from vouch.writer.parallel import end_with_parent
 
 BODY = b"data-pagefind-body"
 MANIFEST = ".vouch-manifest.json"  # in a cached index, never published: each file's size, mtime and inode
+PARTS = "vouch-parts.json"  # in pagefind/: the parts the search page merges, in order
+STATE = "parts.pickle"  # in the cache: where the parts began, each part's words, words a check added
+STATE_VERSION = 1
 
 
 class SearchIndexFailed(Exception):
@@ -86,27 +96,6 @@ def _pagefind_identity() -> bytes:
     return f"{version('pagefind')} {_pagefind_command()}".encode()
 
 
-@dataclass
-class Pages:
-    """The searchable pages (paths in the site) and their cache key: paths and bytes, hashed as they are read
-    (not kept: 80 MB of pages at 10,000 partners), with Pagefind's version, so a stale index is never used."""
-
-    paths: list[str] = field(default_factory=list)
-    digest: Any = field(default_factory=lambda: hashlib.sha256(_pagefind_identity()))
-
-    def add(self, rel: str, data: bytes) -> None:
-        self.paths.append(rel)
-        self.digest.update(f"\0{rel}\0{len(data)}\0".encode())
-        self.digest.update(data)
-
-
-def searchable_pages(site: Path) -> Pages:
-    pages = Pages()
-    for rel, data in _searchable(site):
-        pages.add(rel, data)
-    return pages
-
-
 def _stamp(path: str) -> list[int] | None:
     """What identifies the file Pagefind wrote: None for anything but a regular file (a symlink publishes
     whatever it points at)."""
@@ -136,28 +125,6 @@ def _intact(index: Path) -> bool:
         return False
 
 
-def _cached_index(pages: Pages, source: Path, cache_folder: Path) -> Path:
-    """The pages' index in the cache, made now by Pagefind over a folder of just those pages (from ``source``)
-    if it is not there whole and untouched."""
-    done = cache_folder / pages.digest.copy().hexdigest()[:32]
-    if done.is_dir() and not done.is_symlink() and _intact(done):
-        return done
-    _remove(done)
-    with tempfile.TemporaryDirectory(dir=cache_folder, prefix=".making-") as scratch:
-        site, index = Path(scratch) / "site", Path(scratch) / "index"
-        for rel in pages.paths:
-            target = site / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(source / rel, target)  # a link costs a tenth of writing the page again
-            except OSError:
-                shutil.copyfile(source / rel, target)
-        _pagefind(site, index)
-        (index / MANIFEST).write_text(json.dumps(_files(index)))
-        index.rename(done)  # whole or not at all (builds and reindexing hold the project lock)
-    return done
-
-
 def _remove(path: Path) -> None:
     if path.is_symlink() or path.is_file():
         path.unlink()
@@ -178,19 +145,142 @@ def _link_tree(source: Path, target: Path) -> None:
                 shutil.copyfile(os.path.join(folder, name), os.path.join(placed, name))
 
 
+@dataclass
+class _Index:
+    """One part's index, as the cache holds it: its pages, the vocabulary page it needs (None for a site in one
+    part), and the key of both with Pagefind's version, so a stale index is never used."""
+
+    pages: list[Page]
+    vocabulary: dict[str, bytes] | None = None  # language -> vocabulary page
+
+    @property
+    def key(self) -> str:
+        digest = hashlib.sha256(_pagefind_identity())
+        for page in self.pages:
+            digest.update(f"\0{page.rel}\0{page.digest}".encode())
+        for lang, data in sorted((self.vocabulary or {}).items()):
+            digest.update(f"\0{lang}\0".encode())
+            digest.update(data)
+        return digest.hexdigest()[:32]
+
+
+def _read_pages(site: Path) -> tuple[list[Page], dict[str, str]]:
+    """Every searchable page (hashed as read, not kept: 80 MB at 10,000 partners) and its language."""
+    pages, languages = [], {}
+    for rel, data in _searchable(site):
+        name = search_parts.partner_name(data) if rel.startswith("partners/") else None
+        pages.append(Page(rel, hashlib.sha256(data).hexdigest(), name))
+        languages[rel] = search_parts.language(data)
+    return pages, languages
+
+
+def _part_key(part: list[Page]) -> str:
+    return hashlib.sha256("\0".join(f"{p.rel}\0{p.digest}" for p in part).encode()).hexdigest()[:32]
+
+
+def _words(
+    site: Path, languages: dict[str, str], parts: list[tuple[str, list[Page]]]
+) -> list[tuple[str, dict[str, frozenset[str]]]]:
+    """Each part's words by language (by the part's key), read from its pages: ~0.7 ms a page."""
+    found = []
+    for key, part in parts:
+        words: dict[str, set[str]] = {}
+        for page in part:
+            words.setdefault(languages[page.rel], set()).update(search_parts.page_words((site / page.rel).read_bytes()))
+        found.append((key, {lang: frozenset(held) for lang, held in words.items()}))
+    return found
+
+
+def _part_words(
+    site: Path, parts: list[list[Page]], languages: dict[str, str], known: dict[str, dict[str, frozenset[str]]]
+) -> dict[str, dict[str, frozenset[str]]]:
+    """Each part's words by its key: kept from the last build for a part whose pages are the same, else read
+    (on every core)."""
+    keys = [_part_key(part) for part in parts]
+    unread = [(key, part) for key, part in zip(keys, parts, strict=True) if key not in known]
+    count = parallel.workers(sum(len(part) for _, part in unread))
+    read = dict(pair for found in parallel.run_split(unread, partial(_words, site, languages), count) for pair in found)
+    return {key: known[key] if key in known else read[key] for key in keys}
+
+
+def _vocabulary(
+    words: dict[str, dict[str, frozenset[str]]], last: dict[str, frozenset[str]]
+) -> dict[str, frozenset[str]]:
+    """Every word of the site by language; the last build's while it still holds them all, so an edit that only
+    drops words re-indexes its own part (a word no page has any more finds nothing but the vocabulary page)."""
+    now: dict[str, set[str]] = {}
+    for found in words.values():
+        for lang, held in found.items():
+            now.setdefault(lang, set()).update(held)
+    if now.keys() == last.keys() and all(held <= last[lang] for lang, held in now.items()):
+        return last
+    return {lang: frozenset(held) for lang, held in now.items()}
+
+
+def _make(index: _Index, source: Path, cache_folder: Path) -> Path:
+    """The part's index in the cache, made now by Pagefind over a folder of just its pages (linked from
+    ``source``) and its vocabulary page, if it is not there whole and untouched."""
+    done = cache_folder / index.key
+    if done.is_dir() and not done.is_symlink() and _intact(done):
+        return done
+    _remove(done)
+    with tempfile.TemporaryDirectory(dir=cache_folder, prefix=".making-") as scratch:
+        site, made = Path(scratch) / "site", Path(scratch) / "index"
+        for page in index.pages:
+            target = site / page.rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(source / page.rel, target)  # a link costs a tenth of writing the page again
+            except OSError:
+                shutil.copyfile(source / page.rel, target)
+        for lang, data in (index.vocabulary or {}).items():
+            page = site / VOCABULARY / lang / "index.html"
+            page.parent.mkdir(parents=True)
+            page.write_bytes(data)
+        _pagefind(site, made)
+        (made / MANIFEST).write_text(json.dumps(_files(made)))
+        made.rename(done)  # whole or not at all (builds and reindexing hold the project lock)
+    return done
+
+
+def _make_all(indexes: list[_Index], source: Path, cache_folder: Path) -> list[Path]:
+    """Each part's index, two Pagefind runs at a time (each uses about one core, and ~170 MB a part)."""
+    with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+        return list(pool.map(lambda index: _make(index, source, cache_folder), indexes))
+
+
 def write_index(site: Path, output: Path, cache_folder: Path) -> None:
-    """Index ``site``'s searchable pages into ``output`` (a new folder)."""
-    pages = searchable_pages(site)
-    index = _cached_index(pages, site, own_folder(cache_folder))
-    _link_tree(index, output)
-    _prune(cache_folder, {index.name})
+    """Index ``site``'s searchable pages into ``output`` (a new folder): in parts past PART_PAGES pages, listed in
+    ``vouch-parts.json`` for the search page (one index is listed as ``[""]``)."""
+    cache_folder = own_folder(cache_folder)
+    state = read_stamped(cache_folder / STATE, STATE_VERSION) or {}
+    pages, languages = _read_pages(site)
+    parts, bounds = search_parts.split(pages, state.get("bounds", ()))
+    words = _part_words(site, parts, languages, state.get("words", {})) if len(parts) > 1 else {}
+    vocabulary = _vocabulary(words, state.get("vocabulary", {}))
+    pages_of = {lang: search_parts.vocabulary_page(held, lang) for lang, held in vocabulary.items()}
+    made = _make_all([_Index(part, pages_of or None) for part in parts], site, cache_folder)
+    names = [str(number) for number in range(len(made))] if len(made) > 1 else [""]
+    for name, index in zip(names, made, strict=True):
+        _link_tree(index, output / name)
+    # base: above any part's count of name-sorted pages, so that weighting part k by base**k lists parts in turn
+    base = max(len(part) for part in parts) + 2
+    (output / PARTS).write_text(json.dumps({"parts": names, "vocabulary": VOCABULARY, "base": base}))
+    _save_state(cache_folder, {"bounds": bounds, "words": words, "vocabulary": vocabulary})
+    _prune(cache_folder, {index.name for index in made} | {STATE})
 
 
 def _prune(cache_folder: Path, kept: set[str]) -> None:
-    """Drop the cached indexes this site no longer uses: the cache holds the last build's alone."""
+    """Drop what this site no longer uses: the cache holds the last build's indexes alone."""
     for entry in cache_folder.iterdir():
         if entry.name not in kept:  # and what a killed build was making: builds and reindexing hold the lock
             _remove(entry)
+
+
+def _save_state(cache_folder: Path, state: dict[str, Any]) -> None:
+    tmp = cache_folder / f".{STATE}.tmp"
+    tmp.write_bytes(pickle.dumps((STATE_VERSION, state), protocol=5))
+    tmp.replace(cache_folder / STATE)
 
 
 def index_site(site: Path, cache_folder: Path) -> None:

@@ -9,13 +9,39 @@ const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
 const PAGE = 20;
 
-let pagefind;
-export async function engine() { // exported: the search-equivalence test asks the same engine
-  if (!pagefind) {
-    pagefind = await import(new URL("pagefind/pagefind.js", root).href);
-    await pagefind.options({ baseUrl: root.pathname });
-  }
-  return pagefind;
+// A big site's index comes in parts (an edit re-indexes its own), listed in vouch-parts.json: partners A to Z,
+// then the other pages, merged with Pagefind's mergeIndex (one worker, one WASM). Every part also knows every
+// word of the site through a vocabulary page, filtered out here. A word ranks by score across the parts. Filters
+// alone list partners A to Z: a sorted result scores minus its place in its part (the vocabulary page takes
+// place 0), so weighting part k by base**k (base above any part's size) lists the parts one after another.
+let merged;
+export function engine() { // exported: the search-equivalence test asks the very engine this page asks
+  merged ||= load().catch((error) => { merged = null; throw error; }); // a failed load is tried again
+  return merged;
+}
+
+async function load() {
+  const listed = await (await fetch(new URL("pagefind/vouch-parts.json", root))).json();
+  const path = (part) => new URL(`pagefind/${part ? `${part}/` : ""}`, root).pathname;
+  const pagefind = await import(new URL(`${path(listed.parts[0])}pagefind.js`, location.href).href);
+  const parts = async (weight) => {
+    const first = pagefind.createInstance({ basePath: path(listed.parts[0]), baseUrl: root.pathname });
+    await first.options({ indexWeight: weight(0) });
+    for (const [k, part] of listed.parts.entries()) {
+      if (k) await first.mergeIndex(path(part), { baseUrl: root.pathname, indexWeight: weight(k) });
+    }
+    return first;
+  };
+  const ranked = await parts(() => 1);
+  const single = listed.parts.length === 1;
+  const inTurn = single ? ranked : await parts((k) => listed.base ** k);
+  const hidden = single ? {} : { not: { [listed.vocabulary]: "yes" } };
+  return {
+    async search(term, options = {}) {
+      const asked = { ...options, filters: { ...(options.filters || {}), ...hidden } };
+      return (options.sort && !term ? inTurn : ranked).search(term, asked);
+    },
+  };
 }
 
 function filters() {

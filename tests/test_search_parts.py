@@ -1,0 +1,155 @@
+"""The search index in parts (vouch/search_parts.py, vouch_site/search.py): partners A to Z then the other pages,
+boundaries kept while parts stay balanced, every part holding every word of the site (read back from the index
+files Pagefind wrote), and an edit re-indexing its own part alone unless it brings a word the site lacked."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import cbor2
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.sitekit import make_site, vetted
+from vouch import search_parts
+from vouch.search_parts import Page, page_words, split
+from vouch_site import search
+from vouch_site.build import build
+
+
+def index_words(index: Path) -> dict[str, set[str]]:
+    """The words (and accented variants) of a Pagefind index folder by language, from its word files (gzip:
+    ``pagefind_dcd`` then CBOR, a list of [word, pages, variants])."""
+    found: dict[str, set[str]] = {}
+    for path in sorted((index / "index").glob("*.pf_index")):
+        words = found.setdefault(path.name.split("_", 1)[0], set())
+        for entry in cbor2.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))[0]:
+            words.add(entry[0])
+            words.update(variant[0] for variant in entry[2])
+    return found
+
+
+def partners(count: int, start: int = 0) -> list[Page]:
+    return [Page(f"partners/p{n}/index.html", str(n), f"Name {n:04d}") for n in range(start, start + count)]
+
+
+def test_a_small_site_is_one_index(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search_parts, "PART_PAGES", 10)
+    pages = [*partners(6), Page("about/index.html", "a")]
+    assert split(pages) == ([pages], [])
+
+
+def test_partners_come_a_to_z_in_balanced_parts_then_the_other_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search_parts, "PART_PAGES", 10)
+    pages = [Page("articles/b/index.html", "b"), *reversed(partners(25)), Page("about/index.html", "a")]
+    parts, bounds = split(pages)
+    assert [len(part) for part in parts] == [9, 9, 7, 2]
+    names = [page.name for part in parts[:3] for page in part]
+    assert names == sorted(names) and parts[3] == [pages[-1], pages[0]]
+    assert bounds == [
+        ("partner", ["Name 0009", "partners/p9/index.html"]),
+        ("partner", ["Name 0018", "partners/p18/index.html"]),
+    ]
+
+
+def test_one_partner_more_changes_one_part_and_lopsided_parts_are_cut_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search_parts, "PART_PAGES", 10)
+    before, bounds = split(partners(25))
+    after, kept = split([*partners(25), Page("partners/x/index.html", "x", "Name 0003b")], bounds)
+    assert kept == bounds and after[1:] == before[1:] and len(after[0]) == len(before[0]) + 1
+    lopsided, again = split(partners(25, start=100), bounds)  # every name past the last boundary
+    assert again != bounds and all(5 <= len(part) <= 20 for part in lopsided)
+
+
+def test_a_pages_words_are_what_pagefind_reads_and_no_more() -> None:
+    html = b"""<!doctype html><html lang="en-GB"><head><title>Zqtitle &amp; Co</title></head><body>
+    <nav>zqnav</nav><main data-pagefind-body><h1 data-pagefind-sort="name">Caf&eacute; Zq<b>bold</b></h1>
+    <span data-pagefind-ignore data-pagefind-meta="mono">ZQM</span><time datetime="2026-02-14"
+    data-pagefind-meta="vetted, vetted_on[datetime]">14 Feb</time><p data-pagefind-ignore>zqignored</p>
+    <ul><li>kitchen-fitting,</li><li>(Saint-\xc3\x89tienne).</li></ul><script>zqscript</script>
+    <footer>zqfooter</footer></main><footer>zqpagefooter</footer></body></html>"""
+    words = page_words(html)
+    assert {"zqtitle", "co", "café", "zqbold", "zq", "bold", "ZQM", "2026-02-14", "14", "feb"} <= words
+    assert {"kitchen-fitting", "Saint-Étienne"} <= words  # a capital inside: as written
+    unread = ("zqnav", "zqignored", "zqscript", "zqfooter", "zqpagefooter")
+    assert not {w for w in words if w.lower().startswith(unread)}
+    assert page_words(b"") == set() and page_words(b"<p>no body</p>") == set()
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [("Roofs.", "roofs"), ("(roofs)", "roofs"), ("'s", "s"), ("...", ""), ("aÅngström", "aÅngström"),
+     ("a–", "a–"), ("«Mot»", "«Mot»"), ("«mot»", "«mot»"), ("McFly,", "McFly"), ("C++", "c")],
+)  # fmt: skip
+def test_a_word_is_spelled_as_pagefind_reads_it(written: str, read: str) -> None:
+    assert search_parts._as_pagefind_reads(written) == read
+
+
+def test_a_partners_sort_name_is_its_text() -> None:
+    assert search_parts.partner_name(b'<h1 data-pagefind-sort="name">Smith &amp; Sons</h1>') == "Smith & Sons"
+    assert search_parts.partner_name(b"<h1>Smith</h1>") is None
+
+
+PIECES = [*"abcdeéøß-'.,&<>()/ ", "日本", "café", "<b>", "</b>", "<em>x</em>", "&amp;", "–", "Ångström", "**", "`"]
+TEXT = st.lists(st.sampled_from(PIECES), max_size=30).map("".join)  # words, marks and markup, as editors type
+
+
+def site_in_parts(root: Path, descriptions: list[str]) -> Path:
+    profiles = {f"p{n}": vetted(f"Firm {n} {text[:20]}".strip(), description=text or "plain") for n, text in
+                enumerate(descriptions)}  # fmt: skip
+    return make_site(root, profiles)
+
+
+@pytest.mark.slow  # several sites built whole, each in parts
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(descriptions=st.lists(TEXT, min_size=4, max_size=7))
+def test_every_part_holds_every_word_of_the_site(tmp_path_factory: pytest.TempPathFactory, descriptions: list[str],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """A part lacking a word another part holds would back off to a prefix of it and list junk (pagefind#599)."""
+    monkeypatch.setattr(search_parts, "PART_PAGES", 2)
+    out = build(site_in_parts(tmp_path_factory.mktemp("parts"), descriptions)).output
+    listed = json.loads((out / "pagefind" / search.PARTS).read_text())
+    assert len(listed["parts"]) > 1
+    held = [index_words(out / "pagefind" / part) for part in listed["parts"]]
+    assert all(words == held[0] for words in held), [sorted(set().union(*w.values()) ^ set().union(*held[0].values()))
+                                                    for w in held]  # fmt: skip
+
+
+@pytest.fixture
+def runs(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    made: list[Path] = []
+    real = search._pagefind
+    monkeypatch.setattr(search, "_pagefind", lambda site, output: (made.append(site), real(site, output)))
+    monkeypatch.setattr(search_parts, "PART_PAGES", 3)
+    return made
+
+
+def test_an_edit_re_indexes_its_own_part_unless_it_brings_a_new_word(tmp_path: Path, runs: list[Path]) -> None:
+    names = ["Anchor Roofing", "Beacon Plumbing", "Coast Drains", "Delta Glazing", "Echo Tiling", "Fern Gardens"]
+    profiles = {name.split()[0].lower(): vetted(name, description="Repairs and roofs.") for name in names}
+    root = make_site(tmp_path, profiles)
+    out = build(root).output
+    parts = len(json.loads((out / "pagefind" / search.PARTS).read_text())["parts"])
+    assert parts >= 3 and len(runs) == parts
+    runs.clear()
+    make_site(root, profiles | {"beacon": vetted("Beacon Plumbing", description="Roofs and repairs.")})
+    build(root)
+    assert len(runs) == 1  # the same words: its own part alone
+    runs.clear()
+    make_site(root, profiles | {"beacon": vetted("Beacon Plumbing", description="Roofs.")})
+    build(root)
+    assert len(runs) == 1  # a word fewer: the vocabulary stays, its own part alone
+    runs.clear()
+    make_site(root, profiles | {"beacon": vetted("Beacon Plumbing", description="Zqthatch roofs.")})
+    out = build(root).output
+    assert len(runs) == parts  # a new word: every part must know it
+    held = [
+        index_words(out / "pagefind" / part)
+        for part in json.loads((out / "pagefind" / search.PARTS).read_text())["parts"]
+    ]
+    assert all("zqthatch" in set().union(*words.values()) for words in held)

@@ -1,0 +1,141 @@
+"""How the search index is split into parts, and the words every part must hold (no Pelican, no Pagefind).
+
+One Pagefind index of 10,000 partners holds about 1.2 GB while it is made (some 120 KB a page) and is made whole
+again after any edit. Past ``PART_PAGES`` searchable pages the site is therefore indexed in parts, merged by the
+search page: partners in name order (filters alone list partners A to Z: the parts one after another), then the
+other pages. A part whose pages did not change keeps its index; an edit re-indexes its own part.
+
+Merged parts answer as the one index would only if every part knows the same words: Pagefind backs off to a
+prefix of a word a part lacks (CloudCannon/pagefind#599: "Anchor" found 929 pages instead of 63) and ignores a
+query word the whole index lacks. So every part also indexes a vocabulary page holding every word of the site,
+which the search page filters out. The words are read from each page here, a superset of what Pagefind reads
+(tests check, from the indexes Pagefind wrote, that every part then holds the same words).
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+import string
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import lxml.html
+
+PART_PAGES = 1000  # pages a part; a site with fewer searchable pages gets one index and no vocabulary page
+VOCABULARY = "vouch-vocabulary"  # the vocabulary page's folder in each part, and the filter that marks it
+
+# What Pagefind leaves out of a page's words (its fossick parser's REMOVE_SELECTORS).
+_REMOVED = frozenset(
+    ["head", "style", "script", "noscript", "label", "form", "svg", "footer", "nav", "iframe", "template"]
+)
+_META_ATTRIBUTE = re.compile(r"\[([^\]]+)\]")
+_LANG = re.compile(rb"<html[^>]*\slang=[\"']?([\w-]+)", re.IGNORECASE)
+_NAME = re.compile(rb"data-pagefind-sort=[\"']name[\"'][^>]*>(.*?)</", re.DOTALL)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A searchable page: its path in the site, a hash of its bytes, the partner's name (None: not a partner)."""
+
+    rel: str
+    digest: str
+    name: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """Where the page sorts: partners by name, as Pagefind sorts them (code points), other pages by path."""
+        return (self.name, self.rel) if self.name is not None else ("", self.rel)
+
+
+def partner_name(data: bytes) -> str | None:
+    """The text of the element marked ``data-pagefind-sort="name"`` (a profile's name), else None."""
+    found = _NAME.search(data)
+    if not found:
+        return None
+    return lxml.html.fromstring(b"<p>" + found.group(1) + b"</p>").text_content().strip()
+
+
+def language(data: bytes) -> str:
+    """The page's ``<html lang>``, lower-cased as Pagefind names its indexes ("unknown" without one)."""
+    found = _LANG.search(data[:2048])
+    return found.group(1).decode("ascii", "replace").lower() if found else "unknown"
+
+
+def split(pages: Sequence[Page], bounds: Sequence[tuple[str, str]] = ()) -> tuple[list[list[Page]], list]:
+    """The parts (partners A to Z, then the other pages) and the keys they start at, for the next build.
+
+    The last build's ``bounds`` are kept while every part stays between half and twice ``PART_PAGES``, so adding
+    or renaming one partner re-indexes one part, not every part after it. Up to ``PART_PAGES`` pages: one part."""
+    if len(pages) <= PART_PAGES:
+        return [list(pages)], []
+    partners = sorted((p for p in pages if p.name is not None), key=lambda p: p.key)
+    others = sorted((p for p in pages if p.name is None), key=lambda p: p.key)
+    parts: list[list[Page]] = []
+    kept: list = []
+    for group, kind in ((partners, "partner"), (others, "other")):
+        if not group:
+            continue
+        starts = [b[1] for b in bounds if b[0] == kind]
+        cut = _cut(group, starts) if starts else None
+        if cut is None or not all(PART_PAGES // 2 <= len(part) <= 2 * PART_PAGES for part in cut):
+            count = -(-len(group) // PART_PAGES)
+            size = -(-len(group) // count)
+            cut = [group[i : i + size] for i in range(0, len(group), size)]
+        parts += cut
+        kept += [(kind, list(part[0].key)) for part in cut[1:]]
+    return parts, kept
+
+
+def _cut(group: list[Page], starts: list[list[str]]) -> list[list[Page]] | None:
+    keys = [p.key for p in group]
+    edges = [0, *(bisect.bisect_left(keys, tuple(start)) for start in starts), len(group)]
+    parts = [group[a:b] for a, b in itertools.pairwise(edges)]
+    return parts if all(parts) else None
+
+
+def page_words(data: bytes) -> set[str]:
+    """Every word Pagefind could index from this page, as ``_as_pagefind_reads`` spells it.
+
+    A superset on purpose: a word only the vocabulary holds finds nothing but the vocabulary page, which is
+    filtered out; a word it lacked would make other parts back off to a prefix. The text between tags is taken
+    both joined (as Pagefind joins inline elements) and split at every tag; metadata values count too (Pagefind
+    1.5 searches them)."""
+    try:
+        doc = lxml.html.fromstring(data.decode("utf-8", "replace"))  # as Pagefind reads it, whatever <meta> says
+    except (ValueError, lxml.etree.ParserError):
+        return set()
+    text: list[str] = []
+    for title in doc.iter("title"):
+        text.append(title.text_content())
+    for body in doc.xpath("//*[@data-pagefind-body]"):
+        for element in body.xpath(".//*[@data-pagefind-meta]"):
+            text.append(element.text_content())
+            for name in _META_ATTRIBUTE.findall(element.get("data-pagefind-meta", "")):
+                text.append(element.get(name.strip(), ""))
+        for element in list(body.iter()):
+            tag = element.tag if isinstance(element.tag, str) else ""
+            if element is not body and (tag in _REMOVED or element.get("data-pagefind-ignore") is not None):
+                element.drop_tree()
+        text += [" ".join(body.itertext()), body.text_content()]
+    return {word for chunk in text for token in chunk.split() if (word := _as_pagefind_reads(token))}
+
+
+def _as_pagefind_reads(token: str) -> str:
+    """The shortest spelling that Pagefind turns into the same index words as ``token`` (its splitting.rs): ASCII
+    marks at either end change nothing, nor does case, unless a capital inside the word splits it ("aB" -> a, b).
+    Other marks stay: "a–" is a word of its own to Pagefind."""
+    word = token.strip(string.punctuation)
+    return word if any(c.isupper() for c in word[1:]) else word.lower()
+
+
+def vocabulary_page(words: Iterable[str], lang: str) -> bytes:
+    """The page each part indexes so that it knows every word of the site; marked for the search page to drop."""
+    text = " ".join(sorted(words)).replace("&", "&amp;").replace("<", "&lt;")
+    return (
+        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{VOCABULARY}</title></head>'
+        f'<body><main data-pagefind-body data-pagefind-sort="name:">'  # first A to Z: see vouch-parts.json's base
+        f'<span data-pagefind-filter="{VOCABULARY}">yes</span><p>{text}</p>'
+        "</main></body></html>"
+    ).encode()
