@@ -19,7 +19,7 @@ def test_bench_harness_runs_and_reports_every_figure(tmp_path: Path, capsys) -> 
     printed = capsys.readouterr().out
     assert "ratio" in printed and "rebuild" in printed and "search index" in printed
     assert json.loads(out.read_text())[0]["partners"] == 300
-    for key in ("plain", "ours", "rebuild"):
+    for key in ("plain", "ours", "rebuild", "rebuild_known_words"):
         assert result[key]["wall"] > 0 and result[key]["max_rss_mb"] > 0
         assert result[key]["tree_rss_mb"] >= result[key]["max_rss_mb"]  # the whole tree, at least its largest process
     assert "corpus: 300 partners;" in printed and "ours tree MB" in printed
