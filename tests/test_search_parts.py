@@ -64,6 +64,13 @@ def test_one_partner_more_changes_one_part_and_lopsided_parts_are_cut_again(monk
     assert again != bounds and all(5 <= len(part) <= 20 for part in lopsided)
 
 
+def test_parts_grow_rather_than_outnumber_what_the_weights_can_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search_parts, "PART_PAGES", 2)
+    monkeypatch.setattr(search_parts, "MOST_PARTS", 4)
+    parts, _ = split(partners(40))
+    assert [len(part) for part in parts] == [10, 10, 10, 10]
+
+
 def test_a_pages_words_are_what_pagefind_reads_and_no_more() -> None:
     html = b"""<!doctype html><html lang="en-GB"><head><title>Zqtitle &amp; Co</title></head><body>
     <nav>zqnav</nav><main data-pagefind-body><h1 data-pagefind-sort="name">Caf&eacute; Zq<b>bold</b></h1>
@@ -129,7 +136,7 @@ def runs(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     return made
 
 
-def test_an_edit_re_indexes_its_own_part_unless_it_brings_a_new_word(tmp_path: Path, runs: list[Path]) -> None:
+def test_an_edit_re_indexes_its_own_part_unless_the_sites_words_change(tmp_path: Path, runs: list[Path]) -> None:
     names = ["Anchor Roofing", "Beacon Plumbing", "Coast Drains", "Delta Glazing", "Echo Tiling", "Fern Gardens"]
     profiles = {name.split()[0].lower(): vetted(name, description="Repairs and roofs.") for name in names}
     root = make_site(tmp_path, profiles)
@@ -141,15 +148,36 @@ def test_an_edit_re_indexes_its_own_part_unless_it_brings_a_new_word(tmp_path: P
     build(root)
     assert len(runs) == 1  # the same words: its own part alone
     runs.clear()
-    make_site(root, profiles | {"beacon": vetted("Beacon Plumbing", description="Roofs.")})
-    build(root)
-    assert len(runs) == 1  # a word fewer: the vocabulary stays, its own part alone
-    runs.clear()
     make_site(root, profiles | {"beacon": vetted("Beacon Plumbing", description="Zqthatch roofs.")})
     out = build(root).output
     assert len(runs) == parts  # a new word: every part must know it
-    held = [
-        index_words(out / "pagefind" / part)
-        for part in json.loads((out / "pagefind" / search.PARTS).read_text())["parts"]
-    ]
-    assert all("zqthatch" in set().union(*words.values()) for words in held)
+    assert all("zqthatch" in set().union(*words.values()) for words in part_words(out))
+    runs.clear()
+    make_site(root, profiles | {"beacon": vetted("Beacon Plumbing", description="Roofs.")})
+    out = build(root).output
+    assert len(runs) == parts  # a word gone: no part may keep it (it could be a suspended partner's)
+    assert not any("zqthatch" in set().union(*words.values()) for words in part_words(out))
+
+
+def part_words(out: Path) -> list[dict[str, set[str]]]:
+    listed = json.loads((out / "pagefind" / search.PARTS).read_text())["parts"]
+    return [index_words(out / "pagefind" / part) for part in listed]
+
+
+def test_a_suspended_partners_words_leave_every_part(tmp_path: Path, runs: list[Path]) -> None:
+    """The vocabulary is the site's words as they are now: a word only a suspended partner had is in no part's
+    index, no vocabulary page, no file (the promise: nothing about an unpublished partner in the search index)."""
+    names = ["Anchor Roofing", "Beacon Plumbing", "Coast Drains", "Delta Glazing", "Echo Tiling", "Fern Gardens"]
+    profiles = {name.split()[0].lower(): vetted(name, description="Repairs and roofs.") for name in names}
+    secret = vetted("Zqhidden Glass", description="Zqonlyword panes.")
+    root = make_site(tmp_path, profiles | {"hidden": secret})
+    out = build(root).output
+    assert b"zqonlyword" in b"".join(gzip.decompress(p.read_bytes()) for p in out.glob("pagefind/**/*.pf_*"))
+    make_site(root, profiles | {"hidden": {**secret, "status": "suspended"}})
+    out = build(root).output
+    listed = json.loads((out / "pagefind" / search.PARTS).read_text())["parts"]
+    assert len(listed) > 1
+    indexed = b"".join(gzip.decompress(p.read_bytes()) for p in out.glob("pagefind/**/*.pf_*"))
+    assert b"zqonlyword" not in indexed.lower() and b"zqhidden" not in indexed.lower()
+    assert not any("zqonlyword" in w for part in listed for words in index_words(out / "pagefind" / part).values()
+                   for w in words)  # fmt: skip

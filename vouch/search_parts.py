@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import lxml.html
 
 PART_PAGES = 1000  # pages a part; a site with fewer searchable pages gets one index and no vocabulary page
+MOST_PARTS = 64  # of partners, and of other pages: the search page weights part k by (part size)**k, a float
 VOCABULARY = "vouch-vocabulary"  # the vocabulary page's folder in each part, and the filter that marks it
 
 # What Pagefind leaves out of a page's words (its fossick parser's REMOVE_SELECTORS).
@@ -66,8 +67,9 @@ def language(data: bytes) -> str:
 def split(pages: Sequence[Page], bounds: Sequence[tuple[str, str]] = ()) -> tuple[list[list[Page]], list]:
     """The parts (partners A to Z, then the other pages) and the keys they start at, for the next build.
 
-    The last build's ``bounds`` are kept while every part stays between half and twice ``PART_PAGES``, so adding
-    or renaming one partner re-indexes one part, not every part after it. Up to ``PART_PAGES`` pages: one part."""
+    The last build's ``bounds`` are kept while every part stays between half and twice ``PART_PAGES`` (parts grow
+    past it rather than number more than ``MOST_PARTS``), so adding or renaming one partner re-indexes one part,
+    not every part after it. Up to ``PART_PAGES`` pages: one part."""
     if len(pages) <= PART_PAGES:
         return [list(pages)], []
     partners = sorted((p for p in pages if p.name is not None), key=lambda p: p.key)
@@ -77,10 +79,11 @@ def split(pages: Sequence[Page], bounds: Sequence[tuple[str, str]] = ()) -> tupl
     for group, kind in ((partners, "partner"), (others, "other")):
         if not group:
             continue
+        target = max(PART_PAGES, -(-len(group) // MOST_PARTS))
         starts = [b[1] for b in bounds if b[0] == kind]
         cut = _cut(group, starts) if starts else None
-        if cut is None or not all(PART_PAGES // 2 <= len(part) <= 2 * PART_PAGES for part in cut):
-            count = -(-len(group) // PART_PAGES)
+        if cut is None or not all(target // 2 <= len(part) <= 2 * target for part in cut):
+            count = -(-len(group) // target)
             size = -(-len(group) // count)
             cut = [group[i : i + size] for i in range(0, len(group), size)]
         parts += cut

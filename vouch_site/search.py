@@ -203,17 +203,13 @@ def _part_words(
     return {key: known[key] if key in known else read[key] for key in keys}
 
 
-def _vocabulary(
-    words: dict[str, dict[str, frozenset[str]]], last: dict[str, frozenset[str]]
-) -> dict[str, frozenset[str]]:
-    """Every word of the site by language; the last build's while it still holds them all, so an edit that only
-    drops words re-indexes its own part (a word no page has any more finds nothing but the vocabulary page)."""
+def _vocabulary(words: dict[str, dict[str, frozenset[str]]]) -> dict[str, frozenset[str]]:
+    """Every word of the site now, by language: never a word of the last build's (one only a partner since
+    suspended had would stay in every part's index)."""
     now: dict[str, set[str]] = {}
     for found in words.values():
         for lang, held in found.items():
             now.setdefault(lang, set()).update(held)
-    if now.keys() == last.keys() and all(held <= last[lang] for lang, held in now.items()):
-        return last
     return {lang: frozenset(held) for lang, held in now.items()}
 
 
@@ -257,7 +253,7 @@ def write_index(site: Path, output: Path, cache_folder: Path) -> None:
     pages, languages = _read_pages(site)
     parts, bounds = search_parts.split(pages, state.get("bounds", ()))
     words = _part_words(site, parts, languages, state.get("words", {})) if len(parts) > 1 else {}
-    vocabulary = _vocabulary(words, state.get("vocabulary", {}))
+    vocabulary = _vocabulary(words)
     pages_of = {lang: search_parts.vocabulary_page(held, lang) for lang, held in vocabulary.items()}
     made = _make_all([_Index(part, pages_of or None) for part in parts], site, cache_folder)
     names = [str(number) for number in range(len(made))] if len(made) > 1 else [""]
@@ -266,7 +262,7 @@ def write_index(site: Path, output: Path, cache_folder: Path) -> None:
     # base: above any part's count of name-sorted pages, so that weighting part k by base**k lists parts in turn
     base = max(len(part) for part in parts) + 2
     (output / PARTS).write_text(json.dumps({"parts": names, "vocabulary": VOCABULARY, "base": base}))
-    _save_state(cache_folder, {"bounds": bounds, "words": words, "vocabulary": vocabulary})
+    _save_state(cache_folder, {"bounds": bounds, "words": words})
     _prune(cache_folder, {index.name for index in made} | {STATE})
 
 
