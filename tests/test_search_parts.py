@@ -42,17 +42,19 @@ def test_a_small_site_is_one_index(monkeypatch: pytest.MonkeyPatch) -> None:
     assert split(pages) == ([pages], [])
 
 
-def test_partners_come_a_to_z_in_balanced_parts_then_the_other_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_partners_come_a_to_z_in_balanced_parts_with_the_other_pages_spread_over_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr(search_parts, "PART_PAGES", 10)
-    pages = [Page("articles/b/index.html", "b"), *reversed(partners(25)), Page("about/index.html", "a")]
+    others = [Page(f"articles/a{n}/index.html", f"a{n}") for n in range(6)]
+    pages = [others[0], *reversed(partners(25)), *others[1:]]
     parts, bounds = split(pages)
-    assert [len(part) for part in parts] == [9, 9, 7, 2]
-    names = [page.name for part in parts[:3] for page in part]
-    assert names == sorted(names) and parts[3] == [pages[-1], pages[0]]
-    assert bounds == [
-        ("partner", ["Name 0009", "partners/p9/index.html"]),
-        ("partner", ["Name 0018", "partners/p18/index.html"]),
-    ]
+    assert len(parts) == 4 and sum(map(len, parts)) == 31
+    names = [page.name for part in parts for page in part if page.name]
+    assert names == sorted(names) and [len([p for p in part if p.name]) for part in parts] == [7, 7, 7, 4]
+    assert sorted((p for part in parts for p in part if p.name is None), key=lambda p: p.rel) == others
+    assert split(list(reversed(pages)))[0] == parts  # the same parts, whatever order the pages were read in
+    assert bounds == [("partner", [parts[k][0].name, parts[k][0].rel]) for k in (1, 2, 3)]
 
 
 def test_one_partner_more_changes_one_part_and_lopsided_parts_are_cut_again(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -77,9 +79,10 @@ def test_a_pages_words_are_what_pagefind_reads_and_no_more() -> None:
     <span data-pagefind-ignore data-pagefind-meta="mono">ZQM</span><time datetime="2026-02-14"
     data-pagefind-meta="vetted, vetted_on[datetime]">14 Feb</time><p data-pagefind-ignore>zqignored</p>
     <ul><li>kitchen-fitting,</li><li>(Saint-\xc3\x89tienne).</li></ul><script>zqscript</script>
-    <footer>zqfooter</footer></main><footer>zqpagefooter</footer></body></html>"""
+    <dl><dt>Phone</dt><dd>0117</dd></dl><footer>zqfooter</footer></main><footer>zqpagefooter</footer></body></html>"""
     words = page_words(html)
-    assert {"zqtitle", "co", "café", "zqbold", "zq", "bold", "ZQM", "2026-02-14", "14", "feb"} <= words
+    assert {"zqtitle", "co", "café", "zqbold", "ZQM", "2026-02-14", "14", "feb", "phone0117"} <= words
+    assert not {"zq", "bold", "phone", "0117", "Feb<p"} & words  # joined where Pagefind joins, no more
     assert {"kitchen-fitting", "Saint-Étienne"} <= words  # a capital inside: as written
     unread = ("zqnav", "zqignored", "zqscript", "zqfooter", "zqpagefooter")
     assert not {w for w in words if w.lower().startswith(unread)}

@@ -18,6 +18,7 @@ import bisect
 import itertools
 import re
 import string
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -31,6 +32,8 @@ VOCABULARY = "vouch-vocabulary"  # the vocabulary page's folder in each part, an
 _REMOVED = frozenset(
     ["head", "style", "script", "noscript", "label", "form", "svg", "footer", "nav", "iframe", "template"]
 )
+# Where Pagefind breaks words between elements (SENTENCE_SELECTORS, and br); it joins the text of any other.
+_BREAKS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6", "p", "td", "div", "ul", "li", "article", "section", "br"])
 _META_ATTRIBUTE = re.compile(r"\[([^\]]+)\]")
 _LANG = re.compile(rb"<html[^>]*\slang=[\"']?([\w-]+)", re.IGNORECASE)
 _NAME = re.compile(rb"data-pagefind-sort=[\"']name[\"'][^>]*>(.*?)</", re.DOTALL)
@@ -65,30 +68,30 @@ def language(data: bytes) -> str:
 
 
 def split(pages: Sequence[Page], bounds: Sequence[tuple[str, str]] = ()) -> tuple[list[list[Page]], list]:
-    """The parts (partners A to Z, then the other pages) and the keys they start at, for the next build.
+    """The parts and the names they start at, for the next build: partners A to Z in ranges of names, the other
+    pages (articles, issues, pages) spread over those parts by a hash of their path, so each part holds the same
+    mix of pages and scores a word (its BM25 statistics are the part's) as the others do: in a part of articles
+    alone "advice" was common and ranked low, in partner parts rare and high.
 
-    The last build's ``bounds`` are kept while every part stays between half and twice ``PART_PAGES`` (parts grow
-    past it rather than number more than ``MOST_PARTS``), so adding or renaming one partner re-indexes one part,
-    not every part after it. Up to ``PART_PAGES`` pages: one part."""
+    The last build's ``bounds`` are kept while every part's partners stay between half and twice ``PART_PAGES``
+    (parts grow past it rather than number more than ``MOST_PARTS``), so adding or renaming one partner
+    re-indexes one part, not every part after it. Up to ``PART_PAGES`` pages: one part."""
     if len(pages) <= PART_PAGES:
         return [list(pages)], []
     partners = sorted((p for p in pages if p.name is not None), key=lambda p: p.key)
     others = sorted((p for p in pages if p.name is None), key=lambda p: p.key)
-    parts: list[list[Page]] = []
-    kept: list = []
-    for group, kind in ((partners, "partner"), (others, "other")):
-        if not group:
-            continue
-        target = max(PART_PAGES, -(-len(group) // MOST_PARTS))
-        starts = [b[1] for b in bounds if b[0] == kind]
-        cut = _cut(group, starts) if starts else None
-        if cut is None or not all(target // 2 <= len(part) <= 2 * target for part in cut):
-            count = -(-len(group) // target)
-            size = -(-len(group) // count)
-            cut = [group[i : i + size] for i in range(0, len(group), size)]
-        parts += cut
-        kept += [(kind, list(part[0].key)) for part in cut[1:]]
-    return parts, kept
+    target = max(PART_PAGES, -(-len(pages) // MOST_PARTS))
+    starts = [b[1] for b in bounds if b[0] == "partner"]
+    parts = _cut(partners, starts) if starts and partners else None
+    if parts is None or not all(target // 2 <= len(part) <= 2 * target for part in parts):
+        count = -(-len(pages) // target)  # the other pages count towards the size of the part they join
+        size = max(1, -(-len(partners) // count))
+        parts = [partners[i : i + size] for i in range(0, len(partners), size)]
+    if not parts:  # no partners: the other pages alone, in as many parts as they need
+        parts = [[] for _ in range(-(-len(others) // target))]
+    for page in others:
+        parts[zlib.crc32(page.rel.encode()) % len(parts)].append(page)
+    return parts, [("partner", list(part[0].key)) for part in parts[1:] if part and part[0].name is not None]
 
 
 def _cut(group: list[Page], starts: list[list[str]]) -> list[list[Page]] | None:
@@ -99,12 +102,12 @@ def _cut(group: list[Page], starts: list[list[str]]) -> list[list[Page]] | None:
 
 
 def page_words(data: bytes) -> set[str]:
-    """Every word Pagefind could index from this page, as ``_as_pagefind_reads`` spells it.
-
-    A superset on purpose: a word only the vocabulary holds finds nothing but the vocabulary page, which is
-    filtered out; a word it lacked would make other parts back off to a prefix. The text between tags is taken
-    both joined (as Pagefind joins inline elements) and split at every tag; metadata values count too (Pagefind
-    1.5 searches them)."""
+    """Every word Pagefind indexes from this page, as ``_as_pagefind_reads`` spells it: the text of the
+    ``data-pagefind-body`` elements joined as Pagefind joins it (a break around its block elements and ``br``,
+    none around others: "<dt>Phone</dt><dd>0117</dd>" is one word to it), its metadata values (Pagefind 1.5
+    searches them) and the title. A word it lacked would make other parts back off to a prefix; a word too many,
+    found by nothing but the vocabulary page, makes a query with it find nothing where one index might have
+    backed off (tests read the words back from Pagefind's own index files)."""
     try:
         doc = lxml.html.fromstring(data.decode("utf-8", "replace"))  # as Pagefind reads it, whatever <meta> says
     except (ValueError, lxml.etree.ParserError):
@@ -121,7 +124,9 @@ def page_words(data: bytes) -> set[str]:
             tag = element.tag if isinstance(element.tag, str) else ""
             if element is not body and (tag in _REMOVED or element.get("data-pagefind-ignore") is not None):
                 element.drop_tree()
-        text += [" ".join(body.itertext()), body.text_content()]
+            elif tag in _BREAKS:
+                element.text, element.tail = f" {element.text or ''}", f" {element.tail or ''}"
+        text.append(body.text_content())
     return {word for chunk in text for token in chunk.split() if (word := _as_pagefind_reads(token))}
 
 

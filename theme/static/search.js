@@ -34,12 +34,14 @@ async function load() {
   };
   const ranked = await parts(() => 1);
   const single = listed.parts.length === 1;
-  const inTurn = single ? ranked : await parts((k) => listed.base ** k);
+  let inTurn = single ? ranked : null; // made on the first search by filters alone
   const hidden = single ? {} : { not: { [listed.vocabulary]: "yes" } };
   return {
     async search(term, options = {}) {
       const asked = { ...options, filters: { ...(options.filters || {}), ...hidden } };
-      return (options.sort && !term ? inTurn : ranked).search(term, asked);
+      if (!(options.sort && !term)) return ranked.search(term, asked);
+      inTurn ||= await parts((k) => listed.base ** k);
+      return inTurn.search(term, asked);
     },
   };
 }
