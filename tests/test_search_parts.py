@@ -10,6 +10,7 @@ from pathlib import Path
 
 import cbor2
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -182,3 +183,19 @@ def test_a_suspended_partners_words_leave_every_part(tmp_path: Path, runs: list[
     indexed = b"".join(gzip.decompress(p.read_bytes()) for p in out.glob("pagefind/**/*.pf_*"))
     assert b"zqonlyword" not in indexed.lower() and b"zqhidden" not in indexed.lower()
     assert not any("zqonlyword" in w for words in held for w in set().union(*words.values()))
+
+
+def test_a_pelican_blog_in_parts_has_the_same_words_in_every_part(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Content this project did not write (tests/fixtures/pelican_blog: Pelican's samples, HTML and reST articles,
+    code, tables, footnotes): every part still knows every word."""
+    from tests.test_pelican_migration import blog
+
+    monkeypatch.setattr(search_parts, "PART_PAGES", 3)
+    root = blog(tmp_path, {f"partners/extra{n}.yaml": yaml.safe_dump(vetted(f"Extra Firm {n}")) for n in range(6)})
+    held = part_words(build(root).output)
+    union = set().union(*(set().union(*w.values()) for w in held))
+    assert len(held) > 2 and all(words == held[0] for words in held), [
+        sorted(union - set().union(*w.values())) for w in held
+    ]

@@ -41,11 +41,13 @@ _NAME = re.compile(rb"data-pagefind-sort=[\"']name[\"'][^>]*>(.*?)</", re.DOTALL
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """A searchable page: its path in the site, a hash of its bytes, the partner's name (None: not a partner)."""
+    """A searchable page: its path in the site, a hash of its bytes, the partner's name (None: not a partner) and
+    its ``<html lang>`` (Pagefind makes an index per language)."""
 
     rel: str
     digest: str
     name: str | None = None
+    lang: str = "unknown"
 
     @property
     def key(self) -> tuple[str, str]:
@@ -67,7 +69,9 @@ def language(data: bytes) -> str:
     return found.group(1).decode("ascii", "replace").lower() if found else "unknown"
 
 
-def split(pages: Sequence[Page], bounds: Sequence[tuple[str, str]] = ()) -> tuple[list[list[Page]], list]:
+def split(
+    pages: Sequence[Page], bounds: Sequence[tuple[str, list[str]]] = ()
+) -> tuple[list[list[Page]], list[tuple[str, list[str]]]]:
     """The parts and the names they start at, for the next build: partners A to Z in ranges of names, the other
     pages (articles, issues, pages) spread over those parts by a hash of their path, so each part holds the same
     mix of pages and scores a word (its BM25 statistics are the part's) as the others do: in a part of articles
@@ -105,9 +109,9 @@ def page_words(data: bytes) -> set[str]:
     """Every word Pagefind indexes from this page, as ``_as_pagefind_reads`` spells it: the text of the
     ``data-pagefind-body`` elements joined as Pagefind joins it (a break around its block elements and ``br``,
     none around others: "<dt>Phone</dt><dd>0117</dd>" is one word to it), its metadata values (Pagefind 1.5
-    searches them) and the title. A word it lacked would make other parts back off to a prefix; a word too many,
-    found by nothing but the vocabulary page, makes a query with it find nothing where one index might have
-    backed off (tests read the words back from Pagefind's own index files)."""
+    searches them: an image's address and alt text too) and the title. A word it lacked would make other parts
+    back off to a prefix; a word too many, found by nothing but the vocabulary page, makes a query with it find
+    nothing where one index might have backed off (tests read the words back from Pagefind's own index files)."""
     try:
         doc = lxml.html.fromstring(data.decode("utf-8", "replace"))  # as Pagefind reads it, whatever <meta> says
     except (ValueError, lxml.etree.ParserError):
@@ -120,6 +124,8 @@ def page_words(data: bytes) -> set[str]:
             text.append(element.text_content())
             for name in _META_ATTRIBUTE.findall(element.get("data-pagefind-meta", "")):
                 text.append(element.get(name.strip(), ""))
+        for image in body.iter("img"):  # the first after the title is the page's image and image_alt metadata
+            text += [image.get("src", ""), image.get("alt", "")]
         for element in list(body.iter()):
             tag = element.tag if isinstance(element.tag, str) else ""
             if element is not body and (tag in _REMOVED or element.get("data-pagefind-ignore") is not None):

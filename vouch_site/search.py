@@ -156,50 +156,46 @@ class _Index:
     @property
     def key(self) -> str:
         digest = hashlib.sha256(_pagefind_identity())
-        for page in self.pages:
-            digest.update(f"\0{page.rel}\0{page.digest}".encode())
+        digest.update(_part_key(self.pages).encode())
         for lang, data in sorted((self.vocabulary or {}).items()):
             digest.update(f"\0{lang}\0".encode())
             digest.update(data)
         return digest.hexdigest()[:32]
 
 
-def _read_pages(site: Path) -> tuple[list[Page], dict[str, str]]:
-    """Every searchable page (hashed as read, not kept: 80 MB at 10,000 partners) and its language."""
-    pages, languages = [], {}
+def _read_pages(site: Path) -> list[Page]:
+    """Every searchable page (hashed as read, not kept: 80 MB at 10,000 partners)."""
+    pages = []
     for rel, data in _searchable(site):
         name = search_parts.partner_name(data) if rel.startswith("partners/") else None
-        pages.append(Page(rel, hashlib.sha256(data).hexdigest(), name))
-        languages[rel] = search_parts.language(data)
-    return pages, languages
+        pages.append(Page(rel, hashlib.sha256(data).hexdigest(), name, search_parts.language(data)))
+    return pages
 
 
 def _part_key(part: list[Page]) -> str:
     return hashlib.sha256("\0".join(f"{p.rel}\0{p.digest}" for p in part).encode()).hexdigest()[:32]
 
 
-def _words(
-    site: Path, languages: dict[str, str], parts: list[tuple[str, list[Page]]]
-) -> list[tuple[str, dict[str, frozenset[str]]]]:
+def _words(site: Path, parts: list[tuple[str, list[Page]]]) -> list[tuple[str, dict[str, frozenset[str]]]]:
     """Each part's words by language (by the part's key), read from its pages: ~0.7 ms a page."""
     found = []
     for key, part in parts:
         words: dict[str, set[str]] = {}
         for page in part:
-            words.setdefault(languages[page.rel], set()).update(search_parts.page_words((site / page.rel).read_bytes()))
+            words.setdefault(page.lang, set()).update(search_parts.page_words((site / page.rel).read_bytes()))
         found.append((key, {lang: frozenset(held) for lang, held in words.items()}))
     return found
 
 
 def _part_words(
-    site: Path, parts: list[list[Page]], languages: dict[str, str], known: dict[str, dict[str, frozenset[str]]]
+    site: Path, parts: list[list[Page]], known: dict[str, dict[str, frozenset[str]]]
 ) -> dict[str, dict[str, frozenset[str]]]:
     """Each part's words by its key: kept from the last build for a part whose pages are the same, else read
     (on every core)."""
     keys = [_part_key(part) for part in parts]
     unread = [(key, part) for key, part in zip(keys, parts, strict=True) if key not in known]
     count = parallel.workers(sum(len(part) for _, part in unread))
-    read = dict(pair for found in parallel.run_split(unread, partial(_words, site, languages), count) for pair in found)
+    read = dict(pair for found in parallel.run_split(unread, partial(_words, site), count) for pair in found)
     return {key: known[key] if key in known else read[key] for key in keys}
 
 
@@ -250,9 +246,9 @@ def write_index(site: Path, output: Path, cache_folder: Path) -> None:
     ``vouch-parts.json`` for the search page (one index is listed as ``[""]``)."""
     cache_folder = own_folder(cache_folder)
     state = read_stamped(cache_folder / STATE, STATE_VERSION) or {}
-    pages, languages = _read_pages(site)
+    pages = _read_pages(site)
     parts, bounds = search_parts.split(pages, state.get("bounds", ()))
-    words = _part_words(site, parts, languages, state.get("words", {})) if len(parts) > 1 else {}
+    words = _part_words(site, parts, state.get("words", {})) if len(parts) > 1 else {}
     vocabulary = _vocabulary(words)
     pages_of = {lang: search_parts.vocabulary_page(held, lang) for lang, held in vocabulary.items()}
     made = _make_all([_Index(part, pages_of or None) for part in parts], site, cache_folder)
