@@ -133,7 +133,8 @@ def page_words(data: bytes) -> set[str]:
             elif tag in _BREAKS:
                 element.text, element.tail = f" {element.text or ''}", f" {element.tail or ''}"
         text.append(body.text_content())
-    return {word for chunk in text for token in chunk.split() if (word := _as_pagefind_reads(token))}
+    tokens = {token for chunk in text for token in chunk.split()}  # each spelt once: half the time went there
+    return {word for token in tokens if (word := _as_pagefind_reads(token))}
 
 
 def _as_pagefind_reads(token: str) -> str:
@@ -141,7 +142,10 @@ def _as_pagefind_reads(token: str) -> str:
     marks at either end change nothing, nor does case, unless a capital inside the word splits it ("aB" -> a, b).
     Other marks stay: "a–" is a word of its own to Pagefind."""
     word = token.strip(string.punctuation)
-    return word if any(c.isupper() for c in word[1:]) else word.lower()
+    rest = word[1:]
+    if rest.isascii():  # most words: a capital is then what lower() changes
+        return word if rest != rest.lower() else word.lower()
+    return word if any(c.isupper() for c in rest) else word.lower()
 
 
 def vocabulary_page(words: Iterable[str], lang: str) -> bytes:
