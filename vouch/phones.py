@@ -7,7 +7,10 @@ from dataclasses import dataclass
 
 import phonenumbers
 
+from vouch.pickling import quick_pickle
 
+
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Phone:
     display: str  # national format at home, international abroad

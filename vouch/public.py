@@ -10,16 +10,19 @@ import datetime as dt
 from dataclasses import dataclass
 
 from vouch.phones import Phone
+from vouch.pickling import quick_pickle
 from vouch.profiles import Profile
 from vouch.slugs import slugify
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Area:
     name: str
     slug: str
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Address:
     street: str | None
@@ -33,6 +36,7 @@ class Address:
         return tuple(x for x in (self.street, self.locality, self.region, self.postcode) if x)
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Contact:
     person: str | None
@@ -43,6 +47,7 @@ class Contact:
     address: Address | None
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Vetting:
     vetted_on: dt.date
@@ -51,6 +56,7 @@ class Vetting:
     checks: tuple[str, ...]
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Referrals:
     good_fit: tuple[str, ...]
@@ -58,6 +64,7 @@ class Referrals:
     how_to_refer: str | None
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Testimonial:
     quote: str
@@ -65,12 +72,14 @@ class Testimonial:
     date: dt.date | None
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Logo:
     src: str
     alt: str
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Partner:
     slug: str
