@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import sys
+from fnmatch import fnmatchcase
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from hypothesis import strategies as st
 
 from tests.sitekit import DEMO_EPOCH, REPO, make_site, run_invoke, vetted
 from tests.test_profile_errors import HEAD, Network
+from vouch.editor_files import EDITOR_TEMPORARY, is_editor_temporary
 from vouch.problems import ValidationFailed
 from vouch.profiles import Options, load_partners
 from vouch.publication import publish, today
@@ -52,6 +54,7 @@ DEEP = {
 
 
 LOAD_AND_PRINT = """\
+from fnmatch import fnmatchcase
 from pathlib import Path
 from vouch.profiles import load_partners
 for problem in load_partners(Path("partners"), Path("content")).problems:
@@ -414,3 +417,10 @@ def test_a_profile_whose_svg_logo_holds_a_script_is_a_logo_src_problem(network: 
         "or outside references; got 'images/harbour.svg': an event handler onload= on line 1, "
         "a <script> element on line 2"
     ]
+
+
+@given(st.text(st.sampled_from("ab.~#$_-swpjbtmoldlock "), max_size=16),
+       st.sampled_from(["", "~", "#", ".#", ".~lock.", "~$", "___jb_tmp___", "___jb_old___", ".kate-swp", ".swo"]))  # fmt: skip
+def test_editor_files_are_told_by_their_patterns_as_fnmatch_tells_them(name: str, mark: str) -> None:
+    for candidate in (mark + name, name + mark, f".{name}{mark}", f"#{name}{mark}"):
+        assert is_editor_temporary(candidate) == any(fnmatchcase(candidate, p) for p in EDITOR_TEMPORARY)
