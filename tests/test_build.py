@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import shutil
@@ -490,3 +491,15 @@ def test_keep_going_never_publishes_a_profile_with_any_problem_nor_what_names_it
     tree = read_tree(tmp_path / "output")
     assert "about/index.html" not in tree  # it names links, which is left out
     assert not [rel for rel, data in tree.items() if re.search(rb"Logo Firm|Links Firm|Fan Firm", data)]
+
+
+def test_a_build_leaves_the_cycle_collector_as_it_found_it(tmp_path: Path) -> None:
+    """Validation pauses the collector and the build freezes the validated site: neither outlives the build,
+    failed or not (``invoke serve`` builds again and again in one process)."""
+    root = make_site(tmp_path, {"a": vetted("Anchor Roofing")})
+    build(root)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    (root / "partners" / "b.yaml").write_text("name: [unclosed\n", encoding="utf-8")
+    with pytest.raises(ValidationFailed):
+        build(root)
+    assert gc.isenabled() and gc.get_freeze_count() == 0

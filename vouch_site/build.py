@@ -265,8 +265,8 @@ def build(
         folders.repair()  # a folder a killed swap moved aside is put back even if this build fails
         site, report = _validate_apart(root, settings, keep_going)
         typed = VouchSettings.of(settings)
-    gc.freeze()  # the validated site lives all build: later collections skip it (and forked writers share it)
     staging = folders.begin()
+    gc.freeze()  # the validated site lives all build: later collections skip it (and forked writers share it)
     try:
         with timings.stage("newsletter"):
             newsletter = prepare_newsletter(site, report, typed, Path(settings["THEME"]), Path(settings["PATH"]))
