@@ -503,3 +503,9 @@ def test_a_build_leaves_the_cycle_collector_as_it_found_it(tmp_path: Path) -> No
     with pytest.raises(ValidationFailed):
         build(root)
     assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.freeze()  # a caller's own freeze (before forking workers, say) is left as it was
+    try:
+        build(make_site(tmp_path / "again", {"a": vetted("Anchor Roofing")}))
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

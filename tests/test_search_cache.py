@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import pickle
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -164,3 +165,28 @@ def test_a_page_put_back_in_place_with_its_old_size_and_time_is_read_again(tmp_p
     put_back.replace(page)
     search.reindex(out, cache_of(root))
     assert b"Zqharbourq" in words(out)
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        {"files": None},
+        {"files": {"index.html": None}},
+        {"files": {"index.html": ((1, 2), "not a page")}},
+        {"words": None},
+        {"words": {"k": {"en": ["a", "list"]}}},
+        {"bounds": [("partner", [1, 2])]},
+        {"bounds": "partner"},
+    ],
+)
+def test_a_search_state_of_another_shape_is_dropped_not_fatal(
+    tmp_path: Path, state: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hand-edited or foreign parts.pickle only costs a full read: the index is a cold build's."""
+    monkeypatch.setattr(search_parts, "PART_PAGES", 2)
+    root = network(tmp_path / "warm")
+    build(root)
+    (cache_of(root) / search.STATE).write_bytes(pickle.dumps((search.STATE_VERSION, state)))
+    out = build(network(root, edited=True)).output
+    cold = build(network(tmp_path / "cold", edited=True)).output
+    assert stable_tree(out) == stable_tree(cold)

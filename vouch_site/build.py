@@ -266,7 +266,11 @@ def build(
         site, report = _validate_apart(root, settings, keep_going)
         typed = VouchSettings.of(settings)
     staging = folders.begin()
-    gc.freeze()  # the validated site lives all build: later collections skip it (and forked writers share it)
+    # The validated site lives all build: later collections skip it (and forked writers share it). Not if the
+    # caller froze objects itself: unfreezing at the end would thaw its objects too.
+    freezing = gc.get_freeze_count() == 0
+    if freezing:
+        gc.freeze()
     try:
         with timings.stage("newsletter"):
             newsletter = prepare_newsletter(site, report, typed, Path(settings["THEME"]), Path(settings["PATH"]))
@@ -304,7 +308,8 @@ def build(
         discard(staging)
         raise
     finally:
-        gc.unfreeze()  # collectable again once the build is over (invoke serve builds again and again)
+        if freezing:
+            gc.unfreeze()  # collectable again once the build is over (invoke serve builds again and again)
     return BuildResult(
         folders.output, site, report, timings, files, newsletter, settings["VOUCH_SITEURL_SET"], root,
         settings["VOUCH_PELICAN_OVERRIDES"], typed.site_root, dead, Path(settings["PATH"]),

@@ -258,7 +258,7 @@ def write_index(site: Path, output: Path, cache_folder: Path) -> None:
     """Index ``site``'s searchable pages into ``output`` (a new folder): in parts past PART_PAGES pages, listed in
     ``vouch-parts.json`` for the search page (one index is listed as ``[""]``)."""
     cache_folder = own_folder(cache_folder)
-    state = read_stamped(cache_folder / STATE, STATE_VERSION) or {}
+    state = _read_state(cache_folder)
     files = _read_pages(site, state.get("files", {}))
     pages = [page for _, page in files.values() if page is not None]
     parts, bounds = search_parts.split(pages, state.get("bounds", ()))
@@ -274,6 +274,34 @@ def write_index(site: Path, output: Path, cache_folder: Path) -> None:
     (output / PARTS).write_text(json.dumps({"parts": names, "vocabulary": VOCABULARY, "base": base}))
     _save_state(cache_folder, {"bounds": bounds, "words": words, "files": files})
     _prune(cache_folder, {index.name for index in made} | {STATE})
+
+
+def _read_state(cache_folder: Path) -> dict[str, Any]:
+    """The last build's state, or none if anything in it is not of the shape this code writes (a hand-edited or
+    foreign cache): it only saves work, so an odd one is dropped, never trusted nor fatal."""
+    state = read_stamped(cache_folder / STATE, STATE_VERSION)
+    files, words, bounds = state.get("files", {}), state.get("words", {}), state.get("bounds", [])
+    shaped = (
+        isinstance(files, dict)
+        and all(
+            isinstance(rel, str) and isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], tuple)
+            and (entry[1] is None or isinstance(entry[1], Page))
+            for rel, entry in files.items()
+        )
+        and isinstance(words, dict)
+        and all(
+            isinstance(key, str) and isinstance(by_lang, dict)
+            and all(isinstance(lang, str) and isinstance(held, frozenset) for lang, held in by_lang.items())
+            for key, by_lang in words.items()
+        )
+        and isinstance(bounds, list)
+        and all(
+            isinstance(bound, tuple) and len(bound) == 2 and isinstance(bound[1], list)
+            and all(isinstance(part, str) for part in bound[1])
+            for bound in bounds
+        )
+    )  # fmt: skip
+    return state if shaped else {}
 
 
 def _prune(cache_folder: Path, kept: set[str]) -> None:
