@@ -509,3 +509,57 @@ def test_a_build_leaves_the_cycle_collector_as_it_found_it(tmp_path: Path) -> No
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def _content_network(root: Path) -> Path:
+    article = "Title: {title}\nDate: 2026-03-01\n\nAsk {{partner}}{slug} about gutters.\n"
+    profiles = {"anchor": vetted("Anchor Roofing"), "beacon": vetted("Beacon Plumbing", status="suspended"),
+                "Bad_Name": vetted("Bad Name"), "drains": "name: [unclosed\n"}  # fmt: skip
+    files = {
+        "content/articles/known.md": article.format(title="Known", slug="anchor"),
+        "content/articles/suspended.md": article.format(title="Withheld", slug="beacon"),
+        "content/articles/broken.md": article.format(title="Broken partner", slug="drains"),
+        "content/articles/badly-named.md": article.format(title="Badly named", slug="Bad_Name"),
+        "content/articles/unknown.md": article.format(title="Unknown", slug="nobody"),
+        "partners/notes.txt": "not a profile",
+        "partners/anchor.yaml~": "an editor's backup",
+    }
+    return make_site(root, profiles, files)
+
+
+def test_articles_read_beside_profile_validation_make_the_same_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a big network content/ is read in a second child while the profiles are validated, with the slugs the
+    partners folder lists; what the editor is told is the same as when it is read after them."""
+    from vouch.writer import parallel
+
+    def problems_of(root: Path) -> list[str]:
+        with pytest.raises(ValidationFailed) as failed:
+            build(root)
+        return [f"{p.path.name}:{p.line}:{p.field}:{p.message}" for p in failed.value.problems]
+
+    after = problems_of(_content_network(tmp_path / "after"))
+    started = tmp_path / "started"  # written by each process that starts a child (the second is itself one)
+    real = parallel.Started
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(parallel, "Started", lambda work: (started.open("a").write(".\n"), real(work))[1])
+    beside = problems_of(_content_network(tmp_path / "beside"))
+    assert started.read_text() == ".\n.\n"  # the validation child, and content/ read beside the profiles
+    assert beside == after
+    assert any("nobody" in p for p in after) and not any("anchor" in p for p in after if p.startswith("known.md"))
+
+
+def test_the_listing_tells_the_slugs_validation_will_know(tmp_path: Path) -> None:
+    """``known_slugs`` from the partners folder's listing alone equals what validating it finds (else content/
+    is read twice): valid and invalid profiles, a folder and a dangling link named like profiles, editor files."""
+    from vouch.profiles import known_slugs, load_partners
+
+    root = _content_network(tmp_path)
+    (root / "partners" / "folder.yaml").mkdir()
+    (root / "partners" / "dangling.yaml").symlink_to(root / "nowhere.yaml")
+    (root / "partners" / ".anchor.yaml.swp").write_text("swap")
+    (root / "partners" / "upper.YML").write_text("name: x\n")
+    loaded = load_partners(root / "partners", root / "content")
+    assert known_slugs(root / "partners") == loaded.known_slugs
+    assert {"anchor", "beacon", "drains", "Bad_Name", "folder", "dangling"} <= loaded.known_slugs

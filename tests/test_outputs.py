@@ -541,6 +541,23 @@ def test_isolated_work_hands_back_its_result_its_log_records_and_its_exception(
     assert failed.value.problems == [problem]
 
 
+def _sleep_then(seconds: float, value: object) -> object:
+    time.sleep(seconds)
+    return value
+
+
+def test_started_work_runs_while_this_process_goes_on_and_a_cancelled_child_is_gone() -> None:
+    began = time.perf_counter()
+    first, second = parallel.Started(partial(_sleep_then, 0.5, "a")), parallel.Started(partial(_sleep_then, 0.5, "b"))
+    assert (first.result(), second.result()) == ("a", "b")
+    assert time.perf_counter() - began < 0.9  # side by side, not one after the other
+    waiting = parallel.Started(partial(_sleep_then, 60, "never"))
+    pid = waiting._pid
+    waiting.cancel()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # killed and reaped: no such child any more
+
+
 def test_a_big_network_is_validated_apart_and_says_the_same(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -145,6 +145,13 @@ def load_partners(
     )
 
 
+def known_slugs(partners_dir: Path) -> frozenset[str]:
+    """What ``Loaded.known_slugs`` will be, from the listing alone: every profile file's stem (a valid
+    profile's slug is its file's stem). Content can then be checked while the profiles are validated."""
+    files, _, not_files, _ = _profile_files(partners_dir)
+    return frozenset(path.stem for path in files) | frozenset(problem.path.stem for problem in not_files)
+
+
 def _profile_files(partners_dir: Path) -> tuple[list[Path], list[Path], list[Problem], list[Path]]:
     """Profile files; editor temporary files (skipped); a problem for each name that only looks like a
     profile; and what is neither profile nor registry (a subfolder, a note: named in a warning, not read)."""

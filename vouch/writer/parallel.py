@@ -17,7 +17,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from functools import partial
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -113,40 +113,61 @@ def isolated(work: Callable[[], R]) -> R:
     the build process it would be copied into every page writer forked later, and counted
     again in each. The child's log records are handed to this process's loggers, in order.
     """
-    if not hasattr(os, "fork"):
-        return work()
-    parent = os.getpid()
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        end_with_parent(parent)
-        os.close(read)
-        records: list[logging.LogRecord] = []
-        logging.Logger.callHandlers = lambda _logger, record: records.append(_portable(record))  # type: ignore[method-assign]
-        code = 0
-        try:
-            payload = pickle.dumps((True, work(), records), protocol=5)
-        except BaseException as exc:
-            code = 1
+    return Started(work).result()
+
+
+class Started(Generic[R]):
+    """``work()`` begun now in a forked child (as ``isolated``), while this process goes on; ``result()``
+    waits for it. ``cancel()`` ends a child whose result is no longer wanted."""
+
+    def __init__(self, work: Callable[[], R]) -> None:
+        self._pid = 0
+        if not hasattr(os, "fork"):
+            self._work = work
+            return
+        parent = os.getpid()
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            end_with_parent(parent)
+            os.close(read)
+            records: list[logging.LogRecord] = []
+            logging.Logger.callHandlers = lambda _logger, record: records.append(_portable(record))  # type: ignore[method-assign]
+            code = 0
             try:
-                payload = pickle.dumps((False, exc, records), protocol=5)
-            except Exception:  # an exception that does not pickle: its traceback as text
-                payload = pickle.dumps((False, ChildFailed(traceback.format_exc()), records), protocol=5)
-        with os.fdopen(write, "wb") as pipe:
-            pipe.write(payload)
-        os._exit(code)
-    os.close(write)
-    with os.fdopen(read, "rb") as pipe:
-        payload = pipe.read()
-    _, status = os.waitpid(pid, 0)
-    if not payload:
-        raise ChildFailed(f"child {pid} exited with status {status}")
-    ok, value, records = pickle.loads(payload)
-    for record in records:
-        logging.getLogger(record.name).handle(record)
-    if not ok:
-        raise value
-    return value
+                payload = pickle.dumps((True, work(), records), protocol=5)
+            except BaseException as exc:
+                code = 1
+                try:
+                    payload = pickle.dumps((False, exc, records), protocol=5)
+                except Exception:  # an exception that does not pickle: its traceback as text
+                    payload = pickle.dumps((False, ChildFailed(traceback.format_exc()), records), protocol=5)
+            with os.fdopen(write, "wb") as pipe:
+                pipe.write(payload)
+            os._exit(code)
+        os.close(write)
+        self._pid, self._read = pid, read
+
+    def result(self) -> R:
+        if not self._pid:
+            return self._work()
+        with os.fdopen(self._read, "rb") as pipe:
+            payload = pipe.read()
+        _, status = os.waitpid(self._pid, 0)
+        if not payload:
+            raise ChildFailed(f"child {self._pid} exited with status {status}")
+        ok, value, records = pickle.loads(payload)
+        for record in records:
+            logging.getLogger(record.name).handle(record)
+        if not ok:
+            raise value
+        return value
+
+    def cancel(self) -> None:
+        if self._pid:
+            os.kill(self._pid, signal.SIGKILL)
+            os.waitpid(self._pid, 0)
+            os.close(self._read)
 
 
 def _portable(record: logging.LogRecord) -> logging.LogRecord:
