@@ -17,9 +17,10 @@ T = TypeVar("T")
 
 def quick_pickle(cls: type[T]) -> type[T]:
     """Pickle ``cls`` (a dataclass of two or more fields) as its constructor and field values, in field order."""
-    values = operator.attrgetter(*(field.name for field in fields(cls)))  # type: ignore[arg-type]
-    if len(fields(cls)) < 2:  # type: ignore[arg-type]
+    names = [field.name for field in fields(cls)]  # type: ignore[arg-type]
+    if len(names) < 2:
         raise TypeError(f"{cls.__name__}: attrgetter of one field returns the value, not a tuple")
+    values = operator.attrgetter(*names)
 
     def __reduce__(self: Any) -> tuple[type[T], tuple[Any, ...]]:
         return cls, values(self)
