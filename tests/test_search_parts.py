@@ -1,6 +1,7 @@
 """The search index in parts (vouch/search_parts.py, vouch_site/search.py): partners A to Z then the other pages,
-boundaries kept while parts stay balanced, every part holding every word of the site (read back from the index
-files Pagefind wrote), and an edit re-indexing its own part alone unless it brings a word the site lacked."""
+boundaries kept while parts stay balanced, the word index holding exactly each part's words (both read back from
+the index files Pagefind wrote), and an edit re-indexing its own part alone (and the word index if its words
+changed)."""
 
 from __future__ import annotations
 
@@ -15,21 +16,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.sitekit import make_site, vetted
-from vouch import search_parts
-from vouch.search_parts import Page, page_words, split
+from vouch import pagefind_files, search_parts
+from vouch.search_parts import Page, split
 from vouch_site import search
 from vouch_site.build import build
 
 
 def index_words(index: Path) -> dict[str, set[str]]:
-    """The words (and accented variants) of a Pagefind index folder by language, from its word files (gzip:
-    ``pagefind_dcd`` then CBOR, a list of [word, pages, variants])."""
+    """The words of a Pagefind index folder by language, from its word files (gzip: ``pagefind_dcd`` then CBOR, a
+    list of [word, pages, accented variants]; a query is matched against the words, the variants only rank)."""
     found: dict[str, set[str]] = {}
     for path in sorted((index / "index").glob("*.pf_index")):
         words = found.setdefault(path.name.split("_", 1)[0], set())
         for entry in cbor2.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))[0]:
             words.add(entry[0])
-            words.update(variant[0] for variant in entry[2])
     return found
 
 
@@ -67,27 +67,11 @@ def test_one_partner_more_changes_one_part_and_lopsided_parts_are_cut_again(monk
     assert again != bounds and all(5 <= len(part) <= 20 for part in lopsided)
 
 
-def test_parts_grow_rather_than_outnumber_what_the_weights_can_order(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_parts_grow_rather_than_outnumber_what_the_search_page_merges(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(search_parts, "PART_PAGES", 2)
     monkeypatch.setattr(search_parts, "MOST_PARTS", 4)
     parts, _ = split(partners(40))
     assert [len(part) for part in parts] == [10, 10, 10, 10]
-
-
-def test_a_pages_words_are_what_pagefind_reads_and_no_more() -> None:
-    html = b"""<!doctype html><html lang="en-GB"><head><title>Zqtitle &amp; Co</title></head><body>
-    <nav>zqnav</nav><main data-pagefind-body><h1 data-pagefind-sort="name">Caf&eacute; Zq<b>bold</b></h1>
-    <span data-pagefind-ignore data-pagefind-meta="mono">ZQM</span><time datetime="2026-02-14"
-    data-pagefind-meta="vetted, vetted_on[datetime]">14 Feb</time><p data-pagefind-ignore>zqignored</p>
-    <ul><li>kitchen-fitting,</li><li>(Saint-\xc3\x89tienne).</li></ul><script>zqscript</script>
-    <dl><dt>Phone</dt><dd>0117</dd></dl><footer>zqfooter</footer></main><footer>zqpagefooter</footer></body></html>"""
-    words = page_words(html)
-    assert {"zqtitle", "co", "café", "zqbold", "ZQM", "2026-02-14", "14", "feb", "phone0117"} <= words
-    assert not {"zq", "bold", "phone", "0117", "Feb<p"} & words  # joined where Pagefind joins, no more
-    assert {"kitchen-fitting", "Saint-Étienne"} <= words  # a capital inside: as written
-    unread = ("zqnav", "zqignored", "zqscript", "zqfooter", "zqpagefooter")
-    assert not {w for w in words if w.lower().startswith(unread)}
-    assert page_words(b"") == set() and page_words(b"<p>no body</p>") == set()
 
 
 @pytest.mark.parametrize(
@@ -95,8 +79,8 @@ def test_a_pages_words_are_what_pagefind_reads_and_no_more() -> None:
     [("Roofs.", "roofs"), ("(roofs)", "roofs"), ("'s", "s"), ("...", ""), ("aÅngström", "aÅngström"),
      ("a–", "a–"), ("«Mot»", "«Mot»"), ("«mot»", "«mot»"), ("McFly,", "McFly"), ("C++", "c")],
 )  # fmt: skip
-def test_a_word_is_spelled_as_pagefind_reads_it(written: str, read: str) -> None:
-    assert search_parts._as_pagefind_reads(written) == read
+def test_a_token_is_spelt_as_pagefind_reads_it(written: str, read: str) -> None:
+    assert pagefind_files.pagefind_spelling(written) == read
 
 
 def test_a_partners_sort_name_is_its_text() -> None:
@@ -116,18 +100,18 @@ def site_in_parts(root: Path, descriptions: list[str]) -> Path:
 
 @pytest.mark.slow  # several sites built whole, each in parts
 @settings(
-    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
 )
 @given(descriptions=st.lists(TEXT, min_size=4, max_size=7))
-def test_every_part_holds_every_word_of_the_site(tmp_path_factory: pytest.TempPathFactory, descriptions: list[str],
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
-    """A part lacking a word another part holds would back off to a prefix of it and list junk (pagefind#599)."""
+def test_the_word_index_holds_each_parts_words_as_it_stores_them(tmp_path_factory: pytest.TempPathFactory,
+                                                                 descriptions: list[str],
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """The search page asks the word index which parts hold a query's words: a word it had that the part lacks
+    would make the part back off to a prefix and list junk (pagefind#599); one it lacked would lose results."""
     monkeypatch.setattr(search_parts, "PART_PAGES", 2)
     out = build(site_in_parts(tmp_path_factory.mktemp("parts"), descriptions)).output
-    held = part_words(out)
-    assert len(held) > 1
-    assert all(words == held[0] for words in held), [sorted(set().union(*w.values()) ^ set().union(*held[0].values()))
-                                                    for w in held]  # fmt: skip
+    held, listed = part_words(out), word_index(out)
+    assert len(held) > 1 and listed == held
 
 
 @pytest.fixture
@@ -139,37 +123,67 @@ def runs(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     return made
 
 
-def test_an_edit_re_indexes_its_own_part_unless_the_sites_words_change(tmp_path: Path, runs: list[Path]) -> None:
+def test_an_edit_re_indexes_its_own_part_and_the_word_index_if_its_words_change(
+    tmp_path: Path, runs: list[Path]
+) -> None:
     names = ["Anchor Roofing", "Beacon Plumbing", "Coast Drains", "Delta Glazing", "Echo Tiling", "Fern Gardens"]
     profiles = {name.split()[0].lower(): vetted(name, description="Repairs and roofs.") for name in names}
     root = make_site(tmp_path, profiles)
     out = build(root).output
     parts = len(json.loads((out / "pagefind" / search.PARTS).read_text())["parts"])
-    assert parts >= 3 and len(runs) == parts
+    assert parts >= 3 and len(runs) == parts + 1  # and the word index
     runs.clear()
     make_site(root, profiles | {"beacon": vetted("Beacon Plumbing", description="Roofs and repairs.")})
     build(root)
-    assert len(runs) == 1  # the same words: its own part alone
+    assert len(runs) == 1  # the same words (in other case and order): its own part alone
     runs.clear()
     make_site(root, profiles | {"beacon": vetted("Beacon Plumbing", description="Zqthatch roofs.")})
     out = build(root).output
-    assert len(runs) == parts  # a new word: every part must know it
-    assert all("zqthatch" in set().union(*words.values()) for words in part_words(out))
+    assert len(runs) == 2  # a new word: its own part and the word index, not every part
+    held = [words for words in word_index(out) if "zqthatch" in words]
+    assert len(held) == 1 and word_index(out) == part_words(out)
     runs.clear()
     make_site(root, profiles | {"beacon": vetted("Beacon Plumbing", description="Roofs.")})
     out = build(root).output
-    assert len(runs) == parts  # a word gone: no part may keep it (it could be a suspended partner's)
-    assert not any("zqthatch" in set().union(*words.values()) for words in part_words(out))
+    assert len(runs) == 2  # a word gone: its part and the word index again
+    assert not any("zqthatch" in words for words in word_index(out) + part_words(out))
 
 
-def part_words(out: Path) -> list[dict[str, set[str]]]:
+def part_words(out: Path) -> list[set[str]]:
+    """The words of each part's index in the language the search page (lang en) loads: en, else the commonest."""
     listed = json.loads((out / "pagefind" / search.PARTS).read_text())["parts"]
-    return [index_words(out / "pagefind" / part) for part in listed]
+    found = []
+    for part in listed:
+        by_lang = index_words(out / "pagefind" / part)
+        found.append(by_lang.get("en") or max(by_lang.values(), key=len))
+    return found
+
+
+def word_index(out: Path) -> list[set[str]]:
+    """Page k of the word index, read back word by word (pages are numbered in its meta file, and counted up
+    as differences in its word files, a word's and each accented variant's), as the search page maps it to part k
+    (``part_of``)."""
+    listed = json.loads((out / "pagefind" / search.PARTS).read_text())
+    folder = out / "pagefind" / listed["words"]
+    (meta,) = folder.glob("*.pf_meta")
+    pages = [page[0] for page in cbor2.loads(gzip.decompress(meta.read_bytes()).removeprefix(b"pagefind_dcd"))[1]]
+    assert not listed["always"]  # every part is in the search page's language
+    found: list[set[str]] = [set() for _ in listed["parts"]]
+    for path in (folder / "index").glob("*.pf_index"):
+        for word, postings, variants in cbor2.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))[
+            0
+        ]:
+            for held in [postings, *(variant[1] for variant in variants)]:  # "café": word cafe, pages under café
+                number = 0
+                for posting in held:
+                    number += posting[0]
+                    found[listed["parts"].index(listed["part_of"][pages[number]])].add(word)
+    return found
 
 
 def test_a_suspended_partners_words_leave_every_part(tmp_path: Path, runs: list[Path]) -> None:
-    """The vocabulary is the site's words as they are now: a word only a suspended partner had is in no part's
-    index, no vocabulary page, no file (the promise: nothing about an unpublished partner in the search index)."""
+    """A word only a suspended partner had is in no part's index, not in the word index, in no file (the promise:
+    nothing about an unpublished partner in the search index)."""
     names = ["Anchor Roofing", "Beacon Plumbing", "Coast Drains", "Delta Glazing", "Echo Tiling", "Fern Gardens"]
     profiles = {name.split()[0].lower(): vetted(name, description="Repairs and roofs.") for name in names}
     secret = vetted("Zqhidden Glass", description="Zqonlyword panes.")
@@ -182,20 +196,18 @@ def test_a_suspended_partners_words_leave_every_part(tmp_path: Path, runs: list[
     assert len(held) > 1
     indexed = b"".join(gzip.decompress(p.read_bytes()) for p in out.glob("pagefind/**/*.pf_*"))
     assert b"zqonlyword" not in indexed.lower() and b"zqhidden" not in indexed.lower()
-    assert not any("zqonlyword" in w for words in held for w in set().union(*words.values()))
+    assert not any("zqonlyword" in w for words in held + word_index(out) for w in words)
 
 
-def test_a_pelican_blog_in_parts_has_the_same_words_in_every_part(
+def test_a_pelican_blog_in_parts_has_each_parts_words_in_the_word_index(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Content this project did not write (tests/fixtures/pelican_blog: Pelican's samples, HTML and reST articles,
-    code, tables, footnotes): every part still knows every word."""
+    code, tables, footnotes): the word index still holds exactly each part's words."""
     from tests.test_pelican_migration import blog
 
     monkeypatch.setattr(search_parts, "PART_PAGES", 3)
     root = blog(tmp_path, {f"partners/extra{n}.yaml": yaml.safe_dump(vetted(f"Extra Firm {n}")) for n in range(6)})
-    held = part_words(build(root).output)
-    union = set().union(*(set().union(*w.values()) for w in held))
-    assert len(held) > 2 and all(words == held[0] for words in held), [
-        sorted(union - set().union(*w.values())) for w in held
-    ]
+    out = build(root).output
+    held = part_words(out)
+    assert len(held) > 2 and len(set(map(frozenset, held))) > 1 and word_index(out) == held

@@ -5,11 +5,13 @@ again after any edit. Past ``PART_PAGES`` searchable pages the site is therefore
 search page: partners in name order (filters alone list partners A to Z: the parts one after another), then the
 other pages. A part whose pages did not change keeps its index; an edit re-indexes its own part.
 
-Merged parts answer as the one index would only if every part knows the same words: Pagefind backs off to a
-prefix of a word a part lacks (CloudCannon/pagefind#599: "Anchor" found 929 pages instead of 63) and ignores a
-query word the whole index lacks. So every part also indexes a vocabulary page holding every word of the site,
-which the search page filters out. The words are read from each page here, a superset of what Pagefind reads
-(tests check, from the indexes Pagefind wrote, that every part then holds the same words).
+Merged parts answer as the one index would only if each part is asked about the words it holds: a part backs
+off to a prefix of a word it lacks (CloudCannon/pagefind#599: "Anchor" found 929 pages instead of 63). So the
+site also has a word index whose page k holds the words part k's index stores (the text Pagefind read from the
+part, each token once, read back from its own files: ``vouch/pagefind_files.py``); the search page asks it first
+which parts hold a query's words, then searches those alone. A part's index depends on its own pages only: a new
+word re-indexes its part and the word index (one page a part, under a second at 10,000 partners), never every
+part.
 """
 
 from __future__ import annotations
@@ -17,24 +19,15 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-import string
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import lxml.html
 
-PART_PAGES = 1000  # pages a part; a site with fewer searchable pages gets one index and no vocabulary page
-MOST_PARTS = 64  # of partners, and of other pages: the search page weights part k by (part size)**k, a float
-VOCABULARY = "vouch-vocabulary"  # the vocabulary page's folder in each part, and the filter that marks it
+PART_PAGES = 1000  # pages a part; a site with fewer searchable pages gets one index and no word index
+MOST_PARTS = 64  # the search page merges every part: each costs it a few fetches a search word
 
-# What Pagefind leaves out of a page's words (its fossick parser's REMOVE_SELECTORS).
-_REMOVED = frozenset(
-    ["head", "style", "script", "noscript", "label", "form", "svg", "footer", "nav", "iframe", "template"]
-)
-# Where Pagefind breaks words between elements (SENTENCE_SELECTORS, and br); it joins the text of any other.
-_BREAKS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6", "p", "td", "div", "ul", "li", "article", "section", "br"])
-_META_ATTRIBUTE = re.compile(r"\[([^\]]+)\]")
 _LANG = re.compile(rb"<html[^>]*\slang=[\"']?([\w-]+)", re.IGNORECASE)
 _NAME = re.compile(rb"data-pagefind-sort=[\"']name[\"'][^>]*>(.*?)</", re.DOTALL)
 
@@ -105,55 +98,12 @@ def _cut(group: list[Page], starts: list[list[str]]) -> list[list[Page]] | None:
     return parts if all(parts) else None
 
 
-def page_words(data: bytes) -> set[str]:
-    """Every word Pagefind indexes from this page, as ``_as_pagefind_reads`` spells it: the text of the
-    ``data-pagefind-body`` elements joined as Pagefind joins it (a break around its block elements and ``br``,
-    none around others: "<dt>Phone</dt><dd>0117</dd>" is one word to it), its metadata values (Pagefind 1.5
-    searches them: an image's address and alt text too) and the title. A word it lacked would make other parts
-    back off to a prefix; a word too many, found by nothing but the vocabulary page, makes a query with it find
-    nothing where one index might have backed off (tests read the words back from Pagefind's own index files)."""
-    try:
-        doc = lxml.html.fromstring(data.decode("utf-8", "replace"))  # as Pagefind reads it, whatever <meta> says
-    except (ValueError, lxml.etree.ParserError):
-        return set()
-    text: list[str] = []
-    for title in doc.iter("title"):
-        text.append(title.text_content())
-    for body in doc.xpath("//*[@data-pagefind-body]"):
-        for element in body.xpath(".//*[@data-pagefind-meta]"):
-            text.append(element.text_content())
-            for name in _META_ATTRIBUTE.findall(element.get("data-pagefind-meta", "")):
-                text.append(element.get(name.strip(), ""))
-        for image in body.iter("img"):  # the first after the title is the page's image and image_alt metadata
-            text += [image.get("src", ""), image.get("alt", "")]
-        for element in list(body.iter()):
-            tag = element.tag if isinstance(element.tag, str) else ""
-            if element is not body and (tag in _REMOVED or element.get("data-pagefind-ignore") is not None):
-                element.drop_tree()
-            elif tag in _BREAKS:
-                element.text, element.tail = f" {element.text or ''}", f" {element.tail or ''}"
-        text.append(body.text_content())
-    tokens = {token for chunk in text for token in chunk.split()}  # each spelt once: half the time went there
-    return {word for token in tokens if (word := _as_pagefind_reads(token))}
-
-
-def _as_pagefind_reads(token: str) -> str:
-    """The shortest spelling that Pagefind turns into the same index words as ``token`` (its splitting.rs): ASCII
-    marks at either end change nothing, nor does case, unless a capital inside the word splits it ("aB" -> a, b).
-    Other marks stay: "a–" is a word of its own to Pagefind."""
-    word = token.strip(string.punctuation)
-    rest = word[1:]
-    if rest.isascii():  # most words: a capital is then what lower() changes
-        return word if rest != rest.lower() else word.lower()
-    return word if any(c.isupper() for c in rest) else word.lower()
-
-
-def vocabulary_page(words: Iterable[str], lang: str) -> bytes:
-    """The page each part indexes so that it knows every word of the site; marked for the search page to drop."""
-    text = " ".join(sorted(words)).replace("&", "&amp;").replace("<", "&lt;")
+def words_page(tokens: Iterable[str], lang: str) -> bytes:
+    """A part's page in the word index: every token Pagefind read from the part, once, in the part's language,
+    so that Pagefind stores the very words the part's index holds."""
+    text = " ".join(sorted(tokens)).replace("&", "&amp;").replace("<", "&lt;")
+    lang_attribute = f' lang="{lang}"' if lang != "unknown" else ""
     return (
-        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{VOCABULARY}</title></head>'
-        f'<body><main data-pagefind-body data-pagefind-sort="name:">'  # first A to Z: see vouch-parts.json's base
-        f'<span data-pagefind-filter="{VOCABULARY}">yes</span><p>{text}</p>'
-        "</main></body></html>"
+        f'<!doctype html><html{lang_attribute}><head><meta charset="utf-8"></head>'
+        f"<body><main data-pagefind-body><p>{text}</p></main></body></html>"
     ).encode()

@@ -21,25 +21,26 @@ import subprocess
 import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, partial
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from vouch import search_parts
+from vouch import pagefind_files, search_parts
 from vouch.cache_files import read_stamped
 from vouch.paths import own_folder
-from vouch.search_parts import VOCABULARY, Page
-from vouch.writer import parallel
+from vouch.search_parts import Page
 from vouch.writer.parallel import end_with_parent
 from vouch.writer.staged import FileId, file_id
 
 BODY = b"data-pagefind-body"
 MANIFEST = ".vouch-manifest.json"  # in a cached index, never published: each file's size, mtime and inode
-PARTS = "vouch-parts.json"  # in pagefind/: the parts the search page merges, in order
-STATE = "parts.pickle"  # in the cache: where the parts began, each part's words, each page read (by file identity)
-STATE_VERSION = 2
+PARTS = "vouch-parts.json"  # in pagefind/: the parts the search page merges, in order, and the word index
+WORDS = "words"  # in pagefind/: the word index, whose page k holds the words of part k
+STATE = "parts.pickle"  # in the cache: where the parts began, each index's tokens, each page read (by file id)
+Tokens = tuple[str, frozenset[str] | None]  # the language read, and the tokens Pagefind read in it (None: another)
+STATE_VERSION = 3
 
 
 class SearchIndexFailed(Exception):
@@ -143,18 +144,18 @@ def _link_tree(source: Path, target: Path) -> None:
 
 @dataclass
 class _Index:
-    """One part's index, as the cache holds it: its pages, the vocabulary page it needs (None for a site in one
-    part), and the key of both with Pagefind's version, so a stale index is never used."""
+    """An index as the cache holds it: the site's pages it indexes, pages written for it alone (the word index's),
+    and the key of both with Pagefind's version, so a stale index is never used."""
 
     pages: list[Page]
-    vocabulary: dict[str, bytes] | None = None  # language -> vocabulary page
+    written: dict[str, bytes] = field(default_factory=dict)  # path in the index's site -> page
 
     @property
     def key(self) -> str:
         digest = hashlib.sha256(_pagefind_identity())
         digest.update(_part_key(self.pages).encode())
-        for lang, data in sorted((self.vocabulary or {}).items()):
-            digest.update(f"\0{lang}\0".encode())
+        for rel, data in sorted(self.written.items()):
+            digest.update(f"\0{rel}\0".encode())
             digest.update(data)
         return digest.hexdigest()[:32]
 
@@ -184,47 +185,9 @@ def _part_key(part: list[Page]) -> str:
     return hashlib.sha256("\0".join(f"{p.rel}\0{p.digest}" for p in part).encode()).hexdigest()[:32]
 
 
-def _words(site: Path, pages: list[tuple[str, Page]]) -> dict[str, dict[str, set[str]]]:
-    """The words of these pages by part key and language: ~0.8 ms a page."""
-    found: dict[str, dict[str, set[str]]] = {}
-    for key, page in pages:
-        found.setdefault(key, {}).setdefault(page.lang, set()).update(
-            search_parts.page_words((site / page.rel).read_bytes())
-        )
-    return found
-
-
-def _part_words(
-    site: Path, parts: list[list[Page]], known: dict[str, dict[str, frozenset[str]]]
-) -> dict[str, dict[str, frozenset[str]]]:
-    """Each part's words by its key: kept from the last build for a part whose pages are the same, else read
-    (the pages shared over every core, so that one changed part is read on all of them)."""
-    keys = [_part_key(part) for part in parts]
-    unread = [(key, page) for key, part in zip(keys, parts, strict=True) if key not in known for page in part]
-    read: dict[str, dict[str, set[str]]] = {}
-    for found in parallel.run_split(unread, partial(_words, site), parallel.workers(len(unread))):
-        for key, by_lang in found.items():
-            for lang, words in by_lang.items():
-                read.setdefault(key, {}).setdefault(lang, set()).update(words)
-    return {
-        key: known[key] if key in known else {lang: frozenset(w) for lang, w in read.get(key, {}).items()}
-        for key in keys
-    }
-
-
-def _vocabulary(words: dict[str, dict[str, frozenset[str]]]) -> dict[str, frozenset[str]]:
-    """Every word of the site now, by language: never a word of the last build's (one only a partner since
-    suspended had would stay in every part's index)."""
-    now: dict[str, set[str]] = {}
-    for found in words.values():
-        for lang, held in found.items():
-            now.setdefault(lang, set()).update(held)
-    return {lang: frozenset(held) for lang, held in now.items()}
-
-
 def _make(index: _Index, source: Path, cache_folder: Path) -> Path:
-    """The part's index in the cache, made now by Pagefind over a folder of just its pages (linked from
-    ``source``) and its vocabulary page, if it is not there whole and untouched."""
+    """The index in the cache, made now by Pagefind over a folder of just its pages (linked from ``source``, or
+    written), if it is not there whole and untouched."""
     done = cache_folder / index.key
     if done.is_dir() and not done.is_symlink() and _intact(done):
         return done
@@ -238,49 +201,84 @@ def _make(index: _Index, source: Path, cache_folder: Path) -> Path:
                 os.link(source / page.rel, target)  # a link costs a tenth of writing the page again
             except OSError:
                 shutil.copyfile(source / page.rel, target)
-        for lang, data in (index.vocabulary or {}).items():
-            page = site / VOCABULARY / lang / "index.html"
-            page.parent.mkdir(parents=True)
-            page.write_bytes(data)
+        for rel, data in index.written.items():
+            (site / rel).parent.mkdir(parents=True, exist_ok=True)
+            (site / rel).write_bytes(data)
         _pagefind(site, made)
         (made / MANIFEST).write_text(json.dumps(_files(made)))
         made.rename(done)  # whole or not at all (builds and reindexing hold the project lock)
     return done
 
 
-def _make_all(indexes: list[_Index], source: Path, cache_folder: Path) -> list[Path]:
-    """Each part's index, two Pagefind runs at a time (each uses about one core, and ~170 MB a part)."""
+def _make_parts(
+    parts: list[list[Page]], source: Path, cache_folder: Path, lang: str | None, known: dict[str, Tokens]
+) -> list[tuple[Path, frozenset[str] | None]]:
+    """Each part's index, two Pagefind runs at a time (each uses about one core, and ~170 MB a part), with the
+    tokens Pagefind read from its pages in ``lang``, the language the search page loads (kept from the last
+    build, else read back as soon as Pagefind has written them). None: the search page loads another language
+    from this part, which the word index cannot speak for; or ``lang`` is None (one index needs no word index)."""
+
+    def make(part: list[Page]) -> tuple[Path, frozenset[str] | None]:
+        index = _make(_Index(part), source, cache_folder)
+        if lang is None:
+            return index, None
+        if index.name in known and known[index.name][0] == lang:
+            return index, known[index.name][1]
+        loaded = pagefind_files.loaded_language(index, lang)
+        return index, pagefind_files.indexed_tokens(index, lang) if loaded == lang else None
+
     with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
-        return list(pool.map(lambda index: _make(index, source, cache_folder), indexes))
+        return list(pool.map(make, parts))
+
+
+def _search_language(site: Path) -> str:
+    """The ``<html lang>`` of the search page: the language whose index Pagefind loads from every part."""
+    try:
+        return search_parts.language((site / "search" / "index.html").read_bytes())
+    except OSError:
+        return "unknown"
 
 
 def write_index(site: Path, output: Path, cache_folder: Path) -> None:
     """Index ``site``'s searchable pages into ``output`` (a new folder): in parts past PART_PAGES pages, listed in
-    ``vouch-parts.json`` for the search page (one index is listed as ``[""]``)."""
+    ``vouch-parts.json`` for the search page (one index is listed as ``[""]``) with the word index that tells it
+    which parts can hold a query's words."""
     cache_folder = own_folder(cache_folder)
     state = _read_state(cache_folder)
     files = _read_pages(site, state.get("files", {}))
     pages = [page for _, page in files.values() if page is not None]
     parts, bounds = search_parts.split(pages, state.get("bounds", ()))
-    words = _part_words(site, parts, state.get("words", {})) if len(parts) > 1 else {}
-    vocabulary = _vocabulary(words)
-    pages_of = {lang: search_parts.vocabulary_page(held, lang) for lang, held in vocabulary.items()}
-    made = _make_all([_Index(part, pages_of or None) for part in parts], site, cache_folder)
-    names = [str(number) for number in range(len(made))] if len(made) > 1 else [""]
-    for name, index in zip(names, made, strict=True):
-        _link_tree(index, output / name)
-    # base: above any part's count of name-sorted pages, so that weighting part k by base**k lists parts in turn
-    base = max(len(part) for part in parts) + 2
-    (output / PARTS).write_text(json.dumps({"parts": names, "vocabulary": VOCABULARY, "base": base}))
-    _save_state(cache_folder, {"bounds": bounds, "words": words, "files": files})
-    _prune(cache_folder, {index.name for index in made} | {STATE})
+    lang = _search_language(site) if len(parts) > 1 else None  # one index needs no word index
+    made = _make_parts(parts, site, cache_folder, lang, state.get("tokens", {}))
+    if len(made) == 1:
+        _link_tree(made[0][0], output)
+        listing: dict[str, Any] = {"parts": [""]}
+        kept = {made[0][0].name}
+    else:
+        names = [str(number) for number in range(len(made))]
+        written, always = {}, []
+        for name, (index, tokens) in zip(names, made, strict=True):
+            _link_tree(index, output / name)
+            if tokens is None:
+                always.append(name)
+            else:
+                written[f"{name}/index.html"] = search_parts.words_page(tokens, lang)
+        words = _make(_Index([], written), site, cache_folder)
+        _link_tree(words, output / WORDS)
+        part_of = {page: url.strip("/") for page, url in pagefind_files.fragment_urls(words).items()}
+        listing = {"parts": names, "words": WORDS, "part_of": part_of, "always": always}
+        kept = {index.name for index, _ in made} | {words.name}
+    (output / PARTS).write_text(json.dumps(listing))
+    tokens = {index.name: (lang, held) for index, held in made if lang is not None}
+    _save_state(cache_folder, {"bounds": bounds, "tokens": tokens, "files": files})
+    _prune(cache_folder, kept | {STATE})
 
 
 def _read_state(cache_folder: Path) -> dict[str, Any]:
     """The last build's state, or none if anything in it is not of the shape this code writes (a hand-edited or
     foreign cache): it only saves work, so an odd one is dropped, never trusted nor fatal."""
     state = read_stamped(cache_folder / STATE, STATE_VERSION)
-    files, words, bounds = state.get("files", {}), state.get("words", {}), state.get("bounds", [])
+    files, tokens, bounds = state.get("files", {}), state.get("tokens", {}), state.get("bounds", [])
     shaped = (
         isinstance(files, dict)
         and all(
@@ -288,11 +286,11 @@ def _read_state(cache_folder: Path) -> dict[str, Any]:
             and (entry[1] is None or isinstance(entry[1], Page))
             for rel, entry in files.items()
         )
-        and isinstance(words, dict)
+        and isinstance(tokens, dict)
         and all(
-            isinstance(key, str) and isinstance(by_lang, dict)
-            and all(isinstance(lang, str) and isinstance(held, frozenset) for lang, held in by_lang.items())
-            for key, by_lang in words.items()
+            isinstance(name, str) and isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], str)
+            and (entry[1] is None or isinstance(entry[1], frozenset))
+            for name, entry in tokens.items()
         )
         and isinstance(bounds, list)
         and all(

@@ -10,10 +10,13 @@ const list = document.getElementById("search-results");
 const PAGE = 20;
 
 // A big site's index comes in parts (an edit re-indexes its own), listed in vouch-parts.json: partners A to Z,
-// then the other pages, merged with Pagefind's mergeIndex (one worker, one WASM). Every part also knows every
-// word of the site through a vocabulary page, filtered out here. A word ranks by score across the parts. Filters
-// alone list partners A to Z: a sorted result scores minus its place in its part (the vocabulary page takes
-// place 0), so weighting part k by base**k (base above any part's size) lists the parts one after another.
+// then the other pages, merged with Pagefind's mergeIndex (one worker, one WASM), each part's results marked with
+// its number as a filter. A part alone would back off to a prefix of a word it lacks (pagefind#599), so the word
+// index (page k: the words of part k, stored as part k stores them) is asked first which parts hold the query's
+// words, and only those are searched: what one index would find. (A part whose pages are all in another language
+// than this page's is "always" searched: the word index speaks this page's language alone.) A word ranks by
+// score across the parts; filters alone list each part A to Z, one part after another.
+const PART = "vouch-part";
 let merged;
 export function engine() { // exported: the search-equivalence test asks the very engine this page asks
   merged ||= load().catch((error) => { merged = null; throw error; }); // a failed load is tried again
@@ -24,24 +27,24 @@ async function load() {
   const listed = await (await fetch(new URL("pagefind/vouch-parts.json", root))).json();
   const path = (part) => new URL(`pagefind/${part ? `${part}/` : ""}`, root).pathname;
   const pagefind = await import(new URL(`${path(listed.parts[0])}pagefind.js`, location.href).href);
-  const parts = async (weight) => {
-    const first = pagefind.createInstance({ basePath: path(listed.parts[0]), baseUrl: root.pathname });
-    await first.options({ indexWeight: weight(0) });
-    for (const [k, part] of listed.parts.entries()) {
-      if (k) await first.mergeIndex(path(part), { baseUrl: root.pathname, indexWeight: weight(k) });
-    }
-    return first;
-  };
-  const ranked = await parts(() => 1);
-  const single = listed.parts.length === 1;
-  let inTurn = single ? ranked : null; // made on the first search by filters alone
-  const hidden = single ? {} : { not: { [listed.vocabulary]: "yes" } };
+  if (listed.parts.length === 1) {
+    const single = pagefind.createInstance({ basePath: path(""), baseUrl: root.pathname });
+    return { search: (term, options = {}) => single.search(term, options) };
+  }
+  const mark = (name) => ({ baseUrl: root.pathname, mergeFilter: { [PART]: name } });
+  const all = pagefind.createInstance({ basePath: path(listed.parts[0]), ...mark(listed.parts[0]) });
+  for (const part of [...listed.parts.slice(1), listed.words]) await all.mergeIndex(path(part), mark(part));
+  const within = (options, parts) => ({ ...options, filters: { ...(options.filters || {}), [PART]: { any: parts } } });
   return {
     async search(term, options = {}) {
-      const asked = { ...options, filters: { ...(options.filters || {}), ...hidden } };
-      if (!(options.sort && !term)) return ranked.search(term, asked);
-      inTurn ||= await parts((k) => listed.base ** k);
-      return inTurn.search(term, asked);
+      if (!term) { // filters alone: each part in its turn
+        const each = await Promise.all(listed.parts.map((part) => all.search(null, within(options, [part]))));
+        return { ...each[0], results: each.flatMap((found) => found.results) };
+      }
+      const holding = await all.search(term, within({}, [listed.words]));
+      const parts = [...listed.always, ...holding.results.map((found) => listed.part_of[found.id])];
+      if (!parts.length) return holding;
+      return all.search(term, within(options, parts));
     },
   };
 }
