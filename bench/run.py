@@ -222,8 +222,8 @@ def bench_size(partners: int, articles: int, issues: int, work: Path) -> dict[st
     edited.write_text(edited.read_text(encoding="utf-8").replace("summary: ", "summary: Edited. ", 1), encoding="utf-8")
     rebuild = timed([sys.executable, "-m", "bench.child", str(network)], Path(__file__).resolve().parent.parent)
     search = rebuild.detail["stages"].get("search index", 0.0)
-    # "Edited" is a word the corpus lacks, so every search part re-indexed; an edit in words the site has re-indexes
-    # the edited profile's part alone (the corpus's commonest word; "Edited" kept: the vocabulary only grows)
+    # "Edited" is a word the corpus lacks: the edited profile's search part and the word index re-index; an edit in
+    # words the part has re-indexes that part alone (the corpus's commonest word; "Edited" kept: its words only grow)
     edited.write_text(edited.read_text(encoding="utf-8").replace("summary: ", "summary: Quote. ", 1), encoding="utf-8")
     known = timed([sys.executable, "-m", "bench.child", str(network)], Path(__file__).resolve().parent.parent)
     serve = serve_latency(network, edited) if partners <= BUDGET_SIZE else None
@@ -306,8 +306,8 @@ def table(results: list[dict[str, Any]]) -> str:
         "\ntree MB: the peak of the summed RSS of the build and all its processes (forked workers, Pagefind);"
         " 1 proc MB: the largest single process"
         "\nrebuild/full: rebuild after editing one profile, search included, over our full build (*: search excluded);"
-        "\n  the edit adds a word the site lacks, so every search part is re-indexed; rebuild known words: a second"
-        "\n  edit in words the site has, which re-indexes the edited profile's search part alone"
+        "\n  the edit adds a word the site lacks: its search part and the word index re-index; rebuild known words:"
+        "\n  a second edit in words its part has, which re-indexes the edited profile's search part alone"
         "\nserve and print columns are measured up to 10,000 partners"
         "\nprint +s: what card sheets, certificates and QR codes add to a cold build (QR cache empty, or the QR"
         "\n  cache and file store kept with output/ deleted), as the difference of two whole builds;"

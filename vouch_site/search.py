@@ -39,7 +39,7 @@ MANIFEST = ".vouch-manifest.json"  # in a cached index, never published: each fi
 PARTS = "vouch-parts.json"  # in pagefind/: the parts the search page merges, in order, and the word index
 WORDS = "words"  # in pagefind/: the word index, whose page k holds the words of part k
 STATE = "parts.pickle"  # in the cache: where the parts began, each index's tokens, each page read (by file id)
-Tokens = tuple[str, frozenset[str] | None]  # the language read, and the tokens Pagefind read in it (None: another)
+Tokens = tuple[str, frozenset[str]]  # the language read, and the tokens Pagefind read in it
 STATE_VERSION = 3
 
 
@@ -212,20 +212,25 @@ def _make(index: _Index, source: Path, cache_folder: Path) -> Path:
 
 def _make_parts(
     parts: list[list[Page]], source: Path, cache_folder: Path, lang: str | None, known: dict[str, Tokens]
-) -> list[tuple[Path, frozenset[str] | None]]:
+) -> list[tuple[Path, frozenset[str]]]:
     """Each part's index, two Pagefind runs at a time (each uses about one core, and ~170 MB a part), with the
     tokens Pagefind read from its pages in ``lang``, the language the search page loads (kept from the last
-    build, else read back as soon as Pagefind has written them). None: the search page loads another language
-    from this part, which the word index cannot speak for; or ``lang`` is None (one index needs no word index)."""
+    build, else read back as soon as Pagefind has written them); none if ``lang`` is None (one index needs no
+    word index)."""
 
-    def make(part: list[Page]) -> tuple[Path, frozenset[str] | None]:
+    def make(part: list[Page]) -> tuple[Path, frozenset[str]]:
         index = _make(_Index(part), source, cache_folder)
         if lang is None:
-            return index, None
+            return index, frozenset()
         if index.name in known and known[index.name][0] == lang:
             return index, known[index.name][1]
         loaded = pagefind_files.loaded_language(index, lang)
-        return index, pagefind_files.indexed_tokens(index, lang) if loaded == lang else None
+        if loaded != lang:  # every page is in DEFAULT_LANG (a Lang: header is refused): not met so far
+            raise SearchIndexFailed(
+                f"a search part's pages are in {loaded!r}, the search page in {lang!r}: the word index, which "
+                "tells the search page which parts hold a word, speaks one language"
+            )
+        return index, pagefind_files.indexed_tokens(index, lang)
 
     with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
         return list(pool.map(make, parts))
@@ -256,17 +261,14 @@ def write_index(site: Path, output: Path, cache_folder: Path) -> None:
         kept = {made[0][0].name}
     else:
         names = [str(number) for number in range(len(made))]
-        written, always = {}, []
+        written = {}
         for name, (index, tokens) in zip(names, made, strict=True):
             _link_tree(index, output / name)
-            if tokens is None:
-                always.append(name)
-            else:
-                written[f"{name}/index.html"] = search_parts.words_page(tokens, lang)
+            written[f"{name}/index.html"] = search_parts.words_page(tokens, lang)
         words = _make(_Index([], written), site, cache_folder)
         _link_tree(words, output / WORDS)
         part_of = {page: url.strip("/") for page, url in pagefind_files.fragment_urls(words).items()}
-        listing = {"parts": names, "words": WORDS, "part_of": part_of, "always": always}
+        listing = {"parts": names, "words": WORDS, "part_of": part_of}
         kept = {index.name for index, _ in made} | {words.name}
     (output / PARTS).write_text(json.dumps(listing))
     tokens = {index.name: (lang, held) for index, held in made if lang is not None}
@@ -289,7 +291,7 @@ def _read_state(cache_folder: Path) -> dict[str, Any]:
         and isinstance(tokens, dict)
         and all(
             isinstance(name, str) and isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], str)
-            and (entry[1] is None or isinstance(entry[1], frozenset))
+            and isinstance(entry[1], frozenset)
             for name, entry in tokens.items()
         )
         and isinstance(bounds, list)

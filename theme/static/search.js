@@ -13,9 +13,8 @@ const PAGE = 20;
 // then the other pages, merged with Pagefind's mergeIndex (one worker, one WASM), each part's results marked with
 // its number as a filter. A part alone would back off to a prefix of a word it lacks (pagefind#599), so the word
 // index (page k: the words of part k, stored as part k stores them) is asked first which parts hold the query's
-// words, and only those are searched: what one index would find. (A part whose pages are all in another language
-// than this page's is "always" searched: the word index speaks this page's language alone.) A word ranks by
-// score across the parts; filters alone list each part A to Z, one part after another.
+// words, and only those are searched: what one index would find. A word ranks by score across the parts; filters
+// alone list each part A to Z, one part after another.
 const PART = "vouch-part";
 let merged;
 export function engine() { // exported: the search-equivalence test asks the very engine this page asks
@@ -42,7 +41,7 @@ async function load() {
         return { ...each[0], results: each.flatMap((found) => found.results) };
       }
       const holding = await all.search(term, within({}, [listed.words]));
-      const parts = [...listed.always, ...holding.results.map((found) => listed.part_of[found.id])];
+      const parts = holding.results.map((found) => listed.part_of[found.id]);
       if (!parts.length) return holding;
       return all.search(term, within(options, parts));
     },
