@@ -14,10 +14,9 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from tests.searchkit import ARGS, CHROMIUM, FIXTURE, NETWORK, ask, build_network, served
-from tests.sitekit import demo_clock, make_site, require_tool, vetted
+from tests.sitekit import require_tool
 from vouch import search_parts
 from vouch_site import search
-from vouch_site.build import build
 
 pytestmark = pytest.mark.slow  # a real browser over a 400-partner network
 
@@ -71,29 +70,3 @@ def test_nothing_is_found_that_was_not_found_before(found: list[list[str]], numb
     name, ranked above it)."""
     recorded = RECORDED[number]
     assert not set(found[number]) - set(recorded["urls"]), f"new for {recorded['query']!r} {recorded['filters']}"
-
-
-def test_a_part_lacking_a_word_is_not_asked_for_it(tmp_path: Path) -> None:
-    """pagefind#599 in parts: "Anchor" is held by one part; another holds only "anch", to which it alone would
-    back off. The word index keeps that part out: the search page lists the Anchor profile and nothing else, and
-    a word added by an edit (one part and the word index re-indexed) is found at once."""
-    require_tool(Path(CHROMIUM).exists(), f"Debian chromium missing at {CHROMIUM}")
-    names = ["Anchor Roofing", "Beacon Plumbing", "Coast Drains", "Delta Glazing", "Echo Tiling", "Fern Gardens"]
-    profiles = {name.split()[0].lower(): vetted(name, description="Repairs.") for name in names}
-    profiles["fern"] = vetted("Fern Gardens", description="Anch hedges.")  # a prefix of anchor, in another part
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(search_parts, "PART_PAGES", 3)
-        root = make_site(tmp_path, profiles)
-        with demo_clock():
-            out = build(root).output
-            assert len(json.loads((out / "pagefind" / search.PARTS).read_text())["parts"]) >= 3
-            queries = [{"query": q, "filters": {}} for q in ("Anchor", "anch", "zqgutterq")]
-            with served(out) as search_page, sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-                before = ask(browser, search_page, queries)
-                make_site(root, profiles | {"coast": vetted("Coast Drains", description="Zqgutterq clearing.")})
-                build(root)
-                after = ask(browser, search_page, queries)
-                browser.close()
-    assert before[0] == ["/partners/anchor/"] and "/partners/fern/" in before[1] and before[2] == []
-    assert after == [before[0], before[1], ["/partners/coast/"]]

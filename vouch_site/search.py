@@ -1,12 +1,13 @@
 """The static search index: Pagefind over the finished site's searchable pages, once per content.
 
 The searchable pages (marked ``data-pagefind-body``; print pages and the index itself are not even read) are
-hashed as they are read. Past ``PART_PAGES`` of them they are indexed in parts (``vouch/search_parts.py``: why,
-and how every part is made to know every word), two Pagefind runs at a time, and the search page merges the parts
-listed in ``pagefind/vouch-parts.json``. Each part's index is kept in ``.cache/vouch/search/<hash>/`` and
-hard-linked into the next site while its pages and the site's vocabulary are unchanged, so an edit re-indexes
-its own part, and a build that changes nothing a visitor searches runs no Pagefind. A cached index is used only
-if every file in it is still the very file Pagefind wrote.
+hashed as they are read. Past ``PART_PAGES`` of them they are indexed in parts (``vouch/search_parts.py``: why),
+two Pagefind runs at a time, plus a word index whose page k holds the tokens Pagefind read from part k; the
+search page asks the word index which parts hold a query's words and searches those (``pagefind/vouch-parts.json``
+lists the parts and maps the word index's pages to them). Each index is kept in ``.cache/vouch/search/<hash>/``
+and hard-linked into the next site while its pages are unchanged, so an edit re-indexes its own part (and the word
+index if the part's tokens changed), and a build that changes nothing a visitor searches runs no Pagefind. A cached
+index is used only if every file in it is still the very file Pagefind wrote.
 """
 
 from __future__ import annotations
@@ -267,7 +268,7 @@ def write_index(site: Path, output: Path, cache_folder: Path) -> None:
             written[f"{name}/index.html"] = search_parts.words_page(tokens, lang)
         words = _make(_Index([], written), site, cache_folder)
         _link_tree(words, output / WORDS)
-        part_of = {page: url.strip("/") for page, url in pagefind_files.fragment_urls(words).items()}
+        part_of = {page: url.strip("/") for page, url in sorted(pagefind_files.fragment_urls(words).items())}
         listing = {"parts": names, "words": WORDS, "part_of": part_of}
         kept = {index.name for index, _ in made} | {words.name}
     (output / PARTS).write_text(json.dumps(listing))
