@@ -137,16 +137,16 @@ def test_a_rebuild_reads_only_the_pages_it_wrote_again_and_indexes_as_a_cold_bui
 ) -> None:
     """Pages the rebuild linked unchanged into the new site are the very files the last index read (file_id, as
     the render cache trusts it): hashing all 9,000 of them took 1.4 s of a one-edit rebuild."""
-    read: list[str] = []
-    real = search_parts.language
-    monkeypatch.setattr(search_parts, "language", lambda data: (read.append(data[:0]), real(data))[1])
+    read: list[bytes] = []  # the partner pages read (each read names its partner)
+    real = search_parts.partner_name
+    monkeypatch.setattr(search_parts, "partner_name", lambda data: (read.append(data[:0]), real(data))[1])
     monkeypatch.setattr(search_parts, "PART_PAGES", 2)
     root = network(tmp_path / "warm")
     build(root)
     everything = len(read)
     read.clear()
     out = build(network(root, edited=True)).output
-    assert 1 <= len(read) < everything  # the edited profile (and listings showing it), not every page
+    assert 1 <= len(read) < everything  # the edited profile, not every partner's page
     cold = build(network(tmp_path / "cold", edited=True)).output
     assert stable_tree(out) == stable_tree(cold)
 
@@ -188,6 +188,21 @@ def test_a_search_state_of_another_shape_is_dropped_not_fatal(
     root = network(tmp_path / "warm")
     build(root)
     (cache_of(root) / search.STATE).write_bytes(pickle.dumps((search.STATE_VERSION, state)))
+    out = build(network(root, edited=True)).output
+    cold = build(network(tmp_path / "cold", edited=True)).output
+    assert stable_tree(out) == stable_tree(cold)
+
+
+def test_tokens_of_another_type_under_a_real_index_are_dropped_not_fatal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review 7: tokens that are not strings, under the name of an index the build will use, crashed it."""
+    monkeypatch.setattr(search_parts, "PART_PAGES", 2)
+    root = network(tmp_path / "warm")
+    build(root)
+    version, state = pickle.loads((cache_of(root) / search.STATE).read_bytes())
+    state["tokens"] = {name: (lang, frozenset({1, 2})) for name, (lang, _) in state["tokens"].items()}
+    (cache_of(root) / search.STATE).write_bytes(pickle.dumps((version, state)))
     out = build(network(root, edited=True)).output
     cold = build(network(tmp_path / "cold", edited=True)).output
     assert stable_tree(out) == stable_tree(cold)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import string
 from pathlib import Path
 
 SIGNATURE = b"pagefind_dcd"
@@ -30,29 +29,21 @@ def loaded_language(index: Path, wanted: str) -> str | None:
 
 
 def indexed_tokens(index: Path, lang: str) -> frozenset[str]:
-    """Every distinct token (text between spaces) Pagefind read from the language's pages: each page's fragment
-    holds the text it indexed and the metadata it searches. Indexed again, on their own, in the same language,
-    they give the same stored words (a stored word indexed again need not: a stem stemmed again can change,
-    "agre" -> "agr", and a mark inside a word splits it: "“quote”" adds "quote"; tests read both back)."""
+    """Every distinct token (text between spaces) Pagefind read from the language's pages, as written: each page's
+    fragment holds the text it indexed and the metadata values it searches. Indexed again, on their own, in the
+    same language, they give the same stored words, where the stored words indexed again need not: a stem stemmed
+    again can change ("agre" -> "agr"), a lone mark is dropped. Which words a token gives depends on its marks
+    ("3pm." gives 3pm and pm, "3pm" before another word 3pm alone) and on whether it ends a text (as if marked): so
+    tokens keep their marks, and the last token of each text gets a full stop."""
     found: set[str] = set()
     for path in (index / "fragment").glob(f"{lang}_*.pf_fragment"):
         fragment = json.loads(_decoded(path))
-        found.update(fragment["content"].split())
-        for value in fragment.get("meta", {}).values():
-            found.update(value.split())
-    return frozenset(spelt for token in found if (spelt := pagefind_spelling(token)))
-
-
-def pagefind_spelling(token: str) -> str:
-    """The shortest spelling that Pagefind turns into the same index words as ``token`` (its splitting.rs), so
-    that an edit in case or punctuation ("Roofs." for "roofs") leaves a part's tokens as they were: ASCII marks at
-    either end change nothing, nor does case, unless a capital inside the word splits it ("aB" -> a, b). Other
-    marks stay: "a–" is a word of its own to Pagefind."""
-    word = token.strip(string.punctuation)
-    rest = word[1:]
-    if rest.isascii():  # most words: a capital is then what lower() changes
-        return word if rest != rest.lower() else word.lower()
-    return word if any(c.isupper() for c in rest) else word.lower()
+        for text in [fragment["content"], *fragment.get("meta", {}).values()]:
+            tokens = text.split()
+            if tokens:
+                found.update(tokens)
+                found.add(tokens[-1] + ".")
+    return frozenset(found)
 
 
 def fragment_urls(index: Path) -> dict[str, str]:

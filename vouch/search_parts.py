@@ -34,13 +34,11 @@ _NAME = re.compile(rb"data-pagefind-sort=[\"']name[\"'][^>]*>(.*?)</", re.DOTALL
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """A searchable page: its path in the site, a hash of its bytes, the partner's name (None: not a partner) and
-    its ``<html lang>`` (Pagefind makes an index per language)."""
+    """A searchable page: its path in the site, a hash of its bytes and the partner's name (None: not a partner)."""
 
     rel: str
     digest: str
     name: str | None = None
-    lang: str = "unknown"
 
     @property
     def key(self) -> tuple[str, str]:
@@ -100,10 +98,11 @@ def _cut(group: list[Page], starts: list[list[str]]) -> list[list[Page]] | None:
 
 def words_page(tokens: Iterable[str], lang: str) -> bytes:
     """A part's page in the word index: every token Pagefind read from the part, once, in the part's language,
-    so that Pagefind stores the very words the part's index holds."""
+    so that Pagefind stores the very words the part's index holds; ended by a lone full stop, so that the last
+    token does not end the text (which would split "zx81" into zx and 81 as well)."""
     text = " ".join(sorted(tokens)).replace("&", "&amp;").replace("<", "&lt;")
     lang_attribute = f' lang="{lang}"' if lang != "unknown" else ""
     return (
         f'<!doctype html><html{lang_attribute}><head><meta charset="utf-8"></head>'
-        f"<body><main data-pagefind-body><p>{text}</p></main></body></html>"
+        f"<body><main data-pagefind-body><p>{text} .</p></main></body></html>"
     ).encode()

@@ -41,7 +41,7 @@ PARTS = "vouch-parts.json"  # in pagefind/: the parts the search page merges, in
 WORDS = "words"  # in pagefind/: the word index, whose page k holds the words of part k
 STATE = "parts.pickle"  # in the cache: where the parts began, each index's tokens, each page read (by file id)
 Tokens = tuple[str, frozenset[str]]  # the language read, and the tokens Pagefind read in it
-STATE_VERSION = 3
+STATE_VERSION = 4  # 4: tokens as written, marks kept; pages without their language
 
 
 class SearchIndexFailed(Exception):
@@ -177,7 +177,7 @@ def _read_pages(site: Path, known: dict[str, tuple[FileId, Page | None]]) -> dic
         page = None
         if BODY in data:
             name = search_parts.partner_name(data) if rel.startswith("partners/") else None
-            page = Page(rel, hashlib.sha256(data).hexdigest(), name, search_parts.language(data))
+            page = Page(rel, hashlib.sha256(data).hexdigest(), name)
         found[rel] = (identity, page)
     return found
 
@@ -292,7 +292,7 @@ def _read_state(cache_folder: Path) -> dict[str, Any]:
         and isinstance(tokens, dict)
         and all(
             isinstance(name, str) and isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], str)
-            and isinstance(entry[1], frozenset)
+            and isinstance(entry[1], frozenset) and all(isinstance(token, str) for token in entry[1])
             for name, entry in tokens.items()
         )
         and isinstance(bounds, list)

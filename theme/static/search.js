@@ -13,7 +13,7 @@ const PAGE = 20;
 // then the other pages, merged with Pagefind's mergeIndex (one worker, one WASM), each part's results marked with
 // its number as a filter. A part alone would back off to a prefix of a word it lacks (pagefind#599), so the word
 // index (page k: the words of part k, stored as part k stores them) is asked first which parts hold the query's
-// words, and only those are searched: what one index would find. A word ranks by score across the parts; filters
+// words, and only those give results: what one index would find. A word ranks by score across the parts; filters
 // alone list each part A to Z, one part after another.
 const PART = "vouch-part";
 let merged;
@@ -40,7 +40,9 @@ async function load() {
         const each = await Promise.all(listed.parts.map((part) => all.search(null, within(options, [part]))));
         return { ...each[0], results: each.flatMap((found) => found.results) };
       }
-      const holding = await all.search(term, within({}, [listed.words]));
+      // A "quoted phrase" asks for words side by side, which the word index's A to Z pages never have: it is asked
+      // for the words alone (the parts holding them all), and those parts for the phrase.
+      const holding = await all.search(term.replaceAll('"', " "), within({}, [listed.words]));
       const parts = holding.results.map((found) => listed.part_of[found.id]);
       if (!parts.length) return holding;
       return all.search(term, within(options, parts));
