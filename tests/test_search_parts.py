@@ -28,7 +28,7 @@ def index_words(index: Path) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     for path in sorted((index / "index").glob("*.pf_index")):
         words = found.setdefault(path.name.split("_", 1)[0], set())
-        for entry in cbor2.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))[0]:
+        for entry in cbor2.loads(pagefind_files.decoded(path))[0]:
             words.add(entry[0])
     return found
 
@@ -177,12 +177,10 @@ def word_index(out: Path) -> list[set[str]]:
     listed = json.loads((out / "pagefind" / search.PARTS).read_text())
     folder = out / "pagefind" / listed["words"]
     (meta,) = folder.glob("*.pf_meta")
-    pages = [page[0] for page in cbor2.loads(gzip.decompress(meta.read_bytes()).removeprefix(b"pagefind_dcd"))[1]]
+    pages = [page[0] for page in cbor2.loads(pagefind_files.decoded(meta))[1]]
     found: list[set[str]] = [set() for _ in listed["parts"]]
     for path in (folder / "index").glob("*.pf_index"):
-        for word, postings, variants in cbor2.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))[
-            0
-        ]:
+        for word, postings, variants in cbor2.loads(pagefind_files.decoded(path))[0]:
             for held in [postings, *(variant[1] for variant in variants)]:  # "café": word cafe, pages under café
                 number = 0
                 for posting in held:

@@ -11,7 +11,8 @@ from pathlib import Path
 SIGNATURE = b"pagefind_dcd"
 
 
-def _decoded(path: Path) -> bytes:
+def decoded(path: Path) -> bytes:
+    """A Pagefind file's bytes: gunzipped, its signature removed."""
     return gzip.decompress(path.read_bytes()).removeprefix(SIGNATURE)
 
 
@@ -37,7 +38,7 @@ def indexed_tokens(index: Path, lang: str) -> frozenset[str]:
     tokens keep their marks, and the last token of each text gets a full stop."""
     found: set[str] = set()
     for path in (index / "fragment").glob(f"{lang}_*.pf_fragment"):
-        fragment = json.loads(_decoded(path))
+        fragment = json.loads(decoded(path))
         for text in [fragment["content"], *fragment.get("meta", {}).values()]:
             tokens = text.split()
             if tokens:
@@ -48,4 +49,4 @@ def indexed_tokens(index: Path, lang: str) -> frozenset[str]:
 
 def fragment_urls(index: Path) -> dict[str, str]:
     """Each page's URL by the id a search result gives it (its fragment file's name)."""
-    return {path.stem: json.loads(_decoded(path))["url"] for path in (index / "fragment").glob("*.pf_fragment")}
+    return {path.stem: json.loads(decoded(path))["url"] for path in (index / "fragment").glob("*.pf_fragment")}
