@@ -23,6 +23,7 @@ from .content import (
     resolve_partner_links,
 )
 from .generator import VouchPagesGenerator, run_of
+from .read_ahead import read_articles_ahead, read_pages_ahead
 
 
 def get_generators(_pelican: object) -> type[VouchPagesGenerator]:
@@ -65,6 +66,8 @@ def register() -> None:
     signals.page_generator_init.connect(skip_left_out_files)
     signals.static_generator_init.connect(skip_left_out_files)  # its cache stamps a file by reading it
     signals.static_generator_finalized.connect(keep_published_files)
+    signals.article_generator_preread.connect(read_articles_ahead)
+    signals.page_generator_preread.connect(read_pages_ahead)
     signals.content_object_init.connect(resolve_partner_links)
     signals.article_generator_finalized.connect(keep_shown_articles)
     signals.page_generator_finalized.connect(keep_shown_pages)

@@ -35,8 +35,9 @@ def end_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def workers(items: int) -> int:
-    if items < PARALLEL_FROM or not hasattr(os, "fork"):
+def workers(items: int, least: int = PARALLEL_FROM) -> int:
+    """How many processes share ``items``: one below ``least`` (a fork then costs more than it saves)."""
+    if items < least or not hasattr(os, "fork"):
         return 1
     return max(1, min(os.cpu_count() or 1, 4))
 
@@ -91,9 +92,9 @@ def run_split(items: Sequence[T], work: Callable[[list[T]], R], count: int) -> l
     return [*results, mine]
 
 
-def map_split(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
-    """``[function(item) for item in items]``, on every core when there are enough items; in order."""
-    count = workers(len(items))
+def map_split(function: Callable[[T], R], items: Sequence[T], least: int = PARALLEL_FROM) -> list[R]:
+    """``[function(item) for item in items]``, on every core when there are ``least`` items or more; in order."""
+    count = workers(len(items), least)
     parts = run_split(items, partial(_map_all, function), count)
     out: list[R] = [None] * len(items)  # type: ignore[list-item]
     for index, part in enumerate(parts):
