@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from tests.sitekit import make_site, vetted
@@ -29,3 +30,21 @@ def test_a_root_relative_link_to_a_file_not_published_is_a_warning_naming_page_l
         "which the site does not publish: link a file under content/ with {static} (such as "
         "{static}/static/images/DSC1.JPG), and it is published with the page"
     ]
+
+
+def test_a_link_into_the_search_index_is_judged_once_the_index_is_written(tmp_path: Path) -> None:
+    """Dead links are looked for while Pagefind indexes: one into /pagefind/ is judged once the index is there
+    (a real one is not dead, a missing one is), and the file count is the whole site's, index included."""
+    make_site(
+        tmp_path,
+        {"harbour": vetted("Harbour")},
+        {
+            "content/articles/how.md": "Title: How search works\nDate: 2026-10-01\n\n"
+            "[Its script](/pagefind/pagefind.js) and [no such file](/pagefind/none.js).\n",
+        },
+    )
+    result = build(tmp_path)
+    lines = [line for line in result.summary().splitlines() if "does not publish" in line]
+    assert len(lines) == 1 and "links /pagefind/none.js, which" in lines[0]
+    assert result.files == sum(len(names) for _, _, names in os.walk(result.output))
+    assert (result.output / "pagefind" / "pagefind.js").is_file()

@@ -79,7 +79,7 @@ class StagedWriter:
 FileId = tuple[int, int, int, int]
 
 
-def file_id(path: Path) -> FileId:
+def file_id(path: str | Path) -> FileId:
     """Device, inode, size and mtime_ns: unchanged by renaming the site and by linking, new for any rewrite.
 
     A copy put back (cp -a, rsync -a, tar) is a new inode; a file moved back is another inode
