@@ -45,6 +45,12 @@ from vouch_site.build import build
             "Title: A\nDate: 2026-01-01\nPartners: harbour, nobody\n\nBody\n",
             "content/articles/a.md:3: Partners: expected the slug of a profile in partners/; got 'nobody'",
         ),
+        (  # review of stop 27: Pelican's HTML reader made a list of it and a traceback reached the editor
+            "content/articles/two.html",
+            '<html><head><title>Two</title>\n<meta name="date" content="2026-01-01">\n'
+            '<meta name="date" content="2026-02-01">\n</head><body><p>Text</p></body></html>\n',
+            'content/articles/two.html:3: date: expected one <meta name="date">; got a second one (the first on line 2)',
+        ),
         (
             "content/pages/directory.md",
             "Title: Directory\n\nBody\n",

@@ -48,3 +48,14 @@ def test_a_link_into_the_search_index_is_judged_once_the_index_is_written(tmp_pa
     assert len(lines) == 1 and "links /pagefind/none.js, which" in lines[0]
     assert result.files == sum(len(names) for _, _, names in os.walk(result.output))
     assert (result.output / "pagefind" / "pagefind.js").is_file()
+
+
+def test_a_link_into_the_search_index_spelt_with_escapes_is_judged_once_the_index_is_written(tmp_path: Path) -> None:
+    make_site(
+        tmp_path,
+        {"harbour": vetted("Harbour")},
+        {
+            "content/articles/how.md": "Title: How\nDate: 2026-10-01\n\n[a](/%70agefind/pagefind.js) [b](/pagefind%2Fpagefind.js)\n"
+        },
+    )
+    assert "does not publish" not in build(tmp_path).summary()

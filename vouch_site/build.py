@@ -15,6 +15,7 @@ from dataclasses import replace
 from functools import partial, wraps
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec
+from urllib.parse import unquote
 
 from vouch.collisions import output_collisions, save_as_of
 from vouch.content import Item, item_templates, load_items, select
@@ -335,7 +336,7 @@ def build(
                 keep_search_index(folders.output, staging.output)
             files, dead = checking.result()
         files += _count_files(staging.output / SEARCH_FOLDER)
-        if any(f"/{SEARCH_FOLDER}/" in url for links in dead.values() for _, url in links):  # judged too soon
+        if any(f"/{SEARCH_FOLDER}/" in unquote(url) for links in dead.values() for _, url in links):  # too soon
             dead = dead_links(staging.output, report.content.shown, settings["SITEURL"])
         with timings.stage("swap"):
             folders.swap_in(staging)

@@ -94,6 +94,8 @@ class PelicanItems:
             return {}, "", [rst_refusal(str(exc), text.splitlines())]
         except ValueError as exc:  # a date Pelican cannot read
             return {}, "", [Refusal("file", f"expected metadata Pelican reads; got {exc}")]
+        except (AttributeError, TypeError) as exc:  # a <meta> name given twice: Pelican's HTML reader makes a list
+            return {}, "", [_repeated_meta(text) or Refusal("file", f"expected metadata Pelican reads; got {exc}")]
         if not metadata and not (rendered or "").strip() and text.strip():
             what = "HTML with a <head> holding its <title>, and a <body>"
             why = (
@@ -157,6 +159,22 @@ class PelicanItems:
 
 
 # docutils' warnings when a directive would insert a file (file_insertion_enabled is off: vouch_site.config).
+_META_NAME = re.compile(r"""<meta\s[^>]*?\bname\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
+
+
+def _repeated_meta(text: str) -> Refusal | None:
+    """The first ``<meta name>`` an HTML item gives twice, at its second line (Pelican reads it as a list)."""
+    seen: dict[str, int] = {}
+    for found in _META_NAME.finditer(text):
+        name = found.group(1).lower()
+        if name in seen:
+            line = text.count("\n", 0, found.start()) + 1
+            return Refusal(name, f'expected one <meta name="{name}">; got a second one (the first on line '
+                                 f"{seen[name]})", line)  # fmt: skip
+        seen[name] = text.count("\n", 0, found.start()) + 1
+    return None
+
+
 _INSERTION = re.compile(r'"(include|raw)" directive disabled|File and URL access deactivated')
 _SYSTEM_MESSAGE = re.compile(r"^.*?:(\d+): \((?:[A-Z]+)/\d\) (.*)$", re.S)
 _INSERTING = "include, and raw or csv-table with :file: or :url:, would publish a file from disk"

@@ -39,6 +39,20 @@ def keep_published_files(static_generator: StaticGenerator) -> None:
         ]
 
 
+def list_files_in_order(generator: Any) -> None:
+    """``article_generator_init``, ``page_generator_init``: Pelican lists a generator's files as a set, in an
+    order that changes from run to run with Python's hash seed, and sorts articles by date only: articles dated
+    alike were listed in another order on every build (review of stop 27). They are listed by path, so equal
+    dates keep that order; and as ``skip_left_out_files``."""
+    skip_left_out_files(generator)
+    find = generator.get_files
+
+    def get_files(paths: Any, exclude: list[str] | None = None, extensions: Any = None) -> list[str]:
+        return sorted(find(paths, exclude=exclude, extensions=extensions))
+
+    generator.get_files = get_files
+
+
 def skip_left_out_files(generator: Any) -> None:
     """Never read a file validation left out (``--keep-going``): Pelican would stop on a broken one, wait
     for ever on a pipe, or recurse out of stack in a folder too deep (a left-out folder is not walked)."""
@@ -62,8 +76,8 @@ def register() -> None:
     signals.get_generators.connect(get_generators)
     signals.readers_init.connect(read_without_comments)
     signals.readers_init.connect(complete_read_metadata)
-    signals.article_generator_init.connect(skip_left_out_files)
-    signals.page_generator_init.connect(skip_left_out_files)
+    signals.article_generator_init.connect(list_files_in_order)
+    signals.page_generator_init.connect(list_files_in_order)
     signals.static_generator_init.connect(skip_left_out_files)  # its cache stamps a file by reading it
     signals.static_generator_finalized.connect(keep_published_files)
     signals.article_generator_preread.connect(read_articles_ahead)
