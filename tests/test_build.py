@@ -565,6 +565,7 @@ def test_the_listing_tells_the_slugs_validation_will_know(tmp_path: Path) -> Non
     assert {"anchor", "beacon", "drains", "Bad_Name", "folder", "dangling"} <= loaded.known_slugs
 
 
+@pytest.mark.slow  # two builds in processes of their own
 def test_articles_dated_and_named_alike_are_listed_alike_whatever_the_hash_seed(tmp_path: Path) -> None:
     """Pelican lists files as a set; articles of one date and one slug (a blog's copies in folders of their own,
     written apart by ``PATH_METADATA``) kept that order, which every process drew anew (review of stop 27: 28 of
