@@ -102,6 +102,31 @@ def test_edits_are_served_errors_keep_the_last_good_site_and_fixes_recover(serve
     running.wait_until(page, "Fixed and back.")
 
 
+def test_a_warning_is_said_when_an_edit_makes_it_once_and_again_if_it_comes_back(server: tuple[Server, Path]) -> None:
+    """``invoke serve`` said nothing of a build's warnings: a dead link made while previewing went unseen."""
+    running, project = server
+    said: list[str] = []
+
+    def until(text: str) -> None:
+        said.append(running.lines.get(timeout=30))
+        while text not in said[-1]:
+            said.append(running.lines.get(timeout=30))
+
+    article = project / "content/articles/photos.md"
+    article.parent.mkdir(parents=True, exist_ok=True)
+    dead = "Title: Photos\nDate: 2026-10-01\n\n![a photo](/static/none.jpg)\n"
+    article.write_text(dead)
+    until("which the site does not publish")
+    assert said[-1].startswith("warning: content/articles/photos.md:4: links /static/none.jpg")
+    article.write_text(dead + "\nMore words.\n")  # the warning stands: not said again
+    until("serve: rebuilt in")
+    article.write_text("Title: Photos\nDate: 2026-10-01\n\nNo photo yet.\n")  # gone
+    until("serve: rebuilt in")
+    article.write_text(dead)  # back: said again
+    until("which the site does not publish")
+    assert sum("which the site does not publish" in line for line in said) == 2, said
+
+
 def test_the_reload_script_is_served_but_never_written(server: tuple[Server, Path]) -> None:
     running, project = server
     assert "/__vouch/version" in running.get("")

@@ -87,10 +87,12 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         self.wfile.write(body)
 
 
-def rebuild(root: Path, site: Path, state: State, search: bool, preview: Preview) -> bool:
+def rebuild(root: Path, site: Path, state: State, search: bool, preview: Preview, said: set[str]) -> bool:
+    """Build into ``site``; print the build's warnings and notes that the last good build did not say (``said``),
+    so a dead link or an unlinked file shows up as it is made, once, not after every edit."""
     started = time.perf_counter()
     try:
-        build(root, site, search=search, preview=preview)
+        result = build(root, site, search=search, preview=preview)
     except ValidationFailed as failed:
         for problem in failed.problems:
             print(relative_to(problem, root), flush=True)
@@ -105,6 +107,12 @@ def rebuild(root: Path, site: Path, state: State, search: bool, preview: Preview
         return False
     state.bump()
     print(f"serve: rebuilt in {time.perf_counter() - started:.1f} s", flush=True)
+    warnings = [line for line in result.summary().splitlines() if line.startswith(("warning:", "note:"))]
+    for line in warnings:
+        if line not in said:
+            print(line, flush=True)
+    said.clear()
+    said.update(warnings)
     return True
 
 
@@ -115,7 +123,8 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
     preview = Preview()
     handler = partial(type("BoundHandler", (Handler,), {"state": state}), directory=str(site))
     server = http.server.ThreadingHTTPServer((host, port), handler)  # before building: a taken port fails fast
-    if not rebuild(root, site, state, search=True, preview=preview):
+    said: set[str] = set()  # the warnings the last good build printed
+    if not rebuild(root, site, state, search=True, preview=preview, said=said):
         site.mkdir(parents=True, exist_ok=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     announced = False
@@ -135,7 +144,7 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
             try:
                 if quick_preview(root, site, changed, preview):
                     state.bump()
-                if rebuild(root, site, state, search=False, preview=preview):
+                if rebuild(root, site, state, search=False, preview=preview, said=said):
                     started = time.perf_counter()
                     with project_lock(root):
                         reindex(site, root / ".cache" / "vouch" / "search")
