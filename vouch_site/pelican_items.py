@@ -158,7 +158,6 @@ class PelicanItems:
         )
 
 
-# docutils' warnings when a directive would insert a file (file_insertion_enabled is off: vouch_site.config).
 _META_NAME = re.compile(r"""<meta\s[^>]*?\bname\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
 
 
@@ -166,15 +165,15 @@ def _repeated_meta(text: str) -> Refusal | None:
     """The first ``<meta name>`` an HTML item gives twice, at its second line (Pelican reads it as a list)."""
     seen: dict[str, int] = {}
     for found in _META_NAME.finditer(text):
-        name = found.group(1).lower()
+        name, line = found.group(1).lower(), text.count("\n", 0, found.start()) + 1
         if name in seen:
-            line = text.count("\n", 0, found.start()) + 1
             return Refusal(name, f'expected one <meta name="{name}">; got a second one (the first on line '
                                  f"{seen[name]})", line)  # fmt: skip
-        seen[name] = text.count("\n", 0, found.start()) + 1
+        seen[name] = line
     return None
 
 
+# docutils' warnings when a directive would insert a file (file_insertion_enabled is off: vouch_site.config).
 _INSERTION = re.compile(r'"(include|raw)" directive disabled|File and URL access deactivated')
 _SYSTEM_MESSAGE = re.compile(r"^.*?:(\d+): \((?:[A-Z]+)/\d\) (.*)$", re.S)
 _INSERTING = "include, and raw or csv-table with :file: or :url:, would publish a file from disk"

@@ -83,7 +83,7 @@ def _html_files(site: Path) -> list[str]:
         rel = os.path.relpath(folder, site)
         # never read: print pages (8,000 certificates at 10,000 partners) carry no search body; nor the index
         partner = ("certificate",) if rel.startswith("partners/") else ()
-        unread = {".": ("pagefind",), "print": ("cards",)}.get(rel, partner)
+        unread = {".": (SEARCH_FOLDER,), "print": ("cards",)}.get(rel, partner)
         folders[:] = [f for f in folders if f not in unread]
         found += [name if rel == "." else f"{rel}/{name}" for name in names if name.endswith(".html")]
     return sorted(found)
@@ -347,7 +347,7 @@ def reindex(site: Path, cache_folder: Path) -> None:
     old = site.parent / f".{site.name}.pagefind-old"
     if old.exists():
         shutil.rmtree(old)
-    current = site / "pagefind"
+    current = site / SEARCH_FOLDER
     if current.exists():
         current.rename(old)
     fresh.rename(current)
