@@ -10,6 +10,7 @@ import logging
 import os
 import random
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -145,3 +146,21 @@ def test_a_file_saved_while_it_is_read_ahead_is_read_again(tmp_path: Path) -> No
     assert readers._cache_data_policy and readers.get_cached_data(str(page), None) is None  # stale: read again
     page.write_text("Title: Old\nDate: 2026-01-01\n\nOld.\n")  # the file as it was when stamped
     assert readers.get_cached_data(str(page), None) is not None
+
+
+def test_a_file_whose_reading_warns_is_left_to_pelican(tmp_path: Path, recwarn: pytest.WarningsRecorder) -> None:
+    """A Python warning while reading (a Markdown extension's, say) would be shown by the child and again by
+    Pelican: that file is left to Pelican, which shows it as it always did."""
+    settings = {**DEFAULT_CONFIG, "CACHE_PATH": str(tmp_path / "cache")}
+    readers = Readers(settings)
+
+    class Warns(CommentFreeMarkdownReader):
+        def read(self, path: str) -> tuple[str, dict]:
+            warnings.warn("an extension's own warning", UserWarning, stacklevel=1)
+            return super().read(path)
+
+    readers.readers["md"] = Warns(settings)
+    page = tmp_path / "page.md"
+    page.write_text("Title: One\nDate: 2026-01-01\n\nText.\n")
+    assert read_ahead._quiet_read(readers, str(page), read_ahead.held_settings(readers)) is None
+    assert len(recwarn) == 0  # not shown here

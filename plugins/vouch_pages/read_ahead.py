@@ -5,7 +5,7 @@ Pelican reads content files in a loop on one core: Python-Markdown for 1,000 art
 read and its cache does not hold is read by ``parallel.map_split`` and put in that cache; Pelican's loop then
 finds each one there. What Pelican does with a read file (metadata, signals, its checks) is unchanged.
 
-A file whose reading logs anything or raises is not put in the cache: Pelican reads it again itself, so its
+A file whose reading logs anything, warns or raises is not put in the cache: Pelican reads it again itself, so its
 messages and errors come exactly as they would without this (a message said here would also count as said for
 Pelican's once-only filter, so none reaches a logger). What is cached is stamped as the file was before it was
 read: a file saved meanwhile no longer matches its stamp and is read again, now and in later builds. The settings
@@ -19,6 +19,7 @@ import io
 import logging
 import os
 import pickle
+import warnings
 from typing import Any
 
 from pelican.cache import FileDataCacher
@@ -67,15 +68,16 @@ def _quiet_read(readers: Any, path: str, kept: dict[int, object]) -> bytes | Non
     handle = logging.Logger.handle
     logging.Logger.handle = lambda _logger, record: logged.append(record)  # type: ignore[method-assign,assignment]
     try:
-        stamp = readers._get_file_stamp(path)  # before reading: a file saved meanwhile will not match it
-        content, metadata = reader.read(path)
+        with warnings.catch_warnings(record=True) as warned:  # a Python warning too: Pelican's reading shows it
+            stamp = readers._get_file_stamp(path)  # before reading: a file saved meanwhile will not match it
+            content, metadata = reader.read(path)
         data = io.BytesIO()
         _Pickler(data, kept).dump((stamp, (content, _filter_discardable_metadata(metadata))))
     except Exception:
         return None
     finally:
         logging.Logger.handle = handle  # type: ignore[method-assign]
-    return None if logged else data.getvalue()
+    return None if logged or warned else data.getvalue()
 
 
 def read_ahead(generator: Any, paths_setting: str, excludes_setting: str) -> None:
