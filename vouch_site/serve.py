@@ -88,8 +88,9 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 
 
 def rebuild(root: Path, site: Path, state: State, search: bool, preview: Preview, said: set[str]) -> bool:
-    """Build into ``site``; print the build's warnings and notes that the last good build did not say (``said``),
-    so a dead link or an unlinked file shows up as it is made, once, not after every edit."""
+    """Build into ``site``; print the build's notices (warnings, notes, what it withheld or skipped) that the last
+    good build did not say (``said``), so a dead link or an unlinked file shows up as it is made, once, not after
+    every edit."""
     started = time.perf_counter()
     try:
         result = build(root, site, search=search, preview=preview)
@@ -107,12 +108,12 @@ def rebuild(root: Path, site: Path, state: State, search: bool, preview: Preview
         return False
     state.bump()
     print(f"serve: rebuilt in {time.perf_counter() - started:.1f} s", flush=True)
-    warnings = [line for line in result.summary().splitlines() if line.startswith(("warning:", "note:"))]
-    for line in warnings:
+    notices = result.notices()
+    for line in notices:
         if line not in said:
             print(line, flush=True)
     said.clear()
-    said.update(warnings)
+    said.update(notices)
     return True
 
 
@@ -123,7 +124,7 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
     preview = Preview()
     handler = partial(type("BoundHandler", (Handler,), {"state": state}), directory=str(site))
     server = http.server.ThreadingHTTPServer((host, port), handler)  # before building: a taken port fails fast
-    said: set[str] = set()  # the warnings the last good build printed
+    said: set[str] = set()  # the notices the last good build printed
     if not rebuild(root, site, state, search=True, preview=preview, said=said):
         site.mkdir(parents=True, exist_ok=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -68,6 +68,12 @@ class BuildResult:
             + (f" ({counted(len(self.newsletter.welcome), 'welcome step')})" if self.newsletter.welcome else ""),
         ]
         lines += [f"{name}: {seconds:.1f} s" for name, seconds in self.timings.stages]
+        return "\n".join(lines + self.notices())
+
+    def notices(self) -> list[str]:
+        """The summary's lines an editor acts on: warnings, notes, what was withheld, skipped or left out
+        (``invoke serve`` prints these alone)."""
+        lines = []
         if not self.siteurl_set:
             lines.append(
                 f"warning: SITEURL is not set in pelicanconf.py: canonical links, feeds, the sitemap and e-mails "
@@ -112,7 +118,7 @@ class BuildResult:
             lines += [f"warning: newsletter {key}: {finding}" for finding in self.newsletter.findings[key]]
         for key, slugs in self.newsletter.welcome_withheld.items():
             lines.append(f"withheld: {key} names unpublished {', '.join(slugs)}: the welcome series waits there")
-        return "\n".join(lines)
+        return lines
 
 
 def pelican_note(keys: tuple[str, ...]) -> str:

@@ -87,7 +87,7 @@ def read_ahead(generator: Any, paths_setting: str, excludes_setting: str) -> Non
         return
     generator._vouch_read_ahead = True
     found = generator.get_files(generator.settings[paths_setting], exclude=generator.settings[excludes_setting])
-    paths = [os.path.abspath(os.path.join(generator.path, rel)) for rel in sorted(found)]
+    paths = [os.path.abspath(os.path.join(generator.path, rel)) for rel in found]
     todo = [path for path in paths if readers.get_cached_data(path, (None, None))[0] is None]
     if parallel.workers(len(todo), READ_AHEAD_FROM) < 2:
         return
