@@ -17,9 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.sitekit import DEMO_EPOCH, REPO, make_site, pausing, start_build, vetted, wait_for
+from tests.sitekit import DEMO_EPOCH, REPO, make_site, pausing, stable_tree, start_build, vetted, wait_for
 from tests.smtpd import free_port
-from vouch_site.build import build
+from vouch import search_parts
+from vouch.writer.run import Preview
+from vouch_site import search
+from vouch_site.build import build, project_lock
+from vouch_site.serve import State, edited, rebuild
 
 
 class Server:
@@ -173,3 +177,26 @@ def test_serve_writes_its_preview_only_while_it_holds_the_build_lock(
     holder.join()
     assert holder.exitcode == 0
     running.wait_until("partners/harbour/", "Radiators")
+
+
+def test_an_edited_profiles_search_is_made_beside_the_rebuild_and_the_site_equals_a_cold_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the rest of the site is rebuilt, a child process indexes the previewed page: the reindex after the
+    rebuild finds its index in the cache and runs no Pagefind. In parts, so the word index is made ahead too."""
+    monkeypatch.setattr(search_parts, "PART_PAGES", 2)
+    names = {"harbour": "Harbour Plumbing", "anchor": "Anchor Roofing", "beacon": "Beacon Drains"}
+    root = make_site(tmp_path / "served", {slug: vetted(name) for slug, name in names.items()})
+    site, preview, said = root / ".serve" / "output", Preview(), set[str]()
+    assert rebuild(root, site, State(), search=True, preview=preview, said=said)
+    edit = {"harbour": vetted("Harbour Plumbing", description="Now also clears zqgutterq gutters.")}
+    make_site(root, {**{slug: vetted(name) for slug, name in names.items()}, **edit})
+    runs: list[Path] = []  # Pagefind runs in this process (the child's are its own)
+    real = search._pagefind
+    monkeypatch.setattr(search, "_pagefind", lambda pages, output: (runs.append(output), real(pages, output)))
+    with project_lock(root):
+        edited(root, site, {root / "partners" / "harbour.yaml"}, State(), preview, said)
+    assert runs == []
+    assert any(b"zqgutterq" in gzip.decompress(p.read_bytes()) for p in site.glob("pagefind/*/fragment/*"))
+    cold = make_site(tmp_path / "cold", {slug: vetted(name) for slug, name in names.items()} | edit)
+    assert stable_tree(site) == stable_tree(build(cold).output)

@@ -7,10 +7,11 @@ import hashlib
 import logging
 import os
 import shutil
+import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 from dataclasses import replace
 from functools import partial, wraps
 from pathlib import Path
@@ -244,9 +245,19 @@ def _pelican_slugify(settings: dict[str, Any]) -> Callable[[str], str]:
     )
 
 
-def project_lock(root: Path) -> AbstractContextManager[None]:
+_HOLDING = threading.local()  # the projects whose build lock this thread holds
+
+
+@contextmanager
+def project_lock(root: Path) -> Iterator[None]:
     """One build at a time per project (``invoke build``, cron, ``invoke serve`` while it writes ``.serve/``):
-    they share the caches, and an editor's build must not be overtaken by one that read older files."""
+    they share the caches, and an editor's build must not be overtaken by one that read older files. The thread
+    that holds it may take it again (``invoke serve`` holds it across an edit's preview, rebuild and reindex)."""
+    held: set[Path] = _HOLDING.__dict__.setdefault("roots", set())
+    key = root.resolve()
+    if key in held:
+        yield
+        return
     text = os.environ.get("BUILD_LOCK_WAIT", str(BUILD_LOCK_WAIT))
     try:
         wait = float(text)
@@ -254,7 +265,12 @@ def project_lock(root: Path) -> AbstractContextManager[None]:
         wait = -1.0
     if not wait >= 0:
         raise Refused(f"BUILD_LOCK_WAIT: expected a number of seconds such as {BUILD_LOCK_WAIT}; got {text!r}")
-    return build_lock(root / ".cache" / "vouch" / "build.lock", wait)
+    with build_lock(root / ".cache" / "vouch" / "build.lock", wait):
+        held.add(key)
+        try:
+            yield
+        finally:
+            held.discard(key)
 
 
 def _one_at_a_time(run: Callable[Concatenate[Path, P], BuildResult]) -> Callable[Concatenate[Path, P], BuildResult]:
@@ -296,11 +312,11 @@ def build(
         site, report = _validate_apart(root, settings, keep_going)
         typed = VouchSettings.of(settings)
     staging = folders.begin()
-    # The validated site lives all build: later collections skip it (and forked writers share it). Not if the
-    # caller froze objects itself: unfreezing at the end would thaw its objects too.
-    freezing = gc.get_freeze_count() == 0
-    if freezing:
-        gc.freeze()
+    # The validated site lives all build: later collections skip it (and forked writers share it). Thawed at the
+    # end unless the caller froze objects itself: unfreezing would thaw its objects too (invoke serve thaws and
+    # collects everything itself once the edit is served, when nobody waits for it).
+    thawing = gc.get_freeze_count() == 0
+    gc.freeze()
     try:
         with timings.stage("newsletter"):
             newsletter = prepare_newsletter(site, report, typed, Path(settings["THEME"]), Path(settings["PATH"]))
@@ -344,8 +360,8 @@ def build(
         discard(staging)
         raise
     finally:
-        if freezing:
-            gc.unfreeze()  # collectable again once the build is over (invoke serve builds again and again)
+        if thawing:
+            gc.unfreeze()  # collectable again once the build is over
     return BuildResult(
         folders.output, site, report, timings, files, newsletter, settings["VOUCH_SITEURL_SET"], root,
         settings["VOUCH_PELICAN_OVERRIDES"], typed.site_root, dead, Path(settings["PATH"]),

@@ -249,36 +249,54 @@ def _search_language(site: Path) -> str:
         return "unknown"
 
 
-def write_index(site: Path, output: Path, cache_folder: Path) -> None:
-    """Index ``site``'s searchable pages into ``output`` (a new folder): in parts past PART_PAGES pages, listed in
-    ``vouch-parts.json`` for the search page (one index is listed as ``[""]``) with the word index that tells it
-    which parts can hold a query's words."""
+@dataclass
+class _Made:
+    """The indexes a site's search is made of, in the cache: each part's (with its tokens) and the word index's
+    (None for a site of one part)."""
+
+    parts: list[tuple[Path, frozenset[str]]]
+    words: Path | None
+
+
+def make_indexes(site: Path, cache_folder: Path) -> _Made:
+    """Every index ``site``'s searchable pages need, made in the cache where it is not there yet (the cache then
+    holds these alone): in parts past PART_PAGES pages, with the word index that tells the search page which parts
+    can hold a query's words."""
     cache_folder = own_folder(cache_folder)
     state = _read_state(cache_folder)
     files = _read_pages(site, state.get("files", {}))
     pages = [page for _, page in files.values() if page is not None]
     parts, bounds = search_parts.split(pages, state.get("bounds", ()))
     lang = _search_language(site) if len(parts) > 1 else None  # one index needs no word index
-    made = _make_parts(parts, site, cache_folder, lang, state.get("tokens", {}))
-    if len(made) == 1:
-        _link_tree(made[0][0], output)
-        listing: dict[str, Any] = {"parts": [""]}
-        kept = {made[0][0].name}
-    else:
-        names = [str(number) for number in range(len(made))]
-        written = {}
-        for name, (index, tokens) in zip(names, made, strict=True):
-            _link_tree(index, output / name)
-            written[f"{name}/index.html"] = search_parts.words_page(tokens, lang)
-        words = _make(_Index([], written), site, cache_folder)
-        _link_tree(words, output / WORDS)
-        part_of = {page: url.strip("/") for page, url in sorted(pagefind_files.fragment_urls(words).items())}
-        listing = {"parts": names, "words": WORDS, "part_of": part_of}
-        kept = {index.name for index, _ in made} | {words.name}
-    (output / PARTS).write_text(json.dumps(listing))
-    tokens = {index.name: (lang, held) for index, held in made if lang is not None}
+    made = _Made(_make_parts(parts, site, cache_folder, lang, state.get("tokens", {})), None)
+    if len(made.parts) > 1:
+        written = {
+            f"{number}/index.html": search_parts.words_page(tokens, lang or "unknown")
+            for number, (_, tokens) in enumerate(made.parts)
+        }
+        made.words = _make(_Index([], written), site, cache_folder)
+    tokens = {index.name: (lang, held) for index, held in made.parts if lang is not None}
     _save_state(cache_folder, {"bounds": bounds, "tokens": tokens, "files": files})
+    kept = {index.name for index, _ in made.parts} | ({made.words.name} if made.words else set())
     _prune(cache_folder, kept | {STATE})
+    return made
+
+
+def write_index(site: Path, output: Path, cache_folder: Path) -> None:
+    """Index ``site``'s searchable pages into ``output`` (a new folder): one index, or the parts listed in
+    ``vouch-parts.json`` for the search page (one index is listed as ``[""]``) with the word index."""
+    made = make_indexes(site, cache_folder)
+    if made.words is None:
+        _link_tree(made.parts[0][0], output)
+        listing: dict[str, Any] = {"parts": [""]}
+    else:
+        names = [str(number) for number in range(len(made.parts))]
+        for name, (index, _) in zip(names, made.parts, strict=True):
+            _link_tree(index, output / name)
+        _link_tree(made.words, output / WORDS)
+        part_of = {page: url.strip("/") for page, url in sorted(pagefind_files.fragment_urls(made.words).items())}
+        listing = {"parts": names, "words": WORDS, "part_of": part_of}
+    (output / PARTS).write_text(json.dumps(listing))
 
 
 def _read_state(cache_folder: Path) -> dict[str, Any]:

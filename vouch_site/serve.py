@@ -2,14 +2,17 @@
 
 It builds into ``.serve/`` (never deployed), so a preview can never be
 mistaken for the published site, and holds the project's build lock only
-while it writes there: a build (cron's, the editor's) waits at most for one
-rebuild. Each rebuild keeps the previous search index
-until the page is served, then re-indexes; a failed rebuild prints its errors
-and the last good site stays up.
+while it brings the preview up to date after an edit: a build (cron's, the
+editor's) waits at most for one rebuild. An edited profile's page is shown at
+once and its search index made in a child process while the rest of the site
+is rebuilt (keeping the previous index until then); a failed rebuild prints
+its errors and the last good site stays up.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import http.server
 import threading
 import time
@@ -25,10 +28,11 @@ from vouch.profiles import Options, Profile, validate_one
 from vouch.public import to_public
 from vouch.publication import is_published
 from vouch.references import references
+from vouch.writer import parallel
 from vouch.writer.lock import Refused
 from vouch.writer.run import Preview
 from vouch_site.build import build, project_lock
-from vouch_site.search import reindex
+from vouch_site.search import make_indexes, reindex
 
 WATCHED = ("partners", "content", "theme", "plugins", "pelicanconf.py")
 CODE = ("vouch", "vouch_site")
@@ -127,6 +131,7 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
     said: set[str] = set()  # the notices the last good build printed
     if not rebuild(root, site, state, search=True, preview=preview, said=said):
         site.mkdir(parents=True, exist_ok=True)
+    _collect_garbage()
     threading.Thread(target=server.serve_forever, daemon=True).start()
     announced = False
     try:
@@ -143,19 +148,58 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
             if any(root / folder in p.parents for p in changed for folder in CODE):
                 print("serve: Vouch's own code changed: restart `invoke serve` to use it", flush=True)
             try:
-                if quick_preview(root, site, changed, preview):
-                    state.bump()
-                if rebuild(root, site, state, search=False, preview=preview, said=said):
-                    started = time.perf_counter()
-                    with project_lock(root):
-                        reindex(site, root / ".cache" / "vouch" / "search")
-                    print(f"serve: search refreshed in {time.perf_counter() - started:.1f} s", flush=True)
+                with project_lock(root):  # one edit's preview, rebuild and reindex: a build waits for all of it
+                    edited(root, site, changed, state, preview, said)
             except Refused as refused:
                 print(f"serve: {refused}; still serving the last good build", flush=True)
+            _collect_garbage()
     except KeyboardInterrupt:
         pass
     finally:
         server.shutdown()
+
+
+def edited(root: Path, site: Path, changed: set[Path], state: State, preview: Preview, said: set[str]) -> None:
+    """Bring the preview up to date with ``changed``: an edited profile's page at once, while a child process
+    re-indexes the search for it; then the rest of the site, and the search of what else changed (usually
+    nothing: the child's index is in the cache by then)."""
+    cache = root / ".cache" / "vouch" / "search"
+    searching = None
+    if quick_preview(root, site, changed, preview):
+        state.bump()
+        searching = parallel.Started(partial(_index_ahead, site, cache))
+    try:
+        built = rebuild(root, site, state, search=False, preview=preview, said=said)
+    finally:
+        if searching is not None:
+            _waited(searching)
+    if built:
+        started = time.perf_counter()
+        reindex(site, cache)
+        print(f"serve: search refreshed in {time.perf_counter() - started:.1f} s", flush=True)
+
+
+def _index_ahead(site: Path, cache: Path) -> None:
+    """The search indexes for the site as served now, edited page and all, made into the cache (in a child process
+    forked from this one: the collector is kept off the objects it shares with it)."""
+    gc.freeze()
+    make_indexes(site, cache)
+
+
+def _waited(searching: parallel.Started[None]) -> None:
+    """The index made ahead only saves ``reindex`` work: if making it failed (the site swapped under it), reindex
+    does the work and says what went wrong, if anything still does."""
+    with contextlib.suppress(Exception):
+        searching.result()
+
+
+def _collect_garbage() -> None:
+    """Collect the last build's garbage now, while nobody waits, and freeze what lives on (the preview's plan,
+    the server), so that the next edit's collections walk only its own objects: a full collection of a
+    10,000-partner preview took 0.4-0.8 s of every reindex."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def quick_preview(root: Path, site: Path, changed: set[Path], preview: Preview) -> bool:
