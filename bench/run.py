@@ -114,15 +114,16 @@ def serve_latency(network: Path, edited: Path) -> dict[str, float]:
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in server.stdout], daemon=True).start()  # type: ignore[union-attr]
 
-    def wait_for(text: str, limit: float = 600) -> None:
+    def wait_for(*texts: str, limit: float = 600) -> None:
         deadline = time.monotonic() + limit
         while time.monotonic() < deadline:
             try:
-                if text in lines.get(timeout=0.5):
+                line = lines.get(timeout=0.5)
+                if any(text in line for text in texts):
                     return
             except queue.Empty:
                 continue
-        raise RuntimeError(f"serve never printed {text!r}")
+        raise RuntimeError(f"serve never printed any of {texts!r}")
 
     try:
         wait_for("serve: http://")
@@ -137,7 +138,7 @@ def serve_latency(network: Path, edited: Path) -> dict[str, float]:
                 raise RuntimeError("serve never showed the edit")
             time.sleep(0.02)
         page = time.perf_counter() - start
-        wait_for("serve: search refreshed")
+        wait_for("serve: search refreshed", ", search included")  # after the rebuild, or made beside it
         return {"edit_visible_s": page, "search_refreshed_s": time.perf_counter() - start}
     finally:
         server.terminate()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import os
 import pickle
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,7 +34,7 @@ def cache_of(root: Path) -> Path:
 
 
 def cached(root: Path) -> set[str]:
-    return {p.name for p in cache_of(root).iterdir() if p.name != search.STATE}  # the indexes alone
+    return {p.name for p in cache_of(root).iterdir() if p.name not in (search.STATE, search.MAKING)}  # the indexes
 
 
 def words(out: Path) -> bytes:
@@ -211,3 +212,30 @@ def test_tokens_of_another_type_under_a_real_index_are_dropped_not_fatal(
     out = build(network(root, edited=True)).output
     cold = build(network(tmp_path / "cold", edited=True)).output
     assert stable_tree(out) == stable_tree(cold)
+
+
+def test_indexes_are_made_into_the_cache_by_one_process_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``invoke serve`` makes an edited page's index in a child while its rebuild runs: the rebuild's search waits
+    for the child (then finds the index made) rather than making the same index into the same cache beside it."""
+    root = network(tmp_path)
+    out = build(root).output
+    held, released = tmp_path / "held", tmp_path / "released"
+    pid = os.fork()
+    if pid == 0:  # another process making indexes: holds the cache a while
+        with search._making(cache_of(root)):
+            held.touch()
+            time.sleep(0.5)
+            released.touch()
+        os._exit(0)
+    seen: list[bool] = []
+    real = search._make_indexes
+    monkeypatch.setattr(
+        search, "_make_indexes", lambda site, cache: (seen.append(released.exists()), real(site, cache))[1]
+    )
+    while not held.exists():
+        time.sleep(0.01)
+    search.make_indexes(out, cache_of(root))
+    os.waitpid(pid, 0)
+    assert seen == [True]

@@ -12,6 +12,7 @@ index is used only if every file in it is still the very file Pagefind wrote.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -21,7 +22,9 @@ import stat
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache, partial
 from importlib.metadata import version
@@ -41,6 +44,7 @@ MANIFEST = ".vouch-manifest.json"  # in a cached index, never published: each fi
 PARTS = "vouch-parts.json"  # in pagefind/: the parts the search page merges, in order, and the word index
 WORDS = "words"  # in pagefind/: the word index, whose page k holds the words of part k
 STATE = "parts.pickle"  # in the cache: where the parts began, each index's tokens, each page read (by file id)
+MAKING = "making.lock"  # in the cache: held by the one process making indexes into it
 Tokens = tuple[str, frozenset[str]]  # the language read, and the tokens Pagefind read in it
 STATE_VERSION = 4  # 4: tokens as written, marks kept; pages without their language
 
@@ -263,6 +267,24 @@ def make_indexes(site: Path, cache_folder: Path) -> _Made:
     holds these alone): in parts past PART_PAGES pages, with the word index that tells the search page which parts
     can hold a query's words."""
     cache_folder = own_folder(cache_folder)
+    with _making(cache_folder):
+        return _make_indexes(site, cache_folder)
+
+
+@contextmanager
+def _making(cache_folder: Path) -> Iterator[None]:
+    """One process at a time makes indexes into the cache: ``invoke serve`` makes an edited page's index in a
+    child process while its rebuild runs, and the rebuild's own search then waits for it, and finds it made. An
+    flock: freed when its holder ends, however it ends."""
+    fd = os.open(cache_folder / MAKING, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _make_indexes(site: Path, cache_folder: Path) -> _Made:
     state = _read_state(cache_folder)
     files = _read_pages(site, state.get("files", {}))
     pages = [page for _, page in files.values() if page is not None]
@@ -278,7 +300,7 @@ def make_indexes(site: Path, cache_folder: Path) -> _Made:
     tokens = {index.name: (lang, held) for index, held in made.parts if lang is not None}
     _save_state(cache_folder, {"bounds": bounds, "tokens": tokens, "files": files})
     kept = {index.name for index, _ in made.parts} | ({made.words.name} if made.words else set())
-    _prune(cache_folder, kept | {STATE})
+    _prune(cache_folder, kept | {STATE, MAKING})
     return made
 
 

@@ -111,7 +111,7 @@ def rebuild(root: Path, site: Path, state: State, search: bool, preview: Preview
         print("serve: the build failed; still serving the last good build", flush=True)
         return False
     state.bump()
-    print(f"serve: rebuilt in {time.perf_counter() - started:.1f} s", flush=True)
+    print(f"serve: rebuilt in {time.perf_counter() - started:.1f} s{', search included' if search else ''}", flush=True)
     notices = result.notices()
     for line in notices:
         if line not in said:
@@ -160,22 +160,21 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
 
 
 def edited(root: Path, site: Path, changed: set[Path], state: State, preview: Preview, said: set[str]) -> None:
-    """Bring the preview up to date with ``changed``: an edited profile's page at once, while a child process
-    re-indexes the search for it; then the rest of the site, and the search of what else changed (usually
-    nothing: the child's index is in the cache by then)."""
-    cache = root / ".cache" / "vouch" / "search"
+    """Bring the preview up to date with ``changed``. An edited profile's page is shown at once, and a child process
+    indexes it while the rest of the site is rebuilt, search and all: the rebuild's search waits for the child and
+    finds its index made. Any other edit is rebuilt first, keeping the previous search index, and then indexed."""
     searching = None
     if quick_preview(root, site, changed, preview):
         state.bump()
-        searching = parallel.Started(partial(_index_ahead, site, cache))
+        searching = parallel.Started(partial(_index_ahead, site, root / ".cache" / "vouch" / "search"))
     try:
-        built = rebuild(root, site, state, search=False, preview=preview, said=said)
+        built = rebuild(root, site, state, search=searching is not None, preview=preview, said=said)
     finally:
         if searching is not None:
             _waited(searching)
-    if built:
+    if built and searching is None:
         started = time.perf_counter()
-        reindex(site, cache)
+        reindex(site, root / ".cache" / "vouch" / "search")
         print(f"serve: search refreshed in {time.perf_counter() - started:.1f} s", flush=True)
 
 
@@ -187,8 +186,8 @@ def _index_ahead(site: Path, cache: Path) -> None:
 
 
 def _waited(searching: parallel.Started[None]) -> None:
-    """The index made ahead only saves ``reindex`` work: if making it failed (the site swapped under it), reindex
-    does the work and says what went wrong, if anything still does."""
+    """The index made ahead only saves the rebuild work: if making it failed (the site swapped under it), the
+    rebuild does the work and says what went wrong, if anything still does."""
     with contextlib.suppress(Exception):
         searching.result()
 
