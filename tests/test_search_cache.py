@@ -4,6 +4,7 @@ wrote is never published, a warm build equals a cold one, and a failed Pagefind 
 
 from __future__ import annotations
 
+import fcntl
 import gzip
 import os
 import pickle
@@ -231,11 +232,29 @@ def test_indexes_are_made_into_the_cache_by_one_process_at_a_time(
         os._exit(0)
     seen: list[bool] = []
     real = search._make_indexes
-    monkeypatch.setattr(
-        search, "_make_indexes", lambda site, cache: (seen.append(released.exists()), real(site, cache))[1]
-    )
+    monkeypatch.setattr(search, "_make_indexes", lambda *given: (seen.append(released.exists()), real(*given))[1])
     while not held.exists():
         time.sleep(0.01)
     search.make_indexes(out, cache_of(root))
     os.waitpid(pid, 0)
     assert seen == [True]
+
+
+def test_an_index_made_ahead_holds_the_cache_from_before_its_child_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The child's share of the lock is taken before the fork: the rebuild's search can never make the same index
+    beside it, however late the child is scheduled."""
+    root = network(tmp_path)
+    out = build(root).output
+    real = search._make_indexes
+    monkeypatch.setattr(search, "_make_indexes", lambda *given: (time.sleep(0.5), real(*given))[1])
+    ahead = search.index_ahead(out, cache_of(root))
+    fd = os.open(cache_of(root) / search.MAKING, os.O_RDWR)
+    try:
+        with pytest.raises(BlockingIOError):
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        ahead.result()
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free once the child is done
+    finally:
+        os.close(fd)

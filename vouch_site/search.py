@@ -13,6 +13,7 @@ index is used only if every file in it is still the very file Pagefind wrote.
 from __future__ import annotations
 
 import fcntl
+import gc
 import hashlib
 import json
 import os
@@ -35,7 +36,7 @@ from vouch import pagefind_files, search_parts
 from vouch.cache_files import read_stamped
 from vouch.paths import own_folder
 from vouch.search_parts import Page
-from vouch.writer.parallel import end_with_parent
+from vouch.writer.parallel import Started, end_with_parent
 from vouch.writer.staged import FileId, file_id
 
 BODY = b"data-pagefind-body"
@@ -79,17 +80,32 @@ def _pagefind(site: Path, output: Path) -> None:
         )
 
 
-def _html_files(site: Path) -> list[str]:
-    """Every page Pagefind could index, as paths in the site, in a fixed order (os.walk and strings: pathlib took
-    most of an unchanged index's time on 18,000 pages)."""
+def site_files(site: Path) -> list[str]:
+    """Every file of the site but its search index, as paths in the site (os.walk and strings: pathlib took most
+    of an unchanged index's time on 18,000 pages). One walk gives the build its file count and the search its
+    pages: two took 0.4 s of a one-edit rebuild at 10,000 partners."""
     found = []
     for folder, folders, names in os.walk(site):
         rel = os.path.relpath(folder, site)
-        # never read: print pages (8,000 certificates at 10,000 partners) carry no search body; nor the index
-        partner = ("certificate",) if rel.startswith("partners/") else ()
-        unread = {".": (SEARCH_FOLDER,), "print": ("cards",)}.get(rel, partner)
-        folders[:] = [f for f in folders if f not in unread]
-        found += [name if rel == "." else f"{rel}/{name}" for name in names if name.endswith(".html")]
+        if rel == ".":
+            folders[:] = [name for name in folders if name != SEARCH_FOLDER]
+            found += names
+        else:
+            found += [f"{rel}/{name}" for name in names]
+    return found
+
+
+def _html_files(files: list[str]) -> list[str]:
+    """Of the site's ``files``, every page Pagefind could index, in a fixed order. Never read: print pages (8,000
+    certificates at 10,000 partners) carry no search body."""
+    found = []
+    for rel in files:
+        if not rel.endswith(".html"):
+            continue
+        parts = rel.split("/")
+        if parts[:2] == ["print", "cards"] or (parts[0] == "partners" and "certificate" in parts[2:-1]):
+            continue
+        found.append(rel)
     return sorted(found)
 
 
@@ -169,12 +185,14 @@ class _Index:
         return digest.hexdigest()[:32]
 
 
-def _read_pages(site: Path, known: dict[str, tuple[FileId, Page | None]]) -> dict[str, tuple[FileId, Page | None]]:
-    """Every page of the site and, if Pagefind indexes it, what it is (hashed as read, not kept: 80 MB at 10,000
-    partners). A page that is the very file the last build read (``file_id``, as the render cache trusts it: a
+def _read_pages(
+    site: Path, files: list[str], known: dict[str, tuple[FileId, Page | None]]
+) -> dict[str, tuple[FileId, Page | None]]:
+    """Every page among the site's ``files`` and, if Pagefind indexes it, what it is (hashed as read, not kept: 80 MB
+    at 10,000 partners). A page that is the very file the last build read (``file_id``, as the render cache trusts it: a
     rebuild links unchanged pages into the new site) is not read again: hashing 9,000 pages took 1.4 s."""
     found: dict[str, tuple[FileId, Page | None]] = {}
-    for rel in _html_files(site):
+    for rel in _html_files(files):
         path = os.path.join(site, rel)
         identity = file_id(path)
         if rel in known and known[rel][0] == identity:
@@ -262,13 +280,13 @@ class _Made:
     words: Path | None
 
 
-def make_indexes(site: Path, cache_folder: Path) -> _Made:
+def make_indexes(site: Path, cache_folder: Path, files: list[str] | None = None) -> _Made:
     """Every index ``site``'s searchable pages need, made in the cache where it is not there yet (the cache then
     holds these alone): in parts past PART_PAGES pages, with the word index that tells the search page which parts
-    can hold a query's words."""
+    can hold a query's words. ``files``: ``site_files(site)``, if the caller has walked the site already."""
     cache_folder = own_folder(cache_folder)
     with _making(cache_folder):
-        return _make_indexes(site, cache_folder)
+        return _make_indexes(site, cache_folder, site_files(site) if files is None else files)
 
 
 @contextmanager
@@ -284,9 +302,23 @@ def _making(cache_folder: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def _make_indexes(site: Path, cache_folder: Path) -> _Made:
+def index_ahead(site: Path, cache_folder: Path) -> Started[None]:
+    """``make_indexes`` in a child process (``invoke serve``: the edited page's index, made while the rest of the
+    site is rebuilt). The child holds the cache from before it is forked, so whoever makes indexes next (the
+    rebuild's search) waits for it, and finds its index made."""
+    cache_folder = own_folder(cache_folder)
+    with _making(cache_folder):  # the child shares the lock taken here; this process lets go of its own share
+        return Started(partial(_made_ahead, site, cache_folder))
+
+
+def _made_ahead(site: Path, cache_folder: Path) -> None:
+    gc.freeze()  # in a child forked from a big process: its collections would walk (and copy) the parent's objects
+    _make_indexes(site, cache_folder, site_files(site))
+
+
+def _make_indexes(site: Path, cache_folder: Path, listing: list[str]) -> _Made:
     state = _read_state(cache_folder)
-    files = _read_pages(site, state.get("files", {}))
+    files = _read_pages(site, listing, state.get("files", {}))
     pages = [page for _, page in files.values() if page is not None]
     parts, bounds = search_parts.split(pages, state.get("bounds", ()))
     lang = _search_language(site) if len(parts) > 1 else None  # one index needs no word index
@@ -304,10 +336,10 @@ def _make_indexes(site: Path, cache_folder: Path) -> _Made:
     return made
 
 
-def write_index(site: Path, output: Path, cache_folder: Path) -> None:
+def write_index(site: Path, output: Path, cache_folder: Path, files: list[str] | None = None) -> None:
     """Index ``site``'s searchable pages into ``output`` (a new folder): one index, or the parts listed in
     ``vouch-parts.json`` for the search page (one index is listed as ``[""]``) with the word index."""
-    made = make_indexes(site, cache_folder)
+    made = make_indexes(site, cache_folder, files)
     if made.words is None:
         _link_tree(made.parts[0][0], output)
         listing: dict[str, Any] = {"parts": [""]}
@@ -362,9 +394,9 @@ def _save_state(cache_folder: Path, state: dict[str, Any]) -> None:
     tmp.replace(cache_folder / STATE)
 
 
-def index_site(site: Path, cache_folder: Path) -> None:
-    """Write ``site/pagefind/``."""
-    write_index(site, site / SEARCH_FOLDER, cache_folder)
+def index_site(site: Path, cache_folder: Path, files: list[str] | None = None) -> None:
+    """Write ``site/pagefind/`` (``files``: as ``make_indexes``)."""
+    write_index(site, site / SEARCH_FOLDER, cache_folder, files)
 
 
 def keep_search_index(live: Path, staging: Path) -> None:

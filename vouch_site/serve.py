@@ -32,7 +32,7 @@ from vouch.writer import parallel
 from vouch.writer.lock import Refused
 from vouch.writer.run import Preview
 from vouch_site.build import build, project_lock
-from vouch_site.search import make_indexes, reindex
+from vouch_site.search import index_ahead, reindex
 
 WATCHED = ("partners", "content", "theme", "plugins", "pelicanconf.py")
 CODE = ("vouch", "vouch_site")
@@ -166,7 +166,7 @@ def edited(root: Path, site: Path, changed: set[Path], state: State, preview: Pr
     searching = None
     if quick_preview(root, site, changed, preview):
         state.bump()
-        searching = parallel.Started(partial(_index_ahead, site, root / ".cache" / "vouch" / "search"))
+        searching = index_ahead(site, root / ".cache" / "vouch" / "search")
     try:
         built = rebuild(root, site, state, search=searching is not None, preview=preview, said=said)
     finally:
@@ -176,13 +176,6 @@ def edited(root: Path, site: Path, changed: set[Path], state: State, preview: Pr
         started = time.perf_counter()
         reindex(site, root / ".cache" / "vouch" / "search")
         print(f"serve: search refreshed in {time.perf_counter() - started:.1f} s", flush=True)
-
-
-def _index_ahead(site: Path, cache: Path) -> None:
-    """The search indexes for the site as served now, edited page and all, made into the cache (in a child process
-    forked from this one: the collector is kept off the objects it shares with it)."""
-    gc.freeze()
-    make_indexes(site, cache)
 
 
 def _waited(searching: parallel.Started[None]) -> None:
