@@ -250,8 +250,8 @@ _HOLDING = threading.local()  # the projects whose build lock this thread holds
 
 @contextmanager
 def project_lock(root: Path) -> Iterator[None]:
-    """One build at a time per project (``invoke build``, cron, ``invoke serve`` while it writes ``.serve/``):
-    they share the caches, and an editor's build must not be overtaken by one that read older files. The thread
+    """One build at a time per project (``invoke build``, cron, ``invoke serve`` while it brings ``.serve/`` up to
+    date): they share the caches, and an editor's build must not be overtaken by one that read older files. The thread
     that holds it may take it again (``invoke serve`` holds it across an edit's preview, rebuild and reindex)."""
     held: set[Path] = _HOLDING.__dict__.setdefault("roots", set())
     key = root.resolve()

@@ -313,6 +313,7 @@ def index_ahead(site: Path, cache_folder: Path) -> Started[None]:
 
 def _made_ahead(site: Path, cache_folder: Path) -> None:
     gc.freeze()  # in a child forked from a big process: its collections would walk (and copy) the parent's objects
+    os.nice(10)  # and Pagefind with it: the rebuild's validation goes first, the index fills the cores it leaves
     _make_indexes(site, cache_folder, site_files(site))
 
 
