@@ -10,7 +10,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable
 from functools import partial
@@ -43,7 +42,7 @@ from vouch.problems import Problem, ValidationFailed
 from vouch.writer import outputs, parallel
 from vouch.writer.lock import Refused
 from vouch.writer.parallel import run_split
-from vouch_site.build import build, project_lock
+from vouch_site.build import build
 from vouch_site.search import _pagefind_command, index_site
 
 
@@ -593,33 +592,3 @@ def test_a_build_into_another_file_system_works_twice(tmp_path: Path) -> None:
         first = build(project, site)
         second = build(project, site)
         assert (second.output / "index.html").is_file() and first.files == second.files
-
-
-def test_the_thread_holding_the_build_lock_takes_it_again_and_any_other_waits(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """``invoke serve`` holds the lock across an edit's preview, rebuild and reindex, each of which takes it."""
-    monkeypatch.setenv("BUILD_LOCK_WAIT", "0")
-    refused: list[str] = []
-
-    def other_thread() -> None:
-        try:
-            with project_lock(tmp_path):
-                refused.append("")
-        except Refused as error:
-            refused.append(str(error))
-
-    with project_lock(tmp_path):
-        with project_lock(tmp_path):  # the holder: at once, with BUILD_LOCK_WAIT=0
-            waiter = threading.Thread(target=other_thread)
-            waiter.start()
-            waiter.join()
-        assert refused == [f"another build (pid {os.getpid()}) is still running after 0 s (BUILD_LOCK_WAIT)"]
-        waiter = threading.Thread(target=other_thread)  # taken again above, still held here
-        waiter.start()
-        waiter.join()
-        assert refused[1].startswith("another build")
-    waiter = threading.Thread(target=other_thread)
-    waiter.start()
-    waiter.join()
-    assert refused[2] == ""  # free once the holder lets it go

@@ -22,7 +22,7 @@ from tests.smtpd import free_port
 from vouch import search_parts
 from vouch.writer.run import Preview
 from vouch_site import search
-from vouch_site.build import build, project_lock
+from vouch_site.build import build
 from vouch_site.serve import State, edited, rebuild
 
 
@@ -194,8 +194,7 @@ def test_an_edited_profiles_search_is_made_beside_the_rebuild_and_the_site_equal
     runs: list[Path] = []  # Pagefind runs in this process (the child's are its own)
     real = search._pagefind
     monkeypatch.setattr(search, "_pagefind", lambda pages, output: (runs.append(output), real(pages, output)))
-    with project_lock(root):
-        edited(root, site, {root / "partners" / "harbour.yaml"}, State(), preview, said)
+    edited(root, site, {root / "partners" / "harbour.yaml"}, State(), preview, said)
     assert runs == []
     assert any(b"zqgutterq" in gzip.decompress(p.read_bytes()) for p in site.glob("pagefind/*/fragment/*"))
     cold = make_site(tmp_path / "cold", {slug: vetted(name) for slug, name in names.items()} | edit)

@@ -7,11 +7,10 @@ import hashlib
 import logging
 import os
 import shutil
-import threading
 import warnings
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import replace
 from functools import partial, wraps
 from pathlib import Path
@@ -245,19 +244,9 @@ def _pelican_slugify(settings: dict[str, Any]) -> Callable[[str], str]:
     )
 
 
-_HOLDING = threading.local()  # the projects whose build lock this thread holds
-
-
-@contextmanager
-def project_lock(root: Path) -> Iterator[None]:
-    """One build at a time per project (``invoke build``, cron, ``invoke serve`` while it brings ``.serve/`` up to
-    date): they share the caches, and an editor's build must not be overtaken by one that read older files. The thread
-    that holds it may take it again (``invoke serve`` holds it across an edit's preview, rebuild and reindex)."""
-    held: set[Path] = _HOLDING.__dict__.setdefault("roots", set())
-    key = root.resolve()
-    if key in held:
-        yield
-        return
+def project_lock(root: Path) -> AbstractContextManager[None]:
+    """One build at a time per project (``invoke build``, cron, ``invoke serve`` while it writes ``.serve/``):
+    they share the caches, and an editor's build must not be overtaken by one that read older files."""
     text = os.environ.get("BUILD_LOCK_WAIT", str(BUILD_LOCK_WAIT))
     try:
         wait = float(text)
@@ -265,12 +254,7 @@ def project_lock(root: Path) -> Iterator[None]:
         wait = -1.0
     if not wait >= 0:
         raise Refused(f"BUILD_LOCK_WAIT: expected a number of seconds such as {BUILD_LOCK_WAIT}; got {text!r}")
-    with build_lock(root / ".cache" / "vouch" / "build.lock", wait):
-        held.add(key)
-        try:
-            yield
-        finally:
-            held.discard(key)
+    return build_lock(root / ".cache" / "vouch" / "build.lock", wait)
 
 
 def _one_at_a_time(run: Callable[Concatenate[Path, P], BuildResult]) -> Callable[Concatenate[Path, P], BuildResult]:

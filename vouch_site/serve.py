@@ -2,8 +2,8 @@
 
 It builds into ``.serve/`` (never deployed), so a preview can never be
 mistaken for the published site, and holds the project's build lock only
-while it brings the preview up to date after an edit: a build (cron's, the
-editor's) waits at most for one rebuild. An edited profile's page is shown at
+while it writes there: a build (cron's, the editor's) waits at most for one
+rebuild. An edited profile's page is shown at
 once and its search index made in a child process while the rest of the site
 is rebuilt (keeping the previous index until then); a failed rebuild prints
 its errors and the last good site stays up.
@@ -148,8 +148,7 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
             if any(root / folder in p.parents for p in changed for folder in CODE):
                 print("serve: Vouch's own code changed: restart `invoke serve` to use it", flush=True)
             try:
-                with project_lock(root):  # one edit's preview, rebuild and reindex: a build waits for all of it
-                    edited(root, site, changed, state, preview, said)
+                edited(root, site, changed, state, preview, said)
             except Refused as refused:
                 print(f"serve: {refused}; still serving the last good build", flush=True)
             _collect_garbage()
@@ -174,7 +173,8 @@ def edited(root: Path, site: Path, changed: set[Path], state: State, preview: Pr
             _waited(searching)
     if built and searching is None:
         started = time.perf_counter()
-        reindex(site, root / ".cache" / "vouch" / "search")
+        with project_lock(root):
+            reindex(site, root / ".cache" / "vouch" / "search")
         print(f"serve: search refreshed in {time.perf_counter() - started:.1f} s", flush=True)
 
 
