@@ -199,3 +199,25 @@ def test_an_edited_profiles_search_is_made_beside_the_rebuild_and_the_site_equal
     assert any(b"zqgutterq" in gzip.decompress(p.read_bytes()) for p in site.glob("pagefind/*/fragment/*"))
     cold = make_site(tmp_path / "cold", {slug: vetted(name) for slug, name in names.items()} | edit)
     assert stable_tree(site) == stable_tree(build(cold).output)
+
+
+def test_a_search_cache_that_cannot_be_locked_costs_the_search_not_the_preview(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Indexing ahead only saves work: if it cannot start (here the cache's lock is a folder; a failed fork or no
+    file descriptors left alike), the rest is rebuilt, the search says in one line why it was not refreshed, and
+    serve goes on (it ended with a traceback)."""
+    root = make_site(tmp_path, {"harbour": vetted("Harbour Plumbing", summary="Boilers and bathrooms.")})
+    site, preview, said = root / ".serve" / "output", Preview(), set[str]()
+    assert rebuild(root, site, State(), search=True, preview=preview, said=said)
+    lock = root / ".cache" / "vouch" / "search" / search.MAKING
+    lock.unlink()
+    lock.mkdir()
+    make_site(root, {"harbour": vetted("Harbour Plumbing", summary="Heat pumps too.")})
+    capsys.readouterr()
+    edited(root, site, {root / "partners" / "harbour.yaml"}, State(), preview, said)
+    printed = capsys.readouterr().out
+    assert "Heat pumps too." in (site / "partners" / "harbour" / "index.html").read_text()
+    assert "serve: rebuilt in" in printed and "search included" not in printed
+    assert "serve: the search index was not refreshed ([Errno 21] Is a directory" in printed
+    assert "Traceback" not in printed

@@ -233,7 +233,7 @@ def _make(index: _Index, source: Path, cache_folder: Path) -> Path:
             (site / rel).write_bytes(data)
         _pagefind(site, made)
         (made / MANIFEST).write_text(json.dumps(_files(made)))
-        made.rename(done)  # whole or not at all (builds and reindexing hold the project lock)
+        made.rename(done)  # whole or not at all (whoever makes indexes holds ``_making``)
     return done
 
 
@@ -280,15 +280,6 @@ class _Made:
     words: Path | None
 
 
-def make_indexes(site: Path, cache_folder: Path, files: list[str] | None = None) -> _Made:
-    """Every index ``site``'s searchable pages need, made in the cache where it is not there yet (the cache then
-    holds these alone): in parts past PART_PAGES pages, with the word index that tells the search page which parts
-    can hold a query's words. ``files``: ``site_files(site)``, if the caller has walked the site already."""
-    cache_folder = own_folder(cache_folder)
-    with _making(cache_folder):
-        return _make_indexes(site, cache_folder, site_files(site) if files is None else files)
-
-
 @contextmanager
 def _making(cache_folder: Path) -> Iterator[None]:
     """One process at a time makes indexes into the cache: ``invoke serve`` makes an edited page's index in a
@@ -303,9 +294,9 @@ def _making(cache_folder: Path) -> Iterator[None]:
 
 
 def index_ahead(site: Path, cache_folder: Path) -> Started[None]:
-    """``make_indexes`` in a child process (``invoke serve``: the edited page's index, made while the rest of the
-    site is rebuilt). The child holds the cache from before it is forked, so whoever makes indexes next (the
-    rebuild's search) waits for it, and finds its index made."""
+    """The indexes ``write_index`` needs, made in a child process (``invoke serve``: the edited page's index,
+    made while the rest of the site is rebuilt). The child holds the cache from before it is forked, so whoever
+    makes indexes next (the rebuild's search) waits for it, and finds its index made."""
     cache_folder = own_folder(cache_folder)
     with _making(cache_folder):  # the child shares the lock taken here; this process lets go of its own share
         return Started(partial(_made_ahead, site, cache_folder))
@@ -313,11 +304,13 @@ def index_ahead(site: Path, cache_folder: Path) -> Started[None]:
 
 def _made_ahead(site: Path, cache_folder: Path) -> None:
     gc.freeze()  # in a child forked from a big process: its collections would walk (and copy) the parent's objects
-    os.nice(10)  # and Pagefind with it: the rebuild's validation goes first, the index fills the cores it leaves
     _make_indexes(site, cache_folder, site_files(site))
 
 
 def _make_indexes(site: Path, cache_folder: Path, listing: list[str]) -> _Made:
+    """Every index the site's searchable pages need, made in the cache where it is not there yet (the cache then
+    holds these alone): in parts past PART_PAGES pages, with the word index that tells the search page which parts
+    can hold a query's words. Called holding ``_making``."""
     state = _read_state(cache_folder)
     files = _read_pages(site, listing, state.get("files", {}))
     pages = [page for _, page in files.values() if page is not None]
@@ -339,8 +332,15 @@ def _make_indexes(site: Path, cache_folder: Path, listing: list[str]) -> _Made:
 
 def write_index(site: Path, output: Path, cache_folder: Path, files: list[str] | None = None) -> None:
     """Index ``site``'s searchable pages into ``output`` (a new folder): one index, or the parts listed in
-    ``vouch-parts.json`` for the search page (one index is listed as ``[""]``) with the word index."""
-    made = make_indexes(site, cache_folder, files)
+    ``vouch-parts.json`` for the search page (one index is listed as ``[""]``) with the word index. ``files``:
+    ``site_files(site)``, if the caller has walked the site already."""
+    cache_folder = own_folder(cache_folder)
+    with _making(cache_folder):  # made and linked before another process may prune the cache
+        made = _make_indexes(site, cache_folder, site_files(site) if files is None else files)
+        _link_made(made, output)
+
+
+def _link_made(made: _Made, output: Path) -> None:
     if made.words is None:
         _link_tree(made.parts[0][0], output)
         listing: dict[str, Any] = {"parts": [""]}
@@ -385,7 +385,7 @@ def _read_state(cache_folder: Path) -> dict[str, Any]:
 def _prune(cache_folder: Path, kept: set[str]) -> None:
     """Drop what this site no longer uses: the cache holds the last build's indexes alone."""
     for entry in cache_folder.iterdir():
-        if entry.name not in kept:  # and what a killed build was making: builds and reindexing hold the lock
+        if entry.name not in kept:  # and what a killed build was making: whoever makes indexes holds ``_making``
             _remove(entry)
 
 
@@ -396,7 +396,7 @@ def _save_state(cache_folder: Path, state: dict[str, Any]) -> None:
 
 
 def index_site(site: Path, cache_folder: Path, files: list[str] | None = None) -> None:
-    """Write ``site/pagefind/`` (``files``: as ``make_indexes``)."""
+    """Write ``site/pagefind/`` (``files``: as ``write_index``)."""
     write_index(site, site / SEARCH_FOLDER, cache_folder, files)
 
 

@@ -32,7 +32,7 @@ from vouch.writer import parallel
 from vouch.writer.lock import Refused
 from vouch.writer.run import Preview
 from vouch_site.build import build, project_lock
-from vouch_site.search import index_ahead, reindex
+from vouch_site.search import SearchIndexFailed, index_ahead, reindex
 
 WATCHED = ("partners", "content", "theme", "plugins", "pelicanconf.py")
 CODE = ("vouch", "vouch_site")
@@ -165,7 +165,10 @@ def edited(root: Path, site: Path, changed: set[Path], state: State, preview: Pr
     searching = None
     if quick_preview(root, site, changed, preview):
         state.bump()
-        searching = index_ahead(site, root / ".cache" / "vouch" / "search")
+        try:
+            searching = index_ahead(site, root / ".cache" / "vouch" / "search")
+        except Exception:  # it only saves work: the rebuild and reindex below say what is wrong, if anything still is
+            searching = None
     try:
         built = rebuild(root, site, state, search=searching is not None, preview=preview, said=said)
     finally:
@@ -173,8 +176,12 @@ def edited(root: Path, site: Path, changed: set[Path], state: State, preview: Pr
             _waited(searching)
     if built and searching is None:
         started = time.perf_counter()
-        with project_lock(root):
-            reindex(site, root / ".cache" / "vouch" / "search")
+        try:
+            with project_lock(root):
+                reindex(site, root / ".cache" / "vouch" / "search")
+        except (SearchIndexFailed, OSError) as failed:
+            print(f"serve: the search index was not refreshed ({failed}); still serving the last one", flush=True)
+            return
         print(f"serve: search refreshed in {time.perf_counter() - started:.1f} s", flush=True)
 
 
