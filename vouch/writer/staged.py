@@ -67,7 +67,7 @@ class StagedWriter:
 
     def identity(self, relpath: str) -> FileId:
         """The identity of a file just put in staging, for the render cache to record."""
-        return file_id(self.staging / relpath)
+        return file_id(os.path.join(self._staging, relpath))
 
     def _same_as_live(self, relpath: str, data: bytes) -> bool:
         old = os.path.join(self._live, relpath)  # type: ignore[arg-type]
