@@ -221,3 +221,27 @@ def test_a_search_cache_that_cannot_be_locked_costs_the_search_not_the_preview(
     assert "serve: rebuilt in" in printed and "search included" not in printed
     assert "serve: the search index was not refreshed ([Errno 21] Is a directory" in printed
     assert "Traceback" not in printed
+
+
+def test_a_search_index_that_fails_in_a_rebuild_is_one_line_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Pagefind failing inside a rebuild that makes its search (an edited profile's, once indexed ahead) is said as
+    ``invoke build`` says it, and the last good preview stays up (it printed a traceback)."""
+    root = make_site(tmp_path, {"harbour": vetted("Harbour Plumbing", summary="Boilers and bathrooms.")})
+    site, preview, said = root / ".serve" / "output", Preview(), set[str]()
+    assert rebuild(root, site, State(), search=True, preview=preview, said=said)
+    make_site(root, {"harbour": vetted("Harbour Plumbing", summary="Heat pumps too.")})
+
+    def failing(pages: Path, output: Path) -> None:
+        raise search.SearchIndexFailed("Pagefind exited with status 1: no space left")
+
+    monkeypatch.setattr(search, "_pagefind", failing)
+    capsys.readouterr()
+    assert not rebuild(root, site, State(), search=True, preview=preview, said=said)
+    printed = capsys.readouterr()
+    assert printed.out.splitlines() == [
+        "serve: the search index: Pagefind exited with status 1: no space left; still serving the last good build"
+    ]
+    assert "Traceback" not in printed.err
+    assert "Heat pumps too." not in (site / "partners" / "harbour" / "index.html").read_text()

@@ -106,6 +106,9 @@ def rebuild(root: Path, site: Path, state: State, search: bool, preview: Preview
     except Refused as refused:
         print(f"serve: {refused}; still serving the last good build", flush=True)
         return False
+    except SearchIndexFailed as failed:  # Pagefind's own words, as invoke build says them
+        print(f"serve: the search index: {failed}; still serving the last good build", flush=True)
+        return False
     except Exception:
         traceback.print_exc()
         print("serve: the build failed; still serving the last good build", flush=True)

@@ -24,9 +24,14 @@ from .generator import run_of
 
 
 def resolve_partner_links(content: Any) -> None:
-    """``content_object_init``: ``{partner}slug``, however spelled, -> a relative link to the profile."""
-    site = run_of(content.settings).site
+    """``content_object_init``: ``{partner}slug``, however spelled, -> a relative link to the profile. Not in an
+    item validation did not select (withheld, a draft, dated later): it is dropped unwritten, and its reference to an
+    unpublished partner would be logged as left out of a page that does not exist, on every build."""
+    run = run_of(content.settings)
+    site, shown = run.site, run.shown_paths
     if site is None or not getattr(content, "_content", None):
+        return
+    if shown is not None and os.path.realpath(content.source_path) not in shown:
         return
     source = f"{Path(content.settings['PATH']).name}/{content.get_relative_source_path()}"  # as problem lines
     content._content = link_partners(content._content, root_of(content.save_as), site.names, source=source)
@@ -62,11 +67,6 @@ def complete_read_metadata(readers: Any) -> None:
     readers.read_file = read_file
 
 
-def _shown(settings: dict[str, Any]) -> frozenset[str] | None:
-    items = run_of(settings).items
-    return None if items is None else frozenset(os.path.realpath(item.path) for item in items)
-
-
 ARTICLE_LISTS = ("articles", "translations", "hidden_articles", "hidden_translations", "dates", "drafts",
                  "drafts_translations")  # fmt: skip
 PAGE_LISTS = ("pages", "translations", "hidden_pages", "hidden_translations", "draft_pages", "draft_translations")
@@ -74,7 +74,7 @@ PAGE_LISTS = ("pages", "translations", "hidden_pages", "hidden_translations", "d
 
 def _keep_shown(generator: Any, lists: tuple[str, ...]) -> None:
     """Drop what validation did not select: withheld, future-dated, drafts (in place: the context shares them)."""
-    shown = _shown(generator.settings)
+    shown = run_of(generator.settings).shown_paths
     if shown is not None:
         for name in lists:
             items = getattr(generator, name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +55,11 @@ class BuildRun:
     progress: Callable[[int, int], None] | None = None
     preview: Preview | None = None  # invoke serve's: the plugin leaves its page plan there
     measured: dict[str, float] = field(default_factory=dict)  # parts of the pages stage timed on their own
+    shown_paths: frozenset[str] | None = field(init=False, default=None)  # the real paths of ``items``
+
+    def __post_init__(self) -> None:
+        if self.items is not None:  # asked of every article and page Pelican reads: worked out once
+            object.__setattr__(self, "shown_paths", frozenset(os.path.realpath(item.path) for item in self.items))
 
     def __reduce__(self) -> tuple[type[BuildRun], tuple[()]]:
         return (BuildRun, ())
