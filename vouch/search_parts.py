@@ -25,6 +25,8 @@ from dataclasses import dataclass
 
 import lxml.html
 
+from vouch.pickling import quick_pickle
+
 PART_PAGES = 1000  # pages a part; a site with fewer searchable pages gets one index and no word index
 MOST_PARTS = 64  # the search page merges every part: each costs it a few fetches a search word
 
@@ -32,6 +34,7 @@ _LANG = re.compile(rb"<html[^>]*\slang=[\"']?([\w-]+)", re.IGNORECASE)
 _NAME = re.compile(rb"data-pagefind-sort=[\"']name[\"'][^>]*>(.*?)</", re.DOTALL)
 
 
+@quick_pickle  # the search cache keeps one for each of 9,000 pages at 10,000 partners, read and saved every build
 @dataclass(frozen=True, slots=True)
 class Page:
     """A searchable page: its path in the site, a hash of its bytes and the partner's name (None: not a partner)."""
