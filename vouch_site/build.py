@@ -34,6 +34,8 @@ from vouch.writer.run import BuildRun, Preview
 from vouch.writer.staged import StagedWriter
 from vouch_site.config import load_settings
 from vouch_site.dead_links import dead_links
+from vouch_site.item_cache import CACHE_FILE as ITEMS_CACHE
+from vouch_site.item_cache import item_key, read_items
 from vouch_site.mailout import prepare_newsletter, write_previews
 from vouch_site.pelican_items import PelicanItems
 from vouch_site.search import SEARCH_FOLDER, index_site, keep_search_index, site_files
@@ -174,18 +176,23 @@ def _read_items(settings: dict[str, Any], known: frozenset[str]) -> ReadItems:
     content, theme = Path(settings["PATH"]), Path(settings["THEME"])
     found = scan(content)
     reader = PelicanItems(settings)
-    items, problems = load_items(
+    templates = item_templates([*map(Path, settings["THEME_TEMPLATES_OVERRIDES"]), theme / "templates"])
+    folders = Folders.of(VouchSettings.of(settings), reader.extensions)
+    read = partial(
+        load_items,
         content,
         settings["TIMEZONE"],
         known,
         found.files,
-        templates=item_templates([*map(Path, settings["THEME_TEMPLATES_OVERRIDES"]), theme / "templates"]),
+        templates=templates,
         slugify=_pelican_slugify(settings),
         slug_from_title=settings["SLUGIFY_SOURCE"] == "title",
-        folders=Folders.of(VouchSettings.of(settings), reader.extensions),
+        folders=folders,
         dirs=found.folders,
         reader=reader,
     )
+    key = item_key(settings, content, found.files, found.folders, folders, known, templates)
+    items, problems = read_items(Path(settings["VOUCH_ROOT"]) / ".cache" / "vouch" / ITEMS_CACHE, key, read)
     return found, items, problems
 
 
