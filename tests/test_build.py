@@ -612,12 +612,12 @@ def test_a_process_that_builds_again_and_again_keeps_no_earlier_build(tmp_path: 
     assert partners_alive() == before
 
 
-def test_a_rebuild_for_a_preview_gets_back_only_the_partners_that_changed(
+def test_a_rebuild_for_a_preview_gets_back_only_the_partners_and_items_that_changed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """``invoke serve``'s rebuild: the validation child sends each partner equal to the last build's as its number
-    there (18 MB less to pickle at 10,000 partners), and the site is still the one a cold build makes after an
-    edited summary, a suspension and a new partner."""
+    """``invoke serve``'s rebuild: the validation child sends each partner and shown article equal to the last
+    build's as its number there (22 MB less to pickle at 10,000 partners), and the site is still the one a cold
+    build makes after an edited summary, a suspension, a new partner and an edited article."""
     from vouch.writer import parallel
     from vouch.writer.run import Preview
 
@@ -629,12 +629,17 @@ def test_a_rebuild_for_a_preview_gets_back_only_the_partners_that_changed(
         "quay": vetted("Quay Glass") | {"status": "suspended"},
         "drains": vetted("Drains Direct"),
     }
-    root, preview = make_site(tmp_path / "served", before), Preview()
+    articles = {f"content/articles/{name}.md": f"Title: {name}\nDate: 2026-10-01\n\nAsk {{partner}}anchor.\n"
+                for name in ("kept", "edited")}  # fmt: skip
+    root, preview = make_site(tmp_path / "served", before, articles), Preview()
     first = build(root, preview=preview)
-    make_site(root, after)
+    edited = {"content/articles/edited.md": "Title: Edited\nDate: 2026-10-01\n\nAsk {partner}beacon.\n"}
+    make_site(root, after, edited)
     again = build(root, preview=preview)
-    cold = build(make_site(tmp_path / "cold", after))
+    cold = build(make_site(tmp_path / "cold", after, articles | edited))
     assert again.site.partners == cold.site.partners
     kept = {p.slug for p in again.site.partners if any(p is q for q in first.site.partners)}
     assert kept == {"anchor", "beacon"}
+    kept_items = {i.slug for i in again.report.content.shown if any(i is j for j in first.report.content.shown)}
+    assert kept_items == {"kept"} and {i.slug for i in again.report.content.shown} == {"kept", "edited"}
     assert stable_tree(again.output) == stable_tree(cold.output)
