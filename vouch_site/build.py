@@ -36,6 +36,7 @@ from vouch.writer.run import BuildRun, Preview
 from vouch.writer.staged import StagedWriter
 from vouch_site.config import load_settings
 from vouch_site.dead_links import dead_links
+from vouch_site.issue_cache import CACHE_FILE as ISSUES
 from vouch_site.item_cache import CACHE_FILE as ITEMS_CACHE
 from vouch_site.item_cache import item_key, read_items
 from vouch_site.mailout import prepare_newsletter, write_previews
@@ -347,7 +348,9 @@ def build(
     gc.freeze()
     try:
         with timings.stage("newsletter"):
-            newsletter = prepare_newsletter(site, report, typed, Path(settings["THEME"]), Path(settings["PATH"]))
+            newsletter = prepare_newsletter(
+                site, report, typed, Path(settings["THEME"]), Path(settings["PATH"]), root / ".cache" / "vouch" / ISSUES
+            )
             write_previews(newsletter, typed, StagedWriter(staging.mail, folders.mail))
             shown = {i.slug for i in report.content.shown if i.kind == "newsletter"}
             run = BuildRun(

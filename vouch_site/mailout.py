@@ -15,7 +15,7 @@ from vouch.mailing.send_ledger import Ledger
 from vouch.mailing.sender import SendReport
 from vouch.mailing.subscribers import Subscriber, one_address, recipients
 from vouch.newsletter.issue import IssueView, plan_issues
-from vouch.newsletter.welcome import WelcomeStep, load_steps, withheld
+from vouch.newsletter.welcome import WelcomeStep, WelcomeView, load_steps, withheld
 from vouch.problems import Problem
 from vouch.render.email import (
     NearBlock,
@@ -34,6 +34,7 @@ from vouch.render.near import NearBlocks
 from vouch.settings import NEWSLETTER_FOLDER, WELCOME_FOLDER, VouchSettings
 from vouch.site import EditorReport, PublicSite
 from vouch.writer.staged import StagedWriter
+from vouch_site.issue_cache import IssueCache
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,25 +53,50 @@ class Newsletter:
 
 
 def prepare_newsletter(
-    site: PublicSite, report: EditorReport, settings: VouchSettings, theme: Path, content: Path | None = None
+    site: PublicSite,
+    report: EditorReport,
+    settings: VouchSettings,
+    theme: Path,
+    content: Path | None = None,
+    cache: Path | None = None,
 ) -> Newsletter:
     """Every renderable issue and welcome step, rendered once with ``theme``'s e-mail templates, and its
     pre-send findings.
 
     ``content`` (PATH): where the files issues link are (their URLs are their paths there), and the welcome
-    series (``newsletter/welcome/``); None: no welcome series."""
+    series (``newsletter/welcome/``); None: no welcome series. ``cache``: where the build keeps issues rendered
+    (``IssueCache``); None: each rendered now."""
     views = plan_issues(report.content, site.partners, settings, content)
     env = email_env(theme)
     css = (theme / "static" / "email.css").read_text(encoding="utf-8")
     near = NearBlocks(site.partners, settings.site_root, settings.newsletter_near_max, env, css)
     example = near.example()
-    rendered = {v.slug: render_issue(v, settings, site.names, env, css) for v in views}
+    example_html = example.html if example else ""
+    kept = IssueCache(cache, settings, site.names, theme, example_html)
+
+    def rendered(view: IssueView | WelcomeView) -> tuple[RenderedIssue, list[Finding]]:
+        def render() -> tuple[RenderedIssue, list[Finding]]:
+            issue = render_issue(view, settings, site.names, env, css)
+            return issue, pre_send_findings(issue, example_html)
+
+        return kept.rendered(view, render)
+
     folder = content / NEWSLETTER_FOLDER / WELCOME_FOLDER if content else None
     steps = load_steps(folder, report.known_slugs)[0] if folder else []  # problems: reported by validate
     held = withheld(steps, {p.slug for p in site.partners})
-    welcome = {s.key: render_issue(s.view(), settings, site.names, env, css) for s in steps if s.key not in held}
-    findings = {slug: pre_send_findings(r, example.html if example else "") for slug, r in (rendered | welcome).items()}
-    return Newsletter(views, rendered, findings, near, steps, welcome, held)
+    issues = {v.slug: rendered(v) for v in views}
+    welcome = {s.key: rendered(s.view()) for s in steps if s.key not in held}
+    kept.save()
+    findings = {slug: found for slug, (_, found) in (issues | welcome).items()}
+    return Newsletter(
+        views,
+        {slug: issue for slug, (issue, _) in issues.items()},
+        findings,
+        near,
+        steps,
+        {key: issue for key, (issue, _) in welcome.items()},
+        held,
+    )
 
 
 def write_previews(newsletter: Newsletter, settings: VouchSettings, writer: StagedWriter) -> None:
