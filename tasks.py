@@ -5,6 +5,7 @@ Only the options are parsed here; each command's body is in ``vouch_site.command
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -39,6 +40,7 @@ def _run(command: str, /, **options: Any) -> None:
 def build(c, output="", verbose=False, keep_going=False):
     """Validate everything, then build the site into output/ (atomically)."""
     _run("build", output=output, verbose=verbose, keep_going=keep_going)
+    gc.freeze()  # the process ends here: Python's last collection walked the whole built site (0.2-0.4 s at 10,000)
 
 
 @task

@@ -5,6 +5,7 @@ Only the build is timed here: sizes and counts are read by the runner afterwards
 
 from __future__ import annotations
 
+import gc
 import json
 import resource
 import sys
@@ -25,6 +26,7 @@ def main() -> None:
         "output": str(result.output),
     }
     print(json.dumps(report))
+    gc.freeze()  # as ``invoke build`` ends: the last collection would walk the whole built site
 
 
 if __name__ == "__main__":
