@@ -355,3 +355,23 @@ def test_a_theme_link_that_leads_out_is_named_where_it_is(tmp_path: Path) -> Non
         f"{target} (nothing outside is published)",
     ]
     assert [str(relative_to(p, tmp_path.resolve())) for p in validate_only(tmp_path).problems] == expected
+
+
+def test_an_item_withheld_under_one_path_is_not_published_under_the_link_that_shows_its_twin(tmp_path: Path) -> None:
+    """``beta/note.md`` links to ``alpha/note.md``: one file, two items. ``alpha/note.md`` links a draft and is
+    withheld; ``beta/note.md`` links a published plan and is shown. The shown item's real path was the withheld
+    one's too, which let the withheld page out, linking the draft by its URL (review of stop 29)."""
+    conf = 'ARTICLE_URL = "{category}/{slug}/"\nARTICLE_SAVE_AS = "{category}/{slug}/index.html"\n'
+    files = {
+        "content/articles/alpha/note.md": "Title: Shared note\nDate: 2026-10-02\n\nSee [the plan]({filename}plan.md).\n",
+        "content/articles/alpha/plan.md": "Title: Secret plan\nDate: 2026-10-01\nStatus: draft\n\nZqsecretq.\n",
+        "content/articles/beta/plan.md": "Title: Public plan\nDate: 2026-10-01\n\nPublic.\n",
+    }
+    root = make_site(tmp_path, {"harbour": vetted("Harbour")}, files)
+    (root / "pelicanconf.py").write_text((root / "pelicanconf.py").read_text() + conf)
+    (root / "content/articles/beta/note.md").symlink_to("../alpha/note.md")
+    result = build(root)
+    assert [p.parent.name for p in result.report.content.linking] == ["alpha"]
+    tree = readable_tree(result.output)
+    assert [rel for rel, data in tree.items() if b"drafts/" in data or b"zqsecretq" in data.lower()] == []
+    assert "alpha/note/index.html" not in tree and "beta/note/index.html" in tree

@@ -87,3 +87,28 @@ def test_a_damaged_or_foreign_cache_renders_again(tmp_path: Path, renders: list[
     renders.clear()
     assert read_tree(build(root).output.parent / "mail") == first
     assert sorted(renders) == ["Hello", "November"]
+
+
+def test_templates_in_a_linked_folder_are_in_the_key_and_linked_stylesheets_never_load(tmp_path: Path) -> None:
+    """Jinja follows a link to a folder of e-mail templates, so the key does (review of stop 29: an edit there
+    left every warm e-mail as it was); a ``<link>`` stylesheet is not fetched at build time (it was inlined, and
+    the key could not know it changed): the theme's email.css is the e-mail's style."""
+    root = make_site(tmp_path / "site", PROFILES, FILES)
+    shutil.copytree(REPO / "theme", root / "theme")
+    (root / "theme/parts").mkdir()
+    (root / "theme/parts/sig.html").write_text('<p class="sig">Signed: the editors</p>')
+    (root / "theme/templates/email/parts").symlink_to("../../parts")
+    (root / "theme/static/extra.css").write_text(".sig { color: #ee0000; }")
+    issue = root / "theme/templates/email/issue.html"
+    link = f'<link rel="stylesheet" href="file://{root}/theme/static/extra.css">'
+    text = (
+        issue.read_text()
+        .replace("</body>", '{% include "parts/sig.html" %}</body>')
+        .replace("<style", link + "<style", 1)
+    )
+    issue.write_text(text)
+    build(root)
+    (root / "theme/parts/sig.html").write_text('<p class="sig">Signed: the new editors</p>')
+    warm = read_tree(build(root).output.parent / "mail")
+    assert b"the new editors" in warm["november/message.html"] and b"#ee0000" not in warm["november/message.html"]
+    assert warm == mail_of_a_cold_build(root, tmp_path / "cold")

@@ -151,3 +151,40 @@ def test_warm_readings_equal_cold_ones_over_random_edits(tmp_path: Path) -> None
             name.write_bytes(b"Title: \xff\n\nx\n")
         warm, cold = warm_and_cold(root, tmp_path / f"cold{step}")
         assert warm == cold, step
+
+
+def test_an_items_time_is_in_the_key_when_it_dates_the_item(tmp_path: Path) -> None:
+    """``DEFAULT_DATE = "fs"`` dates an item without ``Date:`` by its modification time: a new time with the same
+    bytes schedules it as a cold build does (review of stop 29: the warm build published it under its old date)."""
+    root = make_site(
+        tmp_path / "site", PROFILES, {"content/articles/a.md": "Title: Undated\n\nAsk {partner}harbour.\n"}
+    )
+    (root / "pelicanconf.py").write_text((root / "pelicanconf.py").read_text() + '\nDEFAULT_DATE = "fs"\n')
+    path = root / "content" / "articles" / "a.md"
+    os.utime(path, (1792497600, 1792497600))  # 2026-10-20
+    assert told(validate_only(root))[1]  # shown
+    os.utime(path, (1796904000, 1796904000))  # 2026-12-10, after the build's today
+    warm, cold = warm_and_cold(root, tmp_path / "cold")
+    assert warm == cold and warm[1] == []
+
+
+def test_an_item_too_big_to_read_is_named_with_its_size_now(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "site", PROFILES, {"content/articles/big.md": "Title: Big\n\n" + "x" * 1_100_000})
+    validate_only(root)
+    (root / "content/articles/big.md").write_text("Title: Big\n\n" + "x" * 1_300_000)
+    warm, cold = warm_and_cold(root, tmp_path / "cold")
+    assert warm == cold and "1,300,012 bytes" in warm[0][0]
+
+
+def test_a_cache_that_is_a_pipe_or_a_folder_costs_a_reading_and_leaves_nothing(tmp_path: Path) -> None:
+    """A pipe would be waited on for ever; a folder cannot be replaced: the reading is not kept, and no half-written
+    file is left beside it (review of stop 29: one a build)."""
+    root = make_site(tmp_path, PROFILES, {"content/articles/a.md": article("Advice")})
+    cache = root / ".cache" / "vouch" / CACHE_FILE
+    cache.parent.mkdir(parents=True)
+    os.mkfifo(cache)
+    first = told(validate_only(root))
+    cache.unlink()
+    cache.mkdir()
+    assert told(validate_only(root)) == first == told(validate_only(root))
+    assert [p.name for p in cache.parent.iterdir() if p.name.startswith(f".{CACHE_FILE}")] == []

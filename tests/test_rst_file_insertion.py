@@ -67,3 +67,17 @@ def test_a_restructuredtext_error_is_one_line_at_its_place_without_false_title_o
     assert [str(p).rsplit("content/", 1)[1] for p in validate_only(tmp_path).problems] == [
         "articles/r1.rst:2: text: expected reStructuredText that docutils reads; got 'Title underline too short.'"
     ]
+
+
+def test_the_date_directive_is_a_problem_on_its_line(tmp_path: Path) -> None:
+    """``.. |now| date::`` writes the time the build runs (docutils does not read SOURCE_DATE_EPOCH): the same files
+    would never build the same site, and a kept reading would show one time in the e-mail and another on the page
+    (review of stop 29)."""
+    text = "Clock\n#####\n\n:date: 2026-10-15\n\nAs of |now|.\n\n   .. |now| date:: %Y-%m-%d %H:%M\n"
+    root = make_site(tmp_path, {"harbour": vetted("Harbour")}, {"content/articles/clock.rst": text})
+    with pytest.raises(ValidationFailed) as failed:
+        build(root)
+    assert [str(p).removeprefix(f"{root}/") for p in failed.value.problems] == [
+        "content/articles/clock.rst:8: text: expected no date directive (it writes the time the build runs, so the "
+        "same files would never build the same site: write the date); got '.. |now| date:: %Y-%m-%d %H:%M'"
+    ]

@@ -183,7 +183,7 @@ ODD_STATES = [
 
 @pytest.mark.parametrize("state", ODD_STATES)
 def test_a_search_state_of_another_shape_is_not_read(tmp_path: Path, state: dict) -> None:
-    (tmp_path / search.STATE).write_bytes(pickle.dumps((search.STATE_VERSION, state)))
+    (tmp_path / search.STATE).write_bytes(pickle.dumps((search.STATE_STAMP, state)))
     assert search._read_state(tmp_path) == {}
 
 
@@ -194,7 +194,7 @@ def test_a_search_state_of_another_shape_is_dropped_not_fatal(tmp_path: Path, mo
     root = network(tmp_path / "warm")
     build(root)
     assert search._read_state(cache_of(root)) != {}  # the state a build writes is read
-    (cache_of(root) / search.STATE).write_bytes(pickle.dumps((search.STATE_VERSION, ODD_STATES[2])))
+    (cache_of(root) / search.STATE).write_bytes(pickle.dumps((search.STATE_STAMP, ODD_STATES[2])))
     out = build(network(root, edited=True)).output
     cold = build(network(tmp_path / "cold", edited=True)).output
     assert stable_tree(out) == stable_tree(cold)
@@ -282,3 +282,11 @@ def test_the_sites_files_are_those_os_walk_lists_but_the_search_index(tmp_path: 
         walked += [name if rel == "." else f"{rel}/{name}" for name in names]
     assert sorted(search.site_files(site)) == sorted(walked)
     assert "docs/pagefind/kept.html" in walked and "to-file.html" in walked and "loop" in walked
+
+
+def test_a_state_written_with_other_page_fields_is_dropped(tmp_path: Path) -> None:
+    """Pages are kept as their field values in order: a state whose pages had other fields (a field added or
+    moved without a new version) is another state, read as none, not as pages with their values swapped."""
+    (tmp_path / search.STATE).write_bytes(pickle.dumps(((search.STATE_VERSION, ("digest", "rel", "name")), {})))
+    assert search._read_state(tmp_path) == {}
+    assert search.STATE_STAMP == (search.STATE_VERSION, ("rel", "digest", "name"))

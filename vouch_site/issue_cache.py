@@ -10,14 +10,12 @@ the installed libraries. The file keeps the last build's issues only.
 
 from __future__ import annotations
 
-import os
-import pickle
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import vouch
-from vouch.cache_files import read_stamped
+from vouch.cache_files import read_stamped, save
 from vouch.render.email import RenderedIssue
 from vouch.render.email_checks import Finding
 from vouch.settings import VouchSettings
@@ -41,7 +39,7 @@ class IssueCache:
         if file is None:
             self.shared = ""
             return
-        files = [*(theme / "templates" / "email").rglob("*"), theme / "static" / "email.css"]
+        files = [*render_cache.files_under(theme / "templates" / "email"), theme / "static" / "email.css"]
         files += Path(vouch.__file__).parent.rglob("*.py")
         readable = [f for f in files if f.is_file()]
         self.shared = render_cache.fingerprint(
@@ -62,10 +60,4 @@ class IssueCache:
         """Whole or not at all, and only if anything changed (``invoke serve`` and ``invoke build`` may both write)."""
         if self.file is None or self.used.keys() == self.kept.keys():
             return
-        try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            beside = self.file.with_name(f".{self.file.name}.{os.getpid()}")
-            beside.write_bytes(pickle.dumps((VERSION, self.used), protocol=pickle.HIGHEST_PROTOCOL))
-            beside.replace(self.file)
-        except OSError:  # only saves work
-            return
+        save(self.file, (VERSION, self.used))

@@ -3,7 +3,8 @@ once per content: reading 1,000 articles takes 0.7 s of CPU, on every build and 
 where it competes with the profiles' validation for the two cores.
 
 The result is kept in ``.cache/vouch/items.pickle`` under a key of everything the reading depends on: each item
-file's bytes (hashed, as the profile cache does: a size and an mtime put back prove nothing), the folders, the
+file's bytes (hashed, as the profile cache does: a size and an mtime put back prove nothing) and modification time
+(``DEFAULT_DATE = "fs"`` dates an item by it), the folders, the
 settings, the slugs a reference may name, the theme's template names, Vouch's code and the installed libraries.
 A reading that logged anything is not kept, so that what it said is said again by the next build.
 """
@@ -13,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import pickle
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,7 +21,7 @@ from typing import Any
 
 import vouch
 import vouch_site
-from vouch.cache_files import read_stamped
+from vouch.cache_files import read_stamped, save
 from vouch.content import MAX_ITEM_BYTES, Item, is_welcome_step
 from vouch.content_folders import Folders
 from vouch.problems import Problem
@@ -51,10 +51,11 @@ def item_key(
     for path in sorted(p for p in files if kinds.kind_of(p, content) and not is_welcome_step(p, content)):
         digest.update(f"\0{path}\0".encode())
         try:
-            if os.stat(path).st_size > MAX_ITEM_BYTES:  # not read by the reading either: its size is what it says
-                digest.update(b"too big")
-                continue
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+            found = os.stat(path)
+            # its time too: DEFAULT_DATE = "fs" dates an item by it (review: a warm build kept the old date)
+            digest.update(f"{found.st_size} {found.st_mtime_ns}".encode())
+            if found.st_size <= MAX_ITEM_BYTES:  # a bigger one is not read by the reading either: its size is named
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
         except OSError as exc:  # the reading names it: a key that cannot match a reading of the file
             digest.update(f"unreadable {exc.errno}".encode())
     return digest.hexdigest()
@@ -68,19 +69,8 @@ def read_items(cache_file: Path, key: str, read: Callable[[], Read]) -> Read:
     with _logging_watched() as said:
         items, problems = read()
     if not said:
-        _save(cache_file, key, {"items": items, "problems": problems})
+        save(cache_file, (key, {"items": items, "problems": problems}))
     return items, problems
-
-
-def _save(cache_file: Path, key: str, value: dict[str, Any]) -> None:
-    """Whole or not at all (``invoke serve`` and ``invoke build`` may both write it)."""
-    try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        beside = cache_file.with_name(f".{cache_file.name}.{os.getpid()}")
-        beside.write_bytes(pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL))
-        beside.replace(cache_file)
-    except OSError:  # only saves work: the next build reads content/ again
-        return
 
 
 @contextmanager

@@ -20,6 +20,7 @@ from pelican.readers import (
     BaseReader,
     MarkdownReader,
     Readers,
+    RstReader,
     _filter_discardable_metadata,
     default_metadata,
     parse_path_metadata,
@@ -88,6 +89,12 @@ class PelicanItems:
 
     def read_other(self, path: Path, text: str) -> tuple[Header, str, list[Refusal]]:
         reader = self.readers.readers[path.suffix[1:]]
+        if isinstance(reader, RstReader) and (clock := _CLOCK.search(text)):
+            written = clock.group(0).strip()
+            why = "it writes the time the build runs, so the same files would never build the same site"
+            line = text.count("\n", 0, clock.start()) + 1
+            message = f"expected no date directive ({why}: write the date); got {written!r}"
+            return {}, "", [Refusal("text", message, line)]
         try:
             rendered, metadata = reader.read(str(path))
         except SystemMessage as exc:  # docutils: a warning or worse in the reStructuredText (DOCUTILS_HALT_LEVEL)
@@ -173,6 +180,8 @@ def _repeated_meta(text: str) -> Refusal | None:
     return None
 
 
+# docutils' date directive (``.. |now| date:: %Y``): the clock, which SOURCE_DATE_EPOCH does not set (review of stop 29)
+_CLOCK = re.compile(r"^[ \t]*\.\.[ \t]+\|[^|\n]+\|[ \t]+date::.*$", re.MULTILINE)
 # docutils' warnings when a directive would insert a file (file_insertion_enabled is off: vouch_site.config).
 _INSERTION = re.compile(r'"(include|raw)" directive disabled|File and URL access deactivated')
 _SYSTEM_MESSAGE = re.compile(r"^.*?:(\d+): \((?:[A-Z]+)/\d\) (.*)$", re.S)

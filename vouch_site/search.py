@@ -26,7 +26,7 @@ import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cache, partial
 from importlib.metadata import version
 from pathlib import Path
@@ -48,6 +48,8 @@ STATE = "parts.pickle"  # in the cache: where the parts began, each index's toke
 MAKING = "making.lock"  # in the cache: held by the one process making indexes into it
 Tokens = tuple[str, frozenset[str]]  # the language read, and the tokens Pagefind read in it
 STATE_VERSION = 5  # 4: tokens as written, marks kept; pages without their language; 5: pages quick-pickled
+# pages are pickled as their field values in order: a state written with other fields is another state's
+STATE_STAMP = (STATE_VERSION, tuple(f.name for f in fields(Page)))
 
 
 class SearchIndexFailed(Exception):
@@ -368,7 +370,7 @@ def _link_made(made: _Made, output: Path) -> None:
 def _read_state(cache_folder: Path) -> dict[str, Any]:
     """The last build's state, or none if anything in it is not of the shape this code writes (a hand-edited or
     foreign cache): it only saves work, so an odd one is dropped, never trusted nor fatal."""
-    state = read_stamped(cache_folder / STATE, STATE_VERSION)
+    state = read_stamped(cache_folder / STATE, STATE_STAMP)
     files, tokens, bounds = state.get("files", {}), state.get("tokens", {}), state.get("bounds", [])
     shaped = (
         isinstance(files, dict)
@@ -402,7 +404,7 @@ def _prune(cache_folder: Path, kept: set[str]) -> None:
 
 def _save_state(cache_folder: Path, state: dict[str, Any]) -> None:
     tmp = cache_folder / f".{STATE}.tmp"
-    tmp.write_bytes(pickle.dumps((STATE_VERSION, state), protocol=5))
+    tmp.write_bytes(pickle.dumps((STATE_STAMP, state), protocol=5))
     tmp.replace(cache_folder / STATE)
 
 

@@ -31,7 +31,7 @@ def resolve_partner_links(content: Any) -> None:
     site, shown = run.site, run.shown_paths
     if site is None or not getattr(content, "_content", None):
         return
-    if shown is not None and os.path.realpath(content.source_path) not in shown:
+    if shown is not None and os.path.abspath(content.source_path) not in shown:
         return
     source = f"{Path(content.settings['PATH']).name}/{content.get_relative_source_path()}"  # as problem lines
     content._content = link_partners(content._content, root_of(content.save_as), site.names, source=source)
@@ -78,7 +78,7 @@ def _keep_shown(generator: Any, lists: tuple[str, ...]) -> None:
     if shown is not None:
         for name in lists:
             items = getattr(generator, name)
-            items[:] = [item for item in items if os.path.realpath(item.source_path) in shown]
+            items[:] = [item for item in items if os.path.abspath(item.source_path) in shown]
 
 
 def keep_shown_articles(generator: Any) -> None:

@@ -109,7 +109,7 @@ class VouchPagesGenerator(Generator):
         folders = [Path(self.theme), *map(Path, self.settings["THEME_TEMPLATES_OVERRIDES"])]
         code = {Path(__file__).resolve().parent, Path(vouch.__file__).parent, Path(vouch_site.__file__).parent}
         code |= {Path(folder) for folder in self.settings["PLUGIN_PATHS"]}
-        files = {p for folder in folders for p in folder.rglob("*") if p.is_file()}
+        files = {p for folder in folders for p in render_cache.files_under(folder)}  # through linked folders too
         files |= {p for folder in code for p in folder.rglob("*.py")}
         menu = [(p.title, p.url) for p in self.context.get("pages", [])]
         settings = {k: v for k, v in self.context.items() if k.isupper() and k not in PER_RUN}

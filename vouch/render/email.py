@@ -153,7 +153,9 @@ def render_issue(
         "css": css,
     }
     template = env.get_template("issue.html")
-    html = _render_slotted(template, context, css_inline.CSSInliner(keep_style_tags=True).inline, for_text=False)
+    # the theme's email.css alone: a <link> stylesheet (a file, a URL) is dropped, not fetched at build time
+    inliner = css_inline.CSSInliner(keep_style_tags=True, load_remote_stylesheets=False)
+    html = _render_slotted(template, context, inliner.inline, for_text=False)
     text = _render_slotted(template, context, _text, for_text=True)
     return RenderedIssue(view.slug, view.subject, view.status, html, text)
 

@@ -39,6 +39,21 @@ def fingerprint(*parts: Any, files: Iterable[Path] = ()) -> str:
     return digest.hexdigest()
 
 
+def files_under(folder: Path) -> list[Path]:
+    """Every file under ``folder``, through links to folders as Jinja's loader goes (``rglob`` does not), each
+    folder once (a link back up is not walked round)."""
+    found: list[Path] = []
+    seen: set[str] = set()
+    for here, folders, names in os.walk(folder, followlinks=True):
+        real = os.path.realpath(here)
+        if real in seen:
+            folders[:] = []
+            continue
+        seen.add(real)
+        found += [Path(here, name) for name in names if os.path.isfile(os.path.join(here, name))]
+    return found
+
+
 def canonical(value: Any) -> Any:
     """A stand-in for a setting with a deterministic ``repr``: equal for equal settings in any process.
 

@@ -59,7 +59,7 @@ class BuildRun:
 
     def __post_init__(self) -> None:
         if self.items is not None:  # asked of every article and page Pelican reads: worked out once
-            object.__setattr__(self, "shown_paths", frozenset(os.path.realpath(item.path) for item in self.items))
+            object.__setattr__(self, "shown_paths", frozenset(os.path.abspath(item.path) for item in self.items))
 
     def __reduce__(self) -> tuple[type[BuildRun], tuple[()]]:
         return (BuildRun, ())
