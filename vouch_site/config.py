@@ -157,6 +157,16 @@ def _plugins(listed: list[Any]) -> list[Any]:
     return plugins if PLUGIN in plugins else [PLUGIN, *plugins]
 
 
+def code_files(*folders: str | Path) -> list[Path]:
+    """Vouch's own Python files and those under ``folders`` (plugin folders), each once: what a cached result
+    depends on besides its inputs (a fixed bug must not stay in a kept page, reading or e-mail)."""
+    import vouch
+    import vouch_site
+
+    every = {Path(vouch.__file__).parent, Path(vouch_site.__file__).parent, *map(Path, folders)}
+    return sorted({path for folder in every for path in folder.rglob("*.py")})
+
+
 def _site_or_code(root: Path, name: str) -> Path:
     """The site's own ``theme/`` or ``plugins/``; a site without one borrows the checkout's."""
     return root / name if (root / name).is_dir() else CODE_ROOT / name

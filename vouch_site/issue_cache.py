@@ -14,12 +14,12 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-import vouch
 from vouch.cache_files import read_stamped, save
 from vouch.render.email import RenderedIssue
 from vouch.render.email_checks import Finding
 from vouch.settings import VouchSettings
 from vouch.writer import render_cache
+from vouch_site.config import code_files
 
 VERSION = 1
 CACHE_FILE = "newsletter.pickle"  # in .cache/vouch/
@@ -40,7 +40,7 @@ class IssueCache:
             self.shared = ""
             return
         files = [*render_cache.files_under(theme / "templates" / "email"), theme / "static" / "email.css"]
-        files += Path(vouch.__file__).parent.rglob("*.py")
+        files += code_files()
         readable = [f for f in files if f.is_file()]
         self.shared = render_cache.fingerprint(
             repr(settings), sorted(names.items()), example, render_cache.installed(), files=readable

@@ -19,13 +19,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import vouch
-import vouch_site
 from vouch.cache_files import read_stamped, save
 from vouch.content import MAX_ITEM_BYTES, Item, is_welcome_step
 from vouch.content_folders import Folders
 from vouch.problems import Problem
 from vouch.writer import render_cache
+from vouch_site.config import code_files
 
 VERSION = 1
 CACHE_FILE = "items.pickle"  # in .cache/vouch/
@@ -44,8 +43,7 @@ def item_key(
 ) -> str:
     """What the reading of ``files`` (under ``content``, as ``scan`` found them, with its ``folders``) depends on."""
     digest = hashlib.sha256()
-    code = [p for package in (vouch, vouch_site) for p in Path(package.__file__).parent.rglob("*.py")]
-    code += [p for folder in settings["PLUGIN_PATHS"] for p in Path(folder).rglob("*.py")]
+    code = code_files(*settings["PLUGIN_PATHS"])
     shared = (VERSION, render_cache.canonical(settings), render_cache.installed(), sorted(known), sorted(templates))
     digest.update(render_cache.fingerprint(shared, str(content), sorted(map(str, folders)), files=code).encode())
     for path in sorted(p for p in files if kinds.kind_of(p, content) and not is_welcome_step(p, content)):

@@ -14,14 +14,13 @@ from typing import Any
 
 from pelican.generators import Generator
 
-import vouch
-import vouch_site
 from vouch.render import pages
 from vouch.render.files import OutputFile
 from vouch.writer import parallel, render_cache
 from vouch.writer.file_store import FileStore
 from vouch.writer.run import BuildRun
 from vouch.writer.staged import StagedWriter
+from vouch_site.config import code_files
 from vouch_site.guard import REFUSAL
 
 log = logging.getLogger(__name__)
@@ -107,10 +106,8 @@ class VouchPagesGenerator(Generator):
         one after any change; only this run's own paths and state are left out.
         """
         folders = [Path(self.theme), *map(Path, self.settings["THEME_TEMPLATES_OVERRIDES"])]
-        code = {Path(__file__).resolve().parent, Path(vouch.__file__).parent, Path(vouch_site.__file__).parent}
-        code |= {Path(folder) for folder in self.settings["PLUGIN_PATHS"]}
         files = {p for folder in folders for p in render_cache.files_under(folder)}  # through linked folders too
-        files |= {p for folder in code for p in folder.rglob("*.py")}
+        files |= set(code_files(Path(__file__).resolve().parent, *self.settings["PLUGIN_PATHS"]))
         menu = [(p.title, p.url) for p in self.context.get("pages", [])]
         settings = {k: v for k, v in self.context.items() if k.isupper() and k not in PER_RUN}
         words = [self.context[name] for name in ("subscribe_href", "vouch_search_example")]

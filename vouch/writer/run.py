@@ -55,7 +55,7 @@ class BuildRun:
     progress: Callable[[int, int], None] | None = None
     preview: Preview | None = None  # invoke serve's: the plugin leaves its page plan there
     measured: dict[str, float] = field(default_factory=dict)  # parts of the pages stage timed on their own
-    shown_paths: frozenset[str] | None = field(init=False, default=None)  # the real paths of ``items``
+    shown_paths: frozenset[str] | None = field(init=False, default=None)  # ``items``' absolute paths
 
     def __post_init__(self) -> None:
         if self.items is not None:  # asked of every article and page Pelican reads: worked out once
